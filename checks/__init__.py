@@ -1,0 +1,1 @@
+"""Checks package: checks."""

@@ -1,0 +1,1 @@
+"""Bundled examples: the demo merchant, its golive.yaml, keys and captures."""

@@ -1,0 +1,1 @@
+"""Go-live profiles (YAML data, one per merchant type)."""
