@@ -1,0 +1,1 @@
+"""Checks of area CRD (see design.md §2)."""

@@ -1,0 +1,1 @@
+"""Checks of area LIM (see design.md §2)."""

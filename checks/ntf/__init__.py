@@ -1,0 +1,1 @@
+"""Checks of area NTF (see design.md §2)."""

@@ -1,0 +1,1 @@
+"""Checks of area REG (see design.md §2)."""

@@ -1,0 +1,1 @@
+"""Checks of area RSK (see design.md §2)."""

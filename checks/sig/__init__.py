@@ -1,0 +1,1 @@
+"""Checks of area SIG (see design.md §2)."""
