@@ -1,0 +1,74 @@
+"""Command-line entry point: a thin argparse front over `golive/commands/*`.
+
+Start-up speed matters (`golive --version` should cost little more than bare Python), so this
+module imports only the standard library; each command module keeps its heavy imports inside
+its `run()` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from golive import __version__
+from golive.errors import EXIT_USAGE, InputError
+
+# command name -> (module under golive.commands, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("check", "check a merchant integration and write the readiness report"),
+    "demo": ("demo", "run the full check against the bundled demo merchant on loopback"),
+    "checks": ("catalogue", "list every check with its id, go-live item and severity"),
+    "explain": ("explain", "explain one check: why it matters and how to fix it"),
+    "profiles": ("profiles_cmd", "list merchant-type profiles, or show one"),
+    "init": ("init", "print a commented golive.yaml to start from"),
+    "schema": ("schema_cmd", "print the JSON Schema of golive.yaml"),
+    "keys": ("keys", "generate an RSA key pair in LianLian's forms, or check that a pair matches"),
+    "sign": ("sign", "print the sign source and signature for a set of parameters"),
+    "verify": ("verify", "verify the sign of a LianLian message"),
+    "report": ("report", "re-render a saved result.json in any format, offline"),
+    "verify-report": ("verify_report", "check that a signed HTML report is unaltered"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with code 2 on usage errors already; keep its one-line message."""
+
+
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser. Only the selected command's module is imported (start-up speed)."""
+    parser = _Parser(prog="golive", description="LianLian 认证支付 go-live readiness checker")
+    parser.add_argument("--version", action="version", version=f"golive {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == selected:
+            module = importlib.import_module(f"golive.commands.{module_name}")
+            module.add_arguments(command_parser)
+            command_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # Fast path: answer --version before building the parser (which imports every command module).
+    if args_list in (["--version"], ["-V"]):
+        print(f"golive {__version__}")
+        return 0
+    selected = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(selected if selected in COMMANDS else None)
+    args = parser.parse_args(args_list)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args._run(args))
+    except InputError as exc:
+        print(f"golive: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("golive: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,126 @@
+"""`golive check`: run every check against a config, print the verdict, write the reports.
+
+Exit codes (design.md §3): 0 ready, 1 not_ready, 2 usage/config error, 3 incomplete.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from golive.errors import EXIT_INCOMPLETE, EXIT_NOT_READY, EXIT_READY, InputError
+
+SEVERITIES = ("blocker", "high", "medium", "low", "info")
+EXIT_FOR_VERDICT = {"ready": EXIT_READY, "not_ready": EXIT_NOT_READY, "incomplete": EXIT_INCOMPLETE}
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by `check` and `demo`."""
+    parser.add_argument("--fail-on", choices=SEVERITIES, default="high",
+                        help="gate threshold: failures at or above it make the verdict not_ready (default high)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    parser.add_argument("--format", default="text,json,html",
+                        help="comma-separated: text,json,junit,sarif,html,markdown (default text,json,html)")
+    parser.add_argument("--output-dir", default="golive-report", help="where report files go (default golive-report/)")
+    parser.add_argument("--sign-with", metavar="KEY",
+                        help="sign the result with this RSA private key (the merchant key LianLian holds) and embed it in the HTML")
+    parser.add_argument("--progress", dest="progress", action="store_true", default=None,
+                        help="show progress even without a terminal")
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print only the verdict line")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("config", nargs="?", default="golive.yaml", help="config file (default golive.yaml)")
+    parser.add_argument("--profile", help="merchant-type profile (overrides merchant.profile)")
+    parser.add_argument("--captures", nargs="+", metavar="FILE", help="captured transactions (JSON Lines or HAR)")
+    parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
+    parser.add_argument("--probe", action="store_true", help="probe the running merchant server (config live:)")
+    parser.add_argument("--online", action="store_true", help="allow online checks (DNS resolution of declared domains)")
+    parser.add_argument("--waivers", metavar="FILE", help="waivers YAML")
+    parser.add_argument("--select", metavar="IDS", help="only these checks (comma-separated ids)")
+    parser.add_argument("--skip", metavar="IDS", help="skip these checks (comma-separated ids)")
+    add_run_arguments(parser)
+
+
+def _ids(text: str | None, flag: str) -> set[str] | None:
+    if text is None:
+        return None
+    from golive.registry import get_check
+
+    ids = {part.strip().upper() for part in text.split(",") if part.strip()}
+    unknown = sorted(i for i in ids if get_check(i) is None)
+    if unknown:
+        raise InputError(f"unknown check id(s) {', '.join(unknown)} (golive checks lists them)", key=flag)
+    return ids
+
+
+def make_progress(args: argparse.Namespace) -> Any:
+    from golive.progress import Progress
+
+    return Progress.for_terminal(enabled=args.progress, quiet=args.quiet)
+
+
+def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
+    """Print the text report and write the other formats; return the exit code for the verdict."""
+    import sys
+
+    from golive.reporters import FORMATS, parse_formats, render
+
+    formats = parse_formats(args.format)
+    out_dir = Path(args.output_dir)
+    written: list[str] = []
+    signature = None
+    if args.sign_with:
+        from golive.report_signing import sign_result
+
+        signature = sign_result(result, Path(args.sign_with))
+    for fmt in formats:
+        if fmt == "text":
+            continue
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create output directory: {exc.strerror}", file=str(out_dir), key="--output-dir") from None
+        target = out_dir / str(FORMATS[fmt][1])
+        if fmt == "html":
+            from golive.reporters.html import render as render_html
+
+            text = render_html(result, lang=args.lang, signature=signature)
+        else:
+            text = render(result, fmt, lang=args.lang)
+        target.write_text(text, encoding="utf-8")
+        written.append(str(target))
+    if "text" in formats and not args.quiet:
+        sys.stdout.write(render(result, "text", lang=args.lang))
+    else:
+        print(f"verdict: {result['verdict']}")
+    for path in written:
+        print(f"  → {path}", file=sys.stderr)
+    return EXIT_FOR_VERDICT[result["verdict"]]
+
+
+def run(args: argparse.Namespace) -> int:
+    from golive.engine import RunOptions, run_check
+    from golive.model import Severity
+
+    options = RunOptions(
+        config_path=Path(args.config),
+        profile=args.profile,
+        captures=list(args.captures or []),
+        ledger=args.ledger,
+        probe=args.probe,
+        online=args.online,
+        waivers=args.waivers,
+        fail_on=Severity(args.fail_on),
+        select=_ids(args.select, "--select"),
+        skip=_ids(args.skip, "--skip") or set(),
+    )
+    from golive.reporters import parse_formats
+
+    parse_formats(args.format)  # fail fast on a typo, before a long run
+    with make_progress(args) as progress:
+        options.progress = progress.update
+        result = run_check(options)
+    return emit(result, args)

@@ -1,0 +1,242 @@
+"""Reads golive.yaml: YAML with line numbers, JSON Schema validation, secret references.
+
+Every problem is an `InputError` naming the file, the line and the dotted key, e.g.
+``golive.yaml:7: signing.sign_type: 'SHA1' is not one of ['MD5', 'RSA']``. Secrets are written
+as `{env: NAME}` or `{file: PATH}` (relative to the config file); their values are resolved by
+the gatherer into `Secrets`, which is never serialised or printed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from golive.errors import InputError
+
+SECRET_KEYS = ("signing.md5_key", "signing.rsa_private_key", "live.lianlian_private_key")
+KEY_MATERIAL_KEYS = ("signing.rsa_public_key", "signing.lianlian_public_key")
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    path: Path
+    data: dict[str, Any]
+    lines: dict[str, int]  # dotted key -> line number (1-based)
+    sha256: str
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+    def line_of(self, key: str) -> int | None:
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition(".")[0]
+        return None
+
+    def get(self, dotted: str, default: Any = None) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def error(self, key: str, message: str) -> InputError:
+        return InputError(message, file=self.display, line=self.line_of(key), key=key)
+
+
+@dataclass
+class Secrets:
+    """Secret values in memory for the checks and probes that compute with them. Never printed."""
+
+    md5_key: str | None = None
+    rsa_private_key: Any = None  # Crypto.PublicKey.RSA.RsaKey
+    lianlian_private_key: Any = None  # probes: signs notifications as "LianLian" for RSA staging
+    rsa_public_key: Any = None
+    lianlian_public_key: Any = None
+    values: dict[str, str] = field(default_factory=dict)  # raw secret strings, for output scrubbing
+
+    def __repr__(self) -> str:  # never leak through a debug print or a traceback
+        return "Secrets(<redacted>)"
+
+
+def _read_text(path: Path, what: str, key: str | None = None) -> tuple[str, bytes]:
+    if not path.exists():
+        raise InputError(f"{what} not found", file=str(path), key=key)
+    if path.is_dir():
+        raise InputError(f"{what} is a directory, expected a file", file=str(path), key=key)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror}", file=str(path), key=key) from None
+    try:
+        return raw.decode("utf-8-sig"), raw
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 (byte {exc.start})", file=str(path), key=key) from None
+
+
+def _walk_lines(node: Any, prefix: str, lines: dict[str, int]) -> None:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = f"{prefix}.{key_node.value}" if prefix else str(key_node.value)
+            lines[key] = key_node.start_mark.line + 1
+            _walk_lines(value_node, key, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            key = f"{prefix}[{index}]"
+            lines[key] = child.start_mark.line + 1
+            _walk_lines(child, key, lines)
+
+
+def _normalise(value: Any) -> Any:
+    """YAML dates become ISO strings (the schema wants strings; users write 2026-11-20 unquoted)."""
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[str, int]]:
+    import yaml
+
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise InputError(f"not valid YAML: {exc.problem or exc.context}", file=file, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", file=file) from None
+    lines: dict[str, int] = {}
+    if node is not None:
+        _walk_lines(node, "", lines)
+    return _normalise(data), lines
+
+
+def _dotted(path: Any) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _friendly(error: Any) -> str:
+    """Turn a jsonschema error into a message a merchant engineer can act on."""
+    if error.validator == "type" and error.validator_value == "string" and isinstance(error.instance, (int, float, bool)):
+        return f"quote this value: {error.instance!r} is read by YAML as a {type(error.instance).__name__}"
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        return f"unknown key(s) {', '.join(map(str, extra))}; allowed: {', '.join(allowed)}"
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        if {"env", "file"} & set(error.instance) or not error.instance:
+            return "expected {env: NAME} or {file: PATH} (or a string)"
+        return "expected exactly one of http: or command:"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {error.validator_value}"
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    return error.message
+
+
+def validate(data: Any, lines: dict[str, int], file: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    from golive.config_schema import CONFIG_SCHEMA
+
+    if not isinstance(data, dict):
+        raise InputError("the config must be a YAML mapping (merchant:, signing:, ...)", file=file, line=1)
+    validator = Draft202012Validator(CONFIG_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if not errors:
+        return
+    error = errors[0]
+    # prefer the most specific error inside a oneOf/anyOf
+    while error.context and error.validator not in ("oneOf",):
+        error = error.context[0]
+    key = _dotted(error.absolute_path) or "(top level)"
+    line = None
+    probe = key
+    while probe and line is None:
+        line = lines.get(probe)
+        probe = probe.rpartition(".")[0] if "." in probe else probe.rpartition("[")[0]
+    raise InputError(_friendly(error), file=file, line=line, key=key)
+
+
+def load_config(path: str | Path) -> LoadedConfig:
+    config_path = Path(path)
+    text, raw = _read_text(config_path, "config file")
+    data, lines = parse_yaml(text, str(config_path))
+    validate(data, lines, str(config_path))
+    return LoadedConfig(path=config_path, data=data, lines=lines, sha256=hashlib.sha256(raw).hexdigest())
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """How a secret (or key) is given in the config, without its value."""
+
+    key: str
+    kind: str  # env | file | inline
+    name: str  # variable name, path as written, or "" for inline
+
+    def describe(self) -> dict[str, str]:
+        return {"key": self.key, "kind": self.kind, "name": self.name}
+
+
+def secret_ref(config: LoadedConfig, key: str) -> SecretRef | None:
+    value = config.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dict) and "env" in value:
+        return SecretRef(key, "env", value["env"])
+    if isinstance(value, dict) and "file" in value:
+        return SecretRef(key, "file", value["file"])
+    return SecretRef(key, "inline", "")
+
+
+def resolve_path(config: LoadedConfig, written: str) -> Path:
+    path = Path(written).expanduser()
+    return path if path.is_absolute() else config.base_dir / path
+
+
+def read_secret(config: LoadedConfig, ref: SecretRef, environ: dict[str, str]) -> tuple[str, Path | None]:
+    """The secret's text, and the file it came from. InputError names the key when unreadable."""
+    if ref.kind == "env":
+        value = environ.get(ref.name)
+        if value is None or value == "":
+            raise config.error(ref.key, f"environment variable {ref.name} is not set")
+        return value.strip(), None
+    if ref.kind == "file":
+        path = resolve_path(config, ref.name)
+        text, _ = _read_text(path, "key file", key=ref.key)
+        if not text.strip():
+            raise InputError("file is empty", file=str(path), key=ref.key)
+        return text.strip(), path
+    value = config.get(ref.key)
+    return str(value).strip(), None
+
+
+def iter_secret_refs(config: LoadedConfig) -> Iterator[SecretRef]:
+    for key in SECRET_KEYS + KEY_MATERIAL_KEYS:
+        ref = secret_ref(config, key)
+        if ref:
+            yield ref

@@ -1,0 +1,159 @@
+"""JSON Schema (draft 2020-12) of golive.yaml -- the contract users and editors rely on.
+
+`golive schema` prints it so editors (VS Code YAML, JetBrains) can validate and complete the
+file. Codes are strings on purpose: YAML would read an unquoted `0001` as a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_ID = "https://golive.dev/schema/golive.config.json"
+
+_SECRET = {
+    "description": "A secret: {env: NAME} or {file: PATH}. An inline string works but is a finding (LL-SIG-007).",
+    "oneOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "object", "properties": {"env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}},
+         "required": ["env"], "additionalProperties": False},
+        {"type": "object", "properties": {"file": {"type": "string", "minLength": 1}},
+         "required": ["file"], "additionalProperties": False},
+    ],
+}
+_URL = {"type": "string", "minLength": 1}
+_DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_CODE = {"type": "string", "pattern": r"^\d{4}$"}
+
+_HTTP_RECIPE = {
+    "type": "object",
+    "properties": {
+        "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
+        "url": _URL,
+        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "json": {},
+        "form": {"type": "object", "additionalProperties": {"type": "string"}},
+        "body": {"type": "string"},
+    },
+    "required": ["url"],
+    "additionalProperties": False,
+}
+_RECIPE_BASE: dict[str, Any] = {
+    "http": _HTTP_RECIPE,
+    "command": {"type": "string", "minLength": 1},
+    "pointer": {"type": "string", "pattern": "^(/.*)?$"},
+}
+
+
+def _recipe(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    properties = dict(_RECIPE_BASE)
+    properties.update(extra or {})
+    return {
+        "type": "object",
+        "properties": properties,
+        "oneOf": [{"required": ["http"]}, {"required": ["command"]}],
+        "additionalProperties": False,
+    }
+
+
+CONFIG_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "golive.yaml",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["merchant", "signing"],
+    "properties": {
+        "merchant": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["oid_partner", "environment"],
+            "properties": {
+                "oid_partner": {"type": "string", "pattern": r"^\d{18}$",
+                                "description": "18-digit LianLian merchant number (quote it)"},
+                "name": {"type": "string"},
+                "profile": {"type": "string", "description": "merchant-type profile (golive profiles)"},
+                "frms_ware_category": _CODE,
+                "environment": {"enum": ["integration", "production"]},
+                "channels": {"type": "array", "items": {"enum": ["web", "wap", "android", "ios", "api"]},
+                             "uniqueItems": True},
+            },
+        },
+        "signing": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["sign_type"],
+            "properties": {
+                "sign_type": {"enum": ["MD5", "RSA"]},
+                "notify_sign_type": {"enum": ["MD5", "RSA"]},
+                "md5_key": _SECRET,
+                "rsa_private_key": _SECRET,
+                "rsa_public_key": _SECRET,
+                "lianlian_public_key": _SECRET,
+            },
+        },
+        "endpoints": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"notify_url": _URL, "url_return": _URL, "pages": {"type": "array", "items": _URL}},
+        },
+        "registration": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "domains": {"type": "array", "items": {"type": "string"}},
+                "server_ips": {"type": "array", "items": {"type": "string"}},
+                "app_ids": {"type": "object", "additionalProperties": False,
+                            "properties": {"android": {"type": "string"}, "ios": {"type": "string"}}},
+            },
+        },
+        "limits": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "production_opened": {
+                    "type": "object", "additionalProperties": False, "required": ["attested_by", "date"],
+                    "properties": {"attested_by": {"type": "string", "minLength": 1}, "date": _DATE,
+                                   "note": {"type": "string"}},
+                },
+                "integration_limit_cny": {"type": "number", "exclusiveMinimum": 0},
+            },
+        },
+        "whitelist": {
+            "type": "array",
+            "items": {
+                "type": "object", "additionalProperties": False, "required": ["card_last4", "added"],
+                "properties": {"card_last4": {"type": "string", "pattern": r"^\d{4}$"}, "added": _DATE,
+                               "days": {"type": "integer", "minimum": 1}},
+            },
+        },
+        "evidence": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "captures": {"type": "array", "items": {"type": "string"}},
+                "ledger": {"type": "string"},
+            },
+        },
+        "waivers": {"type": "string", "description": "a waivers YAML file (same as --waivers)"},
+        "live": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "notify_url": _URL,
+                "url_return": _URL,
+                "timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
+                "redeliveries": {"type": "integer", "minimum": 1, "maximum": 100},
+                "redelivery_interval_s": {"type": "number", "minimum": 0, "maximum": 120},
+                "burst": {"type": "integer", "minimum": 2, "maximum": 64},
+                "concurrency": {"type": "integer", "minimum": 1, "maximum": 64},
+                "amount": {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+                "lianlian_private_key": _SECRET,
+                "create_order": _recipe({"fields": {"type": "object", "additionalProperties": {"type": "string"}}}),
+                "credits": _recipe(),
+                "withdraw": _recipe({"accepted": {}, "refused": {}}),
+                "earn": _recipe(),
+                "payouts": _recipe(),
+            },
+        },
+    },
+}

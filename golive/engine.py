@@ -1,0 +1,393 @@
+"""The run: gather -> judge -> verdict -> result dict (design.md §7).
+
+Gathering (config and keys, captures and ledger streams, live probes) is the only I/O and
+stores failures as values. Judging calls the pure checks; a check that raises is reported as
+`error` with the exception, never as `pass`. The verdict applies waivers, attestations, the gate
+threshold and item coverage: a go-live item that no check could judge keeps the verdict from
+`ready`, so a run without evidence is `incomplete`, not falsely green.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from golive import __version__
+from golive.config import LoadedConfig, Secrets, load_config, resolve_path
+from golive.errors import InputError
+from golive.evidence.bundle import Bundle, Evidence
+from golive.model import Check, Context, Finding, Item, Judgement, Outcome, Severity, Status, Text, Verdict
+from golive.profiles import Profile, load_profile
+from golive.waivers import Waiver, load_waivers
+
+RESULT_SCHEMA = "golive.result/1"
+STREAMS = ("captures", "ledger")
+
+
+@dataclass
+class RunOptions:
+    config_path: Path
+    profile: str | None = None
+    captures: list[str] = field(default_factory=list)
+    ledger: str | None = None
+    probe: bool = False
+    online: bool = False
+    waivers: str | None = None
+    fail_on: Severity = Severity.HIGH
+    select: set[str] | None = None
+    skip: set[str] = field(default_factory=set)
+    now: dt.datetime | None = None
+    environ: Mapping[str, str] | None = None
+    progress: Callable[[str], Any] | None = None  # receives short status lines
+
+
+@dataclass
+class CheckResult:
+    check: Check
+    status: Status
+    severity: Severity
+    judgement: Judgement | None
+    reason: Text | None = None
+    waiver: Waiver | None = None
+    expired_waiver: Waiver | None = None
+    duration_ms: float = 0.0
+
+    def to_dict(self, today: dt.date) -> dict[str, Any]:
+        meta = self.check.meta
+        judgement = self.judgement
+        findings = [f.to_dict(self.severity) for f in (judgement.findings if judgement else ())]
+        return {
+            "id": meta.id,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "item": meta.item.value,
+            "title": meta.title.to_dict(),
+            "rationale": meta.rationale.to_dict(),
+            "remediation": meta.remediation.to_dict(),
+            "references": list(meta.references),
+            "checked": judgement.checked.to_dict() if judgement and judgement.checked else None,
+            "reason": self.reason.to_dict() if self.reason else None,
+            "findings": findings,
+            "evidence": [dict(e) for e in (judgement.evidence if judgement else ())],
+            "waiver": self.waiver.to_dict(today) if self.waiver else None,
+            "expired_waiver": self.expired_waiver.to_dict(today) if self.expired_waiver else None,
+            "duration_ms": round(self.duration_ms, 2),
+        }
+
+
+def _max_severity(findings: Iterable[Finding], default: Severity) -> Severity:
+    severities = [f.severity or default for f in findings]
+    return max(severities, key=lambda s: s.rank) if severities else default
+
+
+def status_from_judgement(judgement: Judgement, severity: Severity) -> tuple[Status, Severity]:
+    """Map what a check saw to a status. A failed check's severity is its worst finding's."""
+    outcome = judgement.outcome
+    if outcome is Outcome.VIOLATIONS:
+        return Status.FAIL, _max_severity(judgement.findings, severity)
+    if outcome is Outcome.CLEAN:
+        if judgement.checked is None:  # a clean verdict must say what it looked at
+            return Status.ERROR, severity
+        return Status.PASS, severity
+    if outcome is Outcome.ATTESTED:
+        return Status.PASS, severity
+    if outcome is Outcome.NOT_APPLICABLE:
+        return Status.NOT_APPLICABLE, severity
+    if outcome is Outcome.NEEDS_ATTESTATION:
+        return Status.MANUAL, severity
+    return Status.ERROR, severity
+
+
+def _missing_evidence(check: Check, bundle: Bundle) -> tuple[Status, Text] | None:
+    for name in check.meta.needs + ((check.meta.stream,) if check.meta.stream else ()):
+        evidence = bundle.get(name)
+        if evidence.state.value == "failed":
+            return Status.ERROR, evidence.reason or Text("证据收集失败", "gathering evidence failed")
+        if evidence.state.value == "missing":
+            return Status.NOT_APPLICABLE, evidence.reason or Text("无相关证据", "no such evidence")
+    return None
+
+
+def _crash(exc: BaseException) -> Text:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
+    return Text(f"检查程序出错：{type(exc).__name__}: {exc}{at}", f"check crashed: {type(exc).__name__}: {exc}{at}")
+
+
+class Run:
+    """One golive check run; keeps the pieces the reporters need."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.now = options.now or dt.datetime.now().astimezone()
+        self.config: LoadedConfig = load_config(options.config_path)
+        profile_name = options.profile or self.config.get("merchant.profile") or "base"
+        try:
+            self.profile: Profile = load_profile(profile_name)
+        except InputError as exc:
+            if exc.key == "merchant.profile" and not options.profile:
+                raise self.config.error("merchant.profile", exc.message) from None
+            raise
+        self.environment: str = self.config.get("merchant.environment", "integration")
+        self.bundle = Bundle()
+        self.secrets = Secrets()
+        self.waivers: list[Waiver] = []
+        self.probe_targets: list[str] = []
+        self.inputs: list[dict[str, Any]] = []
+        self.timings: dict[str, float] = {}
+
+    # -- gather ---------------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        if self.options.progress:
+            self.options.progress(text)
+
+    def _capture_paths(self) -> list[tuple[Path, str]]:
+        if self.options.captures:
+            return [(Path(p), p) for p in self.options.captures]
+        return [(resolve_path(self.config, p), p) for p in self.config.get("evidence.captures", []) or []]
+
+    def _ledger_path(self) -> tuple[Path, str] | None:
+        if self.options.ledger:
+            return Path(self.options.ledger), self.options.ledger
+        written = self.config.get("evidence.ledger")
+        return (resolve_path(self.config, written), written) if written else None
+
+    def _load_waivers(self) -> None:
+        written = self.options.waivers
+        path = Path(written) if written else None
+        if path is None and self.config.get("waivers"):
+            path = resolve_path(self.config, self.config.get("waivers"))
+        if path is not None:
+            self.waivers = load_waivers(path)
+
+    def gather(self) -> None:
+        from golive.evidence.config_evidence import gather_config_evidence
+
+        started = time.perf_counter()
+        self.secrets = gather_config_evidence(self.config, self.bundle, self.options.environ)
+        self._load_waivers()
+        self.bundle.put("environment", Evidence.ok({"environment": self.environment, "online": self.options.online}))
+        if self.options.online:
+            from golive.evidence.online import gather_online_evidence
+
+            gather_online_evidence(self.config, self.bundle)
+        else:
+            self.bundle.put("online", Evidence.missing(Text("未开启在线检查（--online）", "online checks not requested (--online)")))
+        self.timings["gather_config_s"] = time.perf_counter() - started
+
+    # -- judge ----------------------------------------------------------------------------------
+    def selected(self, check: Check) -> bool:
+        check_id = check.meta.id
+        if self.options.select is not None and check_id not in self.options.select:
+            return False
+        return check_id not in self.options.skip and self.profile.enabled(check_id)
+
+    def context(self, check: Check) -> Context:
+        return Context(
+            profile=self.profile, environment=self.environment, now=self.now,
+            config=self.bundle.get("config").value or {}, secrets=self.secrets,
+            severity=self.profile.severity_for(check.meta.id, check.meta.severity),
+            config_file=self.config.display, config_lines=self.config.lines,
+        )
+
+    def _stream(self, name: str, checks: list[Check], judges: dict[str, Any]) -> None:
+        """Read one record stream once, feeding every check that judges it."""
+        if name == "captures":
+            from golive.evidence.captures import iter_capture_records as iterate
+
+            paths = self._capture_paths()
+            missing_reason = Text("未提供抓包记录（evidence.captures / --captures）",
+                                  "no captures given (evidence.captures or --captures)")
+        else:
+            from golive.evidence.ledger import iter_ledger_rows as iterate  # type: ignore[no-redef]
+
+            ledger = self._ledger_path()
+            paths = [ledger] if ledger else []
+            missing_reason = Text("未提供台账（evidence.ledger / --ledger）", "no ledger given (evidence.ledger or --ledger)")
+        if not paths:
+            self.bundle.put(name, Evidence.missing(missing_reason))
+            return
+        for path, _written in paths:
+            if not path.exists():
+                raise InputError(f"{name} file not found", file=str(path), key=f"evidence.{name}")
+            if path.is_dir():
+                raise InputError("is a directory, expected a file", file=str(path), key=f"evidence.{name}")
+        started = time.perf_counter()
+        feeders = [judges[c.meta.id] for c in checks if c.meta.id in judges]
+        counts: dict[str, int] = {"records": 0, "broken": 0}
+        for path, written in paths:
+            self._say(f"reading {written}")
+            for record in iterate(path, written):
+                counts["records"] += 1
+                if getattr(record, "broken", False):
+                    counts["broken"] += 1
+                for judge in feeders:
+                    judge.feed(record)
+            self.inputs.append({"kind": name, "file": written, "bytes": path.stat().st_size})
+        self.timings[f"stream_{name}_s"] = time.perf_counter() - started
+        self.bundle.put(name, Evidence.ok({"files": [w for _, w in paths], **counts}, source=", ".join(w for _, w in paths)))
+
+    def _gather_probes(self) -> None:
+        if not self.options.probe:
+            return
+        from golive.probes.runner import gather_probe_evidence
+
+        started = time.perf_counter()
+        self.probe_targets = gather_probe_evidence(self.config, self.secrets, self.bundle, self.options, self._say)
+        self.timings["probes_s"] = time.perf_counter() - started
+
+    def judge(self) -> list[CheckResult]:
+        from golive.registry import all_checks
+
+        checks = list(all_checks())
+        results: dict[str, CheckResult] = {}
+        judges: dict[str, Any] = {}
+        for check in checks:
+            if not self.selected(check):
+                results[check.meta.id] = CheckResult(check, Status.SKIPPED, check.meta.severity, None,
+                                                     Text("未选中本检查", "deselected"))
+            elif check.stream_judge is not None:
+                judges[check.meta.id] = check.stream_judge(self.context(check))
+        for stream in STREAMS:
+            stream_checks = [c for c in checks if c.meta.stream == stream and c.meta.id in judges]
+            if stream_checks:
+                self._stream(stream, stream_checks, judges)
+        self._gather_probes()
+        for check in checks:
+            if check.meta.id in results:
+                continue
+            results[check.meta.id] = self._judge_one(check, judges.get(check.meta.id))
+        return [results[c.meta.id] for c in checks]
+
+    def _judge_one(self, check: Check, stream_judge: Any) -> CheckResult:
+        severity = self.profile.severity_for(check.meta.id, check.meta.severity)
+        missing = _missing_evidence(check, self.bundle)
+        if missing:
+            return CheckResult(check, missing[0], severity, None, missing[1])
+        started = time.perf_counter()
+        try:
+            if stream_judge is not None:
+                judgement = stream_judge.finish()
+            else:
+                assert check.judge is not None
+                judgement = check.judge(self.bundle, self.context(check))
+            if not isinstance(judgement, Judgement):
+                raise TypeError(f"returned {type(judgement).__name__}, not a Judgement")
+        except Exception as exc:  # a crashing check is an error, never a pass
+            return CheckResult(check, Status.ERROR, severity, None, _crash(exc),
+                               duration_ms=(time.perf_counter() - started) * 1000)
+        status, effective = status_from_judgement(judgement, severity)
+        result = CheckResult(check, status, effective, judgement, judgement.reason,
+                             duration_ms=(time.perf_counter() - started) * 1000)
+        if status is Status.FAIL:
+            self._apply_waiver(result)
+        return result
+
+    def _apply_waiver(self, result: CheckResult) -> None:
+        today = self.now.date()
+        for waiver in self.waivers:
+            if waiver.check != result.check.meta.id:
+                continue
+            if waiver.active(today):
+                result.status, result.waiver = Status.WAIVED, waiver
+                return
+            result.expired_waiver = waiver
+
+
+def compute_verdict(results: list[CheckResult], threshold: Severity, environment: str) -> tuple[Verdict, list[dict[str, Any]]]:
+    """The verdict and the reasons for it (design.md §3), including go-live items nobody judged."""
+    reasons: list[dict[str, Any]] = []
+    failed = [r for r in results if r.status is Status.FAIL and r.severity.at_least(threshold)]
+    open_ = [r for r in results if r.status in (Status.ERROR, Status.MANUAL) and r.severity.at_least(threshold)]
+    for r in failed:
+        reasons.append({"kind": "fail", "check": r.check.meta.id, "severity": r.severity.value})
+    for r in open_:
+        reasons.append({"kind": r.status.value, "check": r.check.meta.id, "severity": r.severity.value})
+    # Item coverage: every review item (and, in production, every pre-release item) needs at
+    # least one check that actually judged it; otherwise nothing was shown and "ready" would lie.
+    for item in Item:
+        if not item.on_golive_list or (item.value.startswith("release.") and environment != "production"):
+            continue
+        judged = [r for r in results if r.check.meta.item is item and r.status in (Status.PASS, Status.WAIVED, Status.FAIL)]
+        if not judged:
+            reasons.append({"kind": "uncovered", "item": item.value, "title": item.title.to_dict()})
+    if failed:
+        return Verdict.NOT_READY, reasons
+    if reasons:
+        return Verdict.INCOMPLETE, reasons
+    return Verdict.READY, reasons
+
+
+def build_result(run: Run, results: list[CheckResult], verdict: Verdict, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    today = run.now.date()
+    counts = {status.value: 0 for status in Status}
+    for r in results:
+        counts[r.status.value] += 1
+    items: dict[str, Any] = {}
+    for item in Item:
+        statuses = [r.status.value for r in results if r.check.meta.item is item]
+        items[item.value] = {"title": item.title.to_dict(), "statuses": statuses, "status": _item_status(statuses)}
+    config = run.config
+    merchant = {
+        "oid_partner": config.get("merchant.oid_partner"),
+        "name": config.get("merchant.name"),
+        "environment": run.environment,
+        "channels": config.get("merchant.channels", []),
+        "frms_ware_category": config.get("merchant.frms_ware_category"),
+        "sign_type": config.get("signing.sign_type"),
+        "notify_sign_type": config.get("signing.notify_sign_type"),
+    }
+    return {
+        "schema": RESULT_SCHEMA,
+        "tool": {"name": "golive", "version": __version__},
+        "merchant": merchant,
+        "profile": run.profile.to_dict(),
+        "verdict": verdict.value,
+        "summary": {
+            "fail_on": run.options.fail_on.value,
+            "counts": counts,
+            "items": items,
+            "reasons": reasons,
+        },
+        "checks": [r.to_dict(today) for r in results],
+        "waivers": [w.to_dict(today) for w in run.waivers],
+        "evidence": run.bundle.summary(),
+        "provenance": {
+            "config_file": config.display,
+            "config_sha256": config.sha256,
+            "tool_version": __version__,
+            "python": platform.python_version(),
+            "time": run.now.isoformat(timespec="seconds"),
+            "profile": run.profile.name,
+            "environment": run.environment,
+            "probe": run.options.probe,
+            "online": run.options.online,
+            "probe_targets": run.probe_targets,
+            "inputs": run.inputs,
+            "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
+        },
+    }
+
+
+def _item_status(statuses: list[str]) -> str:
+    for status in ("fail", "error", "manual", "waived", "pass", "not_applicable", "skipped"):
+        if status in statuses:
+            return status
+    return "not_applicable"
+
+
+def run_check(options: RunOptions) -> dict[str, Any]:
+    """Run everything and return the result dict (golive.result/1). Raises InputError on bad input."""
+    run = Run(options)
+    run.gather()
+    results = run.judge()
+    verdict, reasons = compute_verdict(results, options.fail_on, run.environment)
+    result = build_result(run, results, verdict, reasons)
+    from golive.redact import scrub_secrets
+
+    return scrub_secrets(result, run.secrets.values.values())
