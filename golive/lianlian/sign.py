@@ -1,0 +1,399 @@
+"""LianLian Pay signatures: the canonical sign source (待签名串), MD5 and RSA (MD5withRSA).
+
+Background (protocol.md §2, all [VERIFIED] against LianLian's demo code and real LianLian-signed
+messages, §2.7):
+
+* Sign source (§2.1): every parameter except ``sign`` (``sign_type`` *is* included), minus the ones
+  whose value is null or empty, sorted by key, joined as ``key=value`` with ``&``. Values go in
+  verbatim: no URL-encoding, no trimming, no escaping. ``risk_item`` is a *string* holding JSON and
+  its exact text is signed.
+* Literal ``"null"`` (§2.1 step 2, §11 item 1): the old 认证支付 demo (LLP-AuthPay-Java
+  ``LLPayUtil.isnull``) also drops values equal to the text ``null`` in any case, because its JSPs
+  render a Java ``null`` as that text; the newer SDKs (LLP-YT-Java, LLP-YT-PHP) keep it. Which rule
+  LianLian's server applies is UNCERTAIN, so both are implemented (`NullRule`) and the verifier
+  reports which one matched. Test vector C pins both results.
+* Sort order (§2.1 step 3): the Java demos sort with ``String.CASE_INSENSITIVE_ORDER``, PHP with
+  ``ksort`` (byte order). LianLian's parameter names are lower-case ASCII letters, digits and ``_``;
+  for such keys case folding changes nothing, and ``_`` (0x5F) sorts before every lower-case letter
+  in both orders, so a plain Python ``sorted()`` over the keys gives the same order as both demos.
+  (Only mixed-case keys, which LianLian never uses, would sort differently in Java.)
+* MD5 (§2.2): ``lowercase_hex(MD5(UTF-8(source + "&key=" + MD5_KEY)))``; the Java demo compares
+  with ``String.equals``, i.e. case-sensitively, and so do we.
+* RSA (§2.3): MD5withRSA = RSASSA-PKCS1-v1_5 with an MD5 DigestInfo over the UTF-8 source;
+  signature in standard Base64 without line breaks. Merchants sign with their own private key;
+  LianLian's responses and RSA notifications verify with the platform key (`platform.py`, §2.4).
+* App SDK order string (§2.1 "Channel-specific field set", vector D, [1 SOURCE]): the mobile SDK
+  demo leaves the identity fields out of the sign source: `APP_SDK_EXCLUDED`.
+* Which method signs a notification (§2.5): the message carries its own ``sign_type``; LianLian
+  uses the method configured on the merchant site (商户站), so a verifier branches on the message's
+  ``sign_type`` but accepts only the configured methods (`verify_message(allowed_sign_types=...)`).
+
+Non-string values are a signing pitfall (LL-SIG-008, §2.6): LianLian's parameters are strings, but
+merchant code sometimes sends JSON numbers, booleans or a nested object. We render them the way the
+Java demos' fastjson ``getString`` would see them: ``str(int)``, ``true``/``false``, ``Decimal`` as
+its text (fastjson parses JSON decimals as BigDecimal, whose ``toString`` follows the same rules as
+Python's ``Decimal.__str__``), floats with Python's shortest round-trip ``repr`` (equal to the JSON
+text for ordinary amounts like ``49.65`` but not for ``1.50`` - load JSON with
+``parse_float=Decimal`` to keep the exact text), and dict/list as compact JSON. The checker flags
+such values rather than trusting this rendering to match what LianLian's server computes.
+
+Secrets: no function here puts an MD5 key, a private key or an expected signature into an exception
+or a `Verification.reason` (an expected signature for a tampered message would be a forgery oracle).
+
+Speed: `sign_source` + `md5_sign` run for every captured record (100,000 in the benchmark), so the
+loop below touches each key once, keeps the common all-strings case free of conversions, and sorts
+only the key list.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Collection, Iterable, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; pycryptodome is imported lazily below
+    from Crypto.PublicKey.RSA import RsaKey
+
+__all__ = [
+    "APP_SDK_EXCLUDED",
+    "SIGN_TYPES",
+    "NullRule",
+    "Verification",
+    "md5_sign",
+    "md5_verify",
+    "render_value",
+    "rsa_sign",
+    "rsa_verify",
+    "sign_params",
+    "sign_source",
+    "verify_message",
+]
+
+
+class NullRule(str, Enum):
+    """Which empty values leave the sign source (protocol.md §2.1 step 2, divergence in vector C)."""
+
+    OLD_DEMO = "old_demo"
+    """LLP-AuthPay-Java ``LLPayUtil.isnull``: drop null, ``""`` and the text ``null`` (any case)."""
+    SDK = "sdk"
+    """LLP-YT-Java / LLP-YT-PHP ``generateSignedStr``: drop null and ``""`` only."""
+
+
+SIGN_TYPES: tuple[str, ...] = ("MD5", "RSA")
+"""The two values of ``sign_type`` LianLian defines (protocol.md §3, String(3))."""
+
+APP_SDK_EXCLUDED: frozenset[str] = frozenset(
+    {"id_type", "id_no", "acct_name", "flag_modify", "user_id", "no_agree", "card_no", "test_mode"}
+)
+"""Fields the App SDK demo leaves out of the order sign source (protocol.md §2.1, vector D)."""
+
+_ONLY_SIGN: frozenset[str] = frozenset({"sign"})
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def render_value(value: object) -> str:
+    """Text of a non-string parameter value as the Java demos would sign it (module docstring).
+
+    Strings come back unchanged; ``None`` renders as ``""`` (both are dropped from a sign source).
+    """
+    if type(value) is str:
+        return value
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):  # str subclasses (e.g. a str Enum): their text, not their repr
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return float.__repr__(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dict, list, tuple)):
+        return _COMPACT_JSON.encode(value)
+    return str(value)
+
+
+def sign_source(
+    params: Mapping[str, object],
+    *,
+    null_rule: NullRule = NullRule.OLD_DEMO,
+    exclude: Iterable[str] = (),
+) -> str:
+    """The canonical sign source (待签名串) of `params` (protocol.md §2.1).
+
+    Drops ``sign``, every key in `exclude`, values that are None or ``""`` and, under
+    `NullRule.OLD_DEMO`, values equal to ``null`` in any case; sorts the keys; joins ``k=v`` with
+    ``&``. Values are used verbatim (non-strings via `render_value`).
+    """
+    drop_literal_null = NullRule(null_rule) is NullRule.OLD_DEMO
+    skip = frozenset(exclude) | {"sign"} if exclude else _ONLY_SIGN
+    parts: list[str] = []
+    append = parts.append
+    for key in sorted(params):
+        if key in skip:
+            continue
+        value = params[key]
+        if type(value) is not str:
+            if value is None:
+                continue
+            value = render_value(value)
+        if not value:
+            continue
+        # len() first: the lower() call then runs only for 4-character values.
+        if drop_literal_null and len(value) == 4 and value.lower() == "null":
+            continue
+        append(key + "=" + value)
+    return "&".join(parts)
+
+
+def _md5_hex(source: str, md5_key: str) -> str:
+    return hashlib.md5((source + "&key=" + md5_key).encode("utf-8")).hexdigest()
+
+
+def _require_md5_key(md5_key: object) -> str:
+    # The message names the problem, never the value.
+    if not isinstance(md5_key, str) or not md5_key:
+        raise ValueError("an MD5 key is required (a non-empty string)")
+    return md5_key
+
+
+def md5_sign(params: Mapping[str, object], md5_key: str, **source_kw: object) -> str:
+    """``sign`` for `params` under MD5: lower-case hex MD5 of the sign source + ``&key=`` + key."""
+    return _md5_hex(sign_source(params, **source_kw), _require_md5_key(md5_key))  # type: ignore[arg-type]
+
+
+def md5_verify(params: Mapping[str, object], md5_key: str, **source_kw: object) -> bool:
+    """True if ``params["sign"]`` equals the MD5 sign (case-sensitive, constant-time compare)."""
+    given = params.get("sign")
+    if not isinstance(given, str) or not given:
+        return False
+    expected = md5_sign(params, md5_key, **source_kw)
+    return hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8"))
+
+
+def _private_key(key: object) -> RsaKey:
+    from Crypto.PublicKey.RSA import RsaKey
+
+    if isinstance(key, RsaKey):
+        if not key.has_private():
+            raise ValueError("an RSA private key is required; this is a public key")
+        return key
+    from golive.lianlian.keys import load_private_key
+
+    return load_private_key(key)  # type: ignore[arg-type]
+
+
+def _public_key(key: object) -> RsaKey:
+    from Crypto.PublicKey.RSA import RsaKey
+
+    if isinstance(key, RsaKey):
+        return key.public_key() if key.has_private() else key
+    from golive.lianlian.keys import load_public_key
+
+    return load_public_key(key)  # type: ignore[arg-type]
+
+
+def _rsa_sign_source(source: str, private_key: RsaKey) -> str:
+    from Crypto.Hash import MD5
+    from Crypto.Signature import pkcs1_15
+
+    signature = pkcs1_15.new(private_key).sign(MD5.new(source.encode("utf-8")))
+    return base64.b64encode(signature).decode("ascii")
+
+
+def _decode_signature(signature_b64: object, public_key: RsaKey) -> bytes | str:
+    """The raw RSA signature, or a sentence saying why `signature_b64` cannot be one."""
+    if not isinstance(signature_b64, str) or not signature_b64:
+        return "the sign field is missing or not a string"
+    # Line breaks are tolerated because MIME-style Java encoders (sun.misc.BASE64Encoder) wrap at
+    # 76 characters and Java decoders skip them; anything else (a space left where URL decoding
+    # ate a "+", say) makes the signature invalid, as it is for LianLian.
+    compact = signature_b64.replace("\r", "").replace("\n", "")
+    try:
+        signature = base64.b64decode(compact.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return (
+            "the sign is not valid Base64 (characters outside the Base64 alphabet, e.g. a space "
+            "where URL decoding turned '+' into ' ', or a truncated value)"
+        )
+    expected = (public_key.size_in_bits() + 7) // 8
+    if len(signature) != expected:
+        return f"the sign decodes to {len(signature)} bytes; a {public_key.size_in_bits()}-bit key signs {expected}"
+    return signature
+
+
+def _rsa_verify_source(source: str, signature: bytes, public_key: RsaKey) -> bool:
+    from Crypto.Hash import MD5
+    from Crypto.Signature import pkcs1_15
+
+    try:
+        pkcs1_15.new(public_key).verify(MD5.new(source.encode("utf-8")), signature)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def rsa_sign(params: Mapping[str, object], private_key: object, **source_kw: object) -> str:
+    """``sign`` for `params` under RSA: MD5withRSA (PKCS#1 v1.5), Base64 without line breaks.
+
+    `private_key` is an ``RsaKey`` or anything `keys.load_private_key` accepts.
+    """
+    return _rsa_sign_source(sign_source(params, **source_kw), _private_key(private_key))  # type: ignore[arg-type]
+
+
+def rsa_verify(params: Mapping[str, object], public_key: object, **source_kw: object) -> bool:
+    """True if ``params["sign"]`` is a valid MD5withRSA signature of the sign source.
+
+    Malformed Base64, a wrong length or a bad signature give False, never an exception.
+    `public_key` is an ``RsaKey`` (a private key is reduced to its public half) or anything
+    `keys.load_public_key` accepts.
+    """
+    key = _public_key(public_key)
+    signature = _decode_signature(params.get("sign"), key)
+    if isinstance(signature, str):
+        return False
+    return _rsa_verify_source(sign_source(params, **source_kw), signature, key)  # type: ignore[arg-type]
+
+
+def sign_params(
+    params: Mapping[str, object],
+    sign_type: str,
+    *,
+    md5_key: str | None = None,
+    private_key: object = None,
+    **source_kw: object,
+) -> dict[str, str]:
+    """A copy of `params` with ``sign_type`` and ``sign`` set, ready to send.
+
+    Every value in the copy is the string that was signed (`render_value`; None becomes ``""``),
+    so what is posted is exactly what the sign source covered.
+    """
+    normalized = sign_type.upper() if isinstance(sign_type, str) else sign_type
+    if normalized not in SIGN_TYPES:
+        raise ValueError(f"sign_type must be MD5 or RSA, not {sign_type!r}")
+    signed = {key: render_value(value) for key, value in params.items() if key != "sign"}
+    signed["sign_type"] = normalized
+    if normalized == "MD5":
+        signed["sign"] = md5_sign(signed, _require_md5_key(md5_key), **source_kw)
+    else:
+        if private_key is None:
+            raise ValueError("sign_type RSA needs a merchant RSA private key")
+        signed["sign"] = rsa_sign(signed, private_key, **source_kw)
+    return signed
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Outcome of `verify_message`. `reason` is safe to show: it never contains a key or a sign."""
+
+    ok: bool
+    sign_type: str | None
+    source: str
+    null_rule: NullRule
+    reason: str
+
+
+_RULE_TEXT = {
+    NullRule.OLD_DEMO: 'old-demo rule (empty and literal "null" values dropped)',
+    NullRule.SDK: 'SDK rule (only empty values dropped; literal "null" kept)',
+}
+
+
+def verify_message(
+    params: Mapping[str, object],
+    *,
+    md5_key: str | None = None,
+    public_key: object = None,
+    allowed_sign_types: Collection[str] | None = None,
+) -> Verification:
+    """Verify a LianLian message (request, response, notification) by its own ``sign_type``.
+
+    `allowed_sign_types` are the methods the merchant site is configured with (protocol.md §2.5):
+    a message signed any other way is refused even if its signature is valid, because LianLian
+    would not have sent it. The OLD_DEMO sign source is tried first; if it does not verify and the
+    message holds a literal ``"null"``, the SDK rule is tried too and the result names the rule
+    that verified.
+    """
+    old_source = sign_source(params, null_rule=NullRule.OLD_DEMO)
+    sign_type_value = params.get("sign_type")
+    sign_type = sign_type_value if isinstance(sign_type_value, str) else None
+
+    def result(ok: bool, reason: str, source: str = old_source, rule: NullRule = NullRule.OLD_DEMO) -> Verification:
+        return Verification(ok=ok, sign_type=sign_type, source=source, null_rule=rule, reason=reason)
+
+    sign = params.get("sign")
+    if sign is None or sign == "":
+        return result(False, "the message has no sign field (or it is empty)")
+    if not isinstance(sign, str):
+        return result(False, "the sign field is not a string")
+    if sign_type is None or sign_type == "":
+        return result(False, "the message has no sign_type field; expected MD5 or RSA")
+    if sign_type not in SIGN_TYPES:
+        return result(False, f"unknown sign_type {sign_type!r}; LianLian uses MD5 or RSA")
+    if allowed_sign_types is not None:
+        allowed = sorted({str(t).upper() for t in allowed_sign_types})
+        if sign_type not in allowed:
+            return result(
+                False,
+                f"sign_type {sign_type} is not accepted here (accepted: {', '.join(allowed) or 'none'}); "
+                "LianLian signs notifications with the method configured on the merchant site",
+            )
+
+    if sign_type == "MD5":
+        if md5_key is None or md5_key == "":
+            return result(False, "the message is MD5-signed but no MD5 key was given")
+        key = _require_md5_key(md5_key)
+
+        def check(source: str) -> bool:
+            return hmac.compare_digest(_md5_hex(source, key).encode("ascii"), sign.encode("utf-8"))
+
+        method = "MD5 with the given key"
+    else:
+        if public_key is None:
+            return result(False, "the message is RSA-signed but no public key was given")
+        rsa_key = _public_key(public_key)
+        signature = _decode_signature(sign, rsa_key)
+        if isinstance(signature, str):
+            return result(False, signature)
+        raw_signature = signature
+
+        def check(source: str) -> bool:
+            return _rsa_verify_source(source, raw_signature, rsa_key)
+
+        method = "MD5withRSA with the given public key"
+
+    if check(old_source):
+        return result(True, f"{sign_type} sign verifies ({method}) over the {_RULE_TEXT[NullRule.OLD_DEMO]}")
+    sdk_source = sign_source(params, null_rule=NullRule.SDK)
+    sources = (old_source,) if sdk_source == old_source else (old_source, sdk_source)
+    if len(sources) == 2 and check(sdk_source):
+        return result(
+            True,
+            f"{sign_type} sign verifies ({method}) only over the {_RULE_TEXT[NullRule.SDK]}",
+            sdk_source,
+            NullRule.SDK,
+        )
+    which = "neither the old-demo nor the SDK sign source" if len(sources) == 2 else "the sign source"
+    if sign_type == "MD5" and sign != sign.lower():
+        lowered = sign.lower().encode("utf-8")
+        if any(hmac.compare_digest(_md5_hex(src, key).encode("ascii"), lowered) for src in sources):
+            return result(
+                False,
+                "sign matches only when lower-cased: LianLian's MD5 sign is lower-case hex and the "
+                "Java demo compares it case-sensitively",
+            )
+    return result(
+        False,
+        f"sign does not match: {method} does not verify {which} "
+        "(wrong key, altered value, or a different field set)",
+    )
