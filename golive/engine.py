@@ -314,8 +314,8 @@ def compute_verdict(results: list[CheckResult], threshold: Severity, environment
         if not item.on_golive_list or (item.value.startswith("release.") and environment != "production"):
             continue
         of_item = [r for r in results if r.check.meta.item is item]
-        if of_item and all(r.status is Status.SKIPPED for r in of_item):
-            continue  # the user deselected the whole item; the report shows it as skipped
+        if all(r.status is Status.SKIPPED for r in of_item):
+            continue  # the user deselected the whole item (or it has no checks); the report shows it
         if not any(r.status in (Status.PASS, Status.WAIVED, Status.FAIL) for r in of_item):
             reasons.append({"kind": "uncovered", "item": item.value, "title": item.title.to_dict()})
     if failed:
