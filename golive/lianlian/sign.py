@@ -315,6 +315,7 @@ def verify_message(
     md5_key: str | None = None,
     public_key: object = None,
     allowed_sign_types: Collection[str] | None = None,
+    null_rule: NullRule | None = None,
 ) -> Verification:
     """Verify a LianLian message (request, response, notification) by its own ``sign_type``.
 
@@ -322,13 +323,14 @@ def verify_message(
     a message signed any other way is refused even if its signature is valid, because LianLian
     would not have sent it. The OLD_DEMO sign source is tried first; if it does not verify and the
     message holds a literal ``"null"``, the SDK rule is tried too and the result names the rule
-    that verified.
+    that verified. Passing `null_rule` tries that rule only.
     """
-    old_source = sign_source(params, null_rule=NullRule.OLD_DEMO)
+    first_rule = NullRule(null_rule) if null_rule is not None else NullRule.OLD_DEMO
+    first_source = sign_source(params, null_rule=first_rule)
     sign_type_value = params.get("sign_type")
     sign_type = sign_type_value if isinstance(sign_type_value, str) else None
 
-    def result(ok: bool, reason: str, source: str = old_source, rule: NullRule = NullRule.OLD_DEMO) -> Verification:
+    def result(ok: bool, reason: str, source: str = first_source, rule: NullRule = first_rule) -> Verification:
         return Verification(ok=ok, sign_type=sign_type, source=source, null_rule=rule, reason=reason)
 
     sign = params.get("sign")
@@ -372,10 +374,10 @@ def verify_message(
 
         method = "MD5withRSA with the given public key"
 
-    if check(old_source):
-        return result(True, f"{sign_type} sign verifies ({method}) over the {_RULE_TEXT[NullRule.OLD_DEMO]}")
-    sdk_source = sign_source(params, null_rule=NullRule.SDK)
-    sources = (old_source,) if sdk_source == old_source else (old_source, sdk_source)
+    if check(first_source):
+        return result(True, f"{sign_type} sign verifies ({method}) over the {_RULE_TEXT[first_rule]}")
+    sdk_source = first_source if null_rule is not None else sign_source(params, null_rule=NullRule.SDK)
+    sources = (first_source,) if sdk_source == first_source else (first_source, sdk_source)
     if len(sources) == 2 and check(sdk_source):
         return result(
             True,
@@ -383,7 +385,10 @@ def verify_message(
             sdk_source,
             NullRule.SDK,
         )
-    which = "neither the old-demo nor the SDK sign source" if len(sources) == 2 else "the sign source"
+    if len(sources) == 2:
+        which = "neither the old-demo nor the SDK sign source"
+    else:
+        which = f"the sign source built with the {_RULE_TEXT[first_rule]}"
     if sign_type == "MD5" and sign != sign.lower():
         lowered = sign.lower().encode("utf-8")
         if any(hmac.compare_digest(_md5_hex(src, key).encode("ascii"), lowered) for src in sources):
