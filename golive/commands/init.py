@@ -1,4 +1,9 @@
-"""Placeholder for `golive init` while it is being built; replaced by its real module."""
+"""`golive init`: print (or write) a commented golive.yaml to start from.
+
+The template names every key of design.md §5 with a one-line explanation, uses `{env:}` /
+`{file:}` for secrets, and quotes every code -- so the first run gives useful findings, not
+schema errors.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,87 @@ import argparse
 
 from golive.errors import InputError
 
+TEMPLATE = """\
+# golive.yaml — LianLian 认证支付 go-live readiness (golive schema prints the JSON Schema)
+merchant:
+  oid_partner: "201811230001000001"   # 18-digit merchant number (quoted)
+  name: 我的商户
+  profile: {profile}                  # golive profiles lists merchant types
+  frms_ware_category: "{category}"    # the category LianLian assigned (quoted)
+  environment: integration            # integration | production
+  channels: [web, wap]                # web | wap | android | ios | api
+
+signing:
+  sign_type: RSA                      # what requests carry: MD5 | RSA
+  notify_sign_type: MD5               # what 商户站 is configured with; callbacks use THIS
+  md5_key: {{env: LLPAY_MD5_KEY}}       # secrets: {{env: NAME}} or {{file: PATH}} — never inline
+  rsa_private_key: {{file: keys/merchant_private.pem}}
+  rsa_public_key: {{file: keys/merchant_public.pem}}     # the one uploaded to 商户站
+  lianlian_public_key: {{file: keys/llpay_public.pem}}   # downloaded from 商户站
+
+endpoints:
+  notify_url: https://pay.example.com/llpay/notify
+  url_return: https://www.example.com/pay/return
+
+registration:                         # what was registered (报备) with LianLian
+  domains: [www.example.com, pay.example.com]
+  server_ips: [203.0.113.10]
+  # app_ids: {{android: com.example.app, ios: com.example.app}}
+
+# limits:
+#   production_opened: {{attested_by: "连连市场 张三", date: 2026-11-20}}   # after the launch review
+# whitelist:                          # 风控白名单 entries (7 days default, 30 max)
+#   - {{card_last4: "1234", added: 2026-11-25, days: 7}}
+
+evidence:
+  captures: [captures/integration.jsonl]    # JSON Lines or HAR of the test transactions
+  # ledger: captures/ledger.csv             # user_id,kind,no_order,amount,card,time,status
+
+# waivers: waivers.yaml
+
+# live:                               # probes of a running staging server (golive check --probe)
+#   notify_url: http://127.0.0.1:8000/llpay/notify
+#   url_return: http://127.0.0.1:8000/pay/return
+#   timeout_s: 5
+#   redeliveries: 30
+#   burst: 16
+#   lianlian_private_key: {{file: keys/staging_llpay_private.pem}}   # golive keys makes one
+#   create_order:
+#     http: {{method: POST, url: "http://127.0.0.1:8000/test/orders", form: {{user: "{{user_id}}", amount: "{{amount}}"}}}}
+#     fields: {{no_order: /data/no, money_order: /data/amount, dt_order: /data/created, user_id: /data/user}}
+#   credits:
+#     http: {{method: GET, url: "http://127.0.0.1:8000/test/orders/{{no_order}}"}}
+#     pointer: /credits
+#   withdraw:
+#     http: {{method: POST, url: "http://127.0.0.1:8000/test/withdrawals", json: {{user: "{{user_id}}", card: "{{no_agree}}", amount: "{{amount}}"}}}}
+#     pointer: /result
+#     accepted: ACCEPTED
+"""
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--profile", default="base", help="merchant-type profile to start from (default base)")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (refuses to overwrite) instead of printing")
+
+
+def render_template(profile_name: str) -> str:
+    from golive.profiles import load_profile
+
+    profile = load_profile(profile_name)
+    category = profile.categories[0] if profile.categories else "1999"
+    return TEMPLATE.format(profile=profile_name, category=category)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise InputError("this command is not available yet in this build")
+    from pathlib import Path
+
+    text = render_template(args.profile)
+    if args.output:
+        target = Path(args.output)
+        if target.exists():
+            raise InputError("already exists; not overwriting", file=str(target))
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}")
+    else:
+        print(text, end="")
+    return 0

@@ -1,0 +1,78 @@
+"""Catalogue rules: every check is registered with complete metadata, has its own test module,
+and the package ships checks/profiles/templates inside golive (no top-level `checks`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from golive.registry import ID_PATTERN, RegistryError, all_checks, validate_meta
+
+from conftest import REPO
+
+EXPECTED_IDS = {
+    "LL-SIG-001", "LL-SIG-002", "LL-SIG-003", "LL-SIG-004", "LL-SIG-005", "LL-SIG-007",
+    "LL-REG-001", "LL-REG-002", "LL-REG-003", "LL-LIM-001", "LL-LIM-002", "LL-LIM-003",
+}
+
+
+def test_ids_are_unique_valid_and_expected_ones_exist():
+    ids = [c.meta.id for c in all_checks()]
+    assert len(ids) == len(set(ids))
+    assert all(ID_PATTERN.match(i) for i in ids)
+    assert EXPECTED_IDS <= set(ids)
+
+
+def test_every_check_has_bilingual_metadata_and_a_docstring():
+    for check in all_checks():
+        module = importlib.import_module(check.module)
+        assert (module.__doc__ or "").strip().startswith(check.meta.id), check.module
+        assert check.meta.title.zh and check.meta.title.en
+        assert check.meta.references
+
+
+def test_every_check_has_a_test_module():
+    tests = {p.name for p in (REPO / "tests").glob("test_*.py")}
+    for check in all_checks():
+        stem = "test_" + check.meta.id.lower().replace("-", "_")
+        assert any(name.startswith(stem) for name in tests), f"no tests/{stem}*.py for {check.meta.id}"
+
+
+def test_registry_rejects_bad_metadata():
+    good = all_checks()[0].meta
+    from dataclasses import replace
+
+    with pytest.raises(RegistryError):
+        validate_meta(replace(good, id="LL-SIG-1"), "golive.checks.sig.ll_sig_1_x")
+    with pytest.raises(RegistryError):
+        validate_meta(good, "golive.checks.sig.ll_sig_999_wrong_file")
+    with pytest.raises(RegistryError):
+        validate_meta(replace(good, references=()), f"golive.checks.sig.{good.id.lower().replace('-', '_')}_x")
+
+
+def test_no_top_level_checks_package_is_installed():
+    from importlib.metadata import distribution
+
+    dist = distribution("lianlian-golive")
+    top_level = (dist.read_text("top_level.txt") or "").split()
+    assert "checks" not in top_level and "golive" in top_level
+    import sysconfig
+
+    assert not (Path(sysconfig.get_paths()["purelib"]) / "checks").exists()
+
+
+def test_every_check_file_is_in_a_listed_package():
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = set(pyproject["tool"]["setuptools"]["packages"])
+    for folder in (REPO / "checks").iterdir():
+        if folder.is_dir() and any(folder.glob("ll_*.py")):
+            assert f"golive.checks.{folder.name}" in packages, folder
+    for folder in (REPO / "golive").iterdir():
+        if folder.is_dir() and (folder / "__init__.py").exists():
+            assert f"golive.{folder.name}" in packages, folder
+    assert re.search(r"golive\.checks", str(packages))
