@@ -359,6 +359,7 @@ def test_render_value_matches_fastjson_getstring() -> None:
     assert render_value(Decimal("1.50")) == "1.50"
     assert render_value(49.65) == "49.65"
     assert render_value({"a": "中", "b": [1, 2]}) == '{"a":"中","b":[1,2]}'
+    assert render_value({"amount": Decimal("1.50")}) == '{"amount":1.5}'  # never an exception
     assert render_value(None) == ""
 
 

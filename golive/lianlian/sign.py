@@ -94,7 +94,15 @@ APP_SDK_EXCLUDED: frozenset[str] = frozenset(
 """Fields the App SDK demo leaves out of the order sign source (protocol.md §2.1, vector D)."""
 
 _ONLY_SIGN: frozenset[str] = frozenset({"sign"})
-_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_default(value: object) -> object:
+    # A Decimal nested in an object (JSON loaded with parse_float=Decimal) stays a JSON number;
+    # anything else unknown becomes its text rather than an exception in the middle of signing.
+    return float(value) if isinstance(value, Decimal) else str(value)
+
+
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
 def render_value(value: object) -> str:
