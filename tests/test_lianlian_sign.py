@@ -325,6 +325,8 @@ def test_malformed_rsa_sign_is_false_not_an_exception(rsa1024: Any) -> None:
         message = dict(signed, sign=bad)
         assert rsa_verify(message, public) is False
         assert not verify_message(message, public_key=public).ok
+    assert "decodes to 3 bytes" in verify_message(dict(signed, sign="QUJD"), public_key=public).reason
+    assert "not valid Base64" in verify_message(dict(signed, sign="a b"), public_key=public).reason
     # Line breaks from MIME-style Java encoders are tolerated.
     wrapped = signed["sign"][:76] + "\r\n" + signed["sign"][76:]
     assert rsa_verify(dict(signed, sign=wrapped), public)
