@@ -1,0 +1,413 @@
+"""HTTP for live probes: bounded, guarded, recorded.
+
+Probes talk to a merchant's *running* server, so every request here is:
+
+* **bounded** -- a per-request timeout (``live.timeout_s``) enforced by a watchdog over the whole
+  exchange (connect, send, read), so a server that drips one byte every few seconds cannot stretch
+  it; a response larger than `MAX_RESPONSE_BYTES` is cut off; and a run-wide deadline after which
+  nothing more is sent;
+* **guarded** -- only to hosts named in the config's ``live:`` URLs, connected to the address that
+  host resolved to; a non-loopback address only when the config names that host (and the user
+  passed ``--probe``, which is the only way this module is reached). Redirects are never followed;
+* **circuit-broken** -- a refused connection marks the host down and a timeout marks that target
+  (notify_url, a recipe ...) unresponsive, so the remaining probes fail fast with the first reason
+  instead of each waiting out its own timeout;
+* **recorded** -- every request becomes an `Exchange`, redacted with `golive.redact` (card/ID/
+  phone/name masked, credentials in headers hidden) *before* it is stored.
+
+The raw request is written by hand (HTTP/1.1, ``Connection: close``) so a burst of identical
+notifications can be released together: each connection sends all but the last byte, waits on a
+barrier, then sends the last byte ("last-byte sync"), which lines the copies up at the server far
+more tightly than starting threads at the same time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import json
+import socket
+import ssl
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from golive.redact import mask_free_text, redact_params
+
+MAX_RESPONSE_BYTES = 1 << 20
+MAX_STORED_BODY_CHARS = 4000
+USER_AGENT = "golive-probe/1"
+SENSITIVE_HEADER_PARTS = ("authorization", "cookie", "token", "secret", "key", "signature", "password")
+
+# Why a request did not produce an answer (Exchange.error_kind).
+ERROR_KINDS = ("refused", "timeout", "reset", "tls", "dns", "protocol", "too_large", "blocked", "deadline",
+               "unresponsive")
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    label: str = ""  # what this request is for, e.g. "notify redelivery #3"
+    target: str = ""  # circuit-breaker key: "notify_url", "recipe:credits", ...
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """The raw answer (for the probe code to judge); `Exchange` is its redacted record."""
+
+    status: int | None
+    headers: Mapping[str, str]
+    body: bytes
+    elapsed_ms: float
+    error: str | None = None
+    error_kind: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its answer (or failure), redacted, with timings. Serialisable."""
+
+    seq: int
+    label: str
+    kind: str  # "http" or "command"
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: str | None
+    status: int | None
+    response_headers: Mapping[str, str]
+    response_body: str | None
+    started_ms: float  # since the probe session started
+    elapsed_ms: float
+    error: str | None = None
+    error_kind: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq, "label": self.label, "kind": self.kind, "method": self.method, "url": self.url,
+            "request": {"headers": dict(self.request_headers), "body": self.request_body},
+            "response": {"status": self.status, "headers": dict(self.response_headers), "body": self.response_body},
+            "started_ms": round(self.started_ms, 1), "elapsed_ms": round(self.elapsed_ms, 1),
+            "error": self.error, "error_kind": self.error_kind,
+        }
+
+
+# -- redaction ------------------------------------------------------------------------------------
+
+def _truncate(text: str) -> str:
+    if len(text) <= MAX_STORED_BODY_CHARS:
+        return text
+    return text[:MAX_STORED_BODY_CHARS] + f"… [{len(text) - MAX_STORED_BODY_CHARS} more chars]"
+
+
+def redact_body(body: bytes | str | None, content_type: str = "") -> str | None:
+    """A body fit for evidence: JSON and form fields redacted by name, free text masked."""
+    if body is None:
+        return None
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    if not text:
+        return text
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            return _truncate(json.dumps(redact_params(parsed), ensure_ascii=False, separators=(",", ":")))
+    if "x-www-form-urlencoded" in content_type.lower():
+        pairs = parse_qsl(text, keep_blank_values=True)
+        redacted = redact_params({k: v for k, v in pairs})
+        # res_data (WAP return) holds a JSON result: redact inside it too
+        if isinstance(redacted.get("res_data"), str):
+            redacted["res_data"] = redact_body(dict(pairs).get("res_data", ""), "") or ""
+        return _truncate(urlencode(redacted))
+    return _truncate(mask_free_text(text))
+
+
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in headers.items():
+        if any(part in name.lower() for part in SENSITIVE_HEADER_PARTS):
+            out[name] = f"[redacted, {len(value)} chars]"
+        else:
+            out[name] = mask_free_text(value)
+    return out
+
+
+def redact_url(url: str) -> str:
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]  # never keep user:password@
+    query = ""
+    if parts.query:
+        query = "?" + urlencode(redact_params(dict(parse_qsl(parts.query, keep_blank_values=True))))
+    return mask_free_text(f"{parts.scheme}://{netloc}{parts.path}") + query
+
+
+# -- where probes may go --------------------------------------------------------------------------
+
+class Blocked(Exception):
+    """A request the target policy refuses to send."""
+
+
+@dataclass
+class TargetPolicy:
+    """Which hosts probes may contact: those named in the config's live URLs, nothing else.
+
+    Each host is resolved once and pinned, so a DNS answer cannot change between the check and
+    the connection. With `loopback_only` (tests, `GOLIVE_PROBE_LOOPBACK_ONLY=1`) only loopback
+    addresses are ever connected to.
+    """
+
+    allowed_hosts: frozenset[str]
+    loopback_only: bool = False
+    _pinned: dict[tuple[str, int], str] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def address_for(self, host: str, port: int) -> str:
+        host = host.lower()
+        if host not in self.allowed_hosts:
+            raise Blocked(f"host {host} is not one of the live: hosts in the config ({', '.join(sorted(self.allowed_hosts))})")
+        with self._lock:
+            pinned = self._pinned.get((host, port))
+        if pinned:
+            return pinned
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise _DnsError(f"cannot resolve {host}: {exc.strerror or exc}") from None
+        addresses = [info[4][0] for info in infos]
+        loopback = [a for a in addresses if ipaddress.ip_address(a.split("%")[0]).is_loopback]
+        if self.loopback_only and not loopback:
+            raise Blocked(f"{host} resolves to {', '.join(addresses)}; probes are restricted to loopback")
+        # Prefer loopback when a name resolves to both (localhost on dual-stack machines).
+        chosen = (loopback or addresses)[0]
+        with self._lock:
+            self._pinned[(host, port)] = chosen
+        return chosen
+
+
+class _DnsError(Exception):
+    pass
+
+
+def hosts_of(urls: list[str]) -> frozenset[str]:
+    return frozenset((urlsplit(u).hostname or "").lower() for u in urls if urlsplit(u).hostname)
+
+
+# -- circuit breaker and deadline -----------------------------------------------------------------
+
+class Breaker:
+    """Remembers unreachable hosts and unresponsive targets so later requests fail fast."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._down: dict[str, str] = {}
+
+    def check(self, host_key: str, target: str) -> str | None:
+        with self._lock:
+            return self._down.get(host_key) or (self._down.get(target) if target else None)
+
+    def record(self, host_key: str, target: str, kind: str | None, reason: str) -> None:
+        if kind in ("refused", "dns"):
+            key = host_key
+        elif kind in ("timeout", "tls") and target:
+            key = target
+        else:
+            return
+        with self._lock:
+            self._down.setdefault(key, reason)
+
+
+# -- the client -----------------------------------------------------------------------------------
+
+class _Watchdog:
+    """Closes a socket when the whole exchange overruns its bound (drip-feeding servers)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def arm(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _classify(exc: BaseException, timeout_s: float, watchdog_fired: bool) -> tuple[str, str]:
+    if watchdog_fired or isinstance(exc, (socket.timeout, TimeoutError)):
+        return "timeout", f"no complete answer within {timeout_s:g} s"
+    if isinstance(exc, ConnectionRefusedError):
+        return "refused", "connection refused (nothing listening on that port?)"
+    if isinstance(exc, ssl.SSLError):
+        return "tls", f"TLS error: {exc.reason or exc}"
+    if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError,
+                        http.client.RemoteDisconnected, http.client.IncompleteRead)):
+        return "reset", f"connection reset or closed before a complete answer ({type(exc).__name__})"
+    if isinstance(exc, http.client.HTTPException):
+        return "protocol", f"not a valid HTTP answer ({type(exc).__name__}: {str(exc)[:80]})"
+    if isinstance(exc, _DnsError):
+        return "dns", str(exc)
+    if isinstance(exc, OSError):
+        return "reset", f"network error: {exc.strerror or exc}"
+    return "protocol", f"{type(exc).__name__}: {str(exc)[:120]}"
+
+
+class HttpClient:
+    """Sends `HttpRequest`s under a `TargetPolicy`, a timeout, a run deadline and a breaker."""
+
+    def __init__(self, policy: TargetPolicy, timeout_s: float, deadline: float, *,
+                 started: float | None = None) -> None:
+        self.policy = policy
+        self.timeout_s = timeout_s
+        self.deadline = deadline  # time.monotonic() value after which nothing is sent
+        self.started = started if started is not None else time.monotonic()
+        self.breaker = Breaker()
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._ssl = ssl.create_default_context()
+
+    def next_seq(self) -> int:
+        with self._lock:
+            self._seq += 1
+            return self._seq
+
+    @property
+    def count(self) -> int:
+        with self._lock:
+            return self._seq
+
+    def _record(self, request: HttpRequest, response: HttpResponse, started: float) -> Exchange:
+        ctype = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
+        rtype = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
+        return Exchange(
+            seq=self.next_seq(), label=request.label, kind="http", method=request.method,
+            url=redact_url(request.url), request_headers=redact_headers(request.headers),
+            request_body=redact_body(request.body, ctype) if request.body else None,
+            status=response.status, response_headers=redact_headers(response.headers),
+            response_body=redact_body(response.body, rtype) if response.status is not None else None,
+            started_ms=(started - self.started) * 1000, elapsed_ms=response.elapsed_ms,
+            error=response.error, error_kind=response.error_kind,
+        )
+
+    def send(self, request: HttpRequest, *, barrier: threading.Barrier | None = None) -> tuple[HttpResponse, Exchange]:
+        """Send one request; never raises for network trouble (the answer says what went wrong).
+
+        With `barrier`, everything but the request's last byte is sent, then the thread waits on
+        the barrier and sends the last byte: all parties' requests complete together.
+        """
+        started = time.monotonic()
+        response = self._send(request, barrier, started)
+        return response, self._record(request, response, started)
+
+    def _fail(self, started: float, kind: str, reason: str) -> HttpResponse:
+        return HttpResponse(None, {}, b"", (time.monotonic() - started) * 1000, reason, kind)
+
+    def _send(self, request: HttpRequest, barrier: threading.Barrier | None, started: float) -> HttpResponse:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            if barrier is not None:
+                barrier.abort()
+            return self._fail(started, "blocked", f"not an absolute http(s) URL: {redact_url(request.url)}")
+        host = parts.hostname.lower()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        host_key = f"{host}:{port}"
+        tripped = self.breaker.check(host_key, request.target)
+        remaining = self.deadline - started
+        if tripped or remaining <= 0:
+            if barrier is not None:
+                barrier.abort()
+            if tripped:
+                return self._fail(started, "unresponsive", f"not sent: an earlier request failed ({tripped})")
+            return self._fail(started, "deadline", "not sent: the probe run reached its time limit")
+        timeout = min(self.timeout_s, remaining)
+        watchdog = _Watchdog(timeout)
+        sock: socket.socket | None = None
+        try:
+            address = self.policy.address_for(host, port)
+            sock = socket.create_connection((address, port), timeout=timeout)
+            if parts.scheme == "https":
+                sock = self._ssl.wrap_socket(sock, server_hostname=host)
+            watchdog.arm(sock)
+            raw = self._raw_request(request, parts, host, port)
+            if barrier is not None:
+                sock.sendall(raw[:-1])
+                barrier.wait(timeout)
+                sock.sendall(raw[-1:])
+            else:
+                sock.sendall(raw)
+            answer = http.client.HTTPResponse(sock, method=request.method)
+            answer.begin()
+            body = answer.read(MAX_RESPONSE_BYTES + 1)
+            elapsed = (time.monotonic() - started) * 1000
+            headers = {k: v for k, v in answer.getheaders()}
+            if watchdog.fired:
+                raise TimeoutError
+            if len(body) > MAX_RESPONSE_BYTES:
+                return HttpResponse(answer.status, headers, body[:MAX_RESPONSE_BYTES], elapsed,
+                                    f"answer larger than {MAX_RESPONSE_BYTES} bytes", "too_large")
+            return HttpResponse(answer.status, headers, body, elapsed)
+        except Blocked as exc:
+            if barrier is not None:
+                barrier.abort()
+            return self._fail(started, "blocked", f"not sent: {exc}")
+        except threading.BrokenBarrierError:
+            return self._fail(started, "deadline", "not sent: the burst was called off (another copy failed)")
+        except Exception as exc:  # network trouble is an answer, not a crash
+            if barrier is not None:
+                barrier.abort()
+            kind, reason = _classify(exc, timeout, watchdog.fired)
+            self.breaker.record(host_key, request.target, kind, reason)
+            return self._fail(started, kind, reason)
+        finally:
+            watchdog.cancel()
+            if sock is not None:
+                try:
+                    sock.close()
+                except OSError:
+                    pass
+
+    @staticmethod
+    def _raw_request(request: HttpRequest, parts: Any, host: str, port: int) -> bytes:
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        default_port = 443 if parts.scheme == "https" else 80
+        host_header = host if port == default_port else f"{host}:{port}"
+        if ":" in host and not host.startswith("["):
+            host_header = f"[{host}]" if port == default_port else f"[{host}]:{port}"
+        lines = [f"{request.method} {path} HTTP/1.1", f"Host: {host_header}", f"User-Agent: {USER_AGENT}",
+                 "Accept: */*", "Connection: close"]
+        names = {k.lower() for k in request.headers}
+        for name, value in request.headers.items():
+            if name.lower() in ("host", "connection", "content-length"):
+                continue
+            lines.append(f"{name}: {value}")
+        if request.body or request.method in ("POST", "PUT", "PATCH"):
+            lines.append(f"Content-Length: {len(request.body)}")
+        if "user-agent" in names:
+            lines.remove(f"User-Agent: {USER_AGENT}")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", errors="replace")
+        return head + request.body
