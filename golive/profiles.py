@@ -101,7 +101,9 @@ def _raw(name: str) -> tuple[str, dict[str, Any]]:
     try:
         data = yaml.safe_load(files[name].read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise InputError(f"not valid YAML: {exc}".splitlines()[0], file=file) from None
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(f"not valid YAML: {problem}", file=file, line=mark.line + 1 if mark else None) from None
     if not isinstance(data, dict):
         raise InputError("a profile is a mapping", file=file)
     unknown = set(data) - _ALLOWED_KEYS
@@ -166,18 +168,28 @@ def load_profile(name: str, _chain: tuple[str, ...] = ()) -> Profile:
     identity = data.get("identity_required", parent.identity_required if parent else False)
     if not isinstance(identity, bool):
         raise InputError("identity_required is true or false", file=file, key="identity_required")
+    categories = _string_list(data.get("categories"), "categories", file)
+    _check_categories(categories, file)
+    lists = {level: _string_list(risk.get(level), f"risk_item.{level}", file) for level in ("required", "recommended", "optional")}
+    for level, names in lists.items():
+        _check_field_names(names, file, f"risk_item.{level}")
+    _check_field_names(tuple(formats), file, "risk_item.formats")
+    # A field sits at its strictest level: a child that requires what its parent recommends
+    # moves it out of the recommended list (and likewise for optional).
+    required = _merge_unique(parent.required_fields if parent else (), lists["required"])
+    recommended = tuple(f for f in _merge_unique(parent.recommended_fields if parent else (), lists["recommended"])
+                        if f not in required)
+    optional = tuple(f for f in _merge_unique(parent.optional_fields if parent else (), lists["optional"])
+                     if f not in required and f not in recommended)
     return Profile(
         name=name,
         title=_text(data.get("title"), "title", file),
         description=_text(data["description"], "description", file) if data.get("description") else None,
         extends=((parent.name,) + parent.extends) if parent else (),
-        categories=_string_list(data.get("categories"), "categories", file) or (parent.categories if parent else ()),
-        required_fields=_merge_unique(parent.required_fields if parent else (),
-                                      _string_list(risk.get("required"), "risk_item.required", file)),
-        recommended_fields=_merge_unique(parent.recommended_fields if parent else (),
-                                         _string_list(risk.get("recommended"), "risk_item.recommended", file)),
-        optional_fields=_merge_unique(parent.optional_fields if parent else (),
-                                      _string_list(risk.get("optional"), "risk_item.optional", file)),
+        categories=categories or (parent.categories if parent else ()),
+        required_fields=required,
+        recommended_fields=recommended,
+        optional_fields=optional,
         formats={**(parent.formats if parent else {}), **formats},
         identity_required=identity,
         checks=overrides,
@@ -194,3 +206,26 @@ def _check_format_names(formats: Mapping[str, str], file: str) -> None:
         if format_name not in FORMATS:
             raise InputError(f"unknown format {format_name!r}; known: {sorted(FORMATS)}", file=file,
                              key=f"risk_item.formats.{field_name}")
+
+
+def _check_categories(categories: tuple[str, ...], file: str) -> None:
+    """frms_ware_category codes are 4-digit strings (protocol.md §4.5)."""
+    for index, code in enumerate(categories):
+        if not (len(code) == 4 and code.isascii() and code.isdigit()):
+            raise InputError(f"{code!r} is not a 4-digit category code", file=file, key=f"categories[{index}]")
+
+
+def _check_field_names(names: tuple[str, ...], file: str, where: str) -> None:
+    """Field names must be in the catalogue (golive.lianlian.fields): a typo would never match."""
+    try:
+        from golive.lianlian.fields import FIELDS
+    except ImportError:  # catalogue not installed yet: nothing to check against
+        return
+    import difflib
+
+    for index, name in enumerate(names):
+        if name not in FIELDS:
+            close = difflib.get_close_matches(name, list(FIELDS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            key = f"{where}.{name}" if where.endswith("formats") else f"{where}[{index}]"
+            raise InputError(f"unknown risk_item field {name!r}{hint}", file=file, key=key)
