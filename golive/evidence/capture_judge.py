@@ -1,0 +1,159 @@
+"""Shared base for checks that judge captured records one by one (`CaptureJudge`).
+
+It does the bookkeeping every capture check needs, so that each check module holds only its rule:
+
+* broken records are counted and listed (up to `max_notes`) as *skipped-record notes* in the
+  judgement's evidence -- never as failures, never as judged;
+* records of other kinds are ignored (`kinds`), and a run in which no record of the wanted kinds
+  could be judged ends as `cannot_judge` (so the check errors instead of passing);
+* findings are grouped by rule: the first `per_rule_limit` of each rule are listed, the rest are
+  counted (``not_listed`` in the evidence), so a 100,000-record capture with one systematic mistake
+  gives a readable report and stays cheap; `StreamJudge.add`'s overall cap still applies;
+* `value_text` shows a value redacted (golive.redact) and shortened, for finding messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from golive.evidence.captures import CaptureRecord
+from golive.model import Context, Finding, Judgement, Severity, StreamJudge, Text
+from golive.redact import redact_value
+
+__all__ = ["CaptureJudge", "KIND_NAMES", "json_kind", "value_text"]
+
+KIND_NAMES: dict[str, Text] = {
+    "pay_request": Text("支付请求", "pay requests"),
+    "notify": Text("异步通知", "notifications"),
+    "return": Text("同步返回", "returns"),
+    "withdraw": Text("提现请求", "withdrawals"),
+    "query": Text("查询请求", "queries"),
+    "other": Text("其他请求", "other requests"),
+}
+
+
+def json_kind(value: Any) -> str:
+    """The JSON type name of a decoded value: string, number, boolean, null, object or array."""
+    if isinstance(value, str):
+        return "string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return "number"
+
+
+def value_text(field: str, value: Any, limit: int = 60) -> str:
+    """A value as a finding may show it: personal data masked (by field name), long text shortened.
+
+    Objects and lists are named, not shown; scalars of any JSON type are masked like strings, since
+    an ID number sent as a JSON number is still an ID number.
+    """
+    if isinstance(value, dict):
+        return "<object>"
+    if isinstance(value, list):
+        return "<array>"
+    if value is True or value is False:
+        return "true" if value else "false"
+    shown = str(redact_value(field, value if isinstance(value, str) else str(value)))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+class CaptureJudge(StreamJudge):
+    """A StreamJudge over capture records; subclasses implement `judge_record` and `summary`."""
+
+    kinds: ClassVar[frozenset[str]] = frozenset({"pay_request"})
+    subject: ClassVar[Text | None] = None  # what the judged records are called; default: by kind
+    per_rule_limit: ClassVar[int] = 5
+    max_notes: ClassVar[int] = 20
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.judged = 0
+        self.broken = 0
+        self.unjudgeable = 0  # records of our kinds that could not be judged (e.g. no key)
+        self.notes: list[dict[str, Any]] = []
+        self.not_listed: dict[str, int] = {}
+        self._per_rule: dict[str, int] = {}
+
+    # -- feeding ---------------------------------------------------------------------------------
+    def feed(self, record: CaptureRecord) -> None:
+        if record.broken:
+            self.broken += 1
+            self.note(record, record.error or "broken record")
+            return
+        if record.kind not in self.kinds:
+            return
+        if record.params is None:
+            self.skip(record, "no parameters in this record")
+            return
+        if self.judge_record(record) is not False:
+            self.judged += 1
+
+    def judge_record(self, record: CaptureRecord) -> bool | None:  # pragma: no cover - interface
+        """Judge one record; return False when it could not be judged (then call `skip`)."""
+        raise NotImplementedError
+
+    def note(self, record: CaptureRecord, why: str) -> None:
+        if len(self.notes) < self.max_notes:
+            self.notes.append({"location": str(record.location()), "reason": why})
+
+    def skip(self, record: CaptureRecord, why: str) -> None:
+        self.unjudgeable += 1
+        self.note(record, why)
+
+    # -- findings --------------------------------------------------------------------------------
+    def will_list(self, rule: str) -> bool:
+        """True if the next finding under `rule` will be listed (worth an expensive message)."""
+        return self._per_rule.get(rule, 0) < self.per_rule_limit
+
+    def report(self, rule: str, message: Text, record: CaptureRecord, pointer: str | None = None, *,
+               severity: Severity | None = None, uncertain: bool = False, **data: Any) -> None:
+        """Add a finding under `rule`; beyond `per_rule_limit` per rule it is only counted."""
+        count = self._per_rule.get(rule, 0) + 1
+        self._per_rule[rule] = count
+        if count > self.per_rule_limit:
+            self.not_listed[rule] = self.not_listed.get(rule, 0) + 1
+            return
+        self.add(Finding(message, record.location(pointer), severity=severity, uncertain=uncertain, data=data))
+
+    # -- conclusion ------------------------------------------------------------------------------
+    def summary(self) -> dict[str, Any]:
+        """Check-specific evidence (counts etc.); merged into the judgement's evidence."""
+        return {}
+
+    def conclude(self, what: Text) -> Judgement:
+        kinds = sorted(self.kinds)
+        zh_kinds = self.subject.zh if self.subject else "、".join(KIND_NAMES[k].zh for k in kinds)
+        en_kinds = self.subject.en if self.subject else ", ".join(KIND_NAMES[k].en for k in kinds)
+        evidence: dict[str, Any] = {
+            "kind": "captures",
+            "records_judged": self.judged,
+            "broken_records": self.broken,
+            "records_not_judged": self.unjudgeable,
+            **self.summary(),
+        }
+        if self.notes:
+            evidence["skipped"] = list(self.notes)
+        if self.not_listed or self.dropped_findings:
+            evidence["findings_not_listed"] = {**self.not_listed, **({"over_cap": self.dropped_findings} if self.dropped_findings else {})}
+        skipped_zh = f"；跳过 {self.broken} 条损坏记录" if self.broken else ""
+        skipped_en = f"; {self.broken} broken record(s) skipped" if self.broken else ""
+        if self.unjudgeable:
+            skipped_zh += f"；{self.unjudgeable} 条无法判断"
+            skipped_en += f"; {self.unjudgeable} could not be judged"
+        if self.judged == 0:
+            return Judgement.cannot_judge(
+                Text(f"抓包中没有可判断的{zh_kinds}{skipped_zh}", f"no {en_kinds} in the captures could be judged{skipped_en}"),
+                evidence=(evidence,),
+            )
+        not_listed = sum(self.not_listed.values()) + self.dropped_findings
+        more_zh = f"；另有 {not_listed} 条同类问题未逐条列出" if not_listed else ""
+        more_en = f"; {not_listed} more finding(s) of the same kinds not listed" if not_listed else ""
+        checked = Text(f"{what.zh}：{self.judged} 条{zh_kinds}{skipped_zh}{more_zh}",
+                       f"{what.en}: {self.judged} {en_kinds}{skipped_en}{more_en}")
+        return Judgement.from_findings(self.findings, checked, (evidence,))
