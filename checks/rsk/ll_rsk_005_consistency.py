@@ -1,0 +1,122 @@
+"""LL-RSK-005 -- risk_item agrees with the rest of the request and across requests.
+
+Background (protocol.md §3, §4.1, §4.3): LianLian's risk engine builds a user's history from
+``user_info_mercht_userno`` (the user at the merchant, "may equal ``user_id``") and compares the
+real-name fields with the identity 认证支付 sends (``acct_name``, ``id_no``, ``id_type``). Three
+kinds of contradiction are flagged:
+
+* one ``user_id`` sent with different ``user_info_mercht_userno`` values (or one userno with
+  different user_ids) across the capture -- the two ids must name the same user every time;
+* ``user_info_full_name`` / ``user_info_id_no`` / ``user_info_id_type`` differing from
+  ``acct_name`` / ``id_no`` / ``id_type`` in the same request (compared only when both are sent;
+  ID numbers case-insensitively for the check character X);
+* ``user_info_dt_register`` after ``dt_order``: a user cannot have registered after ordering.
+
+State is bounded: the user maps stop growing at `MAX_USERS` entries (counted in the evidence).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from golive.evidence.capture_judge import CaptureJudge, value_text
+from golive.evidence.captures import CaptureRecord
+from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+
+META = CheckMeta(
+    id="LL-RSK-005",
+    item=Item.REVIEW_RISK,
+    severity=Severity.MEDIUM,
+    title=Text("风控参数前后一致：用户编号、实名信息与身份字段、注册时间早于下单时间",
+               "risk_item is consistent: user ids, real-name fields vs identity, registration before the order"),
+    rationale=Text(
+        "风控用 user_info_mercht_userno 累积用户历史，并把实名参数与认证支付的身份字段比对；同一用户编号对应多个用户、姓名证件前后矛盾、注册晚于下单，都会被判为高风险。",
+        "LianLian builds user history from user_info_mercht_userno and compares real-name fields with the 认证支付 "
+        "identity; one user id mapped to several users, contradictory names or IDs, or a registration after the "
+        "order all look like fraud.",
+    ),
+    remediation=Text(
+        "user_info_mercht_userno 与 user_id 取同一个用户的编号（可以相同）；实名参数与 acct_name、id_no、id_type 取自同一份实名认证结果；user_info_dt_register 传用户真实注册时间。",
+        "Derive user_info_mercht_userno and user_id from the same user (they may be equal); take the real-name "
+        "fields and acct_name/id_no/id_type from the same verified identity; send the user's real registration time.",
+    ),
+    references=("guide 四 风控参数", "protocol.md §3, §4.1, §4.3"),
+    stream="captures",
+)
+
+MAX_USERS = 200_000
+
+# (risk_item field, request field, how to compare)
+_PAIRS = (
+    ("user_info_full_name", "acct_name", False),
+    ("user_info_id_no", "id_no", True),
+    ("user_info_id_type", "id_type", False),
+)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+class Judge(CaptureJudge):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.userno_of: dict[str, tuple[str, int]] = {}
+        self.user_of: dict[str, tuple[str, int]] = {}
+        self.users_not_tracked = 0
+
+    def _track(self, table: dict[str, tuple[str, int]], key: str, value: str, line: int) -> tuple[str, int] | None:
+        seen = table.get(key)
+        if seen is None:
+            if len(table) < MAX_USERS:
+                table[key] = (value, line)
+            else:
+                self.users_not_tracked += 1
+            return None
+        return seen if seen[0] != value else None
+
+    def judge_record(self, record: CaptureRecord) -> None:
+        params = record.params or {}
+        fields = record.risk_item().fields or {}
+        user_id = _text(params.get("user_id"))
+        userno = _text(fields.get("user_info_mercht_userno"))
+        if user_id and userno:
+            clash = self._track(self.userno_of, user_id, userno, record.line)
+            if clash:
+                self.report("userno_differs", Text(
+                    f"同一 user_id {value_text('user_id', user_id)} 在第 {clash[1]} 行对应 user_info_mercht_userno "
+                    f"{value_text('user_info_mercht_userno', clash[0])}，这里却是 {value_text('user_info_mercht_userno', userno)}",
+                    f"user_id {value_text('user_id', user_id)} came with user_info_mercht_userno {value_text('user_info_mercht_userno', clash[0])} "
+                    f"on line {clash[1]} but {value_text('user_info_mercht_userno', userno)} here"),
+                    record, "risk_item.user_info_mercht_userno")
+            clash = self._track(self.user_of, userno, user_id, record.line)
+            if clash:
+                self.report("user_id_differs", Text(
+                    f"同一 user_info_mercht_userno {value_text('user_info_mercht_userno', userno)} 在第 {clash[1]} 行对应 user_id "
+                    f"{value_text('user_id', clash[0])}，这里却是 {value_text('user_id', user_id)}",
+                    f"user_info_mercht_userno {value_text('user_info_mercht_userno', userno)} came with user_id {value_text('user_id', clash[0])} "
+                    f"on line {clash[1]} but {value_text('user_id', user_id)} here"),
+                    record, "user_id")
+        for risk_name, request_name, fold in _PAIRS:
+            inner, outer = _text(fields.get(risk_name)), _text(params.get(request_name))
+            if inner is None or outer is None:
+                continue
+            if (inner.upper() != outer.upper()) if fold else (inner != outer):
+                self.report(f"mismatch:{risk_name}", Text(
+                    f"risk_item.{risk_name}（{value_text(risk_name, inner)}）与 {request_name}（{value_text(request_name, outer)}）不一致",
+                    f"risk_item.{risk_name} ({value_text(risk_name, inner)}) differs from {request_name} "
+                    f"({value_text(request_name, outer)})"),
+                    record, f"risk_item.{risk_name}", severity=Severity.HIGH if risk_name != "user_info_id_type" else None)
+        registered, ordered = fields.get("user_info_dt_register"), params.get("dt_order")
+        if (isinstance(registered, str) and isinstance(ordered, str) and len(registered) == 14 == len(ordered)
+                and registered.isdigit() and ordered.isdigit() and registered > ordered):
+            self.report("registered_after_order", Text(
+                f"user_info_dt_register（{registered}）晚于下单时间 dt_order（{ordered}）",
+                f"user_info_dt_register ({registered}) is after the order time dt_order ({ordered})"),
+                record, "risk_item.user_info_dt_register")
+
+    def summary(self) -> dict[str, Any]:
+        return {"users_tracked": len(self.userno_of), "users_not_tracked": self.users_not_tracked}
+
+    def finish(self) -> Judgement:
+        return self.conclude(Text("核对风控参数的一致性", "consistency checked"))

@@ -1,0 +1,233 @@
+"""LL-SIG-006 -- every captured request's ``sign`` verifies over the canonical sign source.
+
+Background (protocol.md §2.1-§2.3, [VERIFIED]): the sign source is every parameter except
+``sign`` (``sign_type`` included), empty values dropped, keys sorted, ``key=value`` joined with
+``&``, values verbatim (no URL-encoding, no trimming); ``risk_item`` is signed as the exact JSON text
+posted. MD5 appends ``&key=`` + the merchant key; RSA is MD5withRSA checked with the public key the
+merchant uploaded to the merchant site. LianLian answers a mismatch with 1001 (签名错误).
+
+Each captured merchant request (pay requests, queries, other signed API calls) is verified with
+the configured keys through `golive.lianlian.sign.verify_message`; App SDK orders (channel ``app``)
+leave the identity fields out of the source (`APP_SDK_EXCLUDED`, §2.1, [1 SOURCE]). When a sign
+fails, the check tries the mistakes seen in public code (§2.6) and names the one that reproduces
+it: empty values kept (``key=``), keys in the order sent instead of sorted, URL-encoded or trimmed
+values, ``sign_type`` left out, the other channel's field set, ``risk_item`` signed as a different
+JSON text than posted. A sign that verifies only with literal ``"null"`` values kept (the newer
+SDK rule) passes LianLian's server or not -- which rule it applies is UNCERTAIN (§2.1, §11) -- so that
+is reported at low severity. Records whose method's key is not configured cannot be judged.
+
+Diagnosis needs to test a candidate source against the sign; the signing library exposes that only
+through private helpers (`_md5_hex`, `_decode_signature`, `_rsa_verify_source`), used here and
+nowhere else; without them the check still verifies, it only stops explaining.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any, Callable, Iterator, Mapping
+from urllib.parse import quote, quote_plus
+
+from golive.evidence.capture_judge import CaptureJudge
+from golive.evidence.captures import CaptureRecord
+from golive.lianlian import sign as llsign
+from golive.lianlian.sign import APP_SDK_EXCLUDED, NullRule, render_value, sign_source, verify_message
+from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+
+META = CheckMeta(
+    id="LL-SIG-006",
+    item=Item.INTEGRATION_SIGNATURE,
+    severity=Severity.HIGH,
+    title=Text("抓包中每个请求的 sign 都能按规范待签名串验签通过",
+               "every captured request's sign verifies over the canonical sign source"),
+    rationale=Text(
+        "待签名串规则：去掉 sign、去掉空值、按键名排序、key=value 用 & 连接、值原样（不编码不去空格），risk_item 按提交的 JSON 原文签名；算错任何一步，连连都返回 1001 签名错误。",
+        "The sign source drops sign and empty values, sorts the keys, joins key=value with &, and uses values "
+        "verbatim (no URL-encoding, no trimming), risk_item as the exact JSON text posted; any deviation gets "
+        "LianLian's 1001 (signature error).",
+    ),
+    remediation=Text(
+        "按 protocol.md §2.1 生成待签名串（可用 `golive sign` 对照），签名后原样提交这些值；不要在签名后修改、编码或重新序列化任何参数。",
+        "Build the sign source exactly as protocol.md §2.1 says (compare with `golive sign`) and post exactly the "
+        "values you signed; never modify, encode or re-serialise a parameter after signing.",
+    ),
+    references=("guide 二 安全签名机制", "protocol.md §2.1, §2.2, §2.3, §2.6"),
+    stream="captures",
+)
+
+DIAGNOSE_LIMIT = 25  # failures explained per run; later ones are reported without the (costly) search
+
+
+def _join(pairs: list[tuple[str, str]]) -> str:
+    return "&".join(f"{k}={v}" for k, v in pairs)
+
+
+def _kept(value: str) -> bool:
+    # The old-demo rule (NullRule.OLD_DEMO): empty and literal "null" values leave the source.
+    return bool(value) and not (len(value) == 4 and value.lower() == "null")
+
+
+def _variants(params: Mapping[str, Any], exclude: frozenset[str], app: bool) -> Iterator[tuple[str, Text, str]]:
+    """(id, explanation, candidate source) for each known way of getting the sign source wrong."""
+    pairs = [(k, render_value(v)) for k, v in params.items() if k != "sign" and k not in exclude]
+    kept = [(k, v) for k, v in pairs if _kept(v)]
+    ordered = sorted(kept)
+    if any(not v for _, v in pairs):
+        yield "empty_kept", Text("签名时保留了空值参数（key=），规范要求去掉空值",
+                                 "the sign was computed with empty values kept (key=); empty values must be dropped"), \
+            _join(sorted(pairs))
+    if kept != ordered:
+        yield "unsorted", Text("签名时没有按键名排序（按提交顺序拼接），规范要求按键名升序",
+                               "the sign was computed over the keys in the order sent, not sorted"), _join(kept)
+        if len(pairs) != len(kept):
+            yield "empty_kept_unsorted", Text("签名时既没排序又保留了空值", "the sign was computed unsorted and with empty values kept"), \
+                _join(pairs)
+    for encode, how in ((quote_plus, "quote_plus"), (quote, "quote")):
+        encoded = [(k, encode(v, safe="")) for k, v in ordered]
+        if encoded != ordered:
+            yield f"url_encoded_{how}", Text("签名时对值做了 URL 编码，规范要求用原值",
+                                             "the sign was computed over URL-encoded values; values are signed verbatim"), _join(encoded)
+    trimmed = [(k, v.strip()) for k, v in ordered if _kept(v.strip())]
+    if trimmed != ordered:
+        yield "trimmed", Text("签名时去掉了值两端的空格，规范要求用原值（Java 不去空格）",
+                              "the sign was computed over trimmed values; values are signed verbatim (Java does not trim)"), _join(trimmed)
+    yield "sign_type_left_out", Text("待签名串漏了 sign_type（sign_type 也参与签名）",
+                                     "sign_type was left out of the sign source; it is signed too"), \
+        sign_source(params, exclude=exclude | {"sign_type"})
+    if app:
+        yield "web_field_set", Text("App SDK 订单按网页字段集签名（含身份字段）；App SDK 规则不签身份字段",
+                                    "the App SDK order was signed with the web field set; App SDK orders leave the identity fields out"), \
+            sign_source(params)
+    else:
+        yield "app_field_set", Text("按 App SDK 字段集签名（漏了身份字段），但请求是网页/WAP 渠道",
+                                    "the sign leaves out the identity fields (App SDK rule) but the request is web/WAP"), \
+            sign_source(params, exclude=APP_SDK_EXCLUDED)
+    yield from _risk_item_variants(params, exclude)
+
+
+def _risk_item_variants(params: Mapping[str, Any], exclude: frozenset[str]) -> Iterator[tuple[str, Text, str]]:
+    text = params.get("risk_item")
+    try:
+        obj = json.loads(text) if isinstance(text, str) else text
+    except ValueError:
+        return
+    if not isinstance(obj, dict):
+        return
+    posted = render_value(text)
+    seen = {posted}
+    for dumps_kw in ({"ensure_ascii": False}, {}, {"separators": (",", ":")}):
+        alt = json.dumps(obj, default=str, **dumps_kw)  # type: ignore[arg-type]
+        if alt in seen:
+            continue
+        seen.add(alt)
+        yield "risk_item_reserialised", Text(
+            "签名用的 risk_item JSON 文本与提交的不同（签名后又重新序列化了？）；须对提交的原文签名",
+            "the sign covers a different JSON text of risk_item than the one posted (re-serialised after signing?); "
+            "sign the exact text you post"), sign_source({**params, "risk_item": alt}, exclude=exclude)
+
+
+def _matcher(sign_type: str, sign: str, md5_key: str | None, public_key: Any) -> Callable[[str], bool] | None:
+    """A test 'does this candidate source produce the captured sign?', or None if it cannot be built."""
+    try:
+        if sign_type == "MD5" and md5_key:
+            md5_hex = llsign._md5_hex
+            wanted = sign.encode("utf-8")
+            return lambda source: hmac.compare_digest(md5_hex(source, md5_key).encode("ascii"), wanted)
+        if sign_type == "RSA" and public_key is not None:
+            raw = llsign._decode_signature(sign, public_key)
+            if isinstance(raw, str):
+                return None
+            verify = llsign._rsa_verify_source
+            return lambda source: verify(source, raw, public_key)
+    except AttributeError:  # the private helpers moved: verify only, no explanation
+        return None
+    return None
+
+
+_BILINGUAL_REASONS = (
+    ("no sign field", Text("请求没有 sign 字段（或为空）", "the request has no sign (or it is empty)")),
+    ("no sign_type", Text("请求没有 sign_type 字段，应为 MD5 或 RSA", "the request has no sign_type; expected MD5 or RSA")),
+    ("unknown sign_type", Text("sign_type 不是 MD5 或 RSA", "sign_type is neither MD5 nor RSA")),
+    ("not a string", Text("sign 不是字符串", "the sign is not a string")),
+)
+
+
+class Judge(CaptureJudge):
+    kinds = frozenset({"pay_request", "query", "other"})
+    subject = Text("商户发出的签名请求", "signed merchant requests")
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        secrets = ctx.secrets
+        self.md5_key: str | None = getattr(secrets, "md5_key", None) or None
+        public = getattr(secrets, "rsa_public_key", None)
+        private = getattr(secrets, "rsa_private_key", None)
+        # The key LianLian verifies with is the public key uploaded to the merchant site; without it
+        # the private key's public half is the best available stand-in.
+        self.public_key = public if public is not None else (private.public_key() if private is not None else None)
+        self.verified: dict[str, int] = {}
+        self.failed: dict[str, int] = {}
+        self.diagnoses: dict[str, int] = {}
+        self.diagnosed = 0
+
+    def judge_record(self, record: CaptureRecord) -> bool | None:
+        params = record.params or {}
+        if record.kind == "other" and not ("sign" in params and "oid_partner" in params):
+            return False  # not a signed merchant request
+        sign_type = params.get("sign_type")
+        if sign_type == "MD5" and not self.md5_key:
+            self.skip(record, "MD5-signed, but signing.md5_key is not configured")
+            return False
+        if sign_type == "RSA" and self.public_key is None:
+            self.skip(record, "RSA-signed, but signing.rsa_public_key is not configured")
+            return False
+        app = record.channel == "app"
+        exclude = APP_SDK_EXCLUDED if app else frozenset()
+        view = {k: v for k, v in params.items() if k not in exclude} if app else params
+        result = verify_message(view, md5_key=self.md5_key, public_key=self.public_key)
+        label = sign_type if isinstance(sign_type, str) else "?"
+        if result.ok:
+            self.verified[label] = self.verified.get(label, 0) + 1
+            if result.null_rule is NullRule.SDK:
+                self.report("sdk_null_rule", Text(
+                    "sign 只有在保留字面量 \"null\" 值时才能验签（新版 SDK 规则）；连连服务端用哪条规则不确定（protocol.md §2.1），不要传 \"null\"",
+                    "the sign verifies only with literal \"null\" values kept (newer SDK rule); which rule LianLian's server "
+                    "applies is UNCERTAIN (protocol.md §2.1) -- do not send \"null\""),
+                    record, "sign", severity=Severity.LOW, uncertain=True)
+            return None
+        self.failed[label] = self.failed.get(label, 0) + 1
+        self._failure(record, params, label, result.reason, exclude, app)
+        return None
+
+    def _failure(self, record: CaptureRecord, params: Mapping[str, Any], sign_type: str, reason: str,
+                 exclude: frozenset[str], app: bool) -> None:
+        for needle, text in _BILINGUAL_REASONS:
+            if needle in reason:
+                self.report(f"malformed:{needle}", text, record, "sign")
+                return
+        found: tuple[str, Text] | None = None
+        sign = params.get("sign")
+        if self.diagnosed < DIAGNOSE_LIMIT and isinstance(sign, str):
+            self.diagnosed += 1
+            match = _matcher(sign_type, sign, self.md5_key, self.public_key)
+            if match is not None:
+                found = next(((vid, why) for vid, why, source in _variants(params, exclude, app) if match(source)), None)
+        where = "App SDK " if app else ""
+        if found:
+            vid, why = found
+            self.diagnoses[vid] = self.diagnoses.get(vid, 0) + 1
+            self.report(f"mismatch:{vid}", Text(f"{where}{sign_type} 签名验不过：{why.zh}", f"{where}{sign_type} sign does not verify: {why.en}"),
+                        record, "sign", diagnosis=vid)
+            return
+        self.report("mismatch", Text(
+            f"{where}{sign_type} 签名验不过（{reason}）；不是常见的拼串错误，可能是密钥不对、签名后改了值，或公钥与私钥不配对（见 LL-SIG-004）",
+            f"{where}{sign_type} sign does not verify ({reason}); none of the usual sign-source mistakes reproduces it: "
+            "wrong key, a value changed after signing, or a key pair that does not match (see LL-SIG-004)"),
+            record, "sign")
+
+    def summary(self) -> dict[str, Any]:
+        return {"verified": dict(self.verified), "failed": dict(self.failed), "diagnoses": dict(self.diagnoses),
+                "keys": {"md5_key": self.md5_key is not None, "rsa_public_key": self.public_key is not None}}
+
+    def finish(self) -> Judgement:
+        return self.conclude(Text("验证抓包请求的签名", "captured signatures verified"))
