@@ -234,6 +234,7 @@ class Run:
 
     def _gather_probes(self) -> None:
         if not self.options.probe:
+            self.bundle.put("probe", Evidence.missing(Text("未开启在线探测（--probe）", "live probes not requested (--probe)")))
             return
         from golive.probes.runner import gather_probe_evidence
 

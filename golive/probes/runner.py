@@ -10,14 +10,21 @@ is stored as evidence (`Evidence.failed` when the probes could not run at all, a
 from __future__ import annotations
 
 import os
+import threading
 import time
 from typing import Any, Callable, Mapping
 
 from golive.config import LoadedConfig, Secrets
-from golive.probes.http import HttpClient, TargetPolicy, hosts_of
+from golive.evidence.bundle import Bundle, Evidence
+from golive.model import Text
+from golive.probes.http import HttpClient, TargetPolicy, hosts_of, redact_url
 from golive.probes.recipes import DEFAULT_TIMEOUT_S, ProbeContext, recipe_urls
 
 LOOPBACK_ONLY_ENV = "GOLIVE_PROBE_LOOPBACK_ONLY"
+PROBE_EVIDENCE = "probe"  # ok when probes ran; the engine puts "missing" without --probe
+NOTIFY_EVIDENCE = "probe.notify"
+RETURN_EVIDENCE = "probe.return"
+WITHDRAW_FALLBACK_EVIDENCE = "probe.withdraw"  # where a crash of the same-card probes is recorded
 
 
 def run_bound_s(live: Mapping[str, Any]) -> float:
@@ -42,3 +49,96 @@ def build_context(config: LoadedConfig, secrets: Secrets, say: Callable[[str], N
     client = HttpClient(policy, float(live.get("timeout_s", DEFAULT_TIMEOUT_S)), started + run_bound_s(live),
                         started=started)
     return ProbeContext(config, secrets, client, say)
+
+
+def _failed_everywhere(bundle: Bundle, reason: Text) -> None:
+    for name in (PROBE_EVIDENCE, NOTIFY_EVIDENCE, RETURN_EVIDENCE):
+        bundle.put(name, Evidence.failed(reason, source="live"))
+
+
+def _prerequisites(config: LoadedConfig) -> Text | None:
+    live = config.get("live")
+    if not isinstance(live, dict):
+        return Text("使用了 --probe，但 golive.yaml 中没有 live: 配置（预发布环境的 notify_url 与测试配方，见 design.md §5）",
+                    "--probe was given but golive.yaml has no live: section (the staging notify_url and the test "
+                    "recipes, design.md §5)")
+    for key in ("notify_url", "create_order", "credits"):
+        if not live.get(key):
+            return Text(f"live.{key} 未配置，无法探测异步通知", f"live.{key} is not configured, so notifications cannot be probed")
+    return None
+
+
+def _value(ctx: ProbeContext, records: list[Any], url_key: str, started: float) -> dict[str, Any]:
+    from golive.probes.notifications import notify_sign_type
+
+    return {
+        "url": redact_url(str(ctx.live.get(url_key))),
+        "sign_type": notify_sign_type(ctx),
+        "request_sign_type": ctx.config.get("signing.sign_type"),
+        "timeout_s": ctx.timeout_s,
+        "scenarios": {r.name: r.to_dict() for r in records},
+        "wall_s": round(time.monotonic() - started, 3),
+    }
+
+
+def gather_probe_evidence(config: LoadedConfig, secrets: Secrets, bundle: Bundle, options: Any,
+                          say: Callable[[str], None]) -> list[str]:
+    """Run the live probes and put ``probe.notify`` / ``probe.return`` (and the same-card probes'
+    evidence, when golive/probes/withdraw.py is present) into `bundle`. Returns the targets."""
+    from golive.probes.notify import notify_scenarios
+    from golive.probes.scenarios import run_all
+    from golive.probes.sync_return import return_scenarios
+
+    problem = _prerequisites(config)
+    if problem is not None:
+        _failed_everywhere(bundle, problem)
+        return []
+    environ = getattr(options, "environ", None)
+    ctx = build_context(config, secrets, say, environ)
+    started = time.monotonic()
+    bundle.put(PROBE_EVIDENCE, Evidence.ok({"bound_s": run_bound_s(ctx.live)}, source="live"))
+    say(f"probing {redact_url(str(ctx.live.get('notify_url')))}")
+    withdraw_thread = _start_withdraw_probes(ctx, bundle)
+    scenarios = notify_scenarios(ctx)
+    has_return = bool(ctx.live.get("url_return"))
+    if has_return:
+        scenarios += return_scenarios(ctx)
+    records = run_all(ctx, scenarios)
+    notify_records = [r for r in records if not r.name.startswith("return.")]
+    return_records = [r for r in records if r.name.startswith("return.")]
+    bundle.put(NOTIFY_EVIDENCE, Evidence.ok(_value(ctx, notify_records, "notify_url", started), source="live.notify_url"))
+    if has_return:
+        bundle.put(RETURN_EVIDENCE, Evidence.ok(_value(ctx, return_records, "url_return", started), source="live.url_return"))
+    else:
+        bundle.put(RETURN_EVIDENCE, Evidence.missing(Text("live.url_return 未配置，未探测同步返回",
+                                                          "live.url_return is not configured; the synchronous return was not probed")))
+    if withdraw_thread is not None:
+        withdraw_thread.join(max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)
+        if withdraw_thread.is_alive():
+            bundle.put(WITHDRAW_FALLBACK_EVIDENCE, Evidence.failed(Text("同卡进出探测未在时限内完成",
+                                                                         "the same-card probes did not finish in time")))
+    say(f"probes done: {ctx.client.count} exchanges in {time.monotonic() - started:.1f} s")
+    return ctx.targets
+
+
+def _start_withdraw_probes(ctx: ProbeContext, bundle: Bundle) -> threading.Thread | None:
+    """Run golive/probes/withdraw.py (same-card probes) alongside, when present and configured."""
+    if not ctx.live.get("withdraw"):
+        return None
+    try:
+        from golive.probes.withdraw import run_withdraw_probes  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+
+    def work() -> None:
+        try:
+            produced = run_withdraw_probes(ctx)
+            for name, evidence in produced.items():
+                bundle.put(name, evidence)
+        except Exception as exc:  # their crash is an error of their evidence, never a pass
+            bundle.put(WITHDRAW_FALLBACK_EVIDENCE, Evidence.failed(Text(
+                f"同卡进出探测出错：{type(exc).__name__}: {exc}", f"same-card probes crashed: {type(exc).__name__}: {exc}")))
+
+    thread = threading.Thread(target=work, name="golive-withdraw-probes", daemon=True)
+    thread.start()
+    return thread

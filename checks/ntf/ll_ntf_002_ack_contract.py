@@ -1,0 +1,127 @@
+"""LL-NTF-002 -- a correctly signed SUCCESS notification is acknowledged exactly as LianLian expects.
+
+LianLian treats a notification as delivered only when the merchant answers HTTP 200 within 5 s
+with the JSON ``{"ret_code":"0000","ret_msg":"交易成功"}`` (protocol.md §5.1, official Java demos);
+anything else counts as a failure and the notification is re-sent about every 2 minutes, 30 times
+(guide 五). Two traps:
+
+* The go-live guide prints the answer as ``{'ret_code':'0000','ret_msg':'交易成功'}`` -- single
+  quotes, which is **not JSON**. Merchants who copy it answer with text a JSON parser rejects.
+* ``ret_msg``: the demos send "交易成功", LianLian's English docs show "ok"; presumably only
+  ``ret_code`` matters (protocol.md §5.1 and §11 item 4, UNCERTAIN). A different ret_msg is
+  therefore a low-severity, uncertain finding.
+
+The acknowledgement must also *mean* the credit is persisted: an ack sent before the credit
+commits tells LianLian to stop re-sending while the credit can still be lost. The probe reads the
+order's credit count through ``live.credits`` right after the ack; it must already be 1.
+
+Probe: scenario ``ack`` of golive/probes/notify.py (a fresh order, one notification signed with the
+merchant-site method).
+"""
+
+from __future__ import annotations
+
+from golive.evidence.bundle import Bundle
+from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.probes import view
+from golive.probes.notifications import ACK_RET_CODE, ACK_RET_MSG, LIANLIAN_ACK_LIMIT_MS
+
+META = CheckMeta(
+    id="LL-NTF-002",
+    item=Item.REVIEW_NOTIFY,
+    severity=Severity.HIGH,
+    title=Text("异步通知应答：5 秒内 HTTP 200 与合法 JSON {\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"}，且应答前已入账",
+               "Notification ack: HTTP 200 and valid JSON {\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"} within 5 s, credit committed first"),
+    rationale=Text(
+        "连连只有在 5 秒内收到 HTTP 200 和 ret_code 为 0000 的 JSON 才认为通知成功，否则每 2 分钟重发、共 30 次；先应答后入账则可能在连连停止重发后丢失入账。",
+        "LianLian counts a notification as delivered only on HTTP 200 with JSON ret_code 0000 within 5 s, and otherwise "
+        "re-sends it every 2 minutes, 30 times; acknowledging before the credit is committed can lose the credit after "
+        "LianLian stopped re-sending.",
+    ),
+    remediation=Text(
+        "验签、核对订单并在同一事务中提交入账之后，再返回 HTTP 200 和正文 {\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"}（双引号的合法 JSON，不要照抄指南里的单引号写法），Content-Type 用 application/json，全程在 5 秒内完成。",
+        "Verify, check the order and commit the credit in one transaction, then answer HTTP 200 with the body "
+        "{\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"} -- valid JSON with double quotes, not the guide's single-quoted "
+        "text -- as application/json, all within 5 s.",
+    ),
+    references=("guide 五 异步通知和同步通知", "protocol.md §5.1 (acknowledgement, retry)", "protocol.md §11 item 4"),
+    needs=("probe", "probe.notify"),
+)
+
+
+def judge(bundle: Bundle, ctx: Context) -> Judgement:
+    value = bundle.value("probe.notify")
+    found = view.scenarios(value, "ack")
+    if not found:
+        return Judgement.cannot_judge(Text("没有应答探测结果", "no result of the ack probe"))
+    scenario = found[0]
+    evidence = tuple(view.scenario_evidence(scenario))
+    acks = view.sends(scenario)
+    if not acks:
+        reason = view.text_of(scenario.get("error")) or Text("通知未发出", "the notification was not sent")
+        return Judgement.cannot_judge(reason, evidence)
+    ack = acks[0]
+    findings: list[Finding] = []
+    data = {"status": ack.get("status"), "elapsed_ms": ack.get("elapsed_ms"), "body": ack.get("body")}
+    if ack.get("error"):
+        timeout_s = float(value.get("timeout_s") or 0)
+        if ack.get("error_kind") == "timeout" and timeout_s * 1000 >= LIANLIAN_ACK_LIMIT_MS:
+            findings.append(Finding(
+                Text(f"{timeout_s:g} 秒内没有应答（连连只等 5 秒，超时即视为失败并重发）",
+                     f"no answer within {timeout_s:g} s (LianLian waits 5 s, then counts a failure and re-sends)"), data=data))
+            return Judgement.violations(findings, Text("应答超时", "the acknowledgement timed out"), evidence)
+        return Judgement.cannot_judge(Text(f"通知没有得到应答：{ack['error']}", f"the notification got no answer: {ack['error']}"), evidence)
+    status = ack.get("status")
+    if status != 200:
+        findings.append(Finding(Text(f"HTTP 状态码为 {status}，应为 200", f"HTTP status {status}, expected 200"), data=data))
+    if not ack.get("valid_json"):
+        if ack.get("single_quoted"):
+            findings.append(Finding(Text(
+                "应答正文用单引号，不是合法 JSON —— 上线指南自己的示例 {'ret_code':'0000','ret_msg':'交易成功'} 就是这样写的，照抄会被 JSON 解析器拒绝",
+                "the answer uses single quotes, which is not JSON -- the go-live guide's own example "
+                "{'ret_code':'0000','ret_msg':'交易成功'} is written that way, and a copy of it is rejected by a JSON parser"),
+                data=data))
+        else:
+            findings.append(Finding(Text(f"应答正文不是合法 JSON：{view.ack_text(ack)}", f"the answer is not valid JSON: {view.ack_text(ack)}"),
+                                    data=data))
+    elif not ack.get("is_object"):
+        findings.append(Finding(Text("应答是 JSON 但不是对象", "the answer is JSON but not an object"), data=data))
+    else:
+        if ack.get("ret_code") != ACK_RET_CODE:
+            findings.append(Finding(Text(f"ret_code 为 {ack.get('ret_code')!r}，应为 \"0000\"", f"ret_code is {ack.get('ret_code')!r}, expected \"0000\""),
+                                    data=data))
+        elif ack.get("ret_msg") != ACK_RET_MSG:
+            findings.append(Finding(Text(
+                f"ret_msg 为 {ack.get('ret_msg')!r}，官方示例为 \"交易成功\"（英文文档写 \"ok\"，连连可能只看 ret_code，未确认）",
+                f"ret_msg is {ack.get('ret_msg')!r}; the official demos send \"交易成功\" (the English docs show \"ok\"; "
+                f"LianLian presumably reads only ret_code -- unconfirmed)"),
+                severity=Severity.LOW, uncertain=True, data=data))
+    elapsed = float(ack.get("elapsed_ms") or 0)
+    if elapsed > LIANLIAN_ACK_LIMIT_MS:
+        findings.append(Finding(Text(f"应答用时 {elapsed / 1000:.1f} 秒，超过连连的 5 秒", f"the answer took {elapsed / 1000:.1f} s, over LianLian's 5 s"),
+                                data=data))
+    after_ack = view.credits(scenario, "main", "after_ack")
+    final = view.credits(scenario, "main", "final")
+    persisted_unknown = False
+    if ack.get("positive"):
+        if after_ack == 0:
+            later = f"，{final} 次入账是之后才出现的" if final else ""
+            later_en = f"; the credit ({final}) appeared only later" if final else ""
+            findings.append(Finding(Text(f"已应答 0000，但紧接着查询时订单尚未入账：应答早于入账提交{later}",
+                                         f"acknowledged with 0000 but the order was not yet credited right after: the ack is sent before the credit is committed{later_en}"),
+                                    data={"credits_after_ack": after_ack, "credits_final": final}))
+        elif after_ack is not None and after_ack > 1:
+            findings.append(Finding(Text(f"一份通知入账 {after_ack} 次", f"one notification credited the order {after_ack} times"),
+                                    severity=Severity.BLOCKER, data={"credits_after_ack": after_ack}))
+        elif after_ack is None:
+            persisted_unknown = True
+    if findings:
+        return Judgement.violations(findings, Text("应答与入账", "acknowledgement and credit"), evidence)
+    if persisted_unknown:
+        error = view.credit_error(scenario, "main", "after_ack") or "?"
+        return Judgement.cannot_judge(Text(f"应答正确，但无法确认应答前已入账：{error}",
+                                           f"the ack is right but whether the credit was committed first is unknown: {error}"), evidence)
+    if not ack.get("positive"):  # cannot happen without a finding above; never pass by accident
+        return Judgement.cannot_judge(Text("应答无法判定", "the answer could not be judged"), evidence)
+    return Judgement.clean(Text(f"HTTP 200，{ack.get('body')}，用时 {elapsed:.0f} 毫秒，应答时已入账 1 次",
+                                f"HTTP 200, {ack.get('body')}, {elapsed:.0f} ms, credited once when acknowledged"), evidence)

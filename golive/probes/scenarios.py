@@ -1,0 +1,164 @@
+"""The scenario machinery shared by the notification and return probes.
+
+A scenario is one independent experiment on its own fresh test order (so scenarios can run in
+parallel): it sends something, records every answer, and reads the order's credit count. After all
+scenarios ran, `settle_and_count` waits ``live.settle_s`` and reads every order's credits once
+more -- the *final* count the checks judge, so a credit the merchant books a moment after it
+answered (a queue, a deferred commit) is still seen.
+
+Each scenario's record is plain data (`ScenarioRecord.to_dict`) in the evidence bundle; checks
+read it through `golive.probes.view`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from golive.model import Text
+from golive.probes.http import Exchange
+from golive.probes.notifications import AckFacts
+from golive.probes.recipes import ProbeContext, ProbeError, TestOrder
+
+DEFAULT_SETTLE_S = 1.0
+MISSING_ORDER_STATUSES = (404, 410)
+
+
+@dataclass
+class OrderRecord:
+    role: str
+    no_order: str
+    user_id: str
+    amount: str
+    credits: dict[str, int | None] = field(default_factory=dict)  # moment -> count
+    credit_errors: dict[str, str] = field(default_factory=dict)
+    may_be_unknown: bool = False  # a number the merchant never issued: "no such order" counts as 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "no_order": self.no_order, "user_id": self.user_id, "amount": self.amount,
+                "credits": dict(self.credits), "credit_errors": dict(self.credit_errors),
+                "may_be_unknown": self.may_be_unknown}
+
+
+@dataclass
+class ScenarioRecord:
+    """What one scenario did and saw. Only its own thread writes to it while it runs."""
+
+    name: str
+    check: str
+    description: Text
+    error: Text | None = None
+    orders: dict[str, OrderRecord] = field(default_factory=dict)
+    sends: list[AckFacts] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+    def order(self, role: str, order: TestOrder, *, may_be_unknown: bool = False) -> OrderRecord:
+        record = OrderRecord(role, order.no_order, order.user_id, order.amount, may_be_unknown=may_be_unknown)
+        self.orders[role] = record
+        return record
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "check": self.check, "description": self.description.to_dict(),
+            "error": self.error.to_dict() if self.error else None,
+            "orders": {role: o.to_dict() for role, o in self.orders.items()},
+            "sends": [s.to_dict() for s in self.sends],
+            "exchanges": [e.to_dict() for e in sorted(self.exchanges, key=lambda e: e.seq)],
+            "notes": dict(self.notes), "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+ScenarioFunction = Callable[[ProbeContext, ScenarioRecord], None]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    check: str
+    description: Text
+    run: ScenarioFunction
+
+
+def read_credits(ctx: ProbeContext, record: ScenarioRecord, order: OrderRecord, moment: str) -> int | None:
+    """Read and store the credit count of `order` at `moment` ("after_ack", "final" ...)."""
+    label = f"credits {order.role} ({moment})"
+    answer = ctx.run_recipe("credits", {"no_order": order.no_order, "user_id": order.user_id}, label=label)
+    if answer.exchange is not None:
+        record.exchanges.append(answer.exchange)
+    if order.may_be_unknown and answer.status in MISSING_ORDER_STATUSES and answer.exchange is not None \
+            and answer.exchange.kind == "http":
+        order.credits[moment] = 0
+        record.notes[f"{order.role}_unknown_to_merchant"] = True
+        return 0
+    try:
+        if not answer.ok:
+            raise ProbeError(Text(answer.error or "", answer.error or ""))
+        from golive.probes.recipes import count_value
+
+        count = count_value(answer.value, "live.credits")
+    except ProbeError as exc:
+        order.credits[moment] = None
+        order.credit_errors[moment] = exc.reason.en
+        return None
+    order.credits[moment] = count
+    return count
+
+
+def run_scenario(ctx: ProbeContext, scenario: Scenario) -> ScenarioRecord:
+    record = ScenarioRecord(scenario.name, scenario.check, scenario.description)
+    started = time.monotonic()
+    try:
+        scenario.run(ctx, record)
+    except ProbeError as exc:
+        record.error = exc.reason
+        if exc.exchange is not None and exc.exchange not in record.exchanges:
+            record.exchanges.append(exc.exchange)
+    except Exception as exc:  # a bug in a probe is an error of that scenario, never a pass
+        record.error = Text(f"探测程序出错：{type(exc).__name__}: {exc}", f"probe crashed: {type(exc).__name__}: {exc}")
+    record.elapsed_ms = (time.monotonic() - started) * 1000
+    return record
+
+
+def run_all(ctx: ProbeContext, scenarios: list[Scenario]) -> list[ScenarioRecord]:
+    """Run scenarios on a bounded pool (``live.concurrency``); then settle and count credits."""
+    records: dict[str, ScenarioRecord] = {}
+    pool = futures.ThreadPoolExecutor(max_workers=max(1, ctx.concurrency), thread_name_prefix="golive-probe")
+    try:
+        pending = {pool.submit(run_scenario, ctx, s): s for s in scenarios}
+        wait_s = max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1
+        done, not_done = futures.wait(pending, timeout=wait_s)
+        for future in done:
+            records[pending[future].name] = future.result()
+        for future in not_done:
+            s = pending[future]
+            records[s.name] = ScenarioRecord(s.name, s.check, s.description, error=Text(
+                "探测未在时限内完成", "the probe did not finish within the run's time bound"))
+        settle_and_count(ctx, list(records.values()), pool)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return [records[s.name] for s in scenarios]
+
+
+def settle_and_count(ctx: ProbeContext, records: list[ScenarioRecord], pool: futures.ThreadPoolExecutor) -> None:
+    settle = float(ctx.live.get("settle_s", DEFAULT_SETTLE_S))
+    targets = [(r, o) for r in records for o in r.orders.values()]
+    if not targets:
+        return
+    time.sleep(min(settle, max(ctx.client.deadline - time.monotonic(), 0)))
+    # Several threads append to one record's exchanges here: guard the appends.
+    lock = threading.Lock()
+
+    def final(record: ScenarioRecord, order: OrderRecord) -> None:
+        local = ScenarioRecord(record.name, record.check, record.description)
+        local.notes = record.notes
+        read_credits(ctx, local, order, "final")
+        with lock:
+            record.exchanges.extend(local.exchanges)
+
+    jobs = [pool.submit(final, r, o) for r, o in targets]
+    futures.wait(jobs, timeout=max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)

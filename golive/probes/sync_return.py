@@ -1,0 +1,68 @@
+"""Synchronous-return probes (LL-RET-001): a forged return to url_return must credit nothing.
+
+Background (protocol.md §5.2, guide 五 同步通知): after paying, the browser is sent back to
+``url_return`` -- on the Web as a form POST of the result fields, on WAP/H5 as one form field
+``res_data`` holding the result as JSON. It passes through the payer's browser, so anybody can send
+one; it is for showing a page, never for fulfilment. The probe posts a return for a fresh pending
+order with ``result_pay=SUCCESS`` and a signature made with a key nobody trusts, in both shapes,
+and then counts the order's credits.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from golive.model import Text
+from golive.probes.http import HttpRequest
+from golive.probes.notifications import notify_sign_type, sign_as, unsigned_notification
+from golive.probes.recipes import ProbeContext, ProbeError
+from golive.probes.scenarios import Scenario, ScenarioRecord
+
+WEB_FIELDS = ("oid_partner", "dt_order", "no_order", "oid_paybill", "money_order", "result_pay", "settle_date",
+              "info_order", "pay_type", "bank_code")
+WAP_FIELDS = ("oid_partner", "dt_order", "no_order", "oid_paybill", "money_order", "result_pay", "settle_date")
+FORM_TYPE = "application/x-www-form-urlencoded;charset=utf-8"
+
+
+def _forged_fields(ctx: ProbeContext, record: ScenarioRecord, fields: tuple[str, ...]) -> dict[str, str]:
+    from golive.probes.notify import _stranger_md5_key, _stranger_rsa_key
+
+    order = ctx.create_order(exchanges=record.exchanges)
+    record.order("main", order)
+    full = unsigned_notification(ctx, order)
+    params = {k: full[k] for k in fields}
+    method = notify_sign_type(ctx)
+    if method == "MD5":
+        return sign_as(ctx, params, "MD5", md5_key=_stranger_md5_key())
+    return sign_as(ctx, params, "RSA", private_key=_stranger_rsa_key())
+
+
+def _post(ctx: ProbeContext, record: ScenarioRecord, form: dict[str, str], label: str) -> None:
+    request = HttpRequest("POST", str(ctx.live.get("url_return")), {"Content-Type": FORM_TYPE},
+                          urlencode(form).encode("utf-8"), label=label, target="url_return")
+    response, exchange = ctx.send(request)
+    record.exchanges.append(exchange)
+    record.notes["response_status"] = response.status
+    if not response.ok:
+        raise ProbeError(Text(f"url_return 没有应答：{response.error}", f"url_return gave no answer: {response.error}"))
+
+
+def scenario_web_form(ctx: ProbeContext, record: ScenarioRecord) -> None:
+    _post(ctx, record, _forged_fields(ctx, record, WEB_FIELDS), "forged return (web form)")
+
+
+def scenario_wap_res_data(ctx: ProbeContext, record: ScenarioRecord) -> None:
+    result = _forged_fields(ctx, record, WAP_FIELDS)
+    _post(ctx, record, {"res_data": json.dumps(result, ensure_ascii=False, separators=(",", ":"))},
+          "forged return (WAP res_data)")
+
+
+def return_scenarios(ctx: ProbeContext) -> list[Scenario]:
+    del ctx
+    return [
+        Scenario("return.web_form", "LL-RET-001",
+                 Text("伪造的 Web 同步返回（表单 POST）", "a forged Web return (form POST)"), scenario_web_form),
+        Scenario("return.wap_res_data", "LL-RET-001",
+                 Text("伪造的 WAP 同步返回（res_data）", "a forged WAP return (res_data)"), scenario_wap_res_data),
+    ]

@@ -1,0 +1,197 @@
+"""Reading probe evidence in checks: pure helpers over the ``probe.notify`` / ``probe.return`` values.
+
+The evidence value (built by golive/probes/runner.py) is plain data::
+
+    {"url", "sign_type", "request_sign_type", "timeout_s", "wall_s",
+     "scenarios": {name: {"name", "check", "description", "error", "orders": {role: {"no_order",
+                   "credits": {"after_ack"|"after_first"|"after_burst"|"final": n|None}, "credit_errors"}},
+                   "sends": [AckFacts.to_dict()], "exchanges": [Exchange.to_dict()], "notes"}}}
+
+Checks judge the *final* credit count (read after every scenario finished and ``live.settle_s``
+passed), so a credit booked a moment late is still counted. Helpers here never do I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from golive.model import Finding, Judgement, Severity, Text
+
+MAX_EXCHANGES_PER_SCENARIO = 4
+
+
+def scenarios(value: Mapping[str, Any], prefix: str) -> list[Mapping[str, Any]]:
+    """The scenarios named `prefix` or `prefix.*`, in run order."""
+    found = value.get("scenarios") or {}
+    return [s for name, s in found.items() if name == prefix or name.startswith(prefix + ".")]
+
+
+def text_of(raw: Mapping[str, str] | None) -> Text | None:
+    return Text(raw["zh"], raw["en"]) if raw else None
+
+
+def credits(scenario: Mapping[str, Any], role: str = "main", moment: str = "final") -> int | None:
+    order = (scenario.get("orders") or {}).get(role) or {}
+    value = (order.get("credits") or {}).get(moment)
+    return value if isinstance(value, int) else None
+
+
+def credit_error(scenario: Mapping[str, Any], role: str = "main", moment: str = "final") -> str | None:
+    order = (scenario.get("orders") or {}).get(role) or {}
+    return (order.get("credit_errors") or {}).get(moment)
+
+
+def no_order(scenario: Mapping[str, Any], role: str = "main") -> str | None:
+    return ((scenario.get("orders") or {}).get(role) or {}).get("no_order")
+
+
+def sends(scenario: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return list(scenario.get("sends") or [])
+
+
+def ack_text(ack: Mapping[str, Any]) -> str:
+    if ack.get("error"):
+        return str(ack["error"])
+    body = str(ack.get("body") or "")
+    return f"HTTP {ack.get('status')} {body[:80]!r}"
+
+
+def exchanges(scenario: Mapping[str, Any], limit: int = MAX_EXCHANGES_PER_SCENARIO,
+              interesting: tuple[int, ...] = ()) -> list[Mapping[str, Any]]:
+    """A readable subset of a scenario's exchanges: the ones named in `interesting` (seq) first,
+    then the first notification and the last credit read."""
+    every = list(scenario.get("exchanges") or [])
+    chosen: list[Mapping[str, Any]] = [e for e in every if e.get("seq") in interesting][:limit]
+    for candidate in (_first(every, "notify"), _first(every, "forged"), _first(every, "tampered"),
+                      _first(every, "return"), _last(every, "credits")):
+        if candidate is not None and candidate not in chosen and len(chosen) < limit:
+            chosen.append(candidate)
+    if not chosen:
+        chosen = every[:limit]
+    return sorted(chosen, key=lambda e: e.get("seq") or 0)
+
+
+def _first(every: list[Mapping[str, Any]], label_start: str) -> Mapping[str, Any] | None:
+    return next((e for e in every if str(e.get("label", "")).startswith(label_start)), None)
+
+
+def _last(every: list[Mapping[str, Any]], label_start: str) -> Mapping[str, Any] | None:
+    return next((e for e in reversed(every) if str(e.get("label", "")).startswith(label_start)), None)
+
+
+def scenario_evidence(scenario: Mapping[str, Any], interesting: tuple[int, ...] = ()) -> Iterator[Mapping[str, Any]]:
+    """Evidence entries for one scenario: a summary, then a few HTTP exchanges."""
+    summary: dict[str, Any] = {
+        "kind": "probe",
+        "scenario": scenario.get("name"),
+        "description": (scenario.get("description") or {}).get("en"),
+        "description_zh": (scenario.get("description") or {}).get("zh"),
+        "orders": {role: {"no_order": o.get("no_order"), "credits": o.get("credits")}
+                   for role, o in (scenario.get("orders") or {}).items()},
+        "answers": _answer_counts(sends(scenario)),
+        "elapsed_ms": scenario.get("elapsed_ms"),
+    }
+    if scenario.get("error"):
+        summary["error"] = scenario["error"].get("en")
+    yield summary
+    yield from exchanges(scenario, interesting=interesting)
+
+
+def _answer_counts(acks: list[Mapping[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ack in acks:
+        key = ack_text(ack) if ack.get("error") else f"HTTP {ack.get('status')} ret_code={ack.get('lenient_ret_code')}"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+@dataclass
+class Tally:
+    """Findings, could-not-judge reasons and evidence gathered over a check's scenarios."""
+
+    findings: list[Finding] = field(default_factory=list)
+    unjudged: list[str] = field(default_factory=list)  # English reasons, prefixed with the scenario
+    unjudged_zh: list[str] = field(default_factory=list)
+    evidence: list[Mapping[str, Any]] = field(default_factory=list)
+    judged: int = 0
+
+    def cannot(self, scenario: Mapping[str, Any], reason: Text) -> None:
+        name = scenario.get("name")
+        self.unjudged.append(f"{name}: {reason.en}")
+        self.unjudged_zh.append(f"{name}：{reason.zh}")
+
+    def conclude(self, checked: Text) -> Judgement:
+        """Violations win (a seen violation is a failure even if another scenario errored);
+        otherwise anything unjudged makes the check cannot_judge, never pass."""
+        evidence = tuple(self.evidence)
+        if self.findings:
+            if self.unjudged:
+                checked = Text(checked.zh + "；未能判断：" + "；".join(self.unjudged_zh),
+                               checked.en + "; not judged: " + "; ".join(self.unjudged))
+            return Judgement.violations(self.findings, checked, evidence)
+        if self.unjudged or not self.judged:
+            reason = Text("；".join(self.unjudged_zh) or "没有可判断的探测结果",
+                          "; ".join(self.unjudged) or "no probe result could be judged")
+            return Judgement.cannot_judge(reason, evidence)
+        return Judgement.clean(checked, evidence)
+
+
+def final_credit_or_reason(scenario: Mapping[str, Any], role: str = "main") -> tuple[int | None, Text | None]:
+    """The final credit count, or why there is none (scenario error, credit read failed)."""
+    count = credits(scenario, role)
+    if count is not None:
+        return count, None
+    error = text_of(scenario.get("error"))
+    if error is not None:
+        return None, error
+    read = credit_error(scenario, role)
+    if read:
+        return None, Text(f"无法读取入账次数：{read}", f"could not read the credit count: {read}")
+    return None, Text("没有入账次数", "no credit count was read")
+
+
+def judge_no_credit(value: Mapping[str, Any], prefix: str, *, what: Text, ack_matters: bool,
+                    roles: tuple[str, ...] = ("main",)) -> Tally:
+    """The shared rule of the negative probes: the order is not credited (and, where
+    `ack_matters`, the notification is not acknowledged with 0000)."""
+    tally = Tally()
+    for scenario in scenarios(value, prefix):
+        description = text_of(scenario.get("description")) or Text(str(scenario.get("name")), str(scenario.get("name")))
+        if (scenario.get("notes") or {}).get("skipped"):
+            continue
+        tally.evidence.extend(scenario_evidence(scenario))
+        violated = False
+        unknown: Text | None = None
+        for role in roles:
+            if role not in (scenario.get("orders") or {}):
+                continue
+            count, reason = final_credit_or_reason(scenario, role)
+            if count is None:
+                unknown = unknown or reason
+            elif count > 0:
+                violated = True
+                tally.findings.append(Finding(
+                    Text(f"{what.zh}（{description.zh}）使订单 {no_order(scenario, role)} 入账 {count} 次",
+                         f"{what.en} ({description.en}) credited order {no_order(scenario, role)} {count} time(s)"),
+                    data={"scenario": scenario.get("name"), "no_order": no_order(scenario, role), "credits": count}))
+        acks = sends(scenario)
+        positive = next((a for a in acks if a.get("positive")), None)
+        if ack_matters and positive is not None:
+            violated = True
+            tally.findings.append(Finding(
+                Text(f"{what.zh}（{description.zh}）被确认为 0000：{ack_text(positive)}；应答没有取决于验签结果",
+                     f"{what.en} ({description.en}) was acknowledged with 0000: {ack_text(positive)}; the answer does not "
+                     f"depend on the signature check"),
+                severity=Severity.MEDIUM, data={"scenario": scenario.get("name")}))
+        # A scenario that errored (e.g. the notification never arrived) proves nothing by a zero count.
+        error = text_of(scenario.get("error"))
+        if error is not None and not violated:
+            tally.cannot(scenario, error)
+        elif unknown is not None and not violated:
+            tally.cannot(scenario, unknown)
+        elif not (scenario.get("orders") or {}):
+            tally.cannot(scenario, Text("探测未执行", "the probe did not run"))
+        else:
+            tally.judged += 1
+    return tally
