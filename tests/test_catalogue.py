@@ -15,7 +15,7 @@ from conftest import REPO
 
 EXPECTED_IDS = {
     "LL-SIG-001", "LL-SIG-002", "LL-SIG-003", "LL-SIG-004", "LL-SIG-005", "LL-SIG-007",
-    "LL-REG-001", "LL-REG-002", "LL-REG-003", "LL-LIM-001", "LL-LIM-002", "LL-LIM-003",
+    "LL-REG-001", "LL-REG-002", "LL-REG-003", "LL-LIM-001", "LL-LIM-002", "LL-LIM-003", "LL-LIM-004",
 }
 
 

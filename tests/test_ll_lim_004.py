@@ -1,0 +1,51 @@
+"""LL-LIM-004: captured integration payments stay within 10 CNY per user per transaction and day."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import check_of, status_of
+
+
+def _capture(path: Path, payments: list[tuple[str, str, str]]) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for user, amount, dt_order in payments:
+            params = {"oid_partner": "201811230001000001", "user_id": user, "money_order": amount,
+                      "dt_order": dt_order, "no_order": f"N{user}{dt_order}{amount}", "sign_type": "MD5", "sign": "x"}
+            out.write(json.dumps({"kind": "pay_request", "channel": "web", "params": params}) + "\n")
+    return path
+
+
+def test_small_amounts_pass(config_factory, run_checks, tmp_path):
+    capture = _capture(tmp_path / "c.jsonl", [("u1", "0.01", "20261129100000"), ("u1", "9.98", "20261129110000")])
+    result = run_checks(config_factory(), "LL-LIM-004", captures=[str(capture)])
+    assert status_of(result, "LL-LIM-004") == "pass"
+
+
+def test_single_payment_above_limit_fails(config_factory, run_checks, tmp_path):
+    capture = _capture(tmp_path / "c.jsonl", [("u1", "20.00", "20261129100000")])
+    check = check_of(run_checks(config_factory(), "LL-LIM-004", captures=[str(capture)]), "LL-LIM-004")
+    assert check["status"] == "fail"
+    assert check["findings"][0]["location"]["text"].endswith("c.jsonl:1#money_order")
+
+
+def test_daily_total_across_payments_fails(config_factory, run_checks, tmp_path):
+    capture = _capture(tmp_path / "c.jsonl", [("u1", "6.00", "20261129100000"), ("u2", "6.00", "20261129100000"),
+                                              ("u1", "6.00", "20261129180000")])
+    check = check_of(run_checks(config_factory(), "LL-LIM-004", captures=[str(capture)]), "LL-LIM-004")
+    assert check["status"] == "fail"
+    assert check["findings"][0]["data"]["total"] == "12.00"
+    assert check["findings"][0]["location"]["line"] == 3
+
+
+def test_production_is_not_applicable(config_factory, run_checks, tmp_path):
+    capture = _capture(tmp_path / "c.jsonl", [("u1", "500.00", "20261129100000")])
+    config = config_factory({"merchant": {"environment": "production"}})
+    assert status_of(run_checks(config, "LL-LIM-004", captures=[str(capture)]), "LL-LIM-004") == "not_applicable"
+
+
+def test_no_pay_requests_is_error_not_pass(config_factory, run_checks, tmp_path):
+    capture = tmp_path / "c.jsonl"
+    capture.write_text('{"kind": "notify", "request": {"body": "{}"}}\n', encoding="utf-8")
+    assert status_of(run_checks(config_factory(), "LL-LIM-004", captures=[str(capture)]), "LL-LIM-004") == "error"
