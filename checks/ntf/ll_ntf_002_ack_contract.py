@@ -24,7 +24,7 @@ from __future__ import annotations
 from golive.evidence.bundle import Bundle
 from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
 from golive.probes import view
-from golive.probes.notifications import ACK_RET_CODE, ACK_RET_MSG, LIANLIAN_ACK_LIMIT_MS
+from golive.probes.view import LIANLIAN_ACK_LIMIT_MS
 
 META = CheckMeta(
     id="LL-NTF-002",
@@ -62,44 +62,17 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
         return Judgement.cannot_judge(reason, evidence)
     ack = acks[0]
     findings: list[Finding] = []
-    data = {"status": ack.get("status"), "elapsed_ms": ack.get("elapsed_ms"), "body": ack.get("body")}
     if ack.get("error"):
         timeout_s = float(value.get("timeout_s") or 0)
         if ack.get("error_kind") == "timeout" and timeout_s * 1000 >= LIANLIAN_ACK_LIMIT_MS:
             findings.append(Finding(
                 Text(f"{timeout_s:g} 秒内没有应答（连连只等 5 秒，超时即视为失败并重发）",
-                     f"no answer within {timeout_s:g} s (LianLian waits 5 s, then counts a failure and re-sends)"), data=data))
+                     f"no answer within {timeout_s:g} s (LianLian waits 5 s, then counts a failure and re-sends)"),
+                data={"error": ack.get("error")}))
             return Judgement.violations(findings, Text("应答超时", "the acknowledgement timed out"), evidence)
         return Judgement.cannot_judge(Text(f"通知没有得到应答：{ack['error']}", f"the notification got no answer: {ack['error']}"), evidence)
-    status = ack.get("status")
-    if status != 200:
-        findings.append(Finding(Text(f"HTTP 状态码为 {status}，应为 200", f"HTTP status {status}, expected 200"), data=data))
-    if not ack.get("valid_json"):
-        if ack.get("single_quoted"):
-            findings.append(Finding(Text(
-                "应答正文用单引号，不是合法 JSON —— 上线指南自己的示例 {'ret_code':'0000','ret_msg':'交易成功'} 就是这样写的，照抄会被 JSON 解析器拒绝",
-                "the answer uses single quotes, which is not JSON -- the go-live guide's own example "
-                "{'ret_code':'0000','ret_msg':'交易成功'} is written that way, and a copy of it is rejected by a JSON parser"),
-                data=data))
-        else:
-            findings.append(Finding(Text(f"应答正文不是合法 JSON：{view.ack_text(ack)}", f"the answer is not valid JSON: {view.ack_text(ack)}"),
-                                    data=data))
-    elif not ack.get("is_object"):
-        findings.append(Finding(Text("应答是 JSON 但不是对象", "the answer is JSON but not an object"), data=data))
-    else:
-        if ack.get("ret_code") != ACK_RET_CODE:
-            findings.append(Finding(Text(f"ret_code 为 {ack.get('ret_code')!r}，应为 \"0000\"", f"ret_code is {ack.get('ret_code')!r}, expected \"0000\""),
-                                    data=data))
-        elif ack.get("ret_msg") != ACK_RET_MSG:
-            findings.append(Finding(Text(
-                f"ret_msg 为 {ack.get('ret_msg')!r}，官方示例为 \"交易成功\"（英文文档写 \"ok\"，连连可能只看 ret_code，未确认）",
-                f"ret_msg is {ack.get('ret_msg')!r}; the official demos send \"交易成功\" (the English docs show \"ok\"; "
-                f"LianLian presumably reads only ret_code -- unconfirmed)"),
-                severity=Severity.LOW, uncertain=True, data=data))
+    findings.extend(view.ack_findings(ack))
     elapsed = float(ack.get("elapsed_ms") or 0)
-    if elapsed > LIANLIAN_ACK_LIMIT_MS:
-        findings.append(Finding(Text(f"应答用时 {elapsed / 1000:.1f} 秒，超过连连的 5 秒", f"the answer took {elapsed / 1000:.1f} s, over LianLian's 5 s"),
-                                data=data))
     after_ack = view.credits(scenario, "main", "after_ack")
     final = view.credits(scenario, "main", "final")
     persisted_unknown = False

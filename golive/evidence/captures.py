@@ -25,6 +25,8 @@ Record shape (what checks receive; `CaptureRecord`):
 * ``request`` / ``response`` -- the HTTP exchange where known: ``method``, ``url``, ``headers``
   (lower-case names -> str), ``body`` (text); the response also ``status`` (int) and ``elapsed_ms``
   (float). E.g. a notification's ``response`` is the merchant's acknowledgement.
+* ``effect`` -- optional, from the capture line: what the exchange did on the merchant's books, e.g.
+  ``{"credited": true}`` on a notification that credited its order (LL-NTF-009 counts credits per order).
 * ``broken`` / ``error`` -- the record could not be read, and why (a short English sentence).
 * ``risk_item()`` -- ``risk_item`` parsed once per record and cached (`RiskItem`), so the six
   LL-RSK checks do not each decode the same JSON.
@@ -114,6 +116,7 @@ class CaptureRecord:
     error: str | None = None
     wrapped: str | None = None
     source: str = "jsonl"  # jsonl | har
+    effect: dict[str, Any] | None = None  # what the exchange did on the merchant's books, e.g. {"credited": true}
     _risk: Any = field(default=_NOT_PARSED, repr=False, compare=False)
 
     def location(self, pointer: str | None = None) -> Location:
@@ -361,7 +364,8 @@ def _record_from_line(obj: Any, file: str, line: int) -> CaptureRecord:
         kind = "other"
     if channel is None and kind == "pay_request" and params is not None:
         channel = _pay_channel(params, wrapped)
-    return CaptureRecord(file, line, kind, channel, params, request, response, wrapped=wrapped)
+    effect = obj.get("effect") if isinstance(obj.get("effect"), dict) else None
+    return CaptureRecord(file, line, kind, channel, params, request, response, wrapped=wrapped, effect=effect)
 
 
 def _pay_channel(params: Mapping[str, Any], wrapped: str | None) -> str | None:

@@ -24,6 +24,7 @@ import secrets as _random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from golive.lianlian.platform import ACK_SUCCESS
 from golive.lianlian.sign import sign_params
 from golive.lianlian.validators import gb11643_check_char
 from golive.model import Text
@@ -34,8 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from golive.probes.recipes import ProbeContext, TestOrder
 
 NOTIFY_CONTENT_TYPE = "text/json;charset=utf-8"
-ACK_RET_CODE = "0000"
-ACK_RET_MSG = "交易成功"
+ACK_RET_CODE = ACK_SUCCESS["ret_code"]  # "0000"
+ACK_RET_MSG = ACK_SUCCESS["ret_msg"]  # "交易成功"
 LIANLIAN_ACK_LIMIT_MS = 5000.0
 BANK_CODE = "01020000"  # 工商银行 (ICBC)
 PROBE_INFO_ORDER = "golive 探测 / golive probe"

@@ -16,7 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from golive.model import Finding, Judgement, Severity, Text
+from golive.model import Finding, Judgement, Location, Severity, Text
+from golive.probes.notifications import ACK_RET_CODE, ACK_RET_MSG, LIANLIAN_ACK_LIMIT_MS
+
+__all__ = ["LIANLIAN_ACK_LIMIT_MS", "Tally", "ack_findings", "judge_no_credit", "scenario_evidence", "scenarios"]
 
 MAX_EXCHANGES_PER_SCENARIO = 4
 
@@ -195,3 +198,43 @@ def judge_no_credit(value: Mapping[str, Any], prefix: str, *, what: Text, ack_ma
         else:
             tally.judged += 1
     return tally
+
+
+def ack_findings(ack: Mapping[str, Any], location: Location | None = None, *, format_only: bool = False) -> list[Finding]:
+    """Where an answer (`AckFacts.to_dict()`) breaks LianLian's acknowledgement contract
+    (protocol.md §5.1): HTTP 200, a valid JSON object, ret_code "0000", ret_msg "交易成功"
+    (low and uncertain: the English docs show "ok"), within 5 s when the time is known.
+    `format_only`: judge only that the answer is JSON (for answers the merchant may refuse).
+    Each finding's ``data["rule"]`` names the rule (status, json, ret_code, ret_msg, slow)."""
+    findings: list[Finding] = []
+
+    def add(rule: str, message: Text, **kw: Any) -> None:
+        data = {"rule": rule, "status": ack.get("status"), "elapsed_ms": ack.get("elapsed_ms"), "body": ack.get("body")}
+        findings.append(Finding(message, location, data=data, **kw))
+
+    status = ack.get("status")
+    if status != 200 and not format_only:
+        add("status", Text(f"HTTP 状态码为 {status}，应为 200", f"HTTP status {status}, expected 200"))
+    if not ack.get("valid_json"):
+        if ack.get("single_quoted"):
+            add("json", Text("应答正文用单引号，不是合法 JSON —— 上线指南自己的示例 {'ret_code':'0000','ret_msg':'交易成功'} "
+                     "就是这样写的，照抄会被 JSON 解析器拒绝",
+                     "the answer uses single quotes, which is not JSON -- the go-live guide's own example "
+                     "{'ret_code':'0000','ret_msg':'交易成功'} is written that way, and a copy of it is rejected by a JSON parser"))
+        else:
+            add("json", Text(f"应答正文不是合法 JSON：{ack_text(ack)}", f"the answer is not valid JSON: {ack_text(ack)}"))
+    elif format_only:
+        pass
+    elif not ack.get("is_object"):
+        add("json", Text("应答是 JSON 但不是对象", "the answer is JSON but not an object"))
+    elif ack.get("ret_code") != ACK_RET_CODE:
+        add("ret_code", Text(f"ret_code 为 {ack.get('ret_code')!r}，应为 \"0000\"", f"ret_code is {ack.get('ret_code')!r}, expected \"0000\""))
+    elif ack.get("ret_msg") != ACK_RET_MSG:
+        add("ret_msg", Text(f"ret_msg 为 {ack.get('ret_msg')!r}，官方示例为 \"交易成功\"（英文文档写 \"ok\"，连连可能只看 ret_code，未确认）",
+                 f"ret_msg is {ack.get('ret_msg')!r}; the official demos send \"交易成功\" (the English docs show \"ok\"; "
+                 f"LianLian presumably reads only ret_code -- unconfirmed)"),
+            severity=Severity.LOW, uncertain=True)
+    elapsed = ack.get("elapsed_ms")
+    if isinstance(elapsed, (int, float)) and elapsed > LIANLIAN_ACK_LIMIT_MS and not format_only:
+        add("slow", Text(f"应答用时 {elapsed / 1000:.1f} 秒，超过连连的 5 秒", f"the answer took {elapsed / 1000:.1f} s, over LianLian's 5 s"))
+    return findings
