@@ -317,7 +317,7 @@ def compute_verdict(results: list[CheckResult], threshold: Severity, environment
         of_item = [r for r in results if r.check.meta.item is item]
         if all(r.status is Status.SKIPPED for r in of_item):
             continue  # the user deselected the whole item (or it has no checks); the report shows it
-        if not any(r.status in (Status.PASS, Status.WAIVED, Status.FAIL) for r in of_item):
+        if not any(r.status in (Status.PASS, Status.WAIVED, Status.FAIL) and r.check.meta.proves_item for r in of_item):
             reasons.append({"kind": "uncovered", "item": item.value, "title": item.title.to_dict()})
     if failed:
         return Verdict.NOT_READY, reasons

@@ -243,6 +243,10 @@ class CheckMeta:
     references: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     stream: str | None = None
+    # Whether passing this check shows its go-live item is done (item coverage in the verdict).
+    # False for checks that only look at the shape of config (e.g. a well-formed notify_url says
+    # nothing about whether notifications are acknowledged and credited once).
+    proves_item: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -255,6 +259,7 @@ class CheckMeta:
             "references": list(self.references),
             "needs": list(self.needs),
             "stream": self.stream,
+            "proves_item": self.proves_item,
         }
 
 

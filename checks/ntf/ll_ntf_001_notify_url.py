@@ -40,6 +40,7 @@ META = CheckMeta(
     ),
     references=("guide 五 异步通知和同步通知", "protocol.md §3 (notify_url String(128))", "protocol.md §5.1"),
     needs=("config",),
+    proves_item=False,  # a well-formed URL does not show notifications are acked and credited once
 )
 
 MAX_LENGTH = 128
