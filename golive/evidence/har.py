@@ -54,7 +54,7 @@ class _Reader:
         self.pos = 0
         self.eof = False
 
-    def _fill(self, at_least: int = _CHUNK) -> bool:
+    def _fill(self, at_least: int = 0) -> bool:
         if self.eof:
             return False
         data = self._handle.read(max(at_least, _CHUNK))

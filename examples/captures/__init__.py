@@ -1,0 +1,1 @@
+"""Example captures of the demo merchant and their generator (`make_captures`)."""
