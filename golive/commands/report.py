@@ -1,15 +1,86 @@
-"""Placeholder for `golive report` while it is being built; replaced by its real module."""
+"""`golive report --from result.json --format html[,junit,...]`: re-render a saved result offline.
+
+The input is a result written by `golive check --format json` (schema golive.result/1), or a golive
+HTML report, whose embedded result is used. Every reporter is a pure function of that result, so
+the output is what `golive check` would have written, in any format and language; `--sign-with`
+signs it as `golive check --sign-with` does. Exit code 0 when the files are written, 2 on bad input.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
+from typing import Any
 
 from golive.errors import InputError
 
+RESULT_SCHEMA = "golive.result/1"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--from", dest="source", required=True, metavar="FILE",
+                        help="result.json from golive check --format json (or a golive report.html)")
+    parser.add_argument("--format", default="html",
+                        help="comma-separated: text,json,junit,sarif,html,markdown (default html)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    parser.add_argument("--output-dir", default="golive-report", help="where report files go (default golive-report/)")
+    parser.add_argument("--sign-with", metavar="KEY", help="sign with the merchant RSA private key (see golive check)")
+
+
+def load_result(path: Path) -> dict[str, Any]:
+    """A golive.result/1 dict from a JSON file or an HTML report; InputError naming the file otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path), key="--from") from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected result.json", file=str(path), key="--from") from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text; expected result.json from golive check --format json",
+                         file=str(path), key="--from") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path), key="--from") from None
+    if text.lstrip().startswith("<"):
+        from golive.report_signing import result_from_html
+
+        data: Any = result_from_html(text, str(path))
+    else:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            line = getattr(exc, "lineno", None)
+            raise InputError(f"not valid JSON: {getattr(exc, 'msg', exc)}", file=str(path), line=line, key="--from") from None
+    validate_result(data, str(path))
+    return data  # type: ignore[no-any-return]
+
+
+def validate_result(data: Any, source: str) -> None:
+    """The shape every reporter relies on; anything optional may be missing (older results)."""
+    if not isinstance(data, dict):
+        raise InputError(f"not a golive result: expected a JSON object with \"schema\": \"{RESULT_SCHEMA}\"", file=source)
+    if data.get("schema") != RESULT_SCHEMA:
+        raise InputError(f"not a golive result: schema is {data.get('schema')!r}, expected {RESULT_SCHEMA!r}",
+                         file=source, key="schema")
+    if data.get("verdict") not in ("ready", "not_ready", "incomplete"):
+        raise InputError("verdict must be ready, not_ready or incomplete", file=source, key="verdict")
+    checks = data.get("checks")
+    if not isinstance(checks, list):
+        raise InputError("checks must be a list", file=source, key="checks")
+    for index, check in enumerate(checks):
+        if not isinstance(check, dict) or not isinstance(check.get("id"), str) or not isinstance(check.get("status"), str):
+            raise InputError("each check needs an id and a status", file=source, key=f"checks[{index}]")
+    for key in ("merchant", "summary", "provenance", "tool", "profile"):
+        if key in data and not isinstance(data[key], dict):
+            raise InputError(f"{key} must be an object", file=source, key=key)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise InputError("this command is not available yet in this build")
+    from golive.commands.check import emit
+    from golive.reporters import parse_formats
+
+    parse_formats(args.format)
+    result = load_result(Path(args.source))
+    args.quiet = False
+    emit(result, args)
+    return 0

@@ -1,15 +1,48 @@
-"""Placeholder for `golive verify_report` while it is being built; replaced by its real module."""
+"""`golive verify-report REPORT.html --public-key FILE`: is this signed readiness report unaltered?
+
+For LianLian staff: the public key is the one the merchant uploaded to the merchant site (商户站).
+The command checks both signatures (MD5withRSA and SHA256withRSA) over the embedded result and
+re-renders the report from it to compare with the file, so an edit of the visible verdict fails too
+(golive.report_signing explains the design).
+
+Exit codes: 0 valid and unaltered · 1 altered, or not signed by this key · 2 bad input (not a golive
+report, an unsigned report, an unreadable key, a report from another golive version).
+"""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from golive.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("report", help="the HTML report (report.html written by golive check --sign-with)")
+    parser.add_argument("--public-key", required=True, metavar="FILE",
+                        help="the merchant's RSA public key as uploaded to the merchant site (PEM or bare Base64)")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise InputError("this command is not available yet in this build")
+    import sys
+
+    from golive.report_signing import EXIT_VALID, load_verifying_key, verify_report
+
+    path = Path(args.report)
+    try:
+        html = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("report not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected an HTML report", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not a golive report (not UTF-8 text)", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read report: {exc.strerror}", file=str(path)) from None
+    key = load_verifying_key(Path(args.public_key))
+    outcome = verify_report(html, key)
+    stream = sys.stdout if outcome.code == EXIT_VALID else sys.stderr
+    prefix = "" if outcome.code == EXIT_VALID else f"{path}: "
+    for index, line in enumerate(outcome.lines):
+        print((prefix if index == 0 else "") + line, file=stream)
+    return outcome.code

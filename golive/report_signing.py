@@ -1,0 +1,282 @@
+"""Tamper evidence for the readiness report: sign the result with the merchant's RSA key, and check
+a signed HTML report (`golive check --sign-with KEY`, `golive verify-report REPORT --public-key FILE`).
+
+Why the merchant's key: LianLian already holds its public half -- the merchant uploaded it on the
+merchant site (商户站) to have its RSA requests verified (protocol.md §2.3) -- so staff can check a
+report against a key they obtained independently of the report, without any new key exchange.
+
+What is signed: the CANONICAL result JSON, ``json.dumps(result, ensure_ascii=False, sort_keys=True,
+separators=(",", ":"))`` in UTF-8, of the result after the reporters' safety net
+(`golive.reporters.view.safe_result`) -- exactly what the HTML embeds, so a verifier can recompute
+it from the report alone.
+
+Two signatures, both required:
+
+* MD5withRSA through `golive.lianlian.sign`, LianLian's own algorithm, which staff tooling already
+  verifies;
+* SHA256withRSA (RSASSA-PKCS1-v1_5 with SHA-256), because MD5 is broken as a hash: chosen-prefix
+  collisions are cheap, so a forger who gets one document signed could craft a colliding second
+  one. Requiring the SHA-256 signature as well removes that door while keeping the LianLian form.
+
+Verifying a report also re-renders it from the embedded result and compares it with the file, so an
+edit of the visible text alone (the verdict, a status) fails as surely as an edit of the data. The
+comparison needs the golive version that rendered the report (templates change between versions).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from golive.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from Crypto.PublicKey.RSA import RsaKey
+
+SIGNATURE_SCHEMA = "golive.signature/1"
+ALGORITHMS = ("MD5withRSA", "SHA256withRSA")
+CANONICAL_FORM = 'json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")), UTF-8'
+
+EXIT_VALID, EXIT_ALTERED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def canonical_json(result: Mapping[str, Any]) -> str:
+    """The canonical text that is signed (encode as UTF-8 for hashing)."""
+    return json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _read_key_text(path: Path, flag: str) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("key file not found", file=str(path), key=flag) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a key file", file=str(path), key=flag) from None
+    except OSError as exc:
+        raise InputError(f"cannot read key file: {exc.strerror}", file=str(path), key=flag) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # DER bytes: the key loaders decide
+
+
+def load_signing_key(path: Path, flag: str = "--sign-with") -> RsaKey:
+    """The merchant's RSA private key from a file (PEM PKCS#1/PKCS#8 or bare Base64 DER)."""
+    from golive.lianlian.keys import KeyFormatError, load_private_key
+
+    try:
+        return load_private_key(_read_key_text(path, flag), source=str(path))
+    except KeyFormatError as exc:
+        raise InputError(str(exc).removeprefix(f"{path}: "), file=str(path), key=flag) from None
+
+
+def load_verifying_key(path: Path, flag: str = "--public-key") -> RsaKey:
+    """The merchant's RSA public key (the one uploaded to the merchant site)."""
+    from golive.lianlian.keys import KeyFormatError, load_public_key
+
+    try:
+        return load_public_key(_read_key_text(path, flag), source=str(path))
+    except KeyFormatError as exc:
+        raise InputError(str(exc).removeprefix(f"{path}: "), file=str(path), key=flag) from None
+
+
+def _sha256_sign(text: str, key: RsaKey) -> str:
+    from Crypto.Hash import SHA256
+    from Crypto.Signature import pkcs1_15
+
+    return base64.b64encode(pkcs1_15.new(key).sign(SHA256.new(text.encode("utf-8")))).decode("ascii")
+
+
+def _sha256_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
+    from Crypto.Hash import SHA256
+    from Crypto.Signature import pkcs1_15
+
+    try:
+        signature = base64.b64decode(signature_b64.encode("ascii"), validate=True)
+        pkcs1_15.new(key).verify(SHA256.new(text.encode("utf-8")), signature)
+    except (ValueError, TypeError, binascii.Error, UnicodeEncodeError):
+        return False
+    return True
+
+
+def _md5_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
+    # LianLian's MD5withRSA verifier: Base64 decoding and length checks included.
+    from golive.lianlian.sign import _decode_signature, _rsa_verify_source
+
+    signature = _decode_signature(signature_b64, key)
+    return not isinstance(signature, str) and _rsa_verify_source(text, signature, key)
+
+
+def sign_canonical(result: Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
+    """The signature block for an already-safe result."""
+    from golive.lianlian.keys import fingerprint_sha256, key_bits
+    from golive.lianlian.sign import _rsa_sign_source  # LianLian's MD5withRSA, shared with request signing
+
+    text = canonical_json(result)
+    return {
+        "schema": SIGNATURE_SCHEMA,
+        "canonical": CANONICAL_FORM,
+        "algorithms": list(ALGORITHMS),
+        "md5withrsa": _rsa_sign_source(text, key),
+        "sha256withrsa": _sha256_sign(text, key),
+        "result_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "public_key_sha256": fingerprint_sha256(key),
+        "key_bits": key_bits(key),
+    }
+
+
+def sign_result(result: Mapping[str, Any], key_path: Path) -> dict[str, Any]:
+    """Sign `result` (after the reporters' safety net, as the HTML embeds it) with the key file."""
+    from golive.reporters.view import safe_result
+
+    return sign_canonical(safe_result(result), load_signing_key(Path(key_path)))
+
+
+@dataclass
+class SignatureCheck:
+    ok: bool
+    problems: list[str] = field(default_factory=list)
+
+
+def verify_signature(result: Mapping[str, Any], signature: Mapping[str, Any], key: RsaKey) -> SignatureCheck:
+    """Both signatures and the recorded hash must match the canonical form of `result`."""
+    from golive.lianlian.keys import fingerprint_sha256
+
+    text = canonical_json(result)
+    problems: list[str] = []
+    given = fingerprint_sha256(key)
+    recorded = signature.get("public_key_sha256")
+    if recorded and recorded != given:
+        problems.append(f"the report was signed with key {recorded}, not with the key given ({given})")
+    if signature.get("result_sha256") != hashlib.sha256(text.encode("utf-8")).hexdigest():
+        problems.append("the embedded result does not match the SHA-256 recorded when it was signed")
+    for name, value, check in (("MD5withRSA", signature.get("md5withrsa"), _md5_verify),
+                               ("SHA256withRSA", signature.get("sha256withrsa"), _sha256_verify)):
+        if not isinstance(value, str) or not value:
+            problems.append(f"the {name} signature is missing")
+        elif not check(text, value, key):
+            problems.append(f"the {name} signature does not verify with this public key")
+    return SignatureCheck(not problems, problems)
+
+
+# -- reading a report back --------------------------------------------------------------------------
+
+_BLOCK = '<script type="application/json" id="{id}">'
+
+
+def _blocks(html: str, element_id: str) -> list[str]:
+    pattern = re.compile(re.escape(_BLOCK.format(id=element_id)) + r"(.*?)</script>", re.S)
+    return pattern.findall(html)
+
+
+@dataclass
+class Embedded:
+    result_text: str | None
+    signature_text: str | None
+    lang: str
+
+
+def extract_embedded(html: str) -> Embedded:
+    """The embedded result and signature blocks of a golive HTML report (raw JSON text)."""
+    from golive.reporters.html import RESULT_ELEMENT_ID, SIGNATURE_ELEMENT_ID
+
+    results = _blocks(html, RESULT_ELEMENT_ID)
+    signatures = _blocks(html, SIGNATURE_ELEMENT_ID)
+    match = re.search(r'<html lang="([^"]*)"', html)
+    lang = "en" if match and match.group(1).lower().startswith("en") else "zh"
+    # A second block of either kind is never written by golive: treat the report as altered.
+    result_text = results[0] if len(results) == 1 else ("" if results else None)
+    signature_text = signatures[0] if len(signatures) == 1 else ("" if signatures else None)
+    return Embedded(result_text, signature_text, lang)
+
+
+def result_from_html(html: str, source: str) -> dict[str, Any]:
+    """The result embedded in a golive HTML report (for `golive report --from report.html`)."""
+    embedded = extract_embedded(html)
+    if not embedded.result_text:
+        raise InputError("not a golive HTML report (no embedded result)", file=source)
+    try:
+        data = json.loads(embedded.result_text)
+    except ValueError as exc:
+        raise InputError(f"the embedded result is not valid JSON: {exc}", file=source) from None
+    if not isinstance(data, dict):
+        raise InputError("the embedded result is not a JSON object", file=source)
+    return data
+
+
+@dataclass
+class Verification:
+    code: int
+    lines: list[str]
+
+
+def _first_difference(expected: str, actual: str) -> tuple[int, bool]:
+    """(line number of the first differing line, whether it lies in the verdict/status section)."""
+    from golive.reporters.html import VERDICT_END
+
+    expected_lines, actual_lines = expected.split("\n"), actual.split("\n")
+    for index, (a, b) in enumerate(zip(expected_lines, actual_lines)):
+        if a != b:
+            break
+    else:
+        index = min(len(expected_lines), len(actual_lines))
+    section_end = next((i for i, line in enumerate(expected_lines) if VERDICT_END in line), -1)
+    return index + 1, index <= section_end
+
+
+def verify_report(html: str, key: RsaKey) -> Verification:
+    """Check a signed report against the merchant's public key: exit code and what was found."""
+    from golive import __version__
+    from golive.reporters.html import render
+
+    embedded = extract_embedded(html)
+    if embedded.result_text is None:
+        return Verification(EXIT_BAD_INPUT, ["not a golive report: it holds no embedded result"])
+    if embedded.signature_text is None:
+        return Verification(EXIT_BAD_INPUT, ["this report is not signed (it was written without --sign-with); "
+                                             "nothing can prove it unaltered"])
+    if embedded.result_text == "" or embedded.signature_text == "":
+        return Verification(EXIT_ALTERED, ["ALTERED: the report holds more than one embedded result or signature"])
+    try:
+        result = json.loads(embedded.result_text)
+        signature = json.loads(embedded.signature_text)
+    except ValueError as exc:
+        return Verification(EXIT_ALTERED, [f"ALTERED: an embedded block is no longer valid JSON ({exc})"])
+    if not isinstance(result, dict) or not isinstance(signature, dict):
+        return Verification(EXIT_ALTERED, ["ALTERED: an embedded block is not a JSON object"])
+    if signature.get("schema") != SIGNATURE_SCHEMA:
+        return Verification(EXIT_BAD_INPUT, [f"unknown signature format {signature.get('schema')!r} "
+                                             f"(this golive reads {SIGNATURE_SCHEMA})"])
+    checked = verify_signature(result, signature, key)
+    if not checked.ok:
+        return Verification(EXIT_ALTERED, ["ALTERED or not signed by this key:"] + [f"  - {p}" for p in checked.problems])
+    version = str((result.get("tool") or {}).get("version") or "")
+    if version != __version__:
+        return Verification(EXIT_BAD_INPUT, [
+            "the signatures are valid, but the visible report was rendered by golive "
+            f"{version or '(unknown)'} and this is golive {__version__}: install golive {version} to compare "
+            "the visible text with the signed result",
+        ])
+    expected = render(result, lang=embedded.lang, signature=signature)
+    actual = html.replace("\r\n", "\n")
+    if expected != actual:
+        line, in_verdict = _first_difference(expected, actual)
+        where = "the visible verdict/status section" if in_verdict else "the visible report"
+        return Verification(EXIT_ALTERED, [
+            f"ALTERED: {where} differs from the signed result (first difference at line {line}); "
+            "the signature covers the embedded result, and the page no longer shows it faithfully",
+        ])
+    merchant = result.get("merchant") or {}
+    return Verification(EXIT_VALID, [
+        "VALID: the report is unaltered (报告完整，未被改动)",
+        f"  merchant {merchant.get('name')} ({merchant.get('oid_partner')}), verdict {result.get('verdict')}, "
+        f"checked at {(result.get('provenance') or {}).get('time')}",
+        f"  signed by key {signature.get('public_key_sha256')} ({signature.get('key_bits')} bits), "
+        "MD5withRSA + SHA256withRSA over the canonical result",
+    ])

@@ -1,0 +1,375 @@
+"""HTML reporter: the readiness report a merchant hands to LianLian's market staff.
+
+One self-contained file (inline CSS, no script, no external fetch; a Content-Security-Policy meta
+tag forbids loading anything), printable on A4, Chinese by default. The template
+(`templates/report.html.j2`) runs with autoescape on and StrictUndefined, so it only sees the view
+model built here: the result dict is normalised in Python first (a result from an older golive may
+lack optional keys), and the safety net of `view.safe_result` has been applied.
+
+The result itself is embedded as ``<script type="application/json" id="golive-result">`` (a data
+block: browsers never run it, and the CSP allows no script anyway) so `golive report --from
+report.html` can re-render it and `golive verify-report` can check a signed report. `<`, `>` and
+`&` are written as JSON ``\\u003c`` escapes so the data cannot close the element.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any, Mapping
+
+from golive.reporters import view
+from golive.reporters.view import pick, t, ui
+
+MAX_FINDINGS = 60  # per check in the HTML; StreamJudge already caps at 200
+MAX_VALUE = 600  # characters of a field value shown in a table cell
+MAX_BODY = 6000  # characters of an HTTP body shown
+INLINE_FIELDS, INLINE_VALUE = 8, 80  # small evidence shown on one line instead of a collapsed table
+VERDICT_BEGIN = "<!-- golive:verdict -->"
+VERDICT_END = "<!-- /golive:verdict -->"
+RESULT_ELEMENT_ID = "golive-result"
+SIGNATURE_ELEMENT_ID = "golive-signature"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def embed_json(data: Any) -> str:
+    """JSON for an inline data block: `<`, `>`, `&` escaped so nothing can end the element."""
+    # Key order is kept (not sorted): the report is re-rendered from this copy by verify-report.
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Any:
+    from importlib.resources import files
+
+    import jinja2
+
+    root = files("golive.templates")
+
+    def load(name: str) -> str:
+        return root.joinpath(name).read_text(encoding="utf-8")
+
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(load),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+# -- view model -------------------------------------------------------------------------------------
+
+
+def _str(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _clip(value: Any, limit: int, lang: str) -> str:
+    text = _str(value)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + "…" + ui("truncated", lang, n=len(text))
+
+
+def _elapsed(ev: Mapping[str, Any]) -> str:
+    for key, scale in (("elapsed_ms", 1.0), ("duration_ms", 1.0), ("time_ms", 1.0), ("elapsed_s", 1000.0)):
+        value = ev.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            ms = float(value) * scale
+            return f"{ms / 1000:.2f} s" if ms >= 1000 else f"{ms:.1f} ms"
+    return ""
+
+
+def _fields(mapping: Mapping[str, Any], lang: str, skip: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """Key/value rows. Where evidence carries a text twice (``description`` in English and
+    ``description_zh``), only the report's language is shown, under the plain key."""
+    rows = []
+    for key, value in mapping.items():
+        key = str(key)
+        if key in skip or value is None or value == "":
+            continue
+        if key.endswith("_zh") and key[:-3] in mapping:
+            continue
+        if f"{key}_zh" in mapping and lang != "en" and mapping[f"{key}_zh"] not in (None, ""):
+            value = mapping[f"{key}_zh"]
+        rows.append({"key": key, "value": _clip(value, MAX_VALUE, lang)})
+    return rows
+
+
+def _is_http(ev: Mapping[str, Any]) -> bool:
+    kind = ev.get("kind")
+    if kind in ("http", "exchange", "request"):
+        return True
+    return isinstance(ev.get("request"), Mapping) or ("url" in ev and ("status" in ev or "method" in ev))
+
+
+def _message_text(first_line: str, part: Any, lang: str) -> str:
+    """A request or response written the way HTTP shows it: first line, headers, blank line, body."""
+    lines = [first_line] if first_line else []
+    if isinstance(part, Mapping):
+        headers = part.get("headers")
+        if isinstance(headers, Mapping):
+            lines += [f"{k}: {_str(v)}" for k, v in headers.items()]
+        body = part.get("body")
+    else:
+        body = part
+    text = "\n".join(lines)
+    if body not in (None, ""):
+        text += ("\n\n" if text else "") + _clip(body, MAX_BODY, lang)
+    return text
+
+
+def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
+    """One evidence entry as the template shows it: an HTTP exchange, a capture record, an
+    attestation, or a plain field table (anything else)."""
+    if not isinstance(ev, Mapping):
+        return {"type": "fields", "title": ui("evidence", lang), "fields": [{"key": "", "value": _clip(ev, MAX_VALUE, lang)}]}
+    kind = str(ev.get("kind") or "")
+    if _is_http(ev):
+        request = ev.get("request") if isinstance(ev.get("request"), Mapping) else {}
+        response = ev.get("response") if isinstance(ev.get("response"), Mapping) else None
+        status = ev.get("status", (response or {}).get("status"))
+        method = _str(ev.get("method") or request.get("method"))
+        url = _str(ev.get("url") or request.get("url"))
+        answered = response is not None and (status is not None or response.get("body") not in (None, ""))
+        return {
+            "type": "http",
+            "title": _str(ev.get("label") or ev.get("probe") or ev.get("name") or ui("exchange", lang)),
+            "method": method, "url": url,
+            "status": _str(status) if status is not None else "",
+            "elapsed": _elapsed(ev),
+            "error": _str(ev.get("error")),
+            "request": _message_text(f"{method} {url}".strip(), request or ev.get("request"), lang),
+            "response": _message_text(f"HTTP {status}" if status is not None else "", response, lang) if answered else "",
+            "extra": _fields(ev, lang, skip=("kind", "label", "probe", "name", "method", "url", "status", "elapsed_ms",
+                                             "duration_ms", "time_ms", "elapsed_s", "error", "request", "response")),
+        }
+    if kind == "attestation":
+        return {"type": "attestation", "title": ui("attestations", lang),
+                "fields": _fields(ev, lang, skip=("kind",))}
+    if kind in ("record", "capture") or ("file" in ev and "line" in ev):
+        where = view.location_text({"file": ev.get("file"), "line": ev.get("line"), "pointer": ev.get("pointer")})
+        inner = ev.get("fields") if isinstance(ev.get("fields"), Mapping) else ev.get("params")
+        fields = _fields(inner, lang) if isinstance(inner, Mapping) else []
+        fields += _fields(ev, lang, skip=("kind", "file", "line", "pointer", "fields", "params"))
+        return {"type": "record", "title": ui("record", lang), "where": where, "fields": fields}
+    fields = _fields(ev, lang, skip=("kind",))
+    # A few short facts (a probe's counters, a key's size) read best on one visible line.
+    inline = len(fields) <= INLINE_FIELDS and all(len(f["value"]) <= INLINE_VALUE for f in fields)
+    title = pick(KIND_TITLE[kind], lang) if kind in KIND_TITLE else kind or ui("evidence", lang)
+    return {"type": "inline" if inline else "fields", "title": title, "fields": fields}
+
+
+KIND_TITLE = {
+    "probe": ("探测场景", "Probe scenario"),
+    "captures": ("抓包统计", "Captures"),
+    "ledger": ("台账统计", "Ledger"),
+    "config": ("配置", "Config"),
+    "key": ("密钥", "Key"),
+}
+
+
+def _waiver_view(waiver: Any, lang: str) -> dict[str, str] | None:
+    if not isinstance(waiver, Mapping):
+        return None
+    return {"check": _str(waiver.get("check")), "approver": _str(waiver.get("approver")),
+            "expires": _str(waiver.get("expires")), "justification": _str(waiver.get("justification")),
+            "active": "yes" if waiver.get("active", True) else "no", "source": _str(waiver.get("source"))}
+
+
+def check_view(check: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    status = _str(check.get("status") or "error")
+    severity = _str(check.get("severity") or "")
+    findings_raw = [f for f in check.get("findings") or [] if isinstance(f, Mapping)]
+    findings = []
+    for finding in findings_raw[:MAX_FINDINGS]:
+        sev = _str(finding.get("severity") or severity)
+        data = finding.get("data")
+        findings.append({
+            "severity": sev, "severity_label": view.severity_label(sev, lang),
+            "location": view.location_text(finding.get("location")),
+            "message": t(finding.get("message"), lang),
+            "uncertain": bool(finding.get("uncertain")),
+            "data": _fields(data, lang) if isinstance(data, Mapping) else [],
+        })
+    check_id = _str(check.get("id") or "?")
+    return {
+        "id": check_id, "anchor": "check-" + check_id.lower(),
+        "status": status, "status_label": view.status_label(status, lang), "mark": view.STATUS_MARK.get(status, "?"),
+        "severity": severity, "severity_label": view.severity_label(severity, lang),
+        "title": t(check.get("title"), lang) or check_id,
+        "checked": t(check.get("checked"), lang), "reason": t(check.get("reason"), lang),
+        "findings": findings, "findings_more": max(len(findings_raw) - MAX_FINDINGS, 0),
+        "evidence": [evidence_view(ev, lang) for ev in check.get("evidence") or []],
+        "remediation": t(check.get("remediation"), lang), "rationale": t(check.get("rationale"), lang),
+        "references": [_str(r) for r in check.get("references") or []],
+        "waiver": _waiver_view(check.get("waiver"), lang),
+        "expired_waiver": _waiver_view(check.get("expired_waiver"), lang),
+        "duration": _elapsed({"duration_ms": check.get("duration_ms")}) if check.get("duration_ms") else "",
+        # Problems are open; passing and not-applicable checks stay compact until clicked.
+        "open": status in ("fail", "error", "manual", "waived"),
+        # Shown under the title while the check is collapsed: what a pass looked at, why n/a.
+        "sub": t(check.get("checked"), lang) if status == "pass" else t(check.get("reason"), lang)
+        if status in ("not_applicable", "skipped") else "",
+        "brief": status in ("not_applicable", "skipped"),
+    }
+
+
+def _headline(result: Mapping[str, Any], lang: str) -> str:
+    summary = result.get("summary") or {}
+    gate = _str(summary.get("fail_on") or "high")
+    sev = view.severity_label(gate, lang)
+    verdict = _str(result.get("verdict"))
+    reasons = [r for r in summary.get("reasons") or [] if isinstance(r, Mapping)]
+    if verdict == "ready":
+        return ui("headline_ready", lang, sev=sev)
+    if verdict == "not_ready":
+        return ui("headline_not_ready", lang, sev=sev, n=sum(1 for r in reasons if r.get("kind") == "fail"))
+    return ui("headline_incomplete", lang, n=len(reasons))
+
+
+def _attestations(checks: list[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
+    rows = []
+    for check in checks:
+        for ev in check.get("evidence") or []:
+            if isinstance(ev, Mapping) and ev.get("kind") == "attestation":
+                rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "attested",
+                             "by": _str(ev.get("attested_by")), "date": _str(ev.get("date")), "note": _str(ev.get("note"))})
+        if check.get("status") == "manual":
+            rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "awaiting",
+                         "by": "", "date": "", "note": t(check.get("reason"), lang)})
+    return rows
+
+
+EVIDENCE_STATE = {"ok": ("已收集", "gathered"), "missing": ("未提供", "not provided"), "failed": ("收集失败", "failed")}
+TIMING_LABEL = {
+    "gather_config_s": ("读取配置与密钥", "config and keys"),
+    "stream_captures_s": ("读取抓包", "captures"),
+    "stream_ledger_s": ("读取台账", "ledger"),
+    "probes_s": ("在线探测", "live probes"),
+}
+
+
+def _evidence_state(state: str, lang: str) -> str:
+    return pick(EVIDENCE_STATE.get(state, (state, state)), lang)
+
+
+def _provenance(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    prov = result.get("provenance") or {}
+    tool = result.get("tool") or {}
+    yes_no = {True: ui("yes", lang), False: ui("no", lang)}
+    rows = [
+        (ui("tool_version", lang), f"golive {_str(prov.get('tool_version') or tool.get('version'))}"),
+        (ui("python", lang), _str(prov.get("python"))),
+        (ui("time", lang), _str(prov.get("time"))),
+        (ui("profile", lang), _str(prov.get("profile") or (result.get("profile") or {}).get("name"))),
+        (ui("environment", lang), view.environment_label(_str(prov.get("environment") or (result.get("merchant") or {}).get("environment")), lang)),
+        (ui("config_file", lang), _str(prov.get("config_file"))),
+        (ui("config_sha256", lang), _str(prov.get("config_sha256"))),
+        (ui("probe", lang), yes_no.get(bool(prov.get("probe")), "")),
+        (ui("online", lang), yes_no.get(bool(prov.get("online")), "")),
+    ]
+    inputs = [{"kind": _str(i.get("kind")), "file": _str(i.get("file")), "bytes": _str(i.get("bytes"))}
+              for i in prov.get("inputs") or [] if isinstance(i, Mapping)]
+    timings = prov.get("timings_s") if isinstance(prov.get("timings_s"), Mapping) else {}
+    evidence = result.get("evidence") if isinstance(result.get("evidence"), Mapping) else {}
+    return {
+        "rows": [{"key": k, "value": v} for k, v in rows if v],
+        "probe_targets": [_str(x) for x in prov.get("probe_targets") or []],
+        "inputs": inputs,
+        "timings": [{"key": pick(TIMING_LABEL.get(_str(k), (_str(k), _str(k))), lang),
+                     "value": f"{v:.3f} s" if isinstance(v, (int, float)) else _str(v)}
+                    for k, v in timings.items()],
+        "evidence": [{"name": _str(name), "state": _evidence_state(_str((ev or {}).get("state")), lang),
+                      "source": _str((ev or {}).get("source")),
+                      "reason": t((ev or {}).get("reason"), lang)} for name, ev in evidence.items()
+                     if isinstance(ev, Mapping)],
+    }
+
+
+def _signature_view(signature: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not signature:
+        return None
+    return {
+        "algorithms": " + ".join(_str(a) for a in signature.get("algorithms") or []),
+        "result_sha256": _str(signature.get("result_sha256")),
+        "fingerprint": _str(signature.get("public_key_sha256")),
+        "bits": _str(signature.get("key_bits")),
+    }
+
+
+def build_model(result: Mapping[str, Any], lang: str, signature: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the template shows, from an already-safe result. Missing keys get defaults here."""
+    merchant = result.get("merchant") if isinstance(result.get("merchant"), Mapping) else {}
+    profile = result.get("profile") if isinstance(result.get("profile"), Mapping) else {}
+    summary = result.get("summary") if isinstance(result.get("summary"), Mapping) else {}
+    checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping)]
+    verdict = _str(result.get("verdict") or "incomplete")
+    gate = _str(summary.get("fail_on") or "high")
+    items = []
+    for item, group in view.checks_by_item(checks):
+        statuses = [_str(c.get("status")) for c in group]
+        item_status = next((s for s in ("fail", "error", "manual", "waived", "pass", "not_applicable", "skipped")
+                            if s in statuses), "not_applicable")
+        items.append({
+            "key": item, "anchor": "item-" + item.replace(".", "-"), "title": t(view.item_title(result, item), lang),
+            "status": item_status, "status_label": view.status_label(item_status, lang),
+            "mark": view.STATUS_MARK.get(item_status, "?"),
+            "checks": [check_view(c, lang) for c in group],
+        })
+    counts_raw = summary.get("counts") if isinstance(summary.get("counts"), Mapping) else {}
+    counts = [{"status": s, "label": view.status_label(s, lang), "mark": view.STATUS_MARK[s], "n": int(counts_raw.get(s) or 0)}
+              for s in view.STATUSES if counts_raw.get(s)]
+    time = _str((result.get("provenance") or {}).get("time"))
+    return {
+        "lang": "en" if lang == "en" else "zh",
+        "html_lang": "en" if lang == "en" else "zh-CN",
+        "csp": CSP,
+        "generator": f"golive {_str((result.get('tool') or {}).get('version'))}",
+        "L": {key: view.pick(pair, lang) for key, pair in view.UI.items() if "{" not in pair[0]},
+        "merchant": {
+            "name": _str(merchant.get("name")) or "—", "oid_partner": _str(merchant.get("oid_partner")) or "—",
+            "environment": _str(merchant.get("environment")),
+            "environment_label": view.environment_label(_str(merchant.get("environment")), lang) or "—",
+            "channels": ", ".join(_str(c) for c in merchant.get("channels") or []) or "—",
+            "category": _str(merchant.get("frms_ware_category")) or "—",
+            "sign_types": f"{_str(merchant.get('sign_type')) or '—'} / {_str(merchant.get('notify_sign_type')) or '—'}",
+        },
+        "profile": {"name": _str(profile.get("name")) or "—", "title": t(profile.get("title"), lang)},
+        "time": time or "—",
+        "gate": ui("gate_value", lang, sev=view.severity_label(gate, lang)),
+        "verdict": {"key": verdict, "label": view.verdict_label(verdict, lang), "mark": view.VERDICT_MARK.get(verdict, "!"),
+                    "headline": _headline(result, lang), "reasons": view.verdict_reasons(result, lang)},
+        "staff": view.staff_summary(result, lang),
+        "counts": counts,
+        "items": items,
+        "waivers": [w for w in (_waiver_view(x, lang) for x in result.get("waivers") or []) if w],
+        "attestations": _attestations(checks, lang),
+        "provenance": _provenance(result, lang),
+        "signature": _signature_view(signature),
+        "more_findings": {c["id"]: ui("more_findings", lang, n=c["findings_more"])
+                          for i in items for c in i["checks"] if c["findings_more"]},
+        "verdict_begin": VERDICT_BEGIN, "verdict_end": VERDICT_END,
+        "result_id": RESULT_ELEMENT_ID, "signature_id": SIGNATURE_ELEMENT_ID,
+    }
+
+
+def render(result: Mapping[str, Any], *, lang: str = "zh", signature: Mapping[str, Any] | None = None) -> str:
+    """The HTML report. `signature` comes from `golive.report_signing.sign_result` (same result)."""
+    from markupsafe import Markup
+
+    safe = view.safe_result(result)
+    model = build_model(safe, lang, signature)
+    model["verdict_begin"], model["verdict_end"] = Markup(VERDICT_BEGIN), Markup(VERDICT_END)
+    model["embedded_result"] = Markup(embed_json(safe))
+    model["embedded_signature"] = Markup(embed_json(dict(signature))) if signature else None
+    return str(_environment().get_template("report.html.j2").render(**model))
