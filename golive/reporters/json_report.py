@@ -7,4 +7,6 @@ from typing import Any
 
 
 def render(result: dict[str, Any], *, lang: str = "zh") -> str:
-    return json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    from golive.reporters.view import safe_result  # the last safety net every report gets
+
+    return json.dumps(safe_result(result), ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -25,6 +25,9 @@ def _t(text: Any, lang: str) -> str:
 
 
 def render(result: dict[str, Any], *, lang: str = "zh") -> str:
+    from golive.reporters.view import safe_result  # the last safety net every report gets
+
+    result = safe_result(result)
     zh = lang != "en"
     merchant = result.get("merchant", {})
     verdict = result.get("verdict", "incomplete")
