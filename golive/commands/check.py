@@ -120,6 +120,10 @@ def run(args: argparse.Namespace) -> int:
     from golive.reporters import parse_formats
 
     parse_formats(args.format)  # fail fast on a typo, before a long run
+    if args.sign_with:  # and on an unusable signing key
+        from golive.report_signing import load_signing_key
+
+        load_signing_key(Path(args.sign_with))
     with make_progress(args) as progress:
         options.progress = progress.update
         result = run_check(options)
