@@ -69,3 +69,26 @@ def test_missing_file_directory_and_unknown_format(tmp_path: Path, capsys: pytes
     binary.write_bytes(b"\xff\xfe\x00garbage")
     code, _, err = run(["report", "--from", str(binary)], capsys)
     assert code == 2 and "UTF-8" in err
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
+def test_ci_examples_parse_and_use_real_flags(name: str) -> None:
+    """The shipped CI examples are valid YAML and their `golive check` line parses with golive's own
+    argument parser, asking for every CI format."""
+    import re
+    import shlex
+
+    import yaml
+
+    from golive.cli import build_parser
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "ci" / name).read_text(encoding="utf-8")
+    yaml.safe_load(text)
+    command = re.search(r"golive check [^\n]*(?:\n\s+--[^\n]*)*", text)
+    assert command, "no golive check command"
+    argv = shlex.split(command.group(0).replace("\\\n", " "))[1:]
+    args = build_parser("check").parse_args(argv)
+    assert set(args.format.split(",")) >= {"text", "junit", "sarif", "markdown", "html"}
+    for code in ("0 ready", "1 not_ready", "2 usage or config error", "3 incomplete"):
+        assert code in text
+    assert "golive-report" in text and ("upload-artifact" in text or "artifacts:" in text)
