@@ -244,5 +244,8 @@ def test_html_is_valid_enough_and_complete() -> None:
                    "9c4e1f0b7a2d3c5e8f6a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e", "timed out after 5.0 s",
                    "38.1 ms", "HTTP 200", "待上线前确认"):
         assert needle in html, needle
+    # in integration a release item never shows a tick, not even in its heading
+    heading = html[html.index('id="item-release-registration"'):]
+    assert "待上线前确认" in heading[:heading.index("</h2>")]
     english = render(fixture(), "html", lang="en")
     assert '<html lang="en">' in english and "Launch review at a glance" in english and "Confirm before release" in english

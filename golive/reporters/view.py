@@ -323,7 +323,7 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
         elif item.startswith("release.") and not production:
             state = "pending"
             line = ("联调环境：上线前在正式环境再次确认" if lang != "en" else
-                    "integration environment: confirm again in production before release")
+                    "Integration environment: confirm again in production before release")
             if passed:
                 line += (f"（已通过 {len(passed)} 项预检）" if lang != "en" else
                          f" ({len(passed)} pre-check{'s' if len(passed) != 1 else ''} passed)")
@@ -348,7 +348,7 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
             line += ("；门槛以下的问题：" if lang != "en" else "; below the gate: ") + ", ".join(
                 str(c.get("id")) for c in minor)
         if key == "release3" and state not in ("pending",):
-            line = ("同审核3：" if lang != "en" else "as Review 3: ") + line
+            line = ("同审核3：" if lang != "en" else "As Review 3: ") + line
         mark, state_zh, state_en = STAFF_STATE[state]
         rows.append({
             "key": key, "label": label_en if lang == "en" else label_zh, "question": pick(question, lang),
@@ -382,6 +382,7 @@ def verdict_reasons(result: Mapping[str, Any], lang: str) -> list[str]:
 # -- words the reports use around the data (LianLian's own terms in Chinese) -------------------------
 
 UI: dict[str, tuple[str, str]] = {
+    "colon": ("：", ": "),
     "doc_kicker": ("连连支付 · 认证支付 上线准备报告", "LianLian Pay · 认证支付 go-live readiness report"),
     "merchant": ("商户", "Merchant"),
     "oid_partner": ("商户号（oid_partner）", "Merchant number (oid_partner)"),
@@ -413,6 +414,7 @@ UI: dict[str, tuple[str, str]] = {
     "message": ("说明", "Message"),
     "uncertain": ("规则存疑（UNCERTAIN）", "rule UNCERTAIN"),
     "more_findings": ("另有 {n} 条未列出", "{n} more not listed"),
+    "more_targets": ("另有 {n} 个（点击展开）", "{n} more (click to show)"),
     "evidence": ("证据", "Evidence"),
     "remediation": ("整改建议", "How to fix"),
     "rationale": ("为什么重要", "Why it matters"),
