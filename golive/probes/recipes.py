@@ -349,16 +349,18 @@ class ProbeContext:
         return count_value(answer.value, "live.credits")
 
     def credited_order(self, user_id: str | None = None, amount: str | None = None,
-                       exchanges: list[Exchange] | None = None) -> CreditedOrder:
+                       exchanges: list[Exchange] | None = None,
+                       notification: Mapping[str, str] | None = None) -> CreditedOrder:
         """create_order -> correctly signed SUCCESS notification -> credits == 1.
 
         The order is paid with this user's `no_agree` (the card LianLian would report), which the
-        same-card probes then treat as the user's paying card. Raises ProbeError otherwise.
+        same-card probes then treat as the user's paying card. `notification` adds or overrides
+        notification fields (the same-card probes add a masked ``card_no``). Raises ProbeError otherwise.
         """
         from golive.probes.notifications import build_notification, send_notification
 
         order = self.create_order(user_id, amount, exchanges)
-        params = build_notification(self, order)
+        params = build_notification(self, order, **dict(notification or {}))
         ack, exchange = send_notification(self, params, label="notify (credit a test order)")
         if exchanges is not None:
             exchanges.append(exchange)
