@@ -249,3 +249,18 @@ def test_html_is_valid_enough_and_complete() -> None:
     assert "待上线前确认" in heading[:heading.index("</h2>")]
     english = render(fixture(), "html", lang="en")
     assert '<html lang="en">' in english and "Launch review at a glance" in english and "Confirm before release" in english
+
+
+def test_an_item_the_engine_calls_uncovered_gets_no_tick() -> None:
+    """A URL-shape check may pass while nothing proves notifications are handled: the engine then
+    lists the item as uncovered, and neither the staff summary nor the item heading ticks it."""
+    result = fixture()
+    for check in result["checks"]:
+        if check["item"] == "review.notify" and check["id"] != "LL-NTF-001":
+            check["status"] = "not_applicable"
+    result["summary"]["reasons"].append({"kind": "uncovered", "item": "review.notify"})
+    row = _row(result, "review2")
+    assert row["state"] == "not_judged" and "1" in row["line"]
+    html = render(result, "html", lang="zh")
+    heading = html[html.index('id="item-review-notify"'):]
+    assert "未判定" in heading[:heading.index("</h2>")]

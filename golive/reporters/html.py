@@ -318,13 +318,17 @@ def build_model(result: Mapping[str, Any], lang: str, signature: Mapping[str, An
     verdict = _str(result.get("verdict") or "incomplete")
     gate = _str(summary.get("fail_on") or "high")
     production = merchant.get("environment") == "production"
+    uncovered = view.uncovered_items(result)
     items = []
     for item, group in view.checks_by_item(checks):
         statuses = [_str(c.get("status")) for c in group]
         item_status = next((s for s in ("fail", "error", "manual", "waived", "pass", "not_applicable", "skipped")
                             if s in statuses), "not_applicable")
         label, mark = view.status_label(item_status, lang), view.STATUS_MARK.get(item_status, "?")
-        if item.startswith("release.") and not production and item_status != "fail":
+        if item in uncovered and item_status != "fail":
+            item_status, mark, state_zh, state_en = "not_judged", *view.STAFF_STATE["not_judged"]
+            label = state_en if lang == "en" else state_zh
+        elif item.startswith("release.") and not production and item_status != "fail":
             # Passing pre-checks in integration do not mean limits are open or domains filed:
             # the item heading must not show a tick the staff summary withholds.
             item_status, mark, state_zh, state_en = "pending", *view.STAFF_STATE["pending"]

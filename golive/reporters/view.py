@@ -302,6 +302,7 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping)]
     production = (result.get("merchant") or {}).get("environment") == "production"
     gate = str((result.get("summary") or {}).get("fail_on") or "high")
+    uncovered = uncovered_items(result)
     rows: list[dict[str, str]] = []
     for key, label_zh, label_en, item, question in STAFF_ROWS:
         of_item = [c for c in checks if c.get("item") == item]
@@ -329,6 +330,14 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
                          f" ({len(passed)} pre-check{'s' if len(passed) != 1 else ''} passed)")
         elif errors:
             state, line = "error", _more(ids(errors, with_reason=True), lang)
+        elif item in uncovered:
+            # The engine found no check that proves this item (a URL-shape pass does not prove that
+            # notifications are handled): the verdict is incomplete, and no tick is shown.
+            state = "not_judged"
+            line = ("没有检查能证明此项（缺少抓包或在线探测证据）" if lang != "en" else
+                    "no check could prove this item (captures or live probes missing)")
+            if passed:
+                line += (f"；{len(passed)} 项辅助检查通过" if lang != "en" else f"; {len(passed)} supporting check(s) passed")
         elif manual:
             state, line = "manual", _more(ids(manual, with_reason=True), lang)
         elif waived:
@@ -356,6 +365,12 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
             "line": line,
         })
     return rows
+
+
+def uncovered_items(result: Mapping[str, Any]) -> set[str]:
+    """Go-live items the engine says no check could judge (summary.reasons, kind "uncovered")."""
+    return {str(r.get("item")) for r in (result.get("summary") or {}).get("reasons") or []
+            if isinstance(r, Mapping) and r.get("kind") == "uncovered"}
 
 
 def verdict_reasons(result: Mapping[str, Any], lang: str) -> list[str]:
