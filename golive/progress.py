@@ -1,18 +1,30 @@
-"""Progress on long runs (probes, large captures): a rich status line on a terminal, silent in
-CI (no TTY) unless asked with --progress. Imported only by commands that run checks.
+"""Progress on long runs (probes, large captures): a live line on a terminal, silent in CI (no TTY)
+unless asked with --progress. Imported only by commands that run checks.
+
+On a terminal the line shows a spinner, what golive is doing (the engine's short status lines:
+"reading captures/integration.jsonl", the probe scenario running) and the time spent on that step,
+so a long capture read or a 30-copy redelivery probe visibly moves. With ``--progress`` but no
+terminal (a CI log), each step is printed once as a plain line on standard error instead of a
+redrawn one, which keeps logs readable. Nothing is ever written to standard output: that carries the
+report.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 
 
 class Progress:
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
         self.enabled = enabled
-        self._status: Any = None
+        self.stream = stream or sys.stderr
+        self._live: Any = None
+        self._task: Any = None
+        self._last = ""
+        self._started = 0.0
 
     @classmethod
     def for_terminal(cls, enabled: bool | None = None, quiet: bool = False) -> Progress:
@@ -20,18 +32,36 @@ class Progress:
             return cls(False)
         return cls(sys.stderr.isatty() if enabled is None else enabled)
 
-    def __enter__(self) -> Progress:
-        if self.enabled:
-            from rich.console import Console
+    @property
+    def interactive(self) -> bool:
+        isatty = getattr(self.stream, "isatty", None)
+        return bool(isatty and isatty())
 
-            self._status = Console(stderr=True).status("golive …")
-            self._status.__enter__()
+    def __enter__(self) -> Progress:
+        self._started = time.monotonic()
+        if self.enabled and self.interactive:
+            from rich.console import Console
+            from rich.progress import Progress as RichProgress
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._live = RichProgress(SpinnerColumn(), TextColumn("golive: {task.description}"), TimeElapsedColumn(),
+                                      console=Console(file=self.stream), transient=True)
+            self._live.__enter__()
+            self._task = self._live.add_task("…", total=None)
         return self
 
     def update(self, text: str) -> None:
-        if self._status is not None:
-            self._status.update(f"golive: {text}")
+        """Show what golive is doing now (a short line from the engine or a probe)."""
+        if not self.enabled or text == self._last:
+            return
+        self._last = text
+        if self._live is not None:
+            # A new step restarts the elapsed clock, so the time shown is the current step's.
+            self._live.reset(self._task, description=text, total=None)
+        else:
+            print(f"golive: [{time.monotonic() - self._started:6.1f}s] {text}", file=self.stream, flush=True)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self._status is not None:
-            self._status.__exit__(exc_type, exc, tb)
+        if self._live is not None:
+            self._live.__exit__(exc_type, exc, tb)
+            self._live = None
