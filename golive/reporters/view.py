@@ -66,7 +66,7 @@ def _mask_for_field(name: str, value: str) -> str | None:
 
 
 def _collect_identifiers(node: Any, found: set[str], key: str = "") -> None:
-    if isinstance(node, Mapping):
+    if isinstance(node, dict):
         for k, v in node.items():
             _collect_identifiers(v, found, str(k).lower())
     elif isinstance(node, list):
@@ -76,18 +76,22 @@ def _collect_identifiers(node: Any, found: set[str], key: str = "") -> None:
         found.add(node)
 
 
-def _safe_text(text: str, keep: frozenset[str]) -> str:
+# mask_free_text only touches runs of 11+ digits (mobiles 11, card/ID numbers 15-19): a cheap
+# pre-test keeps the common case (no such run) fast.
+_MASKABLE = re.compile(r"\d{11}")
+
+
+def _safe_text(text: str, keep: tuple[str, ...]) -> str:
+    """`keep`: identifiers (longest first) that must survive the digit-run masking."""
     if "PRIVATE KEY-----" in text:
         text = _PEM_PRIVATE.sub(_PRIVATE_KEY_REMOVED, text)
     if "&key=" in text:
         text = _MD5_KEY_TAIL.sub(r"\1[REDACTED]", text)
-    if not any(ch.isdigit() for ch in text):
+    if not _MASKABLE.search(text):
         return text
-    if not keep:
-        return mask_free_text(text)
     # Protect known identifiers (the merchant number, order numbers) from the digit-run masking.
     holders: dict[str, str] = {}
-    for index, ident in enumerate(sorted(keep, key=len, reverse=True)):
+    for index, ident in enumerate(keep):
         if ident in text:
             holder = f"\x00{index}\x00"
             holders[holder] = ident
@@ -103,24 +107,31 @@ _FORM = re.compile(r"^[A-Za-z_][\w.]*=[^&]*(?:&[A-Za-z_][\w.]*=[^&]*)+$", re.S)
 
 def safe_result(result: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of `result` with the last safety net applied (idempotent; see the module docstring)."""
-    keep: set[str] = set()
-    _collect_identifiers(result, keep)
-    frozen_keep = frozenset(keep)
+    found: set[str] = set()
+    _collect_identifiers(result, found)
+    keep = tuple(sorted((i for i in found if len(i) >= 11), key=len, reverse=True))
+    cache: dict[tuple[str, str], str] = {}  # reports repeat the same texts (messages, titles) a lot
 
     def walk(node: Any, key: str) -> Any:
-        if isinstance(node, Mapping):
+        if isinstance(node, dict) or (not isinstance(node, (str, list)) and isinstance(node, Mapping)):
             return {str(k): walk(v, str(k).lower()) for k, v in node.items()}
         if isinstance(node, (list, tuple)):
             return [walk(v, key) for v in node]
         if node is None or isinstance(node, (bool, int, float)):
             return node
         text = node if isinstance(node, str) else str(node)  # a date or Decimal: as text (plain JSON)
+        cached = cache.get((key, text))
+        if cached is None:
+            cached = cache[(key, text)] = clean(text, key)
+        return cached
+
+    def clean(text: str, key: str) -> str:
         if key in _IDENTIFIER_FIELDS:
-            return _safe_text(text, frozen_keep | {text}) if not text.isdigit() else text
+            return text if text.isdigit() else _safe_text(text, (*keep, text))
         masked = _mask_for_field(key, text) if text else None
         if masked is None:
             masked = _structured(text)
-        return _safe_text(masked, frozen_keep)
+        return _safe_text(masked, keep)
 
     def _structured(text: str) -> str:
         """Field-wise masking inside a JSON object held in a string (risk_item, a notification
