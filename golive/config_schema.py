@@ -146,6 +146,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "redelivery_interval_s": {"type": "number", "minimum": 0, "maximum": 120},
                 "burst": {"type": "integer", "minimum": 2, "maximum": 64},
                 "concurrency": {"type": "integer", "minimum": 1, "maximum": 64},
+                "settle_s": {"type": "number", "minimum": 0, "maximum": 30,
+                             "description": "wait before the final credit count, for merchants that book a moment after answering (default 1)"},
                 "amount": {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
                 "lianlian_private_key": _SECRET,
                 "create_order": _recipe({"fields": {"type": "object", "additionalProperties": {"type": "string"}}}),

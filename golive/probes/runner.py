@@ -103,6 +103,7 @@ def gather_probe_evidence(config: LoadedConfig, secrets: Secrets, bundle: Bundle
     has_return = bool(ctx.live.get("url_return"))
     if has_return:
         scenarios += return_scenarios(ctx)
+    scenarios = [s for s in scenarios if _wanted(s.check, options)]
     records = run_all(ctx, scenarios)
     notify_records = [r for r in records if not r.name.startswith("return.")]
     return_records = [r for r in records if r.name.startswith("return.")]
@@ -119,6 +120,12 @@ def gather_probe_evidence(config: LoadedConfig, secrets: Secrets, bundle: Bundle
                                                                          "the same-card probes did not finish in time")))
     say(f"probes done: {ctx.client.count} exchanges in {time.monotonic() - started:.1f} s")
     return ctx.targets
+
+
+def _wanted(check_id: str, options: Any) -> bool:
+    """Probe only for selected checks (``--select`` / ``--skip``): no traffic nobody will judge."""
+    select = getattr(options, "select", None)
+    return (select is None or check_id in select) and check_id not in (getattr(options, "skip", None) or set())
 
 
 def _start_withdraw_probes(ctx: ProbeContext, bundle: Bundle) -> threading.Thread | None:
