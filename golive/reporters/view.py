@@ -33,6 +33,7 @@ from golive.redact import (
     mask_name,
     mask_phone,
 )
+from golive.reporters.text import STATUS_MARK  # one set of status marks for every report
 
 RESULT_SCHEMA = "golive.result/1"
 
@@ -161,8 +162,6 @@ def safe_result(result: Mapping[str, Any]) -> dict[str, Any]:
 # -- labels -------------------------------------------------------------------------------------------
 
 STATUSES = ("pass", "fail", "error", "not_applicable", "manual", "waived", "skipped")
-STATUS_MARK = {"pass": "✔", "fail": "✘", "error": "!", "not_applicable": "–", "manual": "?", "waived": "~",
-               "skipped": "·"}
 STATUS_LABEL = {
     "pass": ("通过", "Pass"),
     "fail": ("未通过", "Fail"),
