@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from golive.engine import RESULT_SCHEMA
 from golive.errors import InputError
-
-RESULT_SCHEMA = "golive.result/1"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

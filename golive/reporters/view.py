@@ -35,8 +35,6 @@ from golive.redact import (
 )
 from golive.reporters.text import STATUS_MARK  # one set of status marks for every report
 
-RESULT_SCHEMA = "golive.result/1"
-
 # -- the safety net ---------------------------------------------------------------------------------
 
 _PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S)
