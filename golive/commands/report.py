@@ -67,8 +67,12 @@ def validate_result(data: Any, source: str) -> None:
     if not isinstance(checks, list):
         raise InputError("checks must be a list", file=source, key="checks")
     for index, check in enumerate(checks):
-        if not isinstance(check, dict) or not isinstance(check.get("id"), str) or not isinstance(check.get("status"), str):
-            raise InputError("each check needs an id and a status", file=source, key=f"checks[{index}]")
+        # Every golive.result/1 check has these; everything else (evidence, waiver, ...) is optional.
+        missing = [k for k in ("id", "status", "severity", "item") if not isinstance((check or {}).get(k), str)] \
+            if isinstance(check, dict) else ["id"]
+        if missing or not isinstance(check.get("title"), (dict, str)):
+            raise InputError(f"each check needs an id, a status, a severity, an item and a title (missing: "
+                             f"{', '.join(missing) or 'title'})", file=source, key=f"checks[{index}]")
     for key in ("merchant", "summary", "provenance", "tool", "profile"):
         if key in data and not isinstance(data[key], dict):
             raise InputError(f"{key} must be an object", file=source, key=key)

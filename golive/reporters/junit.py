@@ -5,7 +5,7 @@ Layout: one ``<testsuite>`` per go-live item in the guide's order (审核1–3, 
 payout, reconciliation, hygiene) inside ``<testsuites>``; one ``<testcase>`` per check, named
 ``LL-XXX-NNN title`` with classname ``golive.<item>``.
 
-Status mapping (documented in the README's CI section):
+Status mapping (also described in docs/ci/):
 
 * ``pass`` -> a plain testcase;
 * ``fail`` -> ``<failure type=SEVERITY message=FIRST FINDING>`` with every finding and its location;
