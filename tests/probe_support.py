@@ -186,17 +186,23 @@ class FakeMerchant:
 
 
 @contextmanager
-def fake_merchant(on_notify: Callable[[bytes, FakeMerchant], tuple[int, str]]) -> Iterator[tuple[str, FakeMerchant]]:
-    merchant = FakeMerchant(on_notify)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), merchant.handler())
-    server.daemon_threads = True
+def serving(server: socketserver.TCPServer) -> Iterator[str]:
+    """Serve `server` (bound to 127.0.0.1) in a daemon thread; yields its base URL."""
+    server.daemon_threads = True  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", merchant
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def fake_merchant(on_notify: Callable[[bytes, FakeMerchant], tuple[int, str]]) -> Iterator[tuple[str, FakeMerchant]]:
+    merchant = FakeMerchant(on_notify)
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), merchant.handler())) as url:
+        yield url, merchant
 
 
 def no_of(body: bytes) -> str:
@@ -237,16 +243,11 @@ def tiny_server(behaviour: str, sleep_s: float = 3.0) -> Iterator[str]:
             elif behaviour == "garbage":
                 sock.sendall(b"\x00\x01SSH-2.0-garbage\r\n\r\n")
 
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        with serving(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)) as url:
+            yield url
     finally:
         stop.set()
-        server.shutdown()
-        server.server_close()
 
 
 def elapsed(fn: Callable[[], Any]) -> tuple[Any, float]:

@@ -43,7 +43,7 @@ SENSITIVE_HEADER_PARTS = ("authorization", "cookie", "token", "secret", "key", "
 
 # Why a request did not produce an answer (Exchange.error_kind).
 ERROR_KINDS = ("refused", "timeout", "reset", "tls", "dns", "protocol", "too_large", "blocked", "deadline",
-               "unresponsive")
+               "unresponsive", "aborted")
 
 
 @dataclass(frozen=True)
@@ -376,7 +376,7 @@ class HttpClient:
                 barrier.abort()
             return self._fail(started, "blocked", f"not sent: {exc}")
         except threading.BrokenBarrierError:
-            return self._fail(started, "deadline", "not sent: the burst was called off (another copy failed)")
+            return self._fail(started, "aborted", "not completed: the burst was called off (another copy failed)")
         except Exception as exc:  # network trouble is an answer, not a crash
             if barrier is not None:
                 barrier.abort()

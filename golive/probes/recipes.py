@@ -198,9 +198,9 @@ class ProbeContext:
         with self._lock:
             self._targets.add(text)
 
-    def send(self, request: HttpRequest, **kw: Any) -> tuple[Any, Exchange]:
-        """`HttpClient.send`, remembering the target for provenance."""
-        self._note_target(f"{request.method} {redact_url(request.url).split('?')[0]}")
+    def send(self, request: HttpRequest, *, template: str | None = None, **kw: Any) -> tuple[Any, Exchange]:
+        """`HttpClient.send`, remembering the target (the URL `template` when given) for provenance."""
+        self._note_target(f"{request.method} {redact_url(template or request.url).split('?')[0]}")
         return self.client.send(request, **kw)
 
     # -- recipes --------------------------------------------------------------------------------
@@ -259,7 +259,8 @@ class ProbeContext:
         elif "body" in spec:
             body = fill(spec["body"], values, f"{where}.body").encode("utf-8")
         headers.setdefault("Accept", "application/json")
-        response, exchange = self.send(HttpRequest(method, url, headers, body, label=label, target=f"recipe:{name}"))
+        response, exchange = self.send(HttpRequest(method, url, headers, body, label=label, target=f"recipe:{name}"),
+                                       template=spec["url"])
         if not response.ok:
             return RecipeAnswer(name, status=response.status, exchange=exchange, error=f"live.{name}: {response.error}")
         if not 200 <= int(response.status or 0) < 300:
