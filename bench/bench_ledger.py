@@ -1,0 +1,131 @@
+"""Benchmark of the LL-CRD-003 ledger audit: rows per second and peak memory.
+
+Generates a ledger of ROWS rows (default 1,000,000) in a temporary directory -- once in time
+order, once shuffled (which sends the reader down the external-sort path) -- and runs the real
+engine (`run_check` on examples/golive.yaml with that ledger and only LL-CRD-003 selected), each
+in its own subprocess so the peak resident memory (VmHWM) is that run's alone. "audit" is the
+engine's own timing of the ledger stream (reading, ordering and judging every row); the whole
+run adds config, keys and check discovery. Prints figures; asserts nothing (house rule: no
+timed assertions in tests).
+
+    /work/venv/bin/python bench/bench_ledger.py [--rows N] [--users N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "examples" / "golive.yaml"
+
+_CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from golive.engine import RunOptions, run_check
+def peak_kib():
+    # VmHWM is this process's own high-water mark; ru_maxrss would include the parent's from before exec.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+import golive.evidence.ledger, golive.registry; golive.registry.all_checks()
+base = peak_kib()
+started = time.perf_counter()
+result = run_check(RunOptions(config_path=Path(sys.argv[1]), ledger=sys.argv[2], select={"LL-CRD-003"}))
+elapsed = time.perf_counter() - started
+check = next(c for c in result["checks"] if c["id"] == "LL-CRD-003")
+stream = result["provenance"]["timings_s"].get("stream_ledger_s", elapsed)  # reading + judging the ledger
+print(json.dumps({"elapsed": elapsed, "stream": stream, "peak_kib": peak_kib(), "base_kib": base, "status": check["status"],
+                  "evidence": check["evidence"], "findings": len(check["findings"])}))
+"""
+
+
+def generate(path: Path, rows: int, users: int, seed: int = 7) -> None:
+    """A realistic clean ledger in time order: each user pays first, then pays, earns and
+    withdraws (to the paying card, within the bound) at random; about 3% of rows failed."""
+    rng = random.Random(seed)
+    balance: dict[int, list[Decimal]] = {}
+    card: dict[int, str] = {}
+    moment = 1_700_000_000  # seconds; rendered as CST yyyyMMddHHmmss
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["user_id", "kind", "no_order", "amount", "card", "time", "status"])
+        for index in range(rows):
+            moment += rng.randint(0, 3)
+            stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime(moment + 8 * 3600))
+            user = rng.randrange(users)
+            status = "failed" if rng.random() < 0.03 else "success"
+            if user not in balance:
+                balance[user] = [Decimal(0), Decimal(0)]
+                card[user] = f"20261125{user:011d}"
+            if balance[user][0] == 0:  # nothing paid yet: the user's first movement is a payment
+                kind = "payment"
+            else:
+                kind = rng.choices(("payment", "earning", "withdrawal"), (5, 2, 3))[0]
+            paid_plus_earned, withdrawn = balance[user]
+            if kind == "withdrawal":
+                room = paid_plus_earned - withdrawn
+                if room <= 0:
+                    kind = "payment"
+                else:
+                    amount = (room * Decimal(rng.randint(1, 100)) / 100).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            if kind == "payment":
+                amount = Decimal(rng.randint(100, 100_000)) / 100
+            elif kind == "earning":
+                amount = Decimal(rng.randint(1, 500)) / 100
+            if status == "success":
+                if kind == "withdrawal":
+                    balance[user][1] += amount
+                else:
+                    balance[user][0] += amount
+            writer.writerow([f"U{user:07d}", kind, f"N{index:010d}", f"{amount:.2f}",
+                             card[user] if kind != "earning" else "", stamp, status])
+
+
+def shuffled_copy(source: Path, target: Path, seed: int = 11) -> None:
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, body = lines[0], lines[1:]
+    random.Random(seed).shuffle(body)
+    target.write_text(header + "".join(body), encoding="utf-8")
+
+
+def audit(ledger: Path) -> dict[str, object]:
+    completed = subprocess.run([sys.executable, "-c", _CHILD, str(CONFIG), str(ledger)],
+                               capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise SystemExit(f"audit failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=50_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="golive-bench-") as tmp:
+        ordered, shuffled = Path(tmp) / "ledger.csv", Path(tmp) / "ledger_shuffled.csv"
+        started = time.perf_counter()
+        generate(ordered, args.rows, args.users)
+        shuffled_copy(ordered, shuffled)
+        size_mb = ordered.stat().st_size / 1e6
+        print(f"generated {args.rows:,} rows, {args.users:,} users, {size_mb:.1f} MB "
+              f"in {time.perf_counter() - started:.1f} s")
+        for label, path in (("ordered", ordered), ("shuffled", shuffled)):
+            figures = audit(path)
+            stream, elapsed = float(figures["stream"]), float(figures["elapsed"])  # type: ignore[arg-type]
+            evidence = figures["evidence"][0]  # type: ignore[index]
+            print(f"{label:9s} audit {stream:5.2f} s = {args.rows / stream:9,.0f} rows/s "
+                  f"(whole golive check run {elapsed:5.2f} s = {args.rows / elapsed:9,.0f} rows/s); "
+                  f"peak RSS {int(figures['peak_kib']) / 1024:6.1f} MiB "  # type: ignore[arg-type]
+                  f"(after imports {int(figures['base_kib']) / 1024:.1f} MiB); "  # type: ignore[arg-type]
+                  f"LL-CRD-003 {figures['status']}, {figures['findings']} findings; {evidence['order']}")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""The ledger reader (golive/evidence/ledger.py): lenient header and values, broken rows that name
+their line, time order guaranteed per user (file order when it holds, external sort otherwise)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import golive.evidence.ledger as ledger
+from golive.errors import InputError
+from golive.evidence.ledger import (
+    LedgerColumns, LedgerRow, RowSpill, card_token, display_card, iter_ledger_rows, order_problem, parse_amount,
+    parse_time,
+)
+
+HEADER = "user_id,kind,no_order,amount,card,time,status\n"
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "ledger.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def rows(path: Path, **kw: int) -> list[LedgerRow]:
+    return list(iter_ledger_rows(path, path.name, **kw))
+
+
+def good(found: list[LedgerRow]) -> list[LedgerRow]:
+    return [r for r in found if not r.broken]
+
+
+# -- header and values --------------------------------------------------------------------------------
+
+def test_header_variants_case_bom_and_chinese_values(tmp_path: Path):
+    path = write(tmp_path, "\ufeffUser, TYPE ,Order-No,Money,No_Agree,Created At,State,extra\n"
+                           "U1,支付,N1,\"¥1,234.50\",2026112500011111111,2026-11-25 10:00:05,成功,x\n"
+                           "U1,WITHDRAW,N2,3元,2026112500011111111,20261126100000,SUCCESS,y\n")
+    first, second = rows(path)
+    assert (first.user_id, first.kind, first.amount, first.status, first.when) == \
+        ("U1", "payment", Decimal("1234.50"), "success", "20261125100005000000")
+    assert first.cards == ("2026112500011111111",) and first.line == 2
+    assert (second.kind, second.amount, second.line) == ("withdrawal", Decimal("3"), 3)
+
+
+def test_status_column_is_optional_and_extra_card_columns_are_all_matched(tmp_path: Path):
+    path = write(tmp_path, "user_id,kind,amount,card_last4,no_agree,time\n"
+                           "U1,payment,1.00,1234,A-1,20261125100000\n"
+                           "U1,withdrawal,1.00,,A-1,20261126100000\n")
+    pay, withdraw = rows(path)
+    assert pay.status == "success" and pay.cards == ("#1234", "A-1") and pay.card == "1234"
+    assert withdraw.cards == ("A-1",)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("20261130235959", "20261130235959000000"),
+    ("2026-11-30 23:59:59", "20261130235959000000"),
+    ("2026-11-30T15:59:59Z", "20261130235959000000"),
+    ("2026-11-30T23:59:59.250+08:00", "20261130235959250000"),
+    ("2026-11-30T10:59:59-05:00", "20261130235959000000"),
+    ("20240229120000", "20240229120000000000"),
+    ("20260229120000", None), ("20261131000000", None), ("20261130240000", None), ("2026-11-30 23:60:00", None),
+    ("2026/11/30 10:00", None), ("yesterday", None),
+])
+def test_times(text: str, expected: str | None):
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("12.34", Decimal("12.34")), ("-5", Decimal("-5")), ("￥1,000", Decimal("1000")), ("0.0001", Decimal("0.0001")),
+    ("NaN", None), ("Infinity", None), ("12,3a", None), ("", None),
+])
+def test_amounts(text: str, expected: Decimal | None):
+    assert parse_amount(text) == expected
+
+
+def test_card_tokens_and_display():
+    assert card_token("1234") == card_token("622202******1234") == card_token("**** 1234") == "#1234"
+    assert card_token("2026112500011111111") == "2026112500011111111"  # a no_agree: never cut to its last four
+    assert display_card("6222021234567891234") == "622202*********1234"
+    assert display_card("1234") == "1234" and display_card("A-1") == "A-1"
+
+
+def test_refunds_negative_payments_and_negative_withdrawals(tmp_path: Path):
+    path = write(tmp_path, HEADER + "U1,payment,N1,-2.00,C1,20261125100000,success\n"
+                                    "U1,refund,N2,-1.00,C1,20261125110000,success\n"
+                                    "U1,withdrawal,N3,-1.00,C1,20261125120000,success\n")
+    refund1, refund2, broken = rows(path)
+    assert (refund1.kind, refund1.amount) == ("refund", Decimal("2.00"))
+    assert (refund2.kind, refund2.amount) == ("refund", Decimal("1.00"))
+    assert broken.broken and "negative withdrawal" in broken.problem.en and broken.line == 4
+
+
+# -- broken rows ----------------------------------------------------------------------------------------
+
+def test_every_broken_row_names_its_line_and_reading_goes_on(tmp_path: Path):
+    body = (HEADER.encode() +
+            b"U1,payment,N1,1.00,C1,20261125100000,success\n"
+            b"U2,payment,N2,1.00,C\xff\xfe,20261125100000,success\n"     # 3: not UTF-8
+            b"U3,payment,N3,1.00,C3,20261125100000\n"                    # 4: a field short
+            b"U4,payment,N4,\"1\"x,C4,20261125100000,success\n"          # 5: malformed quoting
+            b"U5,bonus-ish,N5,1.00,C5,20261125100000,success\n"          # 6: unknown kind
+            b"U6,payment,N6,abc,C6,20261125100000,success\n"             # 7: bad amount
+            b"U7,payment,N7,1.00,C7,31/12/2026,success\n"                # 8: bad time
+            b"U8,payment,N8,1.00,C8,20261125100000,maybe\n"              # 9: unknown status
+            b",payment,N9,1.00,C9,20261125100000,success\n"              # 10: no user
+            b"\n"                                                        # 11: blank, skipped
+            b"U9,payment,N10,1.00,C10,20261125100000,failed\n")          # 12: fine (failed)
+    found = rows(write(tmp_path, body))
+    problems = {r.line: r.problem.en for r in found if r.broken}
+    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 10]
+    assert "not UTF-8" in problems[3] and "expected 7 fields, got 6" in problems[4]
+    assert "malformed CSV" in problems[5] and "unknown kind 'bonus-ish'" in problems[6]
+    assert "amount 'abc'" in problems[7] and "time '31/12/2026'" in problems[8]
+    assert "unknown status 'maybe'" in problems[9] and "user_id is empty" in problems[10]
+    assert [(r.line, r.status) for r in good(found)] == [(2, "success"), (12, "failed")]
+
+
+def test_an_over_long_line_is_a_broken_row_not_a_memory_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(ledger, "MAX_LINE_BYTES", 64)
+    path = write(tmp_path, HEADER + "U1,payment,N1,1.00,C1,20261125100000,success\n"
+                 + "U2,payment," + "x" * 500 + ",1.00,C2,20261125100000,success\n"
+                 + "U3,payment,N3,1.00,C3,20261125100000,success\n")
+    found = rows(path)
+    assert [(r.line, r.broken) for r in found] == [(2, False), (3, True), (4, False)]
+    assert "longer than 1 MiB" in found[1].problem.en
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "ledger is empty"),
+    ("\n\n", "ledger is empty"),
+    ("user,type,amount\nU1,payment,1\n", "lacks column(s) card, time"),
+    (b"us\xffer,kind,amount,card,time\n", "not UTF-8"),
+])
+def test_a_file_that_cannot_be_a_ledger_is_an_input_error(tmp_path: Path, text: str | bytes, message: str):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        rows(path)
+    assert message in str(caught.value) and "ledger.csv" in str(caught.value)
+
+
+# -- order ------------------------------------------------------------------------------------------
+
+def test_rows_in_time_order_per_user_come_in_file_order(tmp_path: Path):
+    # Globally out of order, but each user's own rows are in time order: no re-sort needed.
+    path = write(tmp_path, HEADER + "U2,payment,N1,1,C2,20261126100000,success\n"
+                                    "U1,payment,N2,1,C1,20261125100000,success\n"
+                                    "U2,withdrawal,N3,1,C2,2026-11-27 10:00:00,success\n"
+                                    "U1,withdrawal,N4,1,C1,2026-11-25T10:00:00+08:00,success\n")
+    found = rows(path)
+    assert [r.line for r in found] == [2, 3, 4, 5] and {r.resorted for r in found} == {""}
+
+
+def test_rows_out_of_time_order_are_re_sorted_by_user_and_time(tmp_path: Path):
+    path = write(tmp_path, HEADER + "U2,withdrawal,N1,1,C2,20261128100000,success\n"
+                                    "U1,payment,N2,1,C1,20261125100000,success\n"
+                                    "U2,payment,N3,1,C2,20261125100000,success\n"
+                                    "U2,payment,N4,1,C2,2026-11-26T02:00:00Z,failed\n"
+                                    "U9,oops,N5,1,C9,20261125100000,success\n"
+                                    "U1,withdrawal,N6,1,C1,20261125100000,success\n")
+    found = rows(path)
+    # Broken and failed rows first (they need no order), then by user, time, line.
+    assert [r.line for r in found] == [5, 6, 3, 7, 4, 2]
+    assert found[2].resorted == "order@4"
+    assert [r.amount for r in found[2:]] == [Decimal(1)] * 4
+
+
+def test_more_users_than_fit_in_memory_are_grouped_by_user(tmp_path: Path):
+    body = "".join(f"U{i % 5},payment,N{i},1,C,2026112510{i:04d},success\n" for i in range(20))
+    found = rows(write(tmp_path, HEADER + body), max_users=3)
+    assert [r.user_id for r in found] == sorted(r.user_id for r in found)
+    assert {r.resorted for r in found} == {"users@3"}
+
+
+def test_a_quoted_field_spanning_lines_is_handled_by_re_sorting(tmp_path: Path):
+    path = write(tmp_path, HEADER + 'U1,payment,"N1\nsecond line",1,C1,20261125100000,success\n'
+                                    "U1,withdrawal,N2,1,C1,20261126100000,success\n")
+    found = rows(path)
+    assert [(r.line, r.no_order) for r in found] == [(2, "N1\nsecond line"), (4, "N2")]
+    assert found[0].resorted == "multiline@2"
+
+
+def test_order_pass_compares_mixed_time_formats_by_their_meaning(tmp_path: Path):
+    columns = LedgerColumns(user_id=0, kind=1, amount=3, time=5, cards=(4,), no_order=2, status=6, width=7)
+    ordered = write(tmp_path, HEADER + "U1,payment,N1,1,C,20261125100000,success\n"
+                                       "U1,payment,N2,1,C,2026-11-25T02:00:01Z,success\n"
+                                       "U1,payment,N3,1,C,2026-11-25 10:00:02,success\n", "a.csv")
+    assert order_problem(ordered, columns, 1, 10) == ""
+    disordered = write(tmp_path, HEADER + "U1,payment,N1,1,C,2026-11-25 10:00:02,success\n"
+                                          "U1,payment,N2,1,C,2026-11-25T02:00:01Z,success\n", "b.csv")
+    assert order_problem(disordered, columns, 1, 10) == "order@3"
+
+
+def test_spill_merges_many_runs_in_passes_and_deletes_its_files(monkeypatch: pytest.MonkeyPatch):
+    import random
+
+    monkeypatch.setattr(ledger, "MAX_OPEN_RUNS", 3)
+    generator = random.Random(5)
+    spill = RowSpill(batch_rows=7, slice_rows=2)
+    added = []
+    for line in range(2, 200):
+        row = LedgerRow("f", line, f"U{generator.randrange(9)}", "payment", "", Decimal(line), "C", ("C",), "t",
+                        f"{generator.randrange(50):020d}", "success")
+        spill.add(row)
+        added.append(row)
+    out = list(spill.sorted_rows("order@9"))
+    assert [(r.user_id, r.when, r.line) for r in out] == sorted((r.user_id, r.when, r.line) for r in added)
+    assert {r.resorted for r in out} == {"order@9"} and out[0].amount == Decimal(out[0].line)
+    directory = spill._dir
+    spill.close()
+    assert directory is not None and not directory.exists()

@@ -1,0 +1,199 @@
+"""LL-CRD-003: the ledger audit, run through the real engine (config on disk, --ledger file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import golive.evidence.ledger as ledger
+from conftest import REPO, check_of, status_of
+
+ID = "LL-CRD-003"
+HEADER = "user_id,kind,no_order,amount,card,time,status\n"
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture
+def audit(tmp_path: Path, config_factory: Callable[..., Path], run_checks: Callable[..., dict[str, Any]]):
+    """audit(csv_text_or_bytes | Path) -> the LL-CRD-003 result entry."""
+    config = config_factory()
+
+    def run(ledger_text: str | bytes | Path) -> dict[str, Any]:
+        if isinstance(ledger_text, Path):
+            path = ledger_text
+        else:
+            path = tmp_path / "ledger.csv"
+            path.write_bytes(ledger_text if isinstance(ledger_text, bytes) else ledger_text.encode("utf-8"))
+        return check_of(run_checks(config, ID, ledger=str(path)), ID)
+
+    return run
+
+
+def lines_of(check: dict[str, Any]) -> list[int]:
+    return [f["location"]["line"] for f in check["findings"] if f["location"]]
+
+
+def test_the_example_ledger_is_clean(audit):
+    check = audit(EXAMPLES / "captures" / "ledger.csv")
+    assert check["status"] == "pass", check["findings"]
+    assert check["evidence"][0]["withdrawals"] == 5 and check["evidence"][0]["failed_rows"] == 2
+
+
+@pytest.mark.parametrize("name, line", [("other_card", 3), ("over_withdrawal", 6), ("refund_then_withdraw", 4),
+                                        ("out_of_order", 2)])
+def test_each_example_defect_ledger_fails_at_its_row(audit, name: str, line: int):
+    check = audit(EXAMPLES / "ledgers" / f"{name}.csv")
+    assert check["status"] == "fail" and lines_of(check) == [line]
+
+
+def test_withdrawal_to_a_never_used_card_fails_with_the_guide_wording(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,AGREE-A,20261125100000,success\n"
+                           "U1,withdrawal,W1,5.00,AGREE-B,20261126100000,success\n")
+    assert check["status"] == "fail" and check["severity"] == "blocker"
+    finding = check["findings"][0]
+    assert finding["location"]["text"].endswith("ledger.csv:3#card")
+    assert finding["data"]["rules_broken"] == ["same_card"] and finding["data"]["card"] == "AGREE-B"
+    assert "控制好提现的卡一定是支付的卡，并且提现的金额不能多于支付的金额加上收益的总和" in finding["message"]["zh"]
+    assert "which the user never paid with" in finding["message"]["en"]
+    assert "no_agree" in check["remediation"]["en"] and "paid / earned / withdrawn" in check["remediation"]["en"]
+
+
+def test_a_card_another_user_paid_with_is_still_the_wrong_card(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,AGREE-A,20261125100000,success\n"
+                           "U2,payment,N2,10.00,AGREE-B,20261125100000,success\n"
+                           "U1,withdrawal,W1,5.00,AGREE-B,20261126100000,success\n")
+    assert check["status"] == "fail" and lines_of(check) == [4]
+
+
+def test_over_withdrawal_reached_across_several_rows_is_reported_with_running_figures(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U1,withdrawal,W1,4.00,A,20261126100000,success\n"
+                           "U1,withdrawal,W2,4.00,A,20261127100000,success\n"
+                           "U1,withdrawal,W3,4.00,A,20261128100000,success\n"
+                           "U1,withdrawal,W4,1.00,A,20261129100000,success\n")
+    assert check["status"] == "fail" and lines_of(check) == [5, 6]
+    data = check["findings"][0]["data"]
+    assert (data["paid"], data["earned"], data["withdrawn_before"], data["amount"], data["bound"]) == \
+        ("10.00", "0", "8.00", "4.00", "10.00")
+    assert data["rules_broken"] == ["amount_bound"]
+
+
+def test_earnings_legitimately_raise_the_bound(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U1,earning,,0.50,,20261126000000,success\n"
+                           "U1,withdrawal,W1,10.50,A,20261127100000,success\n")
+    assert check["status"] == "pass", check["findings"]
+
+
+def test_earnings_after_the_withdrawal_do_not_count(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U1,withdrawal,W1,10.50,A,20261127100000,success\n"
+                           "U1,earning,,0.50,,20261128000000,success\n")
+    assert check["status"] == "fail" and lines_of(check) == [3]
+
+
+def test_refunds_lower_the_bound_but_keep_the_card(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U1,refund,R1,4.00,A,20261126100000,success\n"
+                           "U1,withdrawal,W1,6.00,A,20261127100000,success\n"
+                           "U1,withdrawal,W2,0.01,A,20261127110000,success\n")
+    assert check["status"] == "fail" and lines_of(check) == [5]
+    assert check["findings"][0]["data"]["refunded"] == "4.00"
+
+
+def test_rows_out_of_time_order_are_judged_in_time_order(audit):
+    # In file order the withdrawal would come before the payment; in time order it is fine.
+    check = audit(HEADER + "U1,withdrawal,W1,5.00,A,20261127100000,success\n"
+                           "U2,payment,N2,1.00,B,20261125100000,success\n"
+                           "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U2,withdrawal,W2,1.00,B,20261126100000,success\n")
+    assert check["status"] == "pass", check["findings"]
+    assert "re-sorted by user and time" in check["checked"]["en"] and "line 4" in check["checked"]["en"]
+
+
+def test_out_of_order_violations_are_listed_in_file_order(audit):
+    check = audit(HEADER + "U2,withdrawal,W2,9.00,B,20261127100000,success\n"
+                           "U1,withdrawal,W1,9.00,X,20261127100000,success\n"
+                           "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U2,payment,N2,1.00,B,20261125100000,success\n")
+    assert check["status"] == "fail" and lines_of(check) == [2, 3]
+
+
+def test_failed_rows_are_ignored_and_pending_withdrawals_count(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U1,payment,N2,90.00,A,20261125110000,failed\n"
+                           "U1,withdrawal,W1,50.00,A,20261126100000,失败\n"
+                           "U1,withdrawal,W2,8.00,A,20261126110000,processing\n"
+                           "U1,withdrawal,W3,3.00,A,20261126120000,success\n")
+    assert check["status"] == "fail" and lines_of(check) == [6]
+    assert check["evidence"][0]["failed_rows"] == 2 and check["evidence"][0]["pending_rows"] == 1
+
+
+def test_a_full_card_number_is_masked_in_findings(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,6222021234567890123,20261125100000,success\n"
+                           "U1,withdrawal,W1,5.00,6222029876543210987,20261126100000,success\n")
+    text = str(check)
+    assert "6222029876543210987" not in text and "622202*********0987" in text
+
+
+def test_a_withdrawal_without_a_card_fails(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U1,withdrawal,W1,5.00,,20261126100000,success\n")
+    assert check["status"] == "fail" and "records no card" in check["findings"][0]["message"]["en"]
+
+
+def test_broken_rows_keep_a_clean_ledger_from_passing(audit):
+    check = audit(HEADER.encode() + b"U1,payment,N1,10.00,A,20261125100000,success\n"
+                                    b"U1,withdrawal,W1,5.00,\xb9\xa4\xd0\xd0,20261126100000,success\n"
+                                    b"U1,withdrawal,W2,5.00,A,20261126100000,success\n")
+    assert check["status"] == "error"
+    assert "1 ledger rows could not be read (first: " in check["reason"]["en"] and "ledger.csv:3" in check["reason"]["en"]
+    assert "not UTF-8" in check["findings"][0]["message"]["en"]
+
+
+def test_broken_rows_do_not_hide_a_violation(audit):
+    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                           "U1,withdrawal,W1,5.00,A,not a time,success\n"
+                           "U1,withdrawal,W2,50.00,A,20261126100000,success\n")
+    assert check["status"] == "fail"
+    assert [f["severity"] for f in check["findings"]] == ["blocker", "medium"]
+
+
+@pytest.mark.parametrize("body, reason", [
+    ("", "no rows to judge"),
+    ("U1,payment,N1,10.00,A,20261125100000,failed\n", "no rows to judge"),
+    ("U1,payment,N1,10.00,A,20261125100000,success\n", "holds no withdrawal"),
+])
+def test_nothing_to_judge_is_never_a_pass(audit, body: str, reason: str):
+    check = audit(HEADER + body)
+    assert check["status"] == "error" and reason in check["reason"]["en"]
+
+
+def test_many_users_are_judged_grouped_with_the_same_result(audit, monkeypatch: pytest.MonkeyPatch):
+    body = "".join(f"U{u},payment,N{u},10.00,A{u},2026112510{u:04d},success\n" for u in range(30))
+    body += "".join(f"U{u},withdrawal,W{u},{'11.00' if u == 7 else '10.00'},A{u},2026112610{u:04d},success\n"
+                    for u in range(30))
+    expected = audit(HEADER + body)
+    monkeypatch.setattr(ledger, "MAX_USERS_IN_MEMORY", 4)
+    grouped = audit(HEADER + body)
+    assert expected["status"] == grouped["status"] == "fail"
+    assert lines_of(expected) == lines_of(grouped) == [2 + 30 + 7]
+    assert "more than 4 users" in grouped["checked"]["en"]
+
+
+def test_without_a_ledger_it_is_not_applicable(config_factory, run_checks):
+    result = run_checks(config_factory(), ID)
+    assert status_of(result, ID) == "not_applicable"
+    assert "evidence.ledger" in check_of(result, ID)["reason"]["en"]
+
+
+def test_a_ledger_without_the_needed_columns_is_a_usage_error(tmp_path: Path, config_factory, run_checks):
+    from golive.errors import InputError
+
+    path = tmp_path / "bad.csv"
+    path.write_text("user,amount\nU1,1\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        run_checks(config_factory(), ID, ledger=str(path))
+    assert "bad.csv" in str(caught.value) and "kind, card, time" in str(caught.value)
