@@ -127,3 +127,11 @@ def check_of(result: dict[str, Any], check_id: str) -> dict[str, Any]:
 
 def status_of(result: dict[str, Any], check_id: str) -> str:
     return str(check_of(result, check_id)["status"])
+
+
+@pytest.fixture
+def capture_demo(merchant_pair: KeyPair) -> Any:
+    """The demo merchant (examples/captures/make_captures.py) signing with this session's test keys."""
+    from golive.examples.captures import make_captures
+
+    return make_captures.demo_settings(TEST_MD5_KEY, merchant_pair.private_pem)
