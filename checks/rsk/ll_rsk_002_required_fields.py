@@ -47,11 +47,18 @@ _UNUSABLE = {
 }
 
 
+def _blank(value: Any) -> bool:
+    # is_blank, inlined for the common all-strings case (this runs for every field of every record)
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
+
+
 class Judge(CaptureJudge):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self.required = ctx.profile.required_fields
-        self.recommended = ctx.profile.recommended_fields
+        self.top_required = tuple(f for f in self.required if "[]" not in f)
+        self.list_required = tuple(f for f in self.required if "[]" in f)
+        self.recommended = tuple(f for f in ctx.profile.recommended_fields if "[]" not in f)
         self.recommended_missing: dict[str, int] = {}
 
     def judge_record(self, record: CaptureRecord) -> None:
@@ -62,24 +69,29 @@ class Judge(CaptureJudge):
                                                         "risk_item cannot be read as a JSON object, so no required field can be found (see LL-RSK-001)")
             self.report("no_risk_item", message, record, "risk_item", missing=list(self.required))
             return
-        for spec in self.required:
+        get = fields.get
+        for spec in self.top_required:
+            if _blank(get(spec)):
+                self._missing(record, fields, spec, "risk_item." + spec, absent=spec not in fields)
+        for spec in self.list_required:
             for pointer, value in iter_field(fields, spec):
-                if not is_blank(value):
-                    continue
-                rule = f"missing:{spec}"
-                absent = value is None if "[]" in spec else spec not in fields
-                if absent:
-                    hint = self._near_miss(fields, spec) if self.will_list(rule) else None
-                    message = Text(f"缺少必填风控参数 {spec}", f"required risk_item field {spec} is missing")
-                    if hint:
-                        message = Text(f"{message.zh}（有个相近的字段 {hint!r}，是否拼错了？）",
-                                       f"{message.en} (there is a similar field {hint!r}: misspelt?)")
-                else:
-                    message = Text(f"必填风控参数 {spec} 为空", f"required risk_item field {spec} is empty")
-                self.report(rule, message, record, pointer, field=spec)
+                if is_blank(value):
+                    self._missing(record, fields, spec, pointer, absent=value is None)
         for spec in self.recommended:
-            if "[]" not in spec and is_blank(fields.get(spec)):
+            if _blank(get(spec)):
                 self.recommended_missing[spec] = self.recommended_missing.get(spec, 0) + 1
+
+    def _missing(self, record: CaptureRecord, fields: dict[str, Any], spec: str, pointer: str, *, absent: bool) -> None:
+        rule = f"missing:{spec}"
+        if absent:
+            message = Text(f"缺少必填风控参数 {spec}", f"required risk_item field {spec} is missing")
+            hint = self._near_miss(fields, spec) if self.will_list(rule) else None
+            if hint:
+                message = Text(f"{message.zh}（有个相近的字段 {hint!r}，是否拼错了？）",
+                               f"{message.en} (there is a similar field {hint!r}: misspelt?)")
+        else:
+            message = Text(f"必填风控参数 {spec} 为空", f"required risk_item field {spec} is empty")
+        self.report(rule, message, record, pointer, field=spec)
 
     @staticmethod
     def _near_miss(fields: dict[str, Any], spec: str) -> str | None:

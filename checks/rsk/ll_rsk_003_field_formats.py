@@ -16,12 +16,12 @@ fact (the mobile-number rule, the category list) is reported at low severity and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from golive.evidence.capture_judge import CaptureJudge, value_text
 from golive.evidence.captures import CaptureRecord
-from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank, iter_field
-from golive.lianlian.validators import FORMATS, Problem, ValidationContext, Validator
+from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank, list_items
+from golive.lianlian.validators import FAST_ACCEPT, FORMATS, Problem, ValidationContext, Validator
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
 
 META = CheckMeta(
@@ -45,6 +45,9 @@ META = CheckMeta(
 )
 
 _PAIR_PREFIX = "risk_item."
+# field, format name, validator, the field holding its ID type, shortcut, values already accepted
+_Spec = tuple[str, str, Validator, "str | None", "Callable[[str], object] | None", "set[str]"]
+MAX_REMEMBERED = 4096  # accepted values remembered per format (repeat users' values are not re-validated)
 
 
 class Judge(CaptureJudge):
@@ -53,13 +56,23 @@ class Judge(CaptureJudge):
         self.vctx = ValidationContext(ctx.now)
         names: dict[str, str] = {name: info.format for name, info in FIELDS.items() if info.format}
         names.update(ctx.profile.formats)
-        self.top: dict[str, tuple[str, Validator]] = {
-            n: (f, FORMATS[f]) for n, f in names.items() if "[]" not in n and f in FORMATS
-        }
-        self.nested: list[tuple[str, str, Validator]] = [
-            (n, f, FORMATS[f]) for n, f in names.items() if "[]" in n and f in FORMATS
-        ]
-        self.request: dict[str, tuple[str, Validator]] = {n: (f, FORMATS[f]) for n, f in REQUEST_FORMATS.items()}
+        # "text" only means non-empty, which is LL-RSK-002's to judge: no need to validate it here.
+        specs = {n: f for n, f in names.items() if f in FORMATS and f != "text"}
+        accepted: dict[str, set[str]] = {}
+
+        def spec(name: str, format_name: str, type_field: str | None) -> _Spec:
+            return (name, format_name, FORMATS[format_name], type_field, FAST_ACCEPT.get(format_name),
+                    accepted.setdefault(format_name, set()))
+
+        self.top: dict[str, _Spec] = {n: spec(n, f, ID_TYPE_OF.get(n)) for n, f in specs.items() if "[]" not in n}
+        self.lists: dict[str, dict[str, _Spec]] = {}
+        for spec_name, format_name in specs.items():
+            if "[]." in spec_name:
+                list_name, _, sub = spec_name.partition("[].")
+                type_spec = ID_TYPE_OF.get(spec_name)
+                self.lists.setdefault(list_name, {})[sub] = spec(sub, format_name,
+                                                                 type_spec.partition("[].")[2] if type_spec else None)
+        self.request: tuple[_Spec, ...] = tuple(spec(n, f, ID_TYPE_OF.get(n)) for n, f in REQUEST_FORMATS.items())
         self.checked_values = 0
 
     def _problem(self, record: CaptureRecord, pointer: str, format_name: str, value: str, problem: Problem) -> None:
@@ -72,41 +85,63 @@ class Judge(CaptureJudge):
             format=format_name,
         )
 
-    def _check(self, record: CaptureRecord, pointer: str, value: Any, format_name: str, validate: Validator,
-               id_type: Any = None) -> None:
-        if type(value) is not str or not value.strip():
-            return  # absent/empty: LL-RSK-002; non-strings: LL-RSK-001 / LL-SIG-008
-        if format_name == "id_number" and id_type not in (None, "", "0"):
+    def _slow(self, record: CaptureRecord, pointer: str, value: str, spec: _Spec, id_type: Any) -> None:
+        """A value the shortcuts did not accept: run the validator (and remember it if it passes)."""
+        if value.isspace():
+            return  # blank: LL-RSK-002's
+        _name, format_name, validate, _type, _fast, accepted = spec
+        if id_type is not None and id_type != "" and id_type != "0" and format_name == "id_number":
             return  # not a resident ID card: no national check-digit rule applies
-        self.checked_values += 1
         problem = validate(value, self.vctx)
         if problem is not None:
             self._problem(record, pointer, format_name, value, problem)
+            return
+        if len(accepted) >= MAX_REMEMBERED:
+            accepted.clear()  # bounded memory: forget and start again (unique values never repeat anyway)
+        accepted.add(value)
+
+    def _mapping(self, record: CaptureRecord, prefix: str, mapping: dict[str, Any], specs: dict[str, _Spec]) -> int:
+        # The hot loop: for the usual valid value this is a dict lookup and a set or regex test.
+        seen = 0
+        get = specs.get
+        for name, value in mapping.items():
+            spec = get(name)
+            if spec is None or value.__class__ is not str or not value:
+                continue  # absent/empty: LL-RSK-002; non-strings: LL-RSK-001 / LL-SIG-008
+            seen += 1
+            fast = spec[4]
+            if (fast is not None and fast(value)) or value in spec[5]:
+                continue
+            type_field = spec[3]
+            self._slow(record, prefix + name, value, spec, mapping.get(type_field) if type_field else None)
+        return seen
 
     def judge_record(self, record: CaptureRecord) -> None:
         params = record.params or {}
-        for name, (format_name, validate) in self.request.items():
+        seen = 0
+        for spec in self.request:
+            name = spec[0]
             value = params.get(name)
-            if value is not None:
-                self._check(record, name, value, format_name, validate, params.get(ID_TYPE_OF.get(name, ""), None))
+            if value.__class__ is not str or not value:
+                continue
+            seen += 1
+            fast = spec[4]
+            if (fast is not None and fast(value)) or value in spec[5]:
+                continue
+            type_field = spec[3]
+            self._slow(record, name, value, spec, params.get(type_field) if type_field else None)
         fields = record.risk_item().fields
-        if not fields:
-            return
-        top = self.top
-        for name, value in fields.items():
-            spec = top.get(name)
-            if spec is not None:
-                type_field = ID_TYPE_OF.get(name)
-                self._check(record, _PAIR_PREFIX + name, value, spec[0], spec[1], fields.get(type_field) if type_field else None)
-        for spec_name, format_name, validate in self.nested:
-            type_spec = ID_TYPE_OF.get(spec_name)
-            types = dict(iter_field(fields, type_spec)) if type_spec else {}
-            for pointer, value in iter_field(fields, spec_name):
-                type_pointer = pointer.rsplit(".", 1)[0] + "." + type_spec.rsplit(".", 1)[-1] if type_spec else ""
-                self._check(record, pointer, value, format_name, validate, types.get(type_pointer))
-        for trigger, trigger_value, needed, why in CONDITIONAL_REQUIRED:
-            if fields.get(trigger) == trigger_value and is_blank(fields.get(needed)):
-                self.report(f"conditional:{needed}", why, record, _PAIR_PREFIX + needed, field=needed)
+        if fields:
+            seen += self._mapping(record, _PAIR_PREFIX, fields, self.top)
+            for list_name, specs in self.lists.items():
+                if list_name in fields:
+                    for index, item in enumerate(list_items(fields[list_name]) or ()):
+                        if isinstance(item, dict):
+                            seen += self._mapping(record, f"{_PAIR_PREFIX}{list_name}[{index}].", item, specs)
+            for trigger, trigger_value, needed, why in CONDITIONAL_REQUIRED:
+                if fields.get(trigger) == trigger_value and is_blank(fields.get(needed)):
+                    self.report(f"conditional:{needed}", why, record, _PAIR_PREFIX + needed, field=needed)
+        self.checked_values += seen
 
     def summary(self) -> dict[str, Any]:
         return {"values_checked": self.checked_values, "profile": self.ctx.profile.name}

@@ -44,7 +44,8 @@ META = CheckMeta(
     stream="captures",
 )
 
-MAX_USERS = 200_000
+MAX_USERS = 50_000
+_NONE = (None, 0)
 
 # (risk_item field, request field, how to compare)
 _PAIRS = (
@@ -80,7 +81,8 @@ class Judge(CaptureJudge):
         fields = record.risk_item().fields or {}
         user_id = _text(params.get("user_id"))
         userno = _text(fields.get("user_info_mercht_userno"))
-        if user_id and userno:
+        if user_id and userno and not (self.userno_of.get(user_id, _NONE)[0] == userno
+                                       and self.user_of.get(userno, _NONE)[0] == user_id):  # known pair: consistent
             clash = self._track(self.userno_of, user_id, userno, record.line)
             if clash:
                 self.report("userno_differs", Text(
@@ -98,7 +100,10 @@ class Judge(CaptureJudge):
                     f"on line {clash[1]} but {value_text('user_id', user_id)} here"),
                     record, "user_id")
         for risk_name, request_name, fold in _PAIRS:
-            inner, outer = _text(fields.get(risk_name)), _text(params.get(request_name))
+            inner, outer = fields.get(risk_name), params.get(request_name)
+            if inner == outer:
+                continue  # the usual case: equal (or both absent)
+            inner, outer = _text(inner), _text(outer)
             if inner is None or outer is None:
                 continue
             if (inner.upper() != outer.upper()) if fold else (inner != outer):

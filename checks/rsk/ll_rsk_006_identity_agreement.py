@@ -49,8 +49,8 @@ META = CheckMeta(
     stream="captures",
 )
 
-MAX_USERS = 100_000
-MAX_ORDERS = 100_000
+MAX_USERS = 50_000
+MAX_ORDERS = 10_000  # a notification follows its request within minutes: recent orders suffice
 _IDENTITY = ("id_type", "id_no", "acct_name")
 
 
@@ -94,7 +94,11 @@ class Judge(CaptureJudge):
         return None
 
     def _identity(self, record: CaptureRecord, params: dict[str, Any], has_agree: bool) -> None:
-        missing = [name for name in _IDENTITY if is_blank(params.get(name))]
+        get = params.get
+        if get("flag_modify") == "1" and get("id_type") and get("id_no") and get("acct_name"):
+            if not any(is_blank(get(name)) for name in _IDENTITY):
+                return  # the usual case, decided without building anything
+        missing = [name for name in _IDENTITY if is_blank(get(name))]
         if missing:
             names = ", ".join(missing)
             if has_agree:

@@ -59,6 +59,12 @@ class Judge(CaptureJudge):
         params = record.params or {}
         if record.kind == "other" and not ("sign" in params and "oid_partner" in params):
             return False
+        for value in params.values():  # a quick scan: most requests have no pitfall at all
+            if value.__class__ is not str or (value and (value[0].isspace() or value[-1].isspace() or (
+                    len(value) == 4 and value.lower() == "null"))):
+                break
+        else:
+            return None
         for name, value in params.items():
             if type(value) is str:
                 if not value:

@@ -343,6 +343,12 @@ def _line_params(obj: dict[str, Any], request: dict[str, Any] | None) -> tuple[d
 def _record_from_line(obj: Any, file: str, line: int) -> CaptureRecord:
     if not isinstance(obj, dict):
         return CaptureRecord(file, line, broken=True, error="a capture line must be a JSON object")
+    kind = obj.get("kind")
+    params = obj.get("params")
+    if kind == "pay_request" and params.__class__ is dict and "oid_partner" in params and "request" not in obj:
+        # The common line, shaped as design.md §5 shows it: no wrapper, no exchange to normalise.
+        channel = _channel(obj.get("channel")) or _pay_channel(params, "object")
+        return CaptureRecord(file, line, kind, channel, params, wrapped="object")
     try:
         request = _exchange(obj.get("request"), "request")
         response = _exchange(obj.get("response"), "response")

@@ -10,6 +10,9 @@ callers show it redacted (golive.redact).
 loader rejects unknown names) to its validator; `FORMAT_DESCRIPTIONS` says in both languages what
 each format accepts (``golive profiles NAME``).
 
+Validators are pure functions of the value and the run's `ValidationContext` (fixed for a run), so a
+caller may remember values it has seen accepted. `FAST_ACCEPT` holds C-level shortcuts.
+
 Sources (protocol.md):
 * Dates (§4.6): ``user_info_dt_register`` is 14-digit ``yyyyMMddHHmmss`` [2+ SOURCES]; merchants
   have sent epoch milliseconds (``1499244264000``) and a 15-digit typo (``201407251110120``, from an
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from operator import mul
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Mapping
@@ -42,6 +46,7 @@ from golive.model import Text
 __all__ = [
     "CST",
     "FORMATS",
+    "FAST_ACCEPT",
     "FORMAT_DESCRIPTIONS",
     "Problem",
     "ValidationContext",
@@ -199,18 +204,16 @@ _PROVINCES = frozenset(
 
 def gb11643_check_char(first17: str) -> str:
     """The 18th character of a resident ID number (GB 11643-1999, ISO 7064 MOD 11-2)."""
-    total = 0
-    for digit, weight in zip(first17, _GB11643_WEIGHTS):
-        total += (ord(digit) - 48) * weight
-    return _GB11643_CHECK[total % 11]
+    return _GB11643_CHECK[sum(map(mul, map(int, first17), _GB11643_WEIGHTS)) % 11]
 
 
-def _birth_problem(year: int, month: int, day: int, ctx: ValidationContext) -> Problem | None:
+def _birth_problem(birth8: str, ctx: ValidationContext) -> Problem | None:
+    year = int(birth8[:4])
     try:
-        birth = date(year, month, day)
+        date(year, int(birth8[4:6]), int(birth8[6:8]))
     except ValueError:
         return Problem("出生日期部分不是真实日期", "the birth-date part is not a real date")
-    if year < 1900 or birth.strftime("%Y%m%d") > ctx.today8:
+    if year < 1900 or birth8 > ctx.today8:
         return Problem("出生日期不合理（早于 1900 年或在未来）", "implausible birth date (before 1900 or in the future)")
     return None
 
@@ -224,7 +227,7 @@ def id_number(value: str, ctx: ValidationContext) -> Problem | None:
             return Problem("18 位身份证号前 17 位须为数字、末位为数字或 X", "an 18-character ID number is 17 digits plus a digit or X")
         if first17[:2] not in _PROVINCES and first17[0] != "9":
             return Problem("前两位不是有效的省级行政区划代码", "the first two digits are not a province code")
-        problem = _birth_problem(int(first17[6:10]), int(first17[10:12]), int(first17[12:14]), ctx)
+        problem = _birth_problem(first17[6:14], ctx)
         if problem:
             return problem
         if gb11643_check_char(first17) != check.upper():
@@ -236,7 +239,7 @@ def id_number(value: str, ctx: ValidationContext) -> Problem | None:
             return Problem("15 位旧身份证号应全为数字", "a 15-digit (old) ID number is all digits")
         if value[:2] not in _PROVINCES:
             return Problem("前两位不是有效的省级行政区划代码", "the first two digits are not a province code")
-        return _birth_problem(1900 + int(value[6:8]), int(value[8:10]), int(value[10:12]), ctx)
+        return _birth_problem("19" + value[6:12], ctx)
     return Problem(f"身份证号应为 18 位（旧证 15 位），实际 {n} 位", f"an ID number has 18 characters (15 for old cards), got {n}")
 
 
@@ -269,8 +272,13 @@ def category_code(value: str, ctx: ValidationContext) -> Problem | None:
 
 # --- network, money ---------------------------------------------------------------------------
 
+_IPV4 = re.compile(r"(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])")
+
+
 def ip(value: str, ctx: ValidationContext) -> Problem | None:
     """An IPv4 or IPv6 address (dotted, as the end user's IP)."""
+    if _IPV4.fullmatch(value):  # the common case, without ipaddress' slower parser
+        return None
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -283,6 +291,8 @@ def ip(value: str, ctx: ValidationContext) -> Problem | None:
 
 def ip_underscore(value: str, ctx: ValidationContext) -> Problem | None:
     """An IPv4 address with ``.`` replaced by ``_`` (``userreq_ip``, e.g. 122_11_37_211)."""
+    if "." not in value and _IPV4.fullmatch(value.replace("_", ".")):
+        return None
     try:
         ipaddress.IPv4Address(value.replace("_", "."))
     except ValueError:
@@ -326,6 +336,8 @@ def text(value: str, ctx: ValidationContext) -> Problem | None:
 
 
 _ZERO_ONE = {"0": "0", "1": "1"}
+_POSITIVE_AMOUNT = re.compile(r"(?:[1-9][0-9]{0,10}(?:\.[0-9]{1,2})?|0\.(?:0[1-9]|[1-9][0-9]?))")
+_COUNT = re.compile(r"[1-9][0-9]*")
 
 FORMATS: dict[str, Validator] = {
     "datetime14": datetime14,
@@ -355,6 +367,26 @@ FORMATS: dict[str, Validator] = {
     "text": text,
 }
 """Format name (as written in profiles) -> validator."""
+
+FAST_ACCEPT: dict[str, Callable[[str], object]] = {
+    **{name: frozenset(table).__contains__ for name, table in (
+        ("id_type", codes.ID_TYPES), ("identify_state", codes.IDENTIFY_STATES), ("identify_type", codes.IDENTIFY_TYPES),
+        ("client_chnl", codes.CLIENT_CHANNELS), ("logistics_mode", codes.LOGISTICS_MODES),
+        ("delivery_cycle", codes.DELIVERY_CYCLES), ("user_type", codes.USER_TYPES),
+        ("game_id_belongs", codes.GAME_ID_BELONGS), ("app_request", codes.APP_REQUEST),
+        ("busi_partner", codes.BUSI_PARTNERS), ("zero_one", _ZERO_ONE))},
+    "category_code": (frozenset(codes.FRMS_WARE_CATEGORIES) | codes.FRMS_WARE_CATEGORIES_SEEN_UNLISTED).__contains__,
+    "mobile": _MOBILE.fullmatch,
+    "mobile_masked": _MOBILE_MASKED.fullmatch,
+    "ip": _IPV4.fullmatch,
+    "email": _EMAIL.fullmatch,
+    "amount": _POSITIVE_AMOUNT.fullmatch,
+    "count": _COUNT.fullmatch,
+}
+"""Cheap acceptance tests (C-level set lookups and regexes) for formats that have one: a truthy
+answer means the validator would accept the value too; a falsy one means "ask the validator" for
+the verdict and its reason. LL-RSK-003 judges 100,000-record captures with them, calling Python
+validators only for the formats below that need arithmetic (dates, ID check digits)."""
 
 FORMAT_DESCRIPTIONS: dict[str, Text] = {
     "datetime14": Text("14 位 yyyyMMddHHmmss，真实存在且不晚于当前时间（北京时间）",
