@@ -6,23 +6,17 @@ import json
 
 import pytest
 
-from conftest import TEST_MD5_KEY
 from golive.examples.captures import make_captures as mc
 
 
-@pytest.fixture
-def demo(merchant_pair):
-    return mc.demo_settings(TEST_MD5_KEY, merchant_pair.private_pem)
-
-
-def test_web_and_wap_requests_with_a_json_string_pass(demo, config_factory, run_checks, tmp_path):
-    check = mc.judge(config_factory, run_checks, tmp_path, mc.clean_lines(demo), "LL-RSK-001")
+def test_web_and_wap_requests_with_a_json_string_pass(capture_demo, config_factory, run_checks, tmp_path):
+    check = mc.judge(config_factory, run_checks, tmp_path, mc.clean_lines(capture_demo), "LL-RSK-001")
     assert check["status"] == "pass"
     assert check["evidence"][0]["risk_item_as_string"] == 3 and check["evidence"][0]["records_judged"] == 3
 
 
-def test_nested_object_fails_at_the_field(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, channel="wap")
+def test_nested_object_fails_at_the_field(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, channel="wap")
     params["risk_item"] = json.loads(params["risk_item"])
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params, "wap")], "LL-RSK-001")
     assert check["status"] == "fail" and check["severity"] == "high"
@@ -38,8 +32,8 @@ def test_nested_object_fails_at_the_field(demo, config_factory, run_checks, tmp_
     (None, "no risk_item"),
     (2009, "not a JSON string"),
 ])
-def test_unusable_risk_item_fails(demo, config_factory, run_checks, tmp_path, risk_item, needle):
-    params = mc.pay_params(demo, "u1", "O1", 0)
+def test_unusable_risk_item_fails(capture_demo, config_factory, run_checks, tmp_path, risk_item, needle):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0)
     if risk_item is None:
         del params["risk_item"]
     else:
@@ -48,8 +42,8 @@ def test_unusable_risk_item_fails(demo, config_factory, run_checks, tmp_path, ri
     assert check["status"] == "fail" and needle in check["findings"][0]["message"]["en"]
 
 
-def test_number_and_object_values_inside_are_flagged(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.update(
+def test_number_and_object_values_inside_are_flagged(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.update(
         frms_ware_category=2009, user_info_identify_state=True, extra={"a": "b"}))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-001")
     pointers = {f["location"]["pointer"]: f["data"]["kind"] for f in check["findings"]}
@@ -57,9 +51,9 @@ def test_number_and_object_values_inside_are_flagged(demo, config_factory, run_c
                         "risk_item.extra": "object"}
 
 
-def test_airline_list_may_be_a_list_of_objects_of_strings(demo, config_factory, run_checks, tmp_path):
-    good = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.update(airline_list=[{"passenger_name": "张三"}]))
-    bad = mc.pay_params(demo, "u1", "O2", 1, risk=lambda f: f.update(airline_list=[{"dt_flight": 20261201}, "x"]))
+def test_airline_list_may_be_a_list_of_objects_of_strings(capture_demo, config_factory, run_checks, tmp_path):
+    good = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.update(airline_list=[{"passenger_name": "张三"}]))
+    bad = mc.pay_params(capture_demo, "u1", "O2", 1, risk=lambda f: f.update(airline_list=[{"dt_flight": 20261201}, "x"]))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(good), mc.pay_line(bad)], "LL-RSK-001")
     assert check["status"] == "fail"
     assert [f["location"]["pointer"] for f in check["findings"]] == ["risk_item.airline_list[0].dt_flight",
@@ -67,8 +61,8 @@ def test_airline_list_may_be_a_list_of_objects_of_strings(demo, config_factory, 
     assert all(f["location"]["line"] == 2 for f in check["findings"])
 
 
-def test_repeated_mistakes_are_listed_five_times_and_counted(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0)
+def test_repeated_mistakes_are_listed_five_times_and_counted(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0)
     params["risk_item"] = json.loads(params["risk_item"])
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)] * 20, "LL-RSK-001")
     assert len(check["findings"]) == 5
@@ -76,9 +70,9 @@ def test_repeated_mistakes_are_listed_five_times_and_counted(demo, config_factor
     assert "15" in check["checked"]["en"]
 
 
-def test_no_pay_request_cannot_be_judged(demo, config_factory, run_checks, tmp_path):
-    first = mc.pay_params(demo, "u1", "O1", 0)
-    lines = [mc.notify_line(demo, first, "A1", "P1"), b"\xff\xfe broken"]
+def test_no_pay_request_cannot_be_judged(capture_demo, config_factory, run_checks, tmp_path):
+    first = mc.pay_params(capture_demo, "u1", "O1", 0)
+    lines = [mc.notify_line(capture_demo, first, "A1", "P1"), b"\xff\xfe broken"]
     check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-RSK-001")
     assert check["status"] == "error"
     assert "no pay requests" in check["reason"]["en"] and "1 broken" in check["reason"]["en"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import TEST_MD5_KEY
 from golive.examples.captures import make_captures as mc
 from golive.profiles import available_profiles, load_profile
 
@@ -26,11 +25,6 @@ SAMPLES = {
 }
 
 
-@pytest.fixture
-def demo(merchant_pair):
-    return mc.demo_settings(TEST_MD5_KEY, merchant_pair.private_pem)
-
-
 def _complete(profile_name: str):
     profile = load_profile(profile_name)
 
@@ -45,10 +39,10 @@ def _complete(profile_name: str):
 
 
 @pytest.mark.parametrize("name", available_profiles())
-def test_complete_capture_passes_and_a_missing_required_field_fails(demo, config_factory, run_checks, tmp_path, name):
+def test_complete_capture_passes_and_a_missing_required_field_fails(capture_demo, config_factory, run_checks, tmp_path, name):
     profile, fill = _complete(name)
     category = profile.categories[0] if profile.categories else "2009"
-    complete = mc.pay_params(demo, "u1", "O1", 0, risk=fill)
+    complete = mc.pay_params(capture_demo, "u1", "O1", 0, risk=fill)
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(complete)], "LL-RSK-002",
                      profile=name, category=category)
     assert check["status"] == "pass", check["findings"]
@@ -64,7 +58,7 @@ def test_complete_capture_passes_and_a_missing_required_field_fails(demo, config
         else:
             del fields[missing]
 
-    lacking = mc.pay_params(demo, "u1", "O2", 1, risk=drop)
+    lacking = mc.pay_params(capture_demo, "u1", "O2", 1, risk=drop)
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(complete), mc.pay_line(lacking)],
                      "LL-RSK-002", profile=name, category=category)
     assert check["status"] == "fail" and check["severity"] == "high"
@@ -74,27 +68,27 @@ def test_complete_capture_passes_and_a_missing_required_field_fails(demo, config
     assert missing in finding["message"]["en"] and missing in finding["message"]["zh"]
 
 
-def test_empty_and_misspelt_fields(demo, config_factory, run_checks, tmp_path):
+def test_empty_and_misspelt_fields(capture_demo, config_factory, run_checks, tmp_path):
     def misspell(fields: dict) -> None:
         fields["user_info_dt_registe"] = fields.pop("user_info_dt_register")  # as in LianLian's own doc example
         fields["goods_name"] = "  "
 
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=misspell)
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=misspell)
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-002")
     messages = {f["location"]["pointer"]: f["message"]["en"] for f in check["findings"]}
     assert "similar field 'user_info_dt_registe'" in messages["risk_item.user_info_dt_register"]
     assert "is empty" in messages["risk_item.goods_name"]
 
 
-def test_recommended_fields_are_counted_not_failed(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.pop("user_info_identify_type"))
+def test_recommended_fields_are_counted_not_failed(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.pop("user_info_identify_type"))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-002")
     assert check["status"] == "pass"
     assert check["evidence"][0]["recommended_missing"] == {"user_info_identify_type": 1, "frms_is_real_name": 1}
 
 
-def test_risk_item_that_cannot_be_read_fails_once(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0)
+def test_risk_item_that_cannot_be_read_fails_once(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0)
     params["risk_item"] = "{oops"
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-002")
     [finding] = check["findings"]

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import TEST_MD5_KEY, check_of
+from conftest import check_of
 from golive.examples.captures import make_captures as mc
-
-
-@pytest.fixture
-def demo(merchant_pair):
-    return mc.demo_settings(TEST_MD5_KEY, merchant_pair.private_pem)
 
 
 def _bad_check_digit(id_no: str) -> str:
     return id_no[:17] + ("0" if id_no[17] != "0" else "1")
 
 
-def test_the_demo_merchant_passes(demo, config_factory, run_checks, tmp_path):
-    check = mc.judge(config_factory, run_checks, tmp_path, mc.clean_lines(demo), "LL-RSK-003")
+def test_the_demo_merchant_passes(capture_demo, config_factory, run_checks, tmp_path):
+    check = mc.judge(config_factory, run_checks, tmp_path, mc.clean_lines(capture_demo), "LL-RSK-003")
     assert check["status"] == "pass" and check["evidence"][0]["values_checked"] > 20
 
 
@@ -32,21 +27,21 @@ def test_the_demo_merchant_passes(demo, config_factory, run_checks, tmp_path):
     ({"frms_ware_category": "20O9"}, "risk_item.frms_ware_category", "4-digit"),
     ({"user_info_mail": "nobody"}, "risk_item.user_info_mail", "e-mail"),
 ])
-def test_malformed_values_fail_at_the_field(demo, config_factory, run_checks, tmp_path, risk, pointer, needle):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.update(risk))
+def test_malformed_values_fail_at_the_field(capture_demo, config_factory, run_checks, tmp_path, risk, pointer, needle):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.update(risk))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-003")
     assert check["status"] == "fail" and check["severity"] == "high"
     found = {f["location"]["pointer"]: f for f in check["findings"]}
     assert needle in found[pointer]["message"]["en"] and found[pointer]["message"]["zh"]
 
 
-def test_a_bad_id_check_digit_fails_and_is_shown_masked(demo, config_factory, run_checks, tmp_path):
+def test_a_bad_id_check_digit_fails_and_is_shown_masked(capture_demo, config_factory, run_checks, tmp_path):
     def corrupt(fields: dict) -> None:
         fields["user_info_id_no"] = _bad_check_digit(fields["user_info_id_no"])
 
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=corrupt)
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=corrupt)
     bad_id = _bad_check_digit(params["id_no"])
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=corrupt, edit=lambda p: p.update(id_no=bad_id))
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=corrupt, edit=lambda p: p.update(id_no=bad_id))
     config = config_factory(mc.config_overrides(mc.write_jsonl(tmp_path / "c.jsonl", [mc.pay_line(params)])))
     result = run_checks(config, "LL-RSK-003")
     check = check_of(result, "LL-RSK-003")
@@ -55,37 +50,37 @@ def test_a_bad_id_check_digit_fails_and_is_shown_masked(demo, config_factory, ru
     assert bad_id not in str(result) and bad_id[:3] + "*" in str(result)
 
 
-def test_identify_state_1_needs_identify_type(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.pop("user_info_identify_type"))
+def test_identify_state_1_needs_identify_type(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.pop("user_info_identify_type"))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-003")
     [finding] = check["findings"]
     assert finding["location"]["pointer"] == "risk_item.user_info_identify_type"
     assert "required when user_info_identify_state is 1" in finding["message"]["en"]
 
 
-def test_identify_state_0_does_not_need_identify_type(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: (f.pop("user_info_identify_type"),
+def test_identify_state_0_does_not_need_identify_type(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: (f.pop("user_info_identify_type"),
                                                                f.update(user_info_identify_state="0")))
     assert mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-003")["status"] == "pass"
 
 
-def test_uncertain_rules_are_low_and_say_so(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.update(user_info_bind_phone="02188886666"))
+def test_uncertain_rules_are_low_and_say_so(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.update(user_info_bind_phone="02188886666"))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-003")
     assert check["status"] == "fail" and check["severity"] == "low"
     assert check["findings"][0]["uncertain"] is True and "states no rule" in check["findings"][0]["message"]["en"]
 
 
-def test_a_passport_is_not_checked_as_a_resident_id(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.update(user_info_id_type="2", user_info_id_no="E12345678"),
+def test_a_passport_is_not_checked_as_a_resident_id(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.update(user_info_id_type="2", user_info_id_no="E12345678"),
                            edit=lambda p: p.update(id_type="2", id_no="E12345678"))
     assert mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-003")["status"] == "pass"
 
 
-def test_request_fields_and_travel_list_items(demo, config_factory, run_checks, tmp_path):
+def test_request_fields_and_travel_list_items(capture_demo, config_factory, run_checks, tmp_path):
     passengers = [{"passenger_idcard_type": "0", "passenger_idcard": "11010519491231002X", "dt_flight": "20261301",
                    "passenger_phone": "13812345678"}]
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.update(airline_list=passengers),
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.update(airline_list=passengers),
                            edit=lambda p: p.update(money_order="0.001", flag_modify="yes", userreq_ip="203.0.113.7"))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-003")
     assert {f["location"]["pointer"] for f in check["findings"]} == {

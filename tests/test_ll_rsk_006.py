@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import TEST_MD5_KEY
 from golive.examples.captures import make_captures as mc
 
 
-@pytest.fixture
-def demo(merchant_pair):
-    return mc.demo_settings(TEST_MD5_KEY, merchant_pair.private_pem)
-
-
-def test_identity_locked_and_agreement_reused_passes(demo, config_factory, run_checks, tmp_path):
-    check = mc.judge(config_factory, run_checks, tmp_path, mc.clean_lines(demo), "LL-RSK-006")
+def test_identity_locked_and_agreement_reused_passes(capture_demo, config_factory, run_checks, tmp_path):
+    check = mc.judge(config_factory, run_checks, tmp_path, mc.clean_lines(capture_demo), "LL-RSK-006")
     assert check["status"] == "pass"
     assert check["evidence"][0]["records_judged"] == 3 and check["evidence"][0]["users"] == 2
 
@@ -24,48 +18,48 @@ def test_identity_locked_and_agreement_reused_passes(demo, config_factory, run_c
     (lambda p: p.pop("flag_modify"), "flag_modify", "not sent (default 0)"),
     (lambda p: (p.pop("id_no"), p.pop("acct_name")), "id_no", "id_no, acct_name"),
 ])
-def test_identity_missing_or_unlocked_fails(demo, config_factory, run_checks, tmp_path, edit, pointer, needle):
-    params = mc.pay_params(demo, "u1", "O1", 0, edit=edit)
+def test_identity_missing_or_unlocked_fails(capture_demo, config_factory, run_checks, tmp_path, edit, pointer, needle):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, edit=edit)
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-006")
     assert check["status"] == "fail" and check["severity"] == "high"
     assert check["findings"][0]["location"]["pointer"] == pointer and needle in check["findings"][0]["message"]["en"]
 
 
-def test_card_no_with_no_agree_fails(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, no_agree="A1", edit=lambda p: p.update(card_no="6222021234567890123"))
+def test_card_no_with_no_agree_fails(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, no_agree="A1", edit=lambda p: p.update(card_no="6222021234567890123"))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-006")
     [finding] = check["findings"]
     assert finding["location"]["pointer"] == "card_no" and "together" in finding["message"]["en"]
 
 
-def test_repeat_payment_must_use_the_agreement_from_the_notification(demo, config_factory, run_checks, tmp_path):
+def test_repeat_payment_must_use_the_agreement_from_the_notification(capture_demo, config_factory, run_checks, tmp_path):
     card = lambda p: p.update(card_no="6222021234567890123")  # noqa: E731
-    first = mc.pay_params(demo, "u1", "O1", 0, edit=card)
-    again = mc.pay_params(demo, "u1", "O2", 30, edit=card)
-    lines = [mc.pay_line(first), mc.notify_line(demo, first, "A1", "P1"), mc.pay_line(again)]
+    first = mc.pay_params(capture_demo, "u1", "O1", 0, edit=card)
+    again = mc.pay_params(capture_demo, "u1", "O2", 30, edit=card)
+    lines = [mc.pay_line(first), mc.notify_line(capture_demo, first, "A1", "P1"), mc.pay_line(again)]
     check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-RSK-006")
     [finding] = check["findings"]
     assert finding["location"]["line"] == 3 and "already has a no_agree" in finding["message"]["en"]
     assert check["severity"] == "medium"
 
 
-def test_repeat_payment_with_the_card_again_without_a_notification(demo, config_factory, run_checks, tmp_path):
+def test_repeat_payment_with_the_card_again_without_a_notification(capture_demo, config_factory, run_checks, tmp_path):
     card = lambda p: p.update(card_no="6222021234567890123")  # noqa: E731
-    lines = [mc.pay_line(mc.pay_params(demo, "u1", f"O{i}", i, edit=card)) for i in range(2)]
+    lines = [mc.pay_line(mc.pay_params(capture_demo, "u1", f"O{i}", i, edit=card)) for i in range(2)]
     check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-RSK-006")
     [finding] = check["findings"]
     assert finding["location"]["pointer"] == "card_no" and "sends card_no again" in finding["message"]["en"]
 
 
-def test_identity_left_out_beside_no_agree_is_only_low(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, no_agree="A1",
+def test_identity_left_out_beside_no_agree_is_only_low(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, no_agree="A1",
                            edit=lambda p: [p.pop(k) for k in ("id_type", "id_no", "acct_name")])
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-006")
     assert check["status"] == "fail" and check["severity"] == "low" and check["findings"][0]["uncertain"]
 
 
-def test_virtual_goods_profile_lowers_the_severity(demo, config_factory, run_checks, tmp_path):
-    params = mc.pay_params(demo, "u1", "O1", 0, risk=lambda f: f.update(frms_ware_category="1002"),
+def test_virtual_goods_profile_lowers_the_severity(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, risk=lambda f: f.update(frms_ware_category="1002"),
                            edit=lambda p: p.update(flag_modify="0"))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-006",
                      profile="virtual_goods", category="1002")

@@ -20,11 +20,6 @@ VECTORS = json.loads((SHARED / "vectors" / "lianlian_sign_vectors.json").read_te
 DEMO_KEY = VECTORS["keys"]["md5_key_official_demo"]["value"]
 
 
-@pytest.fixture
-def demo(merchant_pair):
-    return mc.demo_settings(TEST_MD5_KEY, merchant_pair.private_pem)
-
-
 def _vector_lines(bits: int) -> list[dict]:
     lines = []
     for vector in VECTORS["vectors"]:
@@ -51,8 +46,8 @@ def test_the_vector_file_requests_pass(config_factory, run_checks, tmp_path, mon
     assert check["evidence"][0]["verified"] == {"MD5": 4, "RSA": 4}
 
 
-def test_demo_merchant_requests_pass_rsa_and_md5(demo, config_factory, run_checks, tmp_path):
-    lines = mc.clean_lines(demo) + [mc.pay_line(mc.pay_params(demo, "u3", "O9", 9, sign_type="MD5"))]
+def test_demo_merchant_requests_pass_rsa_and_md5(capture_demo, config_factory, run_checks, tmp_path):
+    lines = mc.clean_lines(capture_demo) + [mc.pay_line(mc.pay_params(capture_demo, "u3", "O9", 9, sign_type="MD5"))]
     check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-SIG-006")
     assert check["status"] == "pass" and check["evidence"][0]["verified"] == {"RSA": 3, "MD5": 1}
 
@@ -72,8 +67,8 @@ def _md5(source: str) -> str:
     return hashlib.md5((source + "&key=" + TEST_MD5_KEY).encode("utf-8")).hexdigest()
 
 
-def _unsigned(demo, **kw) -> dict:
-    params = mc.pay_params(demo, "u1", "O1", 0, sign_type="MD5", **kw)
+def _unsigned(capture_demo, **kw) -> dict:
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, sign_type="MD5", **kw)
     params.pop("sign")
     return params
 
@@ -100,8 +95,8 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("mistake", sorted(MISTAKES))
-def test_each_classic_mistake_fails_and_is_named(demo, config_factory, run_checks, tmp_path, mistake):
-    params = _unsigned(demo, edit=lambda p: p.update(url_order="", name_goods=" 示例理财 "))
+def test_each_classic_mistake_fails_and_is_named(capture_demo, config_factory, run_checks, tmp_path, mistake):
+    params = _unsigned(capture_demo, edit=lambda p: p.update(url_order="", name_goods=" 示例理财 "))
     params["sign"] = _md5(MISTAKES[mistake](params))
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-SIG-006")
     assert check["status"] == "fail" and check["severity"] == "high"
@@ -110,12 +105,12 @@ def test_each_classic_mistake_fails_and_is_named(demo, config_factory, run_check
     assert check["evidence"][0]["diagnoses"] == {mistake: 1} and finding["message"]["zh"]
 
 
-def test_unsorted_rsa_sign_is_named_too(demo, merchant_pair, config_factory, run_checks, tmp_path):
+def test_unsorted_rsa_sign_is_named_too(capture_demo, merchant_pair, config_factory, run_checks, tmp_path):
     from Crypto.Hash import MD5
     from Crypto.PublicKey import RSA
     from Crypto.Signature import pkcs1_15
 
-    params = mc.pay_params(demo, "u1", "O1", 0)
+    params = mc.pay_params(capture_demo, "u1", "O1", 0)
     params.pop("sign")
     source = _join((k, v) for k, v in params.items() if v)
     digest = MD5.new(source.encode("utf-8"))
@@ -125,13 +120,13 @@ def test_unsorted_rsa_sign_is_named_too(demo, merchant_pair, config_factory, run
     assert "RSA sign does not verify" in check["findings"][0]["message"]["en"]
 
 
-def test_wrong_key_and_malformed_signs(demo, config_factory, run_checks, tmp_path):
-    wrong = _unsigned(demo)
+def test_wrong_key_and_malformed_signs(capture_demo, config_factory, run_checks, tmp_path):
+    wrong = _unsigned(capture_demo)
     wrong["sign"] = hashlib.md5(b"something else").hexdigest()
-    upper = mc.pay_params(demo, "u1", "O2", 1, sign_type="MD5")
+    upper = mc.pay_params(capture_demo, "u1", "O2", 1, sign_type="MD5")
     upper["sign"] = upper["sign"].upper()
-    unsigned = _unsigned(demo)
-    damaged = mc.pay_params(demo, "u1", "O3", 2)
+    unsigned = _unsigned(capture_demo)
+    damaged = mc.pay_params(capture_demo, "u1", "O3", 2)
     damaged["sign"] = damaged["sign"].replace("+", " ").replace("/", " ")  # what URL-decoding a raw '+' does
     lines = [mc.pay_line(p) for p in (wrong, upper, unsigned, damaged)]
     check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-SIG-006")
@@ -143,8 +138,8 @@ def test_wrong_key_and_malformed_signs(demo, config_factory, run_checks, tmp_pat
     assert check["evidence"][0]["failed"] == {"MD5": 3, "RSA": 1}
 
 
-def test_without_the_key_the_records_cannot_be_judged(demo, config_factory, run_checks, tmp_path):
-    lines = [mc.pay_line(mc.pay_params(demo, "u1", "O1", 0, sign_type="MD5"))]
+def test_without_the_key_the_records_cannot_be_judged(capture_demo, config_factory, run_checks, tmp_path):
+    lines = [mc.pay_line(mc.pay_params(capture_demo, "u1", "O1", 0, sign_type="MD5"))]
     path = mc.write_jsonl(tmp_path / "c.jsonl", lines)
     overrides = mc.config_overrides(path)
     overrides["signing"].update(md5_key=None, notify_sign_type="RSA")

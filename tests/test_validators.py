@@ -6,7 +6,14 @@ from datetime import datetime, timezone
 
 import pytest
 
-from golive.lianlian.validators import FORMAT_DESCRIPTIONS, FORMATS, Problem, ValidationContext, gb11643_check_char
+from golive.lianlian.validators import (
+    FAST_ACCEPT,
+    FORMAT_DESCRIPTIONS,
+    FORMATS,
+    Problem,
+    ValidationContext,
+    gb11643_check_char,
+)
 
 # 2026-11-30 12:00 UTC = 20:00 Beijing time
 CTX = ValidationContext(datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc))
@@ -119,3 +126,13 @@ def test_code_sets_and_simple_formats(fmt, good, bad):
 
 def test_ip_with_underscores_gets_a_hint():
     assert "underscores" in check("ip", "203_0_113_7").en
+
+
+@pytest.mark.parametrize("fmt", sorted(FAST_ACCEPT))
+def test_fast_accept_never_accepts_what_the_validator_refuses(fmt):
+    samples = ["0", "1", "2", "9", "10", "X", "x", "", " 1", "0.00", "0.01", "49.65", "1.5", "012", "13812345678",
+               "1381234****", "12812345678", "203.0.113.7", "256.1.1.1", "01.2.3.4", "a@b.cn", "a@b", "2009", "2999",
+               "12h", "72h", "101001", "1999", "0.1", "00.10", "100000000000.00"]
+    for value in samples:
+        if FAST_ACCEPT[fmt](value):
+            assert check(fmt, value) is None, (fmt, value)
