@@ -31,7 +31,7 @@ def _tiny_key(bits: int) -> RSA.RsaKey:
     while True:
         p, q = getPrime(bits // 2), getPrime(bits // 2)
         phi = (p - 1) * (q - 1)
-        if p != q and phi % e:
+        if p != q and phi % e and (p * q).bit_length() == bits:
             return RSA.construct((p * q, e, inverse(e, phi), p, q))
 
 
