@@ -22,6 +22,11 @@ PHONE_FIELDS = frozenset({"user_info_bind_phone", "bind_mobile", "phone", "mobil
 NAME_FIELDS = frozenset({"acct_name", "user_info_full_name", "delivery_full_name", "passenger_name", "name",
                          "credential_name", "card_holder"})
 SECRET_FIELDS = frozenset({"md5_key", "key", "private_key", "rsa_private_key", "password", "secret"})
+# Merchant, order and time identifiers: long digit runs that are not personal data and that staff
+# must be able to read and match (free-text masking would otherwise hide an 18-digit oid_partner).
+PUBLIC_FIELDS = frozenset({"oid_partner", "no_order", "oid_paybill", "dt_order", "settle_date", "timestamp",
+                           "money_order", "busi_partner", "platform", "frms_ware_category", "bank_code",
+                           "user_info_dt_register", "valid_order", "sign_type", "sign", "ret_code", "result_pay"})
 
 
 def mask_card(value: str) -> str:
@@ -64,6 +69,8 @@ def redact_value(field: str, value: Any) -> Any:
     if not isinstance(value, str) or not value:
         return value
     name = field.rsplit(".", 1)[-1].lower()
+    if name in PUBLIC_FIELDS:
+        return value
     if name in SECRET_FIELDS:
         return f"[secret, {len(value)} chars]"
     if name in CARD_FIELDS:
