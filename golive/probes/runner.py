@@ -52,7 +52,7 @@ def build_context(config: LoadedConfig, secrets: Secrets, say: Callable[[str], N
 
 
 def _failed_everywhere(bundle: Bundle, reason: Text) -> None:
-    for name in (PROBE_EVIDENCE, NOTIFY_EVIDENCE, RETURN_EVIDENCE):
+    for name in (PROBE_EVIDENCE, NOTIFY_EVIDENCE, RETURN_EVIDENCE, WITHDRAW_FALLBACK_EVIDENCE):
         bundle.put(name, Evidence.failed(reason, source="live"))
 
 
@@ -131,6 +131,8 @@ def _wanted(check_id: str, options: Any) -> bool:
 def _start_withdraw_probes(ctx: ProbeContext, bundle: Bundle) -> threading.Thread | None:
     """Run golive/probes/withdraw.py (same-card probes) alongside, when present and configured."""
     if not ctx.live.get("withdraw"):
+        bundle.put(WITHDRAW_FALLBACK_EVIDENCE, Evidence.missing(Text(
+            "live.withdraw 未配置，未探测同卡进出", "live.withdraw is not configured; withdrawals were not probed")))
         return None
     try:
         from golive.probes.withdraw import run_withdraw_probes  # type: ignore[import-not-found,unused-ignore]
