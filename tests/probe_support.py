@@ -221,7 +221,8 @@ def closed_port() -> int:
 @contextmanager
 def tiny_server(behaviour: str, sleep_s: float = 3.0) -> Iterator[str]:
     """A raw TCP server: ``sleep`` (reads, then stays silent), ``reset`` (closes with RST),
-    ``html`` (answers an HTML page), ``garbage`` (answers bytes that are not HTTP)."""
+    ``html`` (answers an HTML page), ``garbage`` (answers bytes that are not HTTP), ``drip``
+    (starts an answer and never finishes it, one byte at a time)."""
     stop = threading.Event()
 
     class Handler(socketserver.BaseRequestHandler):
@@ -242,6 +243,13 @@ def tiny_server(behaviour: str, sleep_s: float = 3.0) -> Iterator[str]:
                              + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body)
             elif behaviour == "garbage":
                 sock.sendall(b"\x00\x01SSH-2.0-garbage\r\n\r\n")
+            elif behaviour == "drip":  # a header byte every 0.1 s: no single read ever times out
+                sock.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                while not stop.wait(0.1):
+                    try:
+                        sock.sendall(b"a")
+                    except OSError:
+                        return
 
     try:
         with serving(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)) as url:

@@ -121,3 +121,13 @@ def test_select_limits_the_probes_to_the_selected_checks(tmp_path: Path):
     assert set(bundle.value("probe.notify")["scenarios"]) == {"non_success.FAILURE", "non_success.PROCESSING"}
     assert bundle.value("probe.return")["scenarios"] == {}
     assert any(t.endswith("/llpay/notify") for t in targets)
+
+
+def test_a_server_dripping_its_answer_is_cut_off_by_the_whole_exchange_timeout():
+    from probe_support import tiny_server
+
+    with tiny_server("drip") as url:
+        policy = TargetPolicy(frozenset({"127.0.0.1"}), loopback_only=True)
+        response, exchange = HttpClient(policy, 0.5, time.monotonic() + 30).send(HttpRequest("GET", url + "/x"))
+    assert (response.error_kind, exchange.error_kind) == ("timeout", "timeout")
+    assert "no complete answer within 0.5 s" in (response.error or "")

@@ -180,12 +180,14 @@ def judge_no_credit(value: Mapping[str, Any], prefix: str, *, what: Text, ack_ma
                     data={"scenario": scenario.get("name"), "no_order": no_order(scenario, role), "credits": count}))
         acks = sends(scenario)
         positive = next((a for a in acks if a.get("positive")), None)
-        if ack_matters and positive is not None:
+        if ack_matters and positive is not None and not violated:
+            # Not credited, but answered "success": LianLian would stop re-sending a message the
+            # handler should have refused, and the answer evidently ignores the verification.
             violated = True
             tally.findings.append(Finding(
-                Text(f"{what.zh}（{description.zh}）被确认为 0000：{ack_text(positive)}；应答没有取决于验签结果",
-                     f"{what.en} ({description.en}) was acknowledged with 0000: {ack_text(positive)}; the answer does not "
-                     f"depend on the signature check"),
+                Text(f"{what.zh}（{description.zh}）没有入账，但被应答为 0000：{ack_text(positive)}；应拒收的通知不应得到成功应答",
+                     f"{what.en} ({description.en}) was not credited but was answered 0000: {ack_text(positive)}; a "
+                     f"notification that must be refused must not get the success answer"),
                 severity=Severity.MEDIUM, data={"scenario": scenario.get("name")}))
         # A scenario that errored (e.g. the notification never arrived) proves nothing by a zero count.
         error = text_of(scenario.get("error"))
