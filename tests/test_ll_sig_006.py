@@ -148,3 +148,15 @@ def test_without_the_key_the_records_cannot_be_judged(capture_demo, config_facto
     assert check["status"] == "error" and "1 could not be judged" in check["reason"]["en"]
     assert "md5_key is not configured" in check["evidence"][0]["skipped"][0]["reason"]
     assert TEST_MD5_KEY not in json.dumps(result)
+
+
+def test_requests_left_unverified_beside_verified_ones_are_reported(capture_demo, config_factory, run_checks, tmp_path):
+    lines = [mc.pay_line(mc.pay_params(capture_demo, "u1", "O1", 0)),
+             mc.pay_line(mc.pay_params(capture_demo, "u1", "O2", 1, sign_type="MD5"))]
+    path = mc.write_jsonl(tmp_path / "c.jsonl", lines)
+    overrides = mc.config_overrides(path)
+    overrides["signing"].update(md5_key=None, notify_sign_type="RSA")
+    check = next(c for c in run_checks(config_factory(overrides), "LL-SIG-006")["checks"] if c["id"] == "LL-SIG-006")
+    assert check["status"] == "fail" and check["severity"] == "medium"
+    assert check["findings"][0]["location"]["pointer"] == "signing.md5_key"
+    assert check["evidence"][0]["verified"] == {"RSA": 1}

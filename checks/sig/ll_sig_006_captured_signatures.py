@@ -40,7 +40,7 @@ from golive.lianlian.sign import (
     sign_source,
     verify_message,
 )
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-006",
@@ -177,6 +177,7 @@ class Judge(CaptureJudge):
         self.failed: dict[str, int] = {}
         self.diagnoses: dict[str, int] = {}
         self.diagnosed = 0
+        self.keyless: dict[str, int] = {}  # config key -> records left unverified for want of it
 
     def judge_record(self, record: CaptureRecord) -> bool | None:
         params = record.params or {}
@@ -185,9 +186,11 @@ class Judge(CaptureJudge):
         sign_type = params.get("sign_type")
         if sign_type == "MD5" and not self.md5_key:
             self.skip(record, "MD5-signed, but signing.md5_key is not configured")
+            self.keyless["md5_key"] = self.keyless.get("md5_key", 0) + 1
             return False
         if sign_type == "RSA" and self.public_key is None:
             self.skip(record, "RSA-signed, but signing.rsa_public_key is not configured")
+            self.keyless["rsa_public_key"] = self.keyless.get("rsa_public_key", 0) + 1
             return False
         app = record.channel == "app"
         exclude = APP_SDK_EXCLUDED if app else frozenset()
@@ -244,4 +247,11 @@ class Judge(CaptureJudge):
                 "keys": {"md5_key": self.md5_key is not None, "rsa_public_key": self.public_key is not None}}
 
     def finish(self) -> Judgement:
+        if self.judged:
+            # Some requests verified, others could not be: say so, so a partial check never reads as a pass.
+            for key, count in self.keyless.items():
+                self.add(Finding(
+                    Text(f"{count} 条请求无法验签：golive.yaml 未配置 signing.{key}",
+                         f"{count} request(s) could not be verified: signing.{key} is not configured"),
+                    self.ctx.at(f"signing.{key}"), severity=Severity.MEDIUM, data={"records": count}))
         return self.conclude(Text("验证抓包请求的签名", "captured signatures verified"))
