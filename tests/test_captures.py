@@ -191,3 +191,17 @@ def test_har_entries_are_streamed_not_loaded(tmp_path, monkeypatch):
     tracemalloc.stop()
     assert count == 2000
     assert size > 4_000_000 and peak < size / 4
+
+
+def test_an_oversized_har_entry_is_skipped_and_reading_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(har_module, "_CHUNK", 256)
+    monkeypatch.setattr(har_module, "MAX_ENTRY_CHARS", 2000)
+    pay = {"oid_partner": "1", "sign": "s", "risk_item": "{}", "busi_partner": "101001"}
+    from urllib.parse import urlencode
+
+    tricky = 'x"}]{[\\"\\\\' * 800  # quotes, brackets and escapes inside a string must not end the entry
+    entries = [_entry("GET", "https://shop.example/video", response=tricky),
+               _entry("POST", "https://cashier.lianlianpay.com/payment/authpay.htm", urlencode(pay))]
+    records = read(_har(tmp_path, entries), "big.har")
+    assert [(r.line, r.broken) for r in records] == [(1, True), (2, False)]
+    assert "larger than" in records[0].error and records[1].params == pay

@@ -13,7 +13,9 @@ loads, images and scripts are skipped silently. ``line`` of a HAR record is the 
 position in ``log.entries``.
 
 A malformed document yields one broken record where the parse stopped (the rest of the file
-cannot be resynchronised reliably); an entry larger than `MAX_ENTRY_CHARS` is a broken record too.
+cannot be resynchronised reliably). An entry larger than `MAX_ENTRY_CHARS` (a huge inline response
+body) is skipped without being decoded -- a string-aware scan for its end -- and reported as a
+broken record; the entries after it are read as usual.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import base64
 import binascii
 import codecs
 import json
+import re
 from decimal import Decimal
 from typing import IO, Any, Iterator
 
@@ -34,7 +37,7 @@ from golive.evidence.captures import (
 
 __all__ = ["MAX_ENTRY_CHARS", "iter_har_records"]
 
-MAX_ENTRY_CHARS = 64 * 1024 * 1024
+MAX_ENTRY_CHARS = 16 * 1024 * 1024
 _CHUNK = 1 << 20
 _WS = " \t\r\n"
 _DECODER = json.JSONDecoder(parse_float=Decimal)
@@ -42,6 +45,15 @@ _DECODER = json.JSONDecoder(parse_float=Decimal)
 
 class _HarError(ValueError):
     """The document cannot be read further; the message says where and why."""
+
+
+class _TooLarge(_HarError):
+    """One value is larger than MAX_ENTRY_CHARS; it can be skipped without being decoded."""
+
+
+_SKIPPED = object()  # an entry too large to decode, skipped
+_TOKEN = re.compile(r'["{}\[\]]')
+_STRING_STOP = re.compile(r'["\\]')
 
 
 class _Reader:
@@ -93,7 +105,7 @@ class _Reader:
                 value, end = _DECODER.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if len(self.buf) - self.pos > MAX_ENTRY_CHARS:
-                    raise _HarError(f"a value is larger than {MAX_ENTRY_CHARS // (1024 * 1024)} MiB") from None
+                    raise _TooLarge(f"a value is larger than {MAX_ENTRY_CHARS // (1024 * 1024)} MiB") from None
                 # Read as much again as is pending, so a large entry costs O(size), not O(size^2).
                 if not self._fill(len(self.buf) - self.pos):
                     raise _HarError(f"not valid JSON ({exc.msg})") from None
@@ -124,13 +136,49 @@ class _Reader:
             self.expect("}")
             return
 
+    def skip_value(self) -> None:
+        """Consume the object or array starting here without decoding it (memory: one read chunk)."""
+        if self.peek() not in ("{", "["):
+            raise _HarError("a value too large to read is not an object")
+        depth, in_string = 0, False
+        while True:
+            pattern = _STRING_STOP if in_string else _TOKEN
+            found = pattern.search(self.buf, self.pos)
+            if found is None or (found.group() == "\\" and found.end() == len(self.buf)):
+                # Keep an escape at the window's edge so its escaped character is read with it.
+                self.pos = found.start() if found is not None else len(self.buf)
+                if not self._fill():
+                    raise _HarError("not valid JSON (the document ends inside a value)")
+                continue
+            char = found.group()
+            self.pos = found.end()
+            if in_string:
+                if char == "\\":
+                    self.pos += 1  # skip the escaped character (an escaped quote does not end the string)
+                else:
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char in "{[":
+                depth += 1
+            else:
+                depth -= 1
+                if depth == 0:
+                    return
+
     def elements(self) -> Iterator[Any]:
+        """Values of the array starting here; an element too large to decode is skipped (`_SKIPPED`)."""
         self.expect("[")
         if self.peek() == "]":
             self.pos += 1
             return
         while True:
-            yield self.value()
+            try:
+                value = self.value()
+            except _TooLarge:
+                self.skip_value()
+                value = _SKIPPED
+            yield value
             if self.peek() == ",":
                 self.pos += 1
                 continue
@@ -187,6 +235,9 @@ def _response_body(content: Any) -> str | None:
 
 
 def _record(entry: Any, file: str, index: int) -> CaptureRecord | None:
+    if entry is _SKIPPED:
+        return CaptureRecord(file, index, source="har", broken=True,
+                             error=f"HAR entry larger than {MAX_ENTRY_CHARS // (1024 * 1024)} MiB, skipped")
     if not isinstance(entry, dict) or not isinstance(entry.get("request"), dict):
         return CaptureRecord(file, index, source="har", broken=True, error="HAR entry without a request object")
     req = entry["request"]
