@@ -85,20 +85,10 @@ class Judge(CaptureJudge):
                                        and self.user_of.get(userno, _NONE)[0] == user_id):  # known pair: consistent
             clash = self._track(self.userno_of, user_id, userno, record.line)
             if clash:
-                self.report("userno_differs", Text(
-                    f"同一 user_id {value_text('user_id', user_id)} 在第 {clash[1]} 行对应 user_info_mercht_userno "
-                    f"{value_text('user_info_mercht_userno', clash[0])}，这里却是 {value_text('user_info_mercht_userno', userno)}",
-                    f"user_id {value_text('user_id', user_id)} came with user_info_mercht_userno {value_text('user_info_mercht_userno', clash[0])} "
-                    f"on line {clash[1]} but {value_text('user_info_mercht_userno', userno)} here"),
-                    record, "risk_item.user_info_mercht_userno")
+                self._clash(record, "user_id", user_id, "user_info_mercht_userno", clash, userno)
             clash = self._track(self.user_of, userno, user_id, record.line)
             if clash:
-                self.report("user_id_differs", Text(
-                    f"同一 user_info_mercht_userno {value_text('user_info_mercht_userno', userno)} 在第 {clash[1]} 行对应 user_id "
-                    f"{value_text('user_id', clash[0])}，这里却是 {value_text('user_id', user_id)}",
-                    f"user_info_mercht_userno {value_text('user_info_mercht_userno', userno)} came with user_id {value_text('user_id', clash[0])} "
-                    f"on line {clash[1]} but {value_text('user_id', user_id)} here"),
-                    record, "user_id")
+                self._clash(record, "user_info_mercht_userno", userno, "user_id", clash, user_id)
         for risk_name, request_name, fold in _PAIRS:
             inner, outer = fields.get(risk_name), params.get(request_name)
             if inner == outer:
@@ -119,6 +109,16 @@ class Judge(CaptureJudge):
                 f"user_info_dt_register（{registered}）晚于下单时间 dt_order（{ordered}）",
                 f"user_info_dt_register ({registered}) is after the order time dt_order ({ordered})"),
                 record, "risk_item.user_info_dt_register")
+
+    def _clash(self, record: CaptureRecord, key_name: str, key: str, other_name: str, earlier: tuple[str, int],
+               now: str) -> None:
+        """One id came with two different values of the other id (earlier line, this line)."""
+        shown_key, was, is_ = value_text(key_name, key), value_text(other_name, earlier[0]), value_text(other_name, now)
+        pointer = "risk_item.user_info_mercht_userno" if other_name == "user_info_mercht_userno" else "user_id"
+        self.report(f"{other_name}_differs", Text(
+            f"同一 {key_name} {shown_key} 在第 {earlier[1]} 行对应 {other_name} {was}，这里却是 {is_}",
+            f"{key_name} {shown_key} came with {other_name} {was} on line {earlier[1]} but {is_} here"),
+            record, pointer)
 
     def summary(self) -> dict[str, Any]:
         return {"users_tracked": len(self.userno_of), "users_not_tracked": self.users_not_tracked}
