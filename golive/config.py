@@ -26,6 +26,7 @@ class LoadedConfig:
     data: dict[str, Any]
     lines: dict[str, int]  # dotted key -> line number (1-based)
     sha256: str
+    display_name: str | None = None  # how findings name the file, when not its path
 
     @property
     def base_dir(self) -> Path:
@@ -33,7 +34,7 @@ class LoadedConfig:
 
     @property
     def display(self) -> str:
-        return str(self.path)
+        return self.display_name or str(self.path)
 
     def line_of(self, key: str) -> int | None:
         while key:
@@ -182,12 +183,13 @@ def validate(data: Any, lines: dict[str, int], file: str) -> None:
     raise InputError(_friendly(error), file=file, line=line, key=key)
 
 
-def load_config(path: str | Path) -> LoadedConfig:
+def load_config(path: str | Path, display_name: str | None = None) -> LoadedConfig:
     config_path = Path(path)
     text, raw = _read_text(config_path, "config file")
-    data, lines = parse_yaml(text, str(config_path))
-    validate(data, lines, str(config_path))
-    return LoadedConfig(path=config_path, data=data, lines=lines, sha256=hashlib.sha256(raw).hexdigest())
+    data, lines = parse_yaml(text, display_name or str(config_path))
+    validate(data, lines, display_name or str(config_path))
+    return LoadedConfig(path=config_path, data=data, lines=lines, sha256=hashlib.sha256(raw).hexdigest(),
+                        display_name=display_name)
 
 
 @dataclass(frozen=True)

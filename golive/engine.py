@@ -44,6 +44,7 @@ class RunOptions:
     now: dt.datetime | None = None
     environ: Mapping[str, str] | None = None
     progress: Callable[[str], Any] | None = None  # receives short status lines
+    config_display: str | None = None  # name findings use for the config file (default: its path)
 
 
 @dataclass
@@ -125,7 +126,7 @@ class Run:
     def __init__(self, options: RunOptions) -> None:
         self.options = options
         self.now = options.now or dt.datetime.now().astimezone()
-        self.config: LoadedConfig = load_config(options.config_path)
+        self.config: LoadedConfig = load_config(options.config_path, options.config_display)
         profile_name = options.profile or self.config.get("merchant.profile") or "base"
         try:
             self.profile: Profile = load_profile(profile_name)
@@ -140,6 +141,7 @@ class Run:
         self.probe_targets: list[str] = []
         self.inputs: list[dict[str, Any]] = []
         self.timings: dict[str, float] = {}
+        self.crashed: dict[str, BaseException] = {}  # stream checks whose feed() raised
 
     # -- gather ---------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
@@ -218,7 +220,7 @@ class Run:
             if path.is_dir():
                 raise InputError("is a directory, expected a file", file=str(path), key=f"evidence.{name}")
         started = time.perf_counter()
-        feeders = [judges[c.meta.id] for c in checks if c.meta.id in judges]
+        feeders = [(c.meta.id, judges[c.meta.id]) for c in checks if c.meta.id in judges]
         counts: dict[str, int] = {"records": 0, "broken": 0}
         for path, written in paths:
             self._say(f"reading {written}")
@@ -226,8 +228,13 @@ class Run:
                 counts["records"] += 1
                 if getattr(record, "broken", False):
                     counts["broken"] += 1
-                for judge in feeders:
-                    judge.feed(record)
+                for check_id, judge in feeders:
+                    try:
+                        judge.feed(record)
+                    except Exception as exc:  # one crashing check must not abort the run or pass
+                        self.crashed[check_id] = exc
+                if self.crashed:
+                    feeders = [(i, j) for i, j in feeders if i not in self.crashed]
             self.inputs.append({"kind": name, "file": written, "bytes": path.stat().st_size})
         self.timings[f"stream_{name}_s"] = time.perf_counter() - started
         self.bundle.put(name, Evidence.ok({"files": [w for _, w in paths], **counts}, source=", ".join(w for _, w in paths)))
@@ -270,6 +277,8 @@ class Run:
         missing = _missing_evidence(check, self.bundle)
         if missing:
             return CheckResult(check, missing[0], severity, None, missing[1])
+        if check.meta.id in self.crashed:
+            return CheckResult(check, Status.ERROR, severity, None, _crash(self.crashed[check.meta.id]))
         started = time.perf_counter()
         try:
             if stream_judge is not None:

@@ -101,3 +101,26 @@ def test_crashing_check_is_error_not_pass(config_factory, run_checks, monkeypatc
     check = check_of(run_checks(config_factory(), "LL-SIG-001"), "LL-SIG-001")
     assert check["status"] == "error"
     assert "kaboom" in check["reason"]["en"]
+
+
+def test_crashing_stream_check_is_error_and_the_run_goes_on(config_factory, run_checks, monkeypatch, tmp_path):
+    import golive.registry as registry
+    from golive.model import StreamJudge
+
+    class Boom(StreamJudge):
+        def feed(self, record):
+            raise ValueError("bad record handling")
+
+        def finish(self):  # pragma: no cover - never reached
+            raise AssertionError
+
+    checks = registry.all_checks()
+    patched = tuple(Check(c.meta, c.judge, Boom, c.module) if c.meta.id == "LL-LIM-004" else c for c in checks)
+    monkeypatch.setattr(registry, "all_checks", lambda: patched)
+    capture = tmp_path / "c.jsonl"
+    capture.write_text('{"kind":"pay_request","params":{"money_order":"0.01","user_id":"u","dt_order":"20261129100000"}}\n',
+                       encoding="utf-8")
+    result = run_checks(config_factory(), "LL-LIM-004", "LL-SIG-001", captures=[str(capture)])
+    assert check_of(result, "LL-LIM-004")["status"] == "error"
+    assert "bad record handling" in check_of(result, "LL-LIM-004")["reason"]["en"]
+    assert check_of(result, "LL-SIG-001")["status"] == "pass"

@@ -231,7 +231,13 @@ def run_demo(defects: frozenset[str], options_args: argparse.Namespace | None = 
             except ProbeError as exc:  # the bundled merchant itself misbehaves: say so, no traceback
                 raise InputError(f"the demo merchant did not answer as expected: {exc.reason.en}", key="demo") from None
             fail_on = Severity(getattr(options_args, "fail_on", "high") or "high")
-            options = RunOptions(config_path=config_path, probe=True, fail_on=fail_on, progress=progress)
+            # Keep the generated config beside the reports: findings point at its lines.
+            out_dir = Path(getattr(options_args, "output_dir", None) or "golive-report")
+            out_dir.mkdir(parents=True, exist_ok=True)
+            kept = out_dir / "demo-golive.yaml"
+            shutil.copyfile(config_path, kept)
+            options = RunOptions(config_path=config_path, probe=True, fail_on=fail_on, progress=progress,
+                                 config_display=str(kept))
             result = run_check(options)
         result.setdefault("provenance", {})["demo"] = {"defects": sorted(defects), "merchant": running.base_url}
         return result
