@@ -60,11 +60,21 @@ def test_withdrawal_to_a_never_used_card_fails_with_the_guide_wording(audit):
     assert "no_agree" in check["remediation"]["en"] and "paid / earned / withdrawn" in check["remediation"]["en"]
 
 
-def test_a_card_another_user_paid_with_is_still_the_wrong_card(audit):
-    check = audit(HEADER + "U1,payment,N1,10.00,AGREE-A,20261125100000,success\n"
-                           "U2,payment,N2,10.00,AGREE-B,20261125100000,success\n"
-                           "U1,withdrawal,W1,5.00,AGREE-B,20261126100000,success\n")
-    assert check["status"] == "fail" and lines_of(check) == [4]
+@pytest.mark.parametrize("body, lines", [
+    ("U1,payment,N1,10.00,AGREE-A,20261125100000,success\n"    # another user's paying card is still wrong
+     "U2,payment,N2,10.00,AGREE-B,20261125100000,success\n"
+     "U1,withdrawal,W1,5.00,AGREE-B,20261126100000,success\n", [4]),
+    ("U1,payment,N1,10.00,A,20261125100000,success\n"          # earnings after the withdrawal do not count
+     "U1,withdrawal,W1,10.50,A,20261127100000,success\n"
+     "U1,earning,,0.50,,20261128000000,success\n", [3]),
+    ("U2,withdrawal,W2,9.00,B,20261127100000,success\n"        # out of time order: listed in file order
+     "U1,withdrawal,W1,9.00,X,20261127100000,success\n"
+     "U1,payment,N1,10.00,A,20261125100000,success\n"
+     "U2,payment,N2,1.00,B,20261125100000,success\n", [2, 3]),
+], ids=["other-users-card", "late-earnings", "out-of-order"])
+def test_violations_are_reported_at_their_rows(audit, body: str, lines: list[int]):
+    check = audit(HEADER + body)
+    assert check["status"] == "fail" and lines_of(check) == lines
 
 
 def test_over_withdrawal_reached_across_several_rows_is_reported_with_running_figures(audit):
@@ -87,13 +97,6 @@ def test_earnings_legitimately_raise_the_bound(audit):
     assert check["status"] == "pass", check["findings"]
 
 
-def test_earnings_after_the_withdrawal_do_not_count(audit):
-    check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
-                           "U1,withdrawal,W1,10.50,A,20261127100000,success\n"
-                           "U1,earning,,0.50,,20261128000000,success\n")
-    assert check["status"] == "fail" and lines_of(check) == [3]
-
-
 def test_refunds_lower_the_bound_but_keep_the_card(audit):
     check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
                            "U1,refund,R1,4.00,A,20261126100000,success\n"
@@ -111,14 +114,6 @@ def test_rows_out_of_time_order_are_judged_in_time_order(audit):
                            "U2,withdrawal,W2,1.00,B,20261126100000,success\n")
     assert check["status"] == "pass", check["findings"]
     assert "re-sorted by user and time" in check["checked"]["en"] and "line 4" in check["checked"]["en"]
-
-
-def test_out_of_order_violations_are_listed_in_file_order(audit):
-    check = audit(HEADER + "U2,withdrawal,W2,9.00,B,20261127100000,success\n"
-                           "U1,withdrawal,W1,9.00,X,20261127100000,success\n"
-                           "U1,payment,N1,10.00,A,20261125100000,success\n"
-                           "U2,payment,N2,1.00,B,20261125100000,success\n")
-    assert check["status"] == "fail" and lines_of(check) == [2, 3]
 
 
 def test_failed_rows_are_ignored_and_pending_withdrawals_count(audit):
@@ -197,3 +192,22 @@ def test_a_ledger_without_the_needed_columns_is_a_usage_error(tmp_path: Path, co
     with pytest.raises(InputError) as caught:
         run_checks(config_factory(), ID, ledger=str(path))
     assert "bad.csv" in str(caught.value) and "kind, card, time" in str(caught.value)
+
+
+@pytest.mark.parametrize("defect, status", [(None, "pass"), ("withdraw_any_card", "fail"), ("no_amount_bound", "fail")])
+def test_the_demo_merchants_own_books_after_the_probes(tmp_path: Path, audit, defect: str | None, status: str):
+    """The demo merchant exports its books in the ledger shape (GET /test/ledger.csv): after the
+    same-card probes ran against it, the audit agrees with the probes."""
+    import requests
+    from crd_support import run_same_card
+    from probe_support import demo_merchant
+
+    with demo_merchant(*([defect] if defect else [])) as running:
+        probe_dir = tmp_path / "probe"  # not next to the audit's own golive.yaml
+        probe_dir.mkdir()
+        run_same_card(probe_dir, running.base_url, earn=True)
+        books = requests.get(running.base_url + "/test/ledger.csv", timeout=10).content
+    check = audit(books)
+    assert check["status"] == status, check["findings"]
+    if defect == "withdraw_any_card":
+        assert [f["data"]["rules_broken"] for f in check["findings"]] == [["same_card"]]

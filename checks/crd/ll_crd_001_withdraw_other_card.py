@@ -45,4 +45,4 @@ RULE = Text("提现的卡必须是支付的卡", "the withdrawal card must be a 
 
 
 def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_attempts(bundle.value(EVIDENCE), ("other_card",), RULE)
+    return judge_attempts(bundle.value(EVIDENCE), ("other_card",), RULE, ctx.at("live.withdraw"))

@@ -45,4 +45,4 @@ RULE = Text("提现金额不能多于 支付 + 收益 − 已提现", "the amoun
 
 
 def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_attempts(bundle.value(EVIDENCE), ("over_bound", "over_bound_cumulative"), RULE)
+    return judge_attempts(bundle.value(EVIDENCE), ("over_bound", "over_bound_cumulative"), RULE, ctx.at("live.withdraw"))

@@ -332,10 +332,9 @@ def attempt_evidence(a: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [summary, *shown, *failed[:1]]
 
 
-def _negative(a: Mapping[str, Any], rule: Text, findings: list[Finding], unjudged: list[Text]) -> None:
+def _negative(a: Mapping[str, Any], rule: Text, where: Location, findings: list[Finding], unjudged: list[Text]) -> None:
     figures_zh, figures_en = _attempt_text(a)
     outcome = a.get("outcome")
-    where = Location(pointer=f"live.withdraw#{a.get('name')}")
     if outcome == ACCEPTED:
         findings.append(Finding(Text(f"商户受理了应当拒绝的提现（{rule.zh}）：{figures_zh}；应答 {a.get('answer')!r}",
                                      f"the merchant accepted a withdrawal it must refuse ({rule.en}): {figures_en}; "
@@ -359,7 +358,7 @@ def _negative(a: Mapping[str, Any], rule: Text, findings: list[Finding], unjudge
                                 data={"attempt": a.get("name"), "payouts_before": before, "payouts_after": after}))
 
 
-def _control(a: Mapping[str, Any] | None, findings: list[Finding], unjudged: list[Text]) -> None:
+def _control(a: Mapping[str, Any] | None, where: Location, findings: list[Finding], unjudged: list[Text]) -> None:
     if a is None:
         unjudged.append(Text("没有阳性对照结果", "no positive-control result"))
         return
@@ -374,17 +373,18 @@ def _control(a: Mapping[str, Any] | None, findings: list[Finding], unjudged: lis
             f"positive control failed: a legitimate withdrawal (paying card, within the bound) was refused "
             f"({figures_en}; answer {a.get('answer')!r}). A merchant that refuses every withdrawal shows nothing "
             "about same card in, same card out, so its refusals prove nothing."),
-            Location(pointer="live.withdraw#control"),
+            where,
             data={"attempt": "control", "answer": a.get("answer"), "amount": a.get("amount"), "bound": a.get("bound")}))
         return
     reason = a.get("error") or {"zh": "未执行", "en": "not run"}
     unjudged.append(Text(f"阳性对照：{reason['zh']}", f"positive control: {reason['en']}"))
 
 
-def judge_attempts(value: Mapping[str, Any], names: tuple[str, ...], rule: Text) -> Judgement:
+def judge_attempts(value: Mapping[str, Any], names: tuple[str, ...], rule: Text, where: Location) -> Judgement:
     """The Judgement of a same-card check over its attempts `names` plus the positive control:
     a violation if the merchant accepted (or paid out) a withdrawal it must refuse, or refused
-    the legitimate one; cannot_judge if anything needed could not be read; clean otherwise."""
+    the legitimate one; cannot_judge if anything needed could not be read; clean otherwise.
+    Findings point at `where` (the config's live.withdraw) and name their attempt in `data`."""
     attempts: Mapping[str, Any] = value.get("attempts") or {}
     findings: list[Finding] = []
     unjudged: list[Text] = []
@@ -394,10 +394,10 @@ def judge_attempts(value: Mapping[str, Any], names: tuple[str, ...], rule: Text)
         if attempt is None:
             unjudged.append(Text(f"{name}：没有探测结果", f"{name}: no probe result"))
             continue
-        _negative(attempt, rule, findings, unjudged)
+        _negative(attempt, rule, where, findings, unjudged)
         evidence += attempt_evidence(attempt)
     control = attempts.get("control")
-    _control(control, findings, unjudged)
+    _control(control, where, findings, unjudged)
     if control is not None:
         evidence += attempt_evidence(control)
     recipe = value.get("recipe") or {}
