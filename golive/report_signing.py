@@ -107,23 +107,23 @@ def _sha256_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
 
 def _md5_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
     # LianLian's MD5withRSA verifier: Base64 decoding and length checks included.
-    from golive.lianlian.sign import _decode_signature, _rsa_verify_source
+    from golive.lianlian.sign import decode_rsa_signature, rsa_verify_source
 
-    signature = _decode_signature(signature_b64, key)
-    return not isinstance(signature, str) and _rsa_verify_source(text, signature, key)
+    signature = decode_rsa_signature(signature_b64, key)
+    return not isinstance(signature, str) and rsa_verify_source(text, signature, key)
 
 
 def sign_canonical(result: Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
     """The signature block for an already-safe result."""
     from golive.lianlian.keys import fingerprint_sha256, key_bits
-    from golive.lianlian.sign import _rsa_sign_source  # LianLian's MD5withRSA, shared with request signing
+    from golive.lianlian.sign import rsa_sign_source  # LianLian's MD5withRSA, shared with request signing
 
     text = canonical_json(result)
     return {
         "schema": SIGNATURE_SCHEMA,
         "canonical": CANONICAL_FORM,
         "algorithms": list(ALGORITHMS),
-        "md5withrsa": _rsa_sign_source(text, key),
+        "md5withrsa": rsa_sign_source(text, key),
         "sha256withrsa": _sha256_sign(text, key),
         "result_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "public_key_sha256": fingerprint_sha256(key),

@@ -16,9 +16,8 @@ JSON text than posted. A sign that verifies only with literal ``"null"`` values 
 SDK rule) passes LianLian's server or not -- which rule it applies is UNCERTAIN (§2.1, §11) -- so that
 is reported at low severity. Records whose method's key is not configured cannot be judged.
 
-Diagnosis needs to test a candidate source against the sign; the signing library exposes that only
-through private helpers (`_md5_hex`, `_decode_signature`, `_rsa_verify_source`), used here and
-nowhere else; without them the check still verifies, it only stops explaining.
+Diagnosis tests candidate sources against the sign with the signing library's source-level
+functions (`md5_hex_of_source`, `decode_rsa_signature`, `rsa_verify_source`).
 """
 
 from __future__ import annotations
@@ -136,19 +135,16 @@ def _risk_item_variants(params: Mapping[str, Any], exclude: frozenset[str]) -> I
 
 def _matcher(sign_type: str, sign: str, md5_key: str | None, public_key: Any) -> Callable[[str], bool] | None:
     """A test 'does this candidate source produce the captured sign?', or None if it cannot be built."""
-    try:
-        if sign_type == "MD5" and md5_key:
-            md5_hex = llsign._md5_hex
-            wanted = sign.encode("utf-8")
-            return lambda source: hmac.compare_digest(md5_hex(source, md5_key).encode("ascii"), wanted)
-        if sign_type == "RSA" and public_key is not None:
-            raw = llsign._decode_signature(sign, public_key)
-            if isinstance(raw, str):
-                return None
-            verify = llsign._rsa_verify_source
-            return lambda source: verify(source, raw, public_key)
-    except AttributeError:  # the private helpers moved: verify only, no explanation
-        return None
+    if sign_type == "MD5" and md5_key:
+        md5_hex = llsign.md5_hex_of_source
+        wanted = sign.encode("utf-8")
+        return lambda source: hmac.compare_digest(md5_hex(source, md5_key).encode("ascii"), wanted)
+    if sign_type == "RSA" and public_key is not None:
+        raw = llsign.decode_rsa_signature(sign, public_key)
+        if isinstance(raw, str):
+            return None
+        verify = llsign.rsa_verify_source
+        return lambda source: verify(source, raw, public_key)
     return None
 
 

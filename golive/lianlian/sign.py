@@ -164,7 +164,8 @@ def sign_source(
     return "&".join(parts)
 
 
-def _md5_hex(source: str, md5_key: str) -> str:
+def md5_hex_of_source(source: str, md5_key: str) -> str:
+    """MD5 sign of an already-built sign source (LL-SIG-006 tests candidate sources with it)."""
     return hashlib.md5((source + "&key=" + md5_key).encode("utf-8")).hexdigest()
 
 
@@ -177,7 +178,7 @@ def _require_md5_key(md5_key: object) -> str:
 
 def md5_sign(params: Mapping[str, object], md5_key: str, **source_kw: object) -> str:
     """``sign`` for `params` under MD5: lower-case hex MD5 of the sign source + ``&key=`` + key."""
-    return _md5_hex(sign_source(params, **source_kw), _require_md5_key(md5_key))  # type: ignore[arg-type]
+    return md5_hex_of_source(sign_source(params, **source_kw), _require_md5_key(md5_key))  # type: ignore[arg-type]
 
 
 def md5_verify(params: Mapping[str, object], md5_key: str, **source_kw: object) -> bool:
@@ -211,7 +212,8 @@ def _public_key(key: object) -> RsaKey:
     return load_public_key(key)  # type: ignore[arg-type]
 
 
-def _rsa_sign_source(source: str, private_key: RsaKey) -> str:
+def rsa_sign_source(source: str, private_key: RsaKey) -> str:
+    """MD5withRSA over an already-built source, Base64 (also signs golive's own reports)."""
     from Crypto.Hash import MD5
     from Crypto.Signature import pkcs1_15
 
@@ -219,7 +221,7 @@ def _rsa_sign_source(source: str, private_key: RsaKey) -> str:
     return base64.b64encode(signature).decode("ascii")
 
 
-def _decode_signature(signature_b64: object, public_key: RsaKey) -> bytes | str:
+def decode_rsa_signature(signature_b64: object, public_key: RsaKey) -> bytes | str:
     """The raw RSA signature, or a sentence saying why `signature_b64` cannot be one."""
     if not isinstance(signature_b64, str) or not signature_b64:
         return "the sign field is missing or not a string"
@@ -240,7 +242,7 @@ def _decode_signature(signature_b64: object, public_key: RsaKey) -> bytes | str:
     return signature
 
 
-def _rsa_verify_source(source: str, signature: bytes, public_key: RsaKey) -> bool:
+def rsa_verify_source(source: str, signature: bytes, public_key: RsaKey) -> bool:
     from Crypto.Hash import MD5
     from Crypto.Signature import pkcs1_15
 
@@ -256,7 +258,7 @@ def rsa_sign(params: Mapping[str, object], private_key: object, **source_kw: obj
 
     `private_key` is an ``RsaKey`` or anything `keys.load_private_key` accepts.
     """
-    return _rsa_sign_source(sign_source(params, **source_kw), _private_key(private_key))  # type: ignore[arg-type]
+    return rsa_sign_source(sign_source(params, **source_kw), _private_key(private_key))  # type: ignore[arg-type]
 
 
 def rsa_verify(params: Mapping[str, object], public_key: object, **source_kw: object) -> bool:
@@ -267,10 +269,10 @@ def rsa_verify(params: Mapping[str, object], public_key: object, **source_kw: ob
     `keys.load_public_key` accepts.
     """
     key = _public_key(public_key)
-    signature = _decode_signature(params.get("sign"), key)
+    signature = decode_rsa_signature(params.get("sign"), key)
     if isinstance(signature, str):
         return False
-    return _rsa_verify_source(sign_source(params, **source_kw), signature, key)  # type: ignore[arg-type]
+    return rsa_verify_source(sign_source(params, **source_kw), signature, key)  # type: ignore[arg-type]
 
 
 def sign_params(
@@ -365,20 +367,20 @@ def verify_message(
         key = _require_md5_key(md5_key)
 
         def check(source: str) -> bool:
-            return hmac.compare_digest(_md5_hex(source, key).encode("ascii"), sign.encode("utf-8"))
+            return hmac.compare_digest(md5_hex_of_source(source, key).encode("ascii"), sign.encode("utf-8"))
 
         method = "MD5 with the given key"
     else:
         if public_key is None:
             return result(False, "the message is RSA-signed but no public key was given")
         rsa_key = _public_key(public_key)
-        signature = _decode_signature(sign, rsa_key)
+        signature = decode_rsa_signature(sign, rsa_key)
         if isinstance(signature, str):
             return result(False, signature)
         raw_signature = signature
 
         def check(source: str) -> bool:
-            return _rsa_verify_source(source, raw_signature, rsa_key)
+            return rsa_verify_source(source, raw_signature, rsa_key)
 
         method = "MD5withRSA with the given public key"
 
@@ -399,7 +401,7 @@ def verify_message(
         which = f"the sign source built with the {_RULE_TEXT[first_rule]}"
     if sign_type == "MD5" and sign != sign.lower():
         lowered = sign.lower().encode("utf-8")
-        if any(hmac.compare_digest(_md5_hex(src, key).encode("ascii"), lowered) for src in sources):
+        if any(hmac.compare_digest(md5_hex_of_source(src, key).encode("ascii"), lowered) for src in sources):
             return result(
                 False,
                 "sign matches only when lower-cased: LianLian's MD5 sign is lower-case hex and the "
