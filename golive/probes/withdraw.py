@@ -58,6 +58,10 @@ from golive.probes.recipes import ProbeContext, ProbeError, RecipeAnswer, count_
 from golive.redact import mask_card
 
 EVIDENCE = "probe.withdraw"
+# The go-live guide's own words (七 同卡进出), quoted in every same-card finding.
+GUIDE_RULE = Text("控制好提现的卡一定是支付的卡，并且提现的金额不能多于支付的金额加上收益的总和",
+                  "the withdrawal card must be a card the user paid with, and the amount withdrawn must not exceed "
+                  "what the user paid plus earnings")
 CENT = Decimal("0.01")
 ACCEPTED, REFUSED, UNKNOWN = "accepted", "refused", "unknown"
 CARD_NUMBER_PLACEHOLDERS = ("{card_no}", "{card_last4}")
@@ -336,9 +340,10 @@ def _negative(a: Mapping[str, Any], rule: Text, where: Location, findings: list[
     figures_zh, figures_en = _attempt_text(a)
     outcome = a.get("outcome")
     if outcome == ACCEPTED:
-        findings.append(Finding(Text(f"商户受理了应当拒绝的提现（{rule.zh}）：{figures_zh}；应答 {a.get('answer')!r}",
+        findings.append(Finding(Text(f"商户受理了应当拒绝的提现（{rule.zh}）：{figures_zh}；应答 {a.get('answer')!r}。"
+                                     f"指南要求：{GUIDE_RULE.zh}。",
                                      f"the merchant accepted a withdrawal it must refuse ({rule.en}): {figures_en}; "
-                                     f"answer {a.get('answer')!r}"), where,
+                                     f"answer {a.get('answer')!r}. The guide: {GUIDE_RULE.en}."), where,
                                 data={"attempt": a.get("name"), "answer": a.get("answer"), "amount": a.get("amount"),
                                       "bound": a.get("bound"), "card": a.get("card_shown")}))
         return
@@ -352,9 +357,10 @@ def _negative(a: Mapping[str, Any], rule: Text, where: Location, findings: list[
                              f"{a.get('name')}: answered as refused, but live.payouts could not confirm it: "
                              f"{a['payouts_error']}"))
     elif before is not None and after is not None and after > before:
-        findings.append(Finding(Text(f"应答为拒绝，但出款记录从 {before} 笔变为 {after} 笔（{rule.zh}）：{figures_zh}",
+        findings.append(Finding(Text(f"应答为拒绝，但出款记录从 {before} 笔变为 {after} 笔（{rule.zh}）：{figures_zh}。"
+                                     f"指南要求：{GUIDE_RULE.zh}。",
                                      f"answered as refused, but the payout count went from {before} to {after} "
-                                     f"({rule.en}): {figures_en}"), where,
+                                     f"({rule.en}): {figures_en}. The guide: {GUIDE_RULE.en}."), where,
                                 data={"attempt": a.get("name"), "payouts_before": before, "payouts_after": after}))
 
 
