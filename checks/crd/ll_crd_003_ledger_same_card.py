@@ -141,8 +141,8 @@ class Judge(StreamJudge):
         before = balance.withdrawn
         balance.withdrawn = before + amount
         bound = balance.paid + balance.earned - balance.refunded
-        paying = balance.cards
-        card_ok = any(c in paying for c in row.cards)
+        paying, cards = balance.cards, row.cards
+        card_ok = cards[0] in paying if len(cards) == 1 else any(c in paying for c in cards)
         amount_ok = before + amount <= bound
         if card_ok and amount_ok:
             return
