@@ -45,6 +45,15 @@ def test_header_variants_case_bom_and_chinese_values(tmp_path: Path):
     assert (second.kind, second.amount, second.line) == ("withdrawal", Decimal("3"), 3)
 
 
+def test_quoted_excel_export_with_crlf_commas_and_escaped_quotes(tmp_path: Path):
+    path = write(tmp_path, '"user_id","kind","no_order","amount","card","time","status"\r\n'
+                           '"U1","payment","N ""1"", first","1,000.00","C1","2026-11-25 10:00:05","success"\r\n'
+                           'U1,withdrawal,N2,5.00,C1,20261126100000,success\r\n')
+    first, second = rows(path)
+    assert (first.no_order, first.amount, first.line) == ('N "1", first', Decimal("1000.00"), 2)
+    assert (second.status, second.time, second.line) == ("success", "20261126100000", 3)
+
+
 def test_status_column_is_optional_and_extra_card_columns_are_all_matched(tmp_path: Path):
     path = write(tmp_path, "user_id,kind,amount,card_last4,no_agree,time\n"
                            "U1,payment,1.00,1234,A-1,20261125100000\n"
