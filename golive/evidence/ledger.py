@@ -523,7 +523,6 @@ def order_problem(path: Path, columns: LedgerColumns, header_lines: int, max_use
     """
     i_user, i_time, width = columns.user_id, columns.time, columns.width
     last: dict[bytes, bytes] = {}
-    isdigit = bytes.isdigit
     with path.open("rb") as raw:
         for _ in range(header_lines):
             _skip_line(raw)
@@ -541,8 +540,11 @@ def order_problem(path: Path, columns: LedgerColumns, header_lines: int, max_use
                         return f"users@{max_users}"
                     last[user] = moment
                 elif moment != previous:
-                    if len(moment) == 14 == len(previous) and isdigit(moment) and isdigit(previous):
-                        later: bool | None = previous < moment  # yyyyMMddHHmmss: text order is time order
+                    if len(moment) == 14 == len(previous):
+                        # yyyyMMddHHmmss: text order is time order. No digit check needed: `last` only
+                        # grows in text order, so a stray 14-character value can only cause a re-sort;
+                        # any other pairing goes through parse_time, which re-sorts when unsure.
+                        later: bool | None = previous < moment
                     else:
                         later = _not_later(previous, moment)
                         if later is None:
