@@ -98,7 +98,9 @@ def gather_probe_evidence(config: LoadedConfig, secrets: Secrets, bundle: Bundle
     started = time.monotonic()
     bundle.put(PROBE_EVIDENCE, Evidence.ok({"bound_s": run_bound_s(ctx.live)}, source="live"))
     say(f"probing {redact_url(str(ctx.live.get('notify_url')))}")
-    withdraw_thread = _start_withdraw_probes(ctx, bundle)
+    withdraw_thread = None
+    if _wanted("LL-CRD-001", options) or _wanted("LL-CRD-002", options):
+        withdraw_thread = _start_withdraw_probes(ctx, bundle)
     scenarios = notify_scenarios(ctx)
     has_return = bool(ctx.live.get("url_return"))
     if has_return:
