@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -57,8 +58,8 @@ def fake_profiles(tmp_path, monkeypatch):
     """Point the loader at a folder of our own profiles (the shipped folder stays untouched)."""
     folder = tmp_path / "profiles"
     folder.mkdir()
-    (folder / "base.yaml").write_text(Path(profiles_module.__file__).parent.parent.joinpath("profiles", "base.yaml")
-                                      .read_text(encoding="utf-8"), encoding="utf-8")
+    shipped = resources.files("golive.profile_data") / "base.yaml"  # works installed or editable
+    (folder / "base.yaml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(profiles_module, "_profile_files",
                         lambda: {p.stem: p for p in folder.glob("*.yaml")})
     profiles_module._raw.cache_clear()
