@@ -11,8 +11,8 @@ import pytest
 import golive.evidence.ledger as ledger
 from golive.errors import InputError
 from golive.evidence.ledger import (
-    LedgerColumns, LedgerRow, RowSpill, card_token, display_card, iter_ledger_rows, order_problem, parse_amount,
-    parse_time,
+    LedgerColumns, LedgerRestart, LedgerRow, RowSpill, card_token, display_card, iter_ledger_rows, iter_ledger_stream,
+    order_problem, parse_amount, parse_time,
 )
 
 HEADER = "user_id,kind,no_order,amount,card,time,status\n"
@@ -220,3 +220,51 @@ def test_spill_merges_many_runs_in_passes_and_deletes_its_files(monkeypatch: pyt
     directory = spill._dir
     spill.close()
     assert directory is not None and not directory.exists()
+
+
+# -- the optimistic stream (iter_ledger_stream, what the engine reads) --------------------------------
+
+def stream(path: Path, **kw: int) -> list[LedgerRow]:
+    return list(iter_ledger_stream(path, path.name, **kw))
+
+
+def test_stream_of_a_file_in_order_is_the_file_in_order_without_a_restart(tmp_path: Path):
+    path = write(tmp_path, HEADER + "U2,payment,N1,1,C2,20261126100000,success\n"
+                                    "U1,payment,N2,1,C1,20261125100000,success\n"
+                                    'U1,payment,"N\n3",1,C1,20261125100000,success\n'  # multi-line: no re-sort needed
+                                    "U2,withdrawal,N4,1,C2,2026-11-27 10:00:00,success\n")
+    found = stream(path)
+    assert [r.line for r in found] == [2, 3, 4, 6] and {r.resorted for r in found} == {""}
+    assert not any(type(r) is LedgerRestart for r in found)
+
+
+def test_stream_found_out_of_order_late_restarts_and_replays_every_good_row_in_time_order(tmp_path: Path):
+    body = ("U1,payment,N1,5,C1,20261125100000,success\n"      # 2
+            "U1,withdrawal,N2,1,C1,20261125120000,success\n"   # 3
+            "U2,payment,N3,1,C2,20261125120000,failed\n"       # 4: failed, yielded once
+            "U3,oops,N4,1,C3,20261125100000,success\n"         # 5: broken, yielded once
+            + "".join(f"U9,payment,P{i},1,C9,2026112510{i:04d},success\n" for i in range(20))  # 6..25
+            + "U1,payment,N5,2,C1,20261125120000,success\n"    # 26: same time as line 3: stays after it
+            "U1,payment,N6,2,C1,20261125110000,pending\n"      # 27: goes back in time -> restart
+            "U2,payment,N7,1,C2,20261125100000,failed\n"       # 28: failed after the restart
+            "U3,oops,N8,1,C3,20261125100000,success\n")        # 29: broken after the restart
+    found = stream(write(tmp_path, HEADER + body))
+    marker = next(i for i, r in enumerate(found) if type(r) is LedgerRestart)
+    assert [r.line for r in found[:marker]] == [2, 3, 4, 5, *range(6, 27)]
+    restart = found[marker]
+    assert (restart.line, restart.resorted, restart.broken, restart.replayed) == (27, "order@27", True, 23)
+    after = found[marker + 1:]
+    assert [(r.line, r.broken) for r in after[:2]] == [(28, False), (29, True)]
+    assert [r.line for r in after[2:]] == [2, 27, 3, 26, *range(6, 26)]  # by user, time, then file line
+    assert {r.resorted for r in after[2:]} == {"order@27"}
+    # Every row of the file once, apart from the good rows before the restart, which come twice.
+    assert sorted(r.line for r in found if type(r) is not LedgerRestart) == sorted([*range(2, 30), 2, 3, *range(6, 27)])
+
+
+def test_stream_with_more_users_than_fit_restarts_grouped_by_user(tmp_path: Path):
+    body = "".join(f"U{i % 5},payment,N{i},1,C,2026112510{i:04d},success\n" for i in range(20))
+    found = stream(write(tmp_path, HEADER + body), max_users=3)
+    marker = next(i for i, r in enumerate(found) if type(r) is LedgerRestart)
+    assert found[marker].resorted == "users@3" and found[marker].line == 5 and found[marker].replayed == 3
+    after = found[marker + 1:]
+    assert len(after) == 20 and [r.user_id for r in after] == sorted(r.user_id for r in after)

@@ -116,6 +116,25 @@ def test_rows_out_of_time_order_are_judged_in_time_order(audit):
     assert "re-sorted by user and time" in check["checked"]["en"] and "line 4" in check["checked"]["en"]
 
 
+def test_disorder_found_late_drops_the_file_order_findings_and_judges_again_in_time_order(audit):
+    # In file order U1's withdrawal (line 2) goes to a card never paid with: a finding the
+    # optimistic pass makes -- and must drop once line 14 shows the file is not in time order.
+    # The real violation is U2's over-withdrawal, found in the re-sorted pass only once.
+    check = audit(HEADER + "U1,withdrawal,W1,5.00,A,20261127100000,success\n"
+                  + "U3,payment,N0,1.00,C,20261125090000,failed\n"
+                  + "U3,bonus-ish,N0,1.00,C,20261125090000,success\n"
+                  + "".join(f"U2,payment,P{i},1.00,B,2026112510{i:04d},success\n" for i in range(8))
+                  + "U2,withdrawal,W2,9.00,B,20261126100000,success\n"
+                  + "U1,payment,N1,10.00,A,20261125100000,success\n"
+                  + "U3,payment,N3,1.00,C,20261125090000,failed\n")
+    assert check["status"] == "fail" and lines_of(check) == [13, 4]
+    assert [f["data"].get("rules_broken") for f in check["findings"]] == [["amount_bound"], None]
+    evidence = check["evidence"][0]
+    assert (evidence["rows"], evidence["judged"], evidence["withdrawals"], evidence["users"]) == (14, 11, 2, 2)
+    assert (evidence["failed_rows"], evidence["broken_rows"]) == (2, 1)
+    assert "line 14" in check["checked"]["en"]
+
+
 def test_failed_rows_are_ignored_and_pending_withdrawals_count(audit):
     check = audit(HEADER + "U1,payment,N1,10.00,A,20261125100000,success\n"
                            "U1,payment,N2,90.00,A,20261125110000,failed\n"

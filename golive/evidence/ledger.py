@@ -20,8 +20,10 @@ it is not:
   reading goes on: one bad line never stops the run, and never silently disappears either.
 
 The file is read line by line through the `csv` module, so memory does not grow with the file.
-Judges get each user's rows in time order: in file order when the file already is (checked by
-a cheap first pass), otherwise re-sorted on disk (`RowSpill`), again with bounded memory.
+Judges get each user's rows in time order: in file order when the file already is, otherwise
+re-sorted on disk (`RowSpill`), again with bounded memory. `iter_ledger_rows` checks the order in
+a cheap first pass; `iter_ledger_stream` (what the engine reads) checks it while reading and, on
+finding the file out of order, starts over re-sorted after a `LedgerRestart` marker.
 """
 
 from __future__ import annotations
@@ -88,6 +90,17 @@ class LedgerRow(NamedTuple):
 
     def location_text(self) -> str:
         return f"{self.file}:{self.line}"
+
+
+class LedgerRestart(LedgerRow):
+    """The marker `iter_ledger_stream` yields when the ledger turns out not to be in time order
+    per user at `line` (or to have too many users): every successful or pending row yielded before
+    it comes again, re-sorted and marked `resorted`, with the rest of the file. A judge drops what
+    it learnt from those rows (balances, findings); failed and broken rows before it are not
+    repeated. ``broken`` is set so that a reader of plain rows skips it; ``replayed`` is the
+    number of rows that come again (a record count stays exact by subtracting it)."""
+
+    replayed: int
 
 
 # -- header ---------------------------------------------------------------------------------------
@@ -353,6 +366,30 @@ def iter_ledger_rows(path: Path, display: str, max_users: int | None = None) -> 
     return _resorted_rows(_rows(raw, header_lines, columns, display, records=True), resorted)
 
 
+def iter_ledger_stream(path: Path, display: str, max_users: int | None = None) -> Iterator[LedgerRow]:
+    """The ledger's rows for a judge that can start over (LL-CRD-003, through the engine): as
+    `iter_ledger_rows`, but without its first pass over the file. Rows come in file order while
+    each user's successful and pending rows are in time order -- checked as they are read -- and
+    so are judged as they come. At the first row that goes back in time for its user (or the
+    first user beyond `max_users`) the reader yields a `LedgerRestart` and then, as
+    `iter_ledger_rows` would have from the start, the rest of the file's broken and failed rows as
+    read and every successful or pending row of the whole file re-sorted by user and time. A
+    judge must then forget what it learnt from the rows before the marker.
+
+    A file in order costs one read; one found out of order late costs about two.
+    """
+    try:
+        raw = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read ledger: {exc.strerror}", file=display, key="evidence.ledger") from None
+    try:
+        columns, header_lines = _read_header(raw, display)
+    except BaseException:
+        raw.close()
+        raise
+    return _rows(raw, header_lines, columns, display, track=max_users or MAX_USERS_IN_MEMORY, path=path)
+
+
 def _resorted_rows(items: Iterator[Any], resorted: str) -> Iterator[LedgerRow]:
     with RowSpill() as spill:
         for item in items:
@@ -386,10 +423,14 @@ def _read_header(raw: IO[bytes], display: str) -> tuple[LedgerColumns, int]:
             return LedgerColumns.from_header(header, display, first), number
 
 
-def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, records: bool = False) -> Iterator[Any]:
+def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, records: bool = False,
+          track: int | None = None, path: Path | None = None) -> Iterator[Any]:
     """The data rows after line `number` as LedgerRows; with `records`, good rows as
     `spill_record` tuples instead (straight into the external sort, without building a row first)
-    and broken ones as rows. Closes `raw` when done."""
+    and broken ones as rows. With `track` (at most that many users; needs `path`), the optimistic
+    order of `iter_ledger_stream`: rows in file order while each user's successful and pending
+    rows are in time order, then on the first that is not (or one user too many) a
+    `LedgerRestart` and the rest as in `_resorted_rows`. Closes `raw` when done."""
     # The hot loop of a 10-million-row audit: locals, plain indexing and inlined fast paths on
     # purpose (each one is measured by bench/bench_ledger.py). The general cases are the
     # functions named above: _split, parse_time, parse_amount, card_token.
@@ -400,11 +441,13 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
     amount_of, time_of, token_of, space = parse_amount, parse_time, card_token, _ASCII_SPACE
     make = tuple.__new__  # LedgerRow(...) without the keyword-handling wrapper: ~2x faster
     readline, limit = raw.readline, MAX_LINE_BYTES
+    last: dict[str, str] = {}  # with `track`: each user's latest time so far
+    spill: RowSpill | None = None  # with `track`, once the file turned out not to be in order
     try:
         while True:
             data = readline(limit)
             if not data:
-                return
+                break
             number += 1
             start = number
             if len(data) < limit and b'"' not in data:  # _split's common case, inlined
@@ -461,17 +504,65 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
                                   f"negative withdrawal amount {amount_text} (record a returned withdrawal as failed)",
                                   user_id=user, no_order=no_order)
                     continue
+            if track is not None and status != FAILED:  # optimistic order (iter_ledger_stream)
+                previous = last.get(user)
+                if previous is not None and previous <= when:
+                    last[user] = when
+                elif previous is None and len(last) < track and "\x00" not in user:
+                    last[user] = when  # a new user (NUL in a user id would break the re-sort's key)
+                else:
+                    if previous is None and "\x00" in user:
+                        yield _broken(display, start, "user_id 含 NUL 字符", "user_id contains a NUL character")
+                        continue
+                    # Out of order, or one user too many: start over, re-sorted on disk.
+                    resorted = f"order@{start}" if previous is not None else f"users@{track}"
+                    spill = RowSpill()
+                    yield _restart(spill, path, display, start, resorted)  # type: ignore[arg-type]
+                    track, last, records = None, {}, True
             if records:  # spill_record, inlined
                 if "\x00" in user:  # would blur the sort key's user/time boundary
                     yield _broken(display, start, "user_id 含 NUL 字符", "user_id contains a NUL character")
                     continue
-                yield (user + "\x00" + when, user, when, start, display, kind, no_order, str(amount), card, cards,
-                       written, status)
+                record = (user + "\x00" + when, user, when, start, display, kind, no_order, str(amount), card, cards,
+                          written, status)
+                if spill is None:
+                    yield record
+                elif status == FAILED:
+                    yield row_of_record(record)  # needs no order
+                else:
+                    spill.add_record(record)
             else:
                 yield make(LedgerRow, (display, start, user, kind, no_order, amount, card, cards, written, when,
                                        status, "", False, None))
+        if spill is not None:
+            yield from spill.sorted_rows(resorted)
     finally:
         raw.close()
+        if spill is not None:
+            spill.close()
+
+
+def _restart(spill: RowSpill, path: Path, display: str, line: int, resorted: str) -> LedgerRestart:
+    """Spill again the successful and pending rows before `line` (already yielded in file order:
+    read once more, so that rows with equal user and time stay in file order), and the marker
+    that says so. Failed and broken rows before `line` were yielded for good and are not repeated."""
+    with path.open("rb") as raw:
+        columns, header_lines = _read_header(raw, display)
+        again = _rows(raw, header_lines, columns, display, records=True)
+        replayed = 0
+        for item in again:
+            if type(item) is LedgerRow:  # a broken row
+                if item.line >= line:
+                    break
+            elif item[3] >= line:
+                break
+            elif item[-1] != FAILED:
+                spill.add_record(item)
+                replayed += 1
+        again.close()
+    marker = LedgerRestart(display, line, resorted=resorted, broken=True)
+    marker.replayed = replayed
+    return marker
 
 
 def _problem_row(display: str, line: int, user: str, kind_text: str, kind: str | None, amount_text: str,
