@@ -125,8 +125,17 @@ class Judge(StreamJudge):
             self.misordered = record
         balance.last = when
         self.judged += 1
-        if kind == WITHDRAWAL:
-            self._withdrawal(balance, record)
+        if kind == WITHDRAWAL:  # checked inline (a quarter of all rows); _report says what is wrong
+            self.withdrawals += 1
+            if status == PENDING:
+                self.pending += 1
+            before = balance.withdrawn
+            balance.withdrawn = withdrawn = before + amount
+            bound = balance.paid + balance.earned - balance.refunded
+            paying = balance.cards
+            card_ok = cards[0] in paying if len(cards) == 1 else any(c in paying for c in cards)
+            if not card_ok or withdrawn > bound:
+                self._report(balance, record, before, bound, card_ok, withdrawn <= bound)
         elif status == PENDING:
             self.pending += 1  # a payment, earning or refund not yet done moves nothing
         elif kind == PAYMENT:
@@ -148,21 +157,6 @@ class Judge(StreamJudge):
         self.misordered = None
         self.findings = []
         self.dropped_findings = 0
-
-    def _withdrawal(self, balance: _Balance, row: LedgerRow) -> None:
-        self.withdrawals += 1
-        if row.status == PENDING:
-            self.pending += 1
-        amount: Decimal = row.amount  # type: ignore[assignment]
-        before = balance.withdrawn
-        balance.withdrawn = before + amount
-        bound = balance.paid + balance.earned - balance.refunded
-        paying, cards = balance.cards, row.cards
-        card_ok = cards[0] in paying if len(cards) == 1 else any(c in paying for c in cards)
-        amount_ok = before + amount <= bound
-        if card_ok and amount_ok:
-            return
-        self._report(balance, row, before, bound, card_ok, amount_ok)
 
     def _report(self, balance: _Balance, row: LedgerRow, before: Decimal, bound: Decimal,
                 card_ok: bool, amount_ok: bool) -> None:

@@ -438,7 +438,7 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
     i_cards, i_no, i_status, width = columns.cards, columns.no_order, columns.status, columns.width
     single_card = i_cards[0] if len(i_cards) == 1 else None
     kinds, statuses, time14 = KIND_WORDS, STATUS_WORDS, _TIME14.fullmatch
-    amount_of, time_of, token_of, space = parse_amount, parse_time, card_token, _ASCII_SPACE
+    amount_of, time_of, token_of, space, dec = parse_amount, parse_time, card_token, _ASCII_SPACE, Decimal
     make = tuple.__new__  # LedgerRow(...) without the keyword-handling wrapper: ~2x faster
     readline, limit = raw.readline, MAX_LINE_BYTES
     last: dict[str, str] = {}  # with `track`: each user's latest time so far
@@ -470,7 +470,13 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
             kind_text = row[i_kind].strip()
             kind = kinds.get(kind_text) or kinds.get(kind_text.lower())
             amount_text = row[i_amount].strip()
-            amount = amount_of(amount_text) if amount_text else None
+            try:  # parse_amount's fast path, inlined
+                amount: Decimal | None = dec(amount_text)
+            except InvalidOperation:
+                amount = amount_of(amount_text)
+            else:
+                if not amount.is_finite():
+                    amount = None
             written = row[i_time].strip()
             if len(written) == 14 and time14(written) and written[6:8] < "29":
                 when: str | None = written + "000000"  # parse_time's fast path, inlined
