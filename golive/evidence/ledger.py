@@ -524,6 +524,7 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
                     resorted = f"order@{start}" if previous is not None else f"users@{track}"
                     spill = RowSpill()
                     yield _restart(spill, path, display, start, resorted)  # type: ignore[arg-type]
+                    buffer = spill.buffer
                     track, last, records = None, {}, True
             if records:  # spill_record, inlined
                 if "\x00" in user:  # would blur the sort key's user/time boundary
@@ -535,8 +536,11 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
                     yield record
                 elif status == FAILED:
                     yield row_of_record(record)  # needs no order
-                else:
-                    spill.add_record(record)
+                else:  # spill.add_record, inlined
+                    buffer.append(record)
+                    if len(buffer) >= spill.batch_rows:
+                        spill._flush()
+                        buffer = spill.buffer
             else:
                 yield make(LedgerRow, (display, start, user, kind, no_order, amount, card, cards, written, when,
                                        status, "", False, None))
