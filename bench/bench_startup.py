@@ -35,6 +35,8 @@ def main() -> None:
     args = parser.parse_args()
     golive = shutil.which("golive") or str(Path(sys.executable).with_name("golive"))
     env = dict(os.environ)
+    # Measure what users get: pip writes .pyc files at install time, so bytecode caching is on.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out_dir = tempfile.mkdtemp(prefix="golive-bench-")
     cases = {
         "python -c pass": [sys.executable, "-c", "pass"],
