@@ -202,24 +202,94 @@ def test_order_pass_compares_mixed_time_formats_by_their_meaning(tmp_path: Path)
     assert order_problem(disordered, columns, 1, 10) == "order@3"
 
 
-def test_spill_merges_many_runs_in_passes_and_deletes_its_files(monkeypatch: pytest.MonkeyPatch):
+def spilled(rows_added: list[LedgerRow], spill: RowSpill, resorted: str = "order@9") -> list[LedgerRow]:
+    for row in rows_added:
+        spill.add(row)
+    return list(spill.sorted_rows(resorted))
+
+
+def assert_grouped_in_time_order(out: list[LedgerRow], added: list[LedgerRow]) -> None:
+    """Every row once; each user's rows contiguous and in (time, line) order. Users in any order."""
+    assert sorted(tuple(r[:11]) for r in out) == sorted(tuple(r[:11]) for r in added)
+    users = [r.user_id for r in out]
+    runs = [u for i, u in enumerate(users) if i == 0 or users[i - 1] != u]
+    assert len(runs) == len(set(runs)), "a user's rows are split"
+    for user in set(users):
+        mine = [(r.when, r.line) for r in out if r.user_id == user]
+        assert mine == sorted(mine)
+
+
+def random_rows(count: int, users: int, times: int, seed: int = 5) -> list[LedgerRow]:
     import random
 
-    monkeypatch.setattr(ledger, "MAX_OPEN_RUNS", 3)
-    generator = random.Random(5)
-    spill = RowSpill(batch_rows=7, slice_rows=2)
-    added = []
-    for line in range(2, 200):
-        row = LedgerRow("f", line, f"U{generator.randrange(9)}", "payment", "", Decimal(line), "C", ("C",), "t",
-                        f"{generator.randrange(50):020d}", "success")
-        spill.add(row)
-        added.append(row)
-    out = list(spill.sorted_rows("order@9"))
-    assert [(r.user_id, r.when, r.line) for r in out] == sorted((r.user_id, r.when, r.line) for r in added)
-    assert {r.resorted for r in out} == {"order@9"} and out[0].amount == Decimal(out[0].line)
+    generator = random.Random(seed)
+    return [LedgerRow("f", line, f"U{generator.randrange(users)}", "payment", f"N{line}", Decimal(line), "C",
+                      ("C",), "t", f"{generator.randrange(times):020d}", "success") for line in range(2, 2 + count)]
+
+
+def test_spill_in_memory_below_a_batch_touches_no_disk():
+    spill = RowSpill(batch_rows=1000)
+    added = random_rows(200, users=9, times=50)
+    out = spilled(added, spill)
+    assert_grouped_in_time_order(out, added)
+    assert spill._dir is None and {r.resorted for r in out} == {"order@9"} and out[0].amount == Decimal(out[0].line)
+
+
+def test_spill_buckets_many_users_across_files_and_deletes_them():
+    # size_hint makes 16 buckets; small batches put every user's rows in several flushes.
+    spill = RowSpill("f", size_hint=16 * 1000 // 6, batch_rows=37, bucket_bytes=1000)
+    assert len(spill.buckets) == 16
+    added = random_rows(2000, users=300, times=40)  # 300 users, each spread over the whole input
+    out = spilled(added, spill)
+    assert_grouped_in_time_order(out, added)
+    assert sum(1 for r in out if r.user_id == "U7") == sum(1 for r in added if r.user_id == "U7") > 2
     directory = spill._dir
     spill.close()
     assert directory is not None and not directory.exists()
+
+
+def test_spill_equal_times_keep_file_order():
+    spill = RowSpill("f", size_hint=10_000, batch_rows=3, bucket_bytes=1000)
+    added = [LedgerRow("f", line, "U1" if line % 2 else "U2", "payment", f"N{line}", Decimal(1), "C", ("C",), "t",
+                       "20261125100000000000", "success") for line in range(2, 40)]
+    out = spilled(list(reversed(added[20:])) + added[:20], spill)  # added out of file order
+    for user in ("U1", "U2"):
+        lines = [r.line for r in out if r.user_id == user]
+        assert lines == sorted(lines) and len(lines) == 19
+
+
+def test_spill_bucket_over_the_memory_limit_is_sorted_externally_in_passes(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(ledger, "MAX_OPEN_RUNS", 3)
+    # One bucket (no size hint) of ~1000 rows of ~60 bytes, limit 500 bytes: ~100 runs, merged in passes.
+    spill = RowSpill("f", batch_rows=50, bucket_bytes=500, slice_rows=4)
+    added = random_rows(1000, users=3, times=30)  # three big users
+    sorted_externally: list[object] = []
+    original = RowSpill._merged
+
+    def merged(self: RowSpill, *args: object):
+        sorted_externally.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(RowSpill, "_merged", merged)
+    out = spilled(added, spill)
+    assert sorted_externally and len(spill.buckets) == 1
+    assert [(r.user_id, r.when, r.line) for r in out] == sorted((r.user_id, r.when, r.line) for r in added)
+    assert list(spill._dir.iterdir()) == []  # runs and merge passes deleted as they are used up
+
+
+def test_spill_keeps_odd_fields_exactly():
+    # Card tokens other than (card,), several cards, no card, and NUL inside fields.
+    added = [
+        LedgerRow("f", 2, "U1", "payment", "N1", Decimal("-0.10"), "1234", ("#1234",), "t", "1" * 20, "pending"),
+        LedgerRow("f", 3, "U1", "payment", "N2", Decimal("1E+3"), "A-1", ("A-1", "#9999"), "t", "2" * 20, "success"),
+        LedgerRow("f", 4, "U1", "earning", "", Decimal("0.01"), "", (), "20261125100000", "3" * 20, "success"),
+        LedgerRow("f", 5, "U1", "withdrawal", "N\x00x", Decimal(2), "C\x00", ("C\x00",), "t", "4" * 20, "success"),
+        LedgerRow("f", 6, "U1", "withdrawal", "N,\"\n", Decimal(2), "C\x01", ("C\x01",), "t", "5" * 20, "success"),
+    ]
+    for spill in (RowSpill(), RowSpill(batch_rows=2)):
+        out = spilled(added, spill, "")
+        assert out == added and [type(r.amount) for r in out] == [Decimal] * 5
+        spill.close()
 
 
 # -- the optimistic stream (iter_ledger_stream, what the engine reads) --------------------------------
@@ -259,6 +329,36 @@ def test_stream_found_out_of_order_late_restarts_and_replays_every_good_row_in_t
     assert {r.resorted for r in after[2:]} == {"order@27"}
     # Every row of the file once, apart from the good rows before the restart, which come twice.
     assert sorted(r.line for r in found if type(r) is not LedgerRestart) == sorted([*range(2, 30), 2, 3, *range(6, 27)])
+
+
+def test_stream_replay_through_many_bucket_files_matches_the_in_memory_replay(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch):
+    import random
+
+    generator = random.Random(3)
+    body = [f"U{generator.randrange(60)},payment,N{i},1.{i % 100:02d},C,2026112510{generator.randrange(30):04d},"
+            f"{'failed' if i % 17 == 0 else 'success'}\n" for i in range(600)]
+    path = write(tmp_path, HEADER + "".join(body))
+    in_memory = stream(path)
+    monkeypatch.setattr(ledger, "SPILL_BATCH_ROWS", 13)
+    monkeypatch.setattr(ledger, "SPILL_BUCKET_BYTES", 2000)  # 600 rows of ~70 bytes: about 30 buckets
+    on_disk = stream(path)
+
+    def per_user(found: list[LedgerRow]) -> dict[str, list[tuple[object, ...]]]:
+        grouped: dict[str, list[tuple[object, ...]]] = {}
+        for row in found:
+            grouped.setdefault(row.user_id, []).append(tuple(row))
+        return grouped
+
+    def replayed(found: list[LedgerRow]) -> list[LedgerRow]:
+        marker = next(i for i, r in enumerate(found) if type(r) is LedgerRestart)
+        return [r for r in found[marker + 1:] if r.status != "failed"]
+
+    assert per_user(replayed(on_disk)) == per_user(replayed(in_memory))
+    users = [r.user_id for r in replayed(on_disk)]
+    assert len([u for i, u in enumerate(users) if i == 0 or users[i - 1] != u]) == len(set(users)) == 60
+    for rows_of_user in per_user(replayed(on_disk)).values():  # equal times in file order
+        assert [(r[9], r[1]) for r in rows_of_user] == sorted((r[9], r[1]) for r in rows_of_user)
 
 
 def test_stream_with_more_users_than_fit_restarts_grouped_by_user(tmp_path: Path):

@@ -197,6 +197,23 @@ def test_many_users_are_judged_grouped_with_the_same_result(audit, monkeypatch: 
     assert "more than 4 users" in grouped["checked"]["en"]
 
 
+def test_a_shuffled_ledger_judged_through_many_spill_buckets_gives_the_same_result(audit,
+                                                                                    monkeypatch: pytest.MonkeyPatch):
+    # Each user pays, then withdraws; the file is in reverse, so the reader replays it re-sorted.
+    body = "".join(f"U{u},payment,N{u},10.00,A{u},2026112510{u:04d},success\n" for u in range(40))
+    body += "".join(f"U{u},withdrawal,W{u},{'11.00' if u == 7 else '10.00'},{'B' if u == 23 else 'A'}{u},"
+                    f"2026112610{u:04d},success\n" for u in range(40))
+    text = HEADER + "".join(reversed(body.splitlines(keepends=True)))
+    in_memory = audit(text)
+    monkeypatch.setattr(ledger, "SPILL_BATCH_ROWS", 7)
+    monkeypatch.setattr(ledger, "SPILL_BUCKET_BYTES", 600)  # a 4 kB file: about 40 buckets on disk
+    bucketed = audit(text)
+    assert in_memory["status"] == bucketed["status"] == "fail"
+    assert lines_of(in_memory) == lines_of(bucketed) == [2 + 39 - 23, 2 + 39 - 7]  # the two bad withdrawals
+    assert in_memory["evidence"] == bucketed["evidence"]
+    assert "re-sorted" in bucketed["checked"]["en"]
+
+
 def test_without_a_ledger_it_is_not_applicable(config_factory, run_checks):
     result = run_checks(config_factory(), ID)
     assert status_of(result, ID) == "not_applicable"

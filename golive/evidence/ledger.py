@@ -28,6 +28,7 @@ finding the file out of order, starts over re-sorted after a `LedgerRestart` mar
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import heapq
@@ -37,7 +38,6 @@ import shutil
 import tempfile
 import weakref
 from itertools import repeat
-from operator import itemgetter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -51,7 +51,9 @@ from golive.redact import mask_card
 PAYMENT, WITHDRAWAL, EARNING, REFUND = "payment", "withdrawal", "earning", "refund"
 SUCCESS, FAILED, PENDING = "success", "failed", "pending"
 
-MAX_OPEN_RUNS = 64  # sorted runs merged at once when re-sorting a spilled ledger
+MAX_OPEN_RUNS = 64  # sorted runs merged at once when a spilled bucket is too large to sort in memory
+SPILL_BATCH_ROWS = 100_000  # rows re-sorted in memory alone; beyond, they go to bucket files on disk
+SPILL_BUCKET_BYTES = 32 << 20  # a bucket file larger than this is sorted externally, not in memory
 MAX_LINE_BYTES = 1 << 20
 # More users than this and the reader groups rows by user (external sort), so a judge never holds
 # more per-user balances than this in memory.
@@ -338,8 +340,8 @@ def iter_ledger_rows(path: Path, display: str, max_users: int | None = None) -> 
     A quick first pass (`order_problem`) checks the file; when each user's rows already are in
     time order -- the common case -- rows are parsed and yielded in file order with nothing held
     back. Otherwise, or when the file has more than `max_users` users (more per-user balances
-    than a judge should hold in memory), rows are sorted externally by user, time and line
-    (`RowSpill`, bounded memory) and come grouped by user, marked with ``resorted``. Broken and
+    than a judge should hold in memory), rows are re-sorted on disk (`RowSpill`, bounded memory):
+    each user's rows together (users in no set order), by time then line, marked ``resorted``. Broken and
     failed rows need no order and come as they are read.
 
     Parsing: RFC 4180 CSV. A line without quotes is split on commas (the csv module would give
@@ -363,7 +365,8 @@ def iter_ledger_rows(path: Path, display: str, max_users: int | None = None) -> 
         raise
     if not resorted:
         return _rows(raw, header_lines, columns, display)
-    return _resorted_rows(_rows(raw, header_lines, columns, display, records=True), resorted)
+    return _resorted_rows(_rows(raw, header_lines, columns, display, records=True), resorted, display,
+                          path.stat().st_size)
 
 
 def iter_ledger_stream(path: Path, display: str, max_users: int | None = None) -> Iterator[LedgerRow]:
@@ -390,15 +393,13 @@ def iter_ledger_stream(path: Path, display: str, max_users: int | None = None) -
     return _rows(raw, header_lines, columns, display, track=max_users or MAX_USERS_IN_MEMORY, path=path)
 
 
-def _resorted_rows(items: Iterator[Any], resorted: str) -> Iterator[LedgerRow]:
-    with RowSpill() as spill:
+def _resorted_rows(items: Iterator[Any], resorted: str, display: str, size: int) -> Iterator[LedgerRow]:
+    with RowSpill(display, size) as spill:
         for item in items:
-            if type(item) is LedgerRow:
-                yield item  # a broken row
-            elif item[-1] == FAILED:
-                yield row_of_record(item)  # needs no order
+            if type(item) is str:
+                spill.add_text(item[:item.index(_SEP)], item)
             else:
-                spill.add_record(item)
+                yield item  # a broken or failed row: needs no order
         yield from spill.sorted_rows(resorted)
 
 
@@ -425,9 +426,9 @@ def _read_header(raw: IO[bytes], display: str) -> tuple[LedgerColumns, int]:
 
 def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, records: bool = False,
           track: int | None = None, path: Path | None = None) -> Iterator[Any]:
-    """The data rows after line `number` as LedgerRows; with `records`, good rows as
-    `spill_record` tuples instead (straight into the external sort, without building a row first)
-    and broken ones as rows. With `track` (at most that many users; needs `path`), the optimistic
+    """The data rows after line `number` as LedgerRows; with `records`, successful and pending
+    rows as `spill_text` strings instead (straight into `RowSpill`, without building a row first)
+    and broken and failed ones as rows. With `track` (at most that many users; needs `path`), the optimistic
     order of `iter_ledger_stream`: rows in file order while each user's successful and pending
     rows are in time order, then on the first that is not (or one user too many) a
     `LedgerRestart` and the rest as in `_resorted_rows`. Closes `raw` when done."""
@@ -522,29 +523,39 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
                         continue
                     # Out of order, or one user too many: start over, re-sorted on disk.
                     resorted = f"order@{start}" if previous is not None else f"users@{track}"
-                    spill = RowSpill()
+                    spill = RowSpill(display, path.stat().st_size)  # type: ignore[union-attr]
                     yield _restart(spill, path, display, start, resorted)  # type: ignore[arg-type]
-                    buffer = spill.buffer
+                    buckets, count, batch = spill.buckets, len(spill.buckets), spill.batch_rows
+                    pending = spill.pending
                     track, last, records = None, {}, True
-            if records:  # spill_record, inlined
-                if "\x00" in user:  # would blur the sort key's user/time boundary
+            if records:
+                if "\x00" in user:  # would blur the user boundary of the spilled string
                     yield _broken(display, start, "user_id 含 NUL 字符", "user_id contains a NUL character")
                     continue
-                record = (user + "\x00" + when, user, when, start, display, kind, no_order, str(amount), card, cards,
-                          written, status)
+                if status == FAILED:  # needs no order
+                    yield make(LedgerRow, (display, start, user, kind, no_order, amount, card, cards, written, when,
+                                           status, "", False, None))
+                    continue
+                # spill_text's common case, inlined: one card token that is the card itself, or none
+                text = f"{user}\x00{when}\x00{start:010d}\x00{kind}\x00{no_order}\x00{amount}\x00{card}\x00" \
+                       f"{written}\x00{status}"
+                if (len(cards) == 1 and cards[0] is card or not cards) and text.count("\x00") == 8:
+                    pass
+                else:
+                    text = spill_text(user, when, start, kind, no_order, str(amount), card, cards, written, status)
                 if spill is None:
-                    yield record
-                elif status == FAILED:
-                    yield row_of_record(record)  # needs no order
-                else:  # spill.add_record, inlined
-                    buffer.append(record)
-                    if len(buffer) >= spill.batch_rows:
-                        spill._flush()
-                        buffer = spill.buffer
+                    yield text
+                else:  # spill.add_text, inlined
+                    buckets[hash(user) % count].append(text)
+                    pending += 1
+                    if pending >= batch:
+                        spill.flush()
+                        pending = 0
             else:
                 yield make(LedgerRow, (display, start, user, kind, no_order, amount, card, cards, written, when,
                                        status, "", False, None))
         if spill is not None:
+            spill.pending = pending
             yield from spill.sorted_rows(resorted)
     finally:
         raw.close()
@@ -561,14 +572,14 @@ def _restart(spill: RowSpill, path: Path, display: str, line: int, resorted: str
         again = _rows(raw, header_lines, columns, display, records=True)
         replayed = 0
         for item in again:
-            if type(item) is LedgerRow:  # a broken row
-                if item.line >= line:
+            if type(item) is str:
+                user, _, rest = item.partition(_SEP)
+                if int(rest[21:31]) >= line:  # after user NUL: when (20) NUL line (10)
                     break
-            elif item[3] >= line:
-                break
-            elif item[-1] != FAILED:
-                spill.add_record(item)
+                spill.add_text(user, item)
                 replayed += 1
+            elif item.line >= line:  # a broken or failed row: yielded already, not replayed
+                break
         again.close()
     marker = LedgerRestart(display, line, resorted=resorted, broken=True)
     marker.replayed = replayed
@@ -729,45 +740,81 @@ def resort_reason(code: str) -> Text:
 
 
 # -- re-reading in another order --------------------------------------------------------------------
+#
+# A row waiting to be re-sorted is kept as one str, its fields joined by NUL:
+#     user NUL when NUL line NUL kind NUL no_order NUL amount NUL card NUL time NUL status [NUL card tokens...]
+# `line` is zero-padded to 10 digits, so plain string order is (user, time, line) order -- sorting a
+# list of str needs no key and compares in C -- and a user id never holds a NUL (such a row is a
+# broken row), so each user's strings sort together. The card tokens are left out when they are
+# just (card,) (a no_agree) or () (no card): most rows. Other fields could hold a NUL (a quoted CSV
+# field can): such a row is kept as user NUL when NUL line NUL \x01 repr(other fields) instead. One
+# str is about a quarter of the memory of a tuple of the same fields, and marshal writes it fast.
+
+_SEP = "\x00"
+_ESCAPED = "\x01"
 
 
-# (sort key, user, when, line, file, kind, no_order, amount text, card, cards, time, status)
-SpillRecord = tuple
-_SORT_KEY = itemgetter(0)
+def spill_text(user: str, when: str, line: int, kind: str, no_order: str, amount: str, card: str,
+               cards: tuple[str, ...], written: str, status: str) -> str:
+    """The string `RowSpill` keeps for a good row (see above); `user` must not hold a NUL."""
+    text = f"{user}\x00{when}\x00{line:010d}\x00{kind}\x00{no_order}\x00{amount}\x00{card}\x00{written}\x00{status}"
+    seps = 8
+    if cards and not (len(cards) == 1 and cards[0] == card):
+        text += _SEP + _SEP.join(cards)
+        seps += len(cards)
+    if text.count(_SEP) != seps:  # a NUL inside a field: keep the fields as a literal instead
+        text = f"{user}\x00{when}\x00{line:010d}\x00{_ESCAPED}" + repr((kind, no_order, amount, card, cards, written,
+                                                                       status))
+    return text
 
 
-def spill_record(row: LedgerRow) -> SpillRecord:
-    """A row as `RowSpill` keeps it. The sort key is one string, user NUL time: sorting on a str
-    key is about 3x faster than comparing tuples, and the sort and merge being stable keep rows
-    with the same user and time in file order. Decimal is not marshal-able, so the amount travels
-    as its exact text."""
-    return (row.user_id + "\x00" + row.when, row.user_id, row.when, row.line, row.file, row.kind, row.no_order,
-            str(row.amount), row.card, row.cards, row.time, row.status)
+def _row_fields(text: str) -> tuple[Any, ...]:
+    """(line, user, kind, no_order, amount text, card, cards, time, when, status) of a `spill_text`
+    string that is not in the common short form."""
+    parts = text.split(_SEP)
+    if len(parts) == 4:
+        kind, no_order, amount, card, cards, written, status = ast.literal_eval(parts[3][1:])
+    else:
+        _, _, _, kind, no_order, amount, card, written, status = parts[:9]
+        cards = tuple(parts[9:])
+    return int(parts[2]), parts[0], kind, no_order, amount, card, cards, written, parts[1], status
 
 
-def row_of_record(record: SpillRecord, resorted: str = "") -> LedgerRow:
-    _, user, when, line, file, kind, no_order, amount, card, cards, written, status = record
+def row_of_text(text: str, file: str, resorted: str = "") -> LedgerRow:
+    line, user, kind, no_order, amount, card, cards, written, when, status = _row_fields(text)
     return LedgerRow(file, line, user, kind, no_order, Decimal(amount), card, cards, written, when, status, resorted)
 
 
 class RowSpill:
-    """Rows kept on disk, to be read back sorted by (user, time, line) with bounded memory -- for
-    a ledger whose rows are not in time order per user.
+    """Rows of one file kept on disk, to be read back with each user's rows together and in order
+    of (time, file line), with bounded memory -- for a ledger whose rows are not in time order per
+    user. Users come in no particular order (a judge needs no more).
 
-    An external merge sort: rows are buffered `batch_rows` at a time; each full buffer is sorted
-    and written as a run (plain tuples, `marshal`, a slice at a time) into a private temporary
-    directory (mode 0700) that only this process writes and reads back; at the end the runs are
-    merged, reading each a slice at a time (in passes when there are more than MAX_OPEN_RUNS).
-    Nothing touches the disk for fewer than `batch_rows` rows. Call `close()` (or use `with`) to
-    delete the files.
+    Hash bucketing, not a merge sort: each row (a `spill_text` string) goes to one of `buckets`
+    lists by the hash of its user, so all of a user's rows share a bucket. Every `batch_rows` rows
+    the lists are appended to one file per bucket (marshal) in a private temporary directory (mode
+    0700) that only this process writes and reads back. At the end each bucket is read back whole,
+    sorted in memory and yielded. The number of buckets comes from `size_hint` (the ledger's size
+    in bytes) so that a bucket holds about a quarter of `bucket_bytes`; a bucket that still comes
+    out larger than `bucket_bytes` (one huge user, or a skewed hash) is sorted externally instead:
+    sorted runs of at most `bucket_bytes`, merged (in passes above MAX_OPEN_RUNS runs). Nothing
+    touches the disk for fewer than `batch_rows` rows (defaults: SPILL_BATCH_ROWS, SPILL_BUCKET_BYTES). Call `close()` (or use `with`) to delete
+    the files.
     """
 
-    def __init__(self, batch_rows: int = 50_000, slice_rows: int = 1_000) -> None:
-        self.batch_rows = batch_rows
+    def __init__(self, file: str = "", size_hint: int = 0, batch_rows: int | None = None,
+                 bucket_bytes: int | None = None, slice_rows: int = 10_000) -> None:
+        self.file = file
+        self.batch_rows = batch_rows or SPILL_BATCH_ROWS
+        self.bucket_bytes = bucket_bytes = bucket_bytes or SPILL_BUCKET_BYTES
         self.slice_rows = slice_rows
-        self.buffer: list[SpillRecord] = []
+        # A spilled row is about 1.5x its CSV line: aim at buckets a quarter of the limit, so that
+        # hash skew rarely pushes one over it.
+        count = max(1, min(4096, -(-size_hint * 3 // 2 // max(1, bucket_bytes // 4))))
+        self.buckets: list[list[str]] = [[] for _ in range(count)]
+        self.pending = 0  # rows in the lists, not yet on disk
+        self._sizes = [0] * count  # bytes of each bucket on disk
         self._dir: Path | None = None
-        self._runs: list[Path] = []
         self._cleanup: weakref.finalize | None = None
 
     def __enter__(self) -> RowSpill:
@@ -777,12 +824,17 @@ class RowSpill:
         self.close()
 
     def add(self, row: LedgerRow) -> None:
-        self.add_record(spill_record(row))
+        if not self.file:
+            self.file = row.file
+        self.add_text(row.user_id, spill_text(row.user_id, row.when, row.line, row.kind, row.no_order,
+                                              str(row.amount), row.card, row.cards, row.time, row.status))
 
-    def add_record(self, record: SpillRecord) -> None:
-        self.buffer.append(record)
-        if len(self.buffer) >= self.batch_rows:
-            self._flush()
+    def add_text(self, user: str, text: str) -> None:
+        buckets = self.buckets
+        buckets[hash(user) % len(buckets)].append(text)
+        self.pending += 1
+        if self.pending >= self.batch_rows:
+            self.flush()
 
     def _directory(self) -> Path:
         if self._dir is None:
@@ -790,21 +842,83 @@ class RowSpill:
             self._cleanup = weakref.finalize(self, shutil.rmtree, str(self._dir), True)
         return self._dir
 
-    def _flush(self) -> None:
-        self.buffer.sort(key=_SORT_KEY)
-        path = self._directory() / f"run{len(self._runs):05d}"
+    def flush(self) -> None:
+        """Append every bucket's rows to its file (the lists are emptied in place: callers may
+        hold them)."""
+        directory = self._directory()
+        for index, bucket in enumerate(self.buckets):
+            if bucket:
+                with (directory / f"bucket{index:04d}").open("ab") as out:
+                    self._sizes[index] += _dump(bucket, out)
+                bucket.clear()
+        self.pending = 0
+
+    def sorted_rows(self, resorted: str) -> Iterator[LedgerRow]:
+        """Every row added, each user's rows together and ordered by time, then file line,
+        marked `resorted`."""
+        if self._dir is None:
+            texts = [text for bucket in self.buckets for text in bucket]
+            for bucket in self.buckets:
+                bucket.clear()
+            self.pending = 0
+            texts.sort()
+            yield from _rows_of_texts(texts, self.file, resorted)
+            return
+        if self.pending:
+            self.flush()
+        for index, size in enumerate(self._sizes):
+            if not size:
+                continue
+            path = self._dir / f"bucket{index:04d}"
+            if size <= self.bucket_bytes:
+                texts = [text for chunk in _read_chunks(path) for text in chunk]
+                path.unlink()
+                texts.sort()
+                yield from _rows_of_texts(texts, self.file, resorted)
+                del texts
+            else:
+                yield from _rows_of_texts(self._merged(path, f"b{index}"), self.file, resorted)
+
+    def _merged(self, path: Path, name: str) -> Iterator[str]:
+        """The strings of one bucket file too large to sort in memory, in order: sorted runs of
+        at most `bucket_bytes`, merged."""
+        runs: list[Path] = []
+        run: list[str] = []
+        size = 0
+        for chunk in _read_chunks(path):
+            run += chunk
+            size += sum(map(len, chunk))
+            if size >= self.bucket_bytes:
+                runs.append(self._write_run(run, f"{name}_run{len(runs)}"))
+                run, size = [], 0
+        if run:
+            runs.append(self._write_run(run, f"{name}_run{len(runs)}"))
+        path.unlink()
+        passes = 0
+        while len(runs) > MAX_OPEN_RUNS:  # merge in passes: never more open files than that
+            passes += 1
+            runs = [self._merge_runs(runs[i:i + MAX_OPEN_RUNS], f"{name}_pass{passes}_{i}")
+                    for i in range(0, len(runs), MAX_OPEN_RUNS)]
+        try:
+            yield from heapq.merge(*(_read_texts(r) for r in runs))
+        finally:
+            for run_path in runs:
+                run_path.unlink(missing_ok=True)
+
+    def _write_run(self, texts: list[str], name: str) -> Path:
+        texts.sort()
+        path = self._directory() / name
         with path.open("wb") as out:
-            for start in range(0, len(self.buffer), self.slice_rows):
-                _dump(self.buffer[start:start + self.slice_rows], out)
-        self._runs.append(path)
-        self.buffer = []
+            for start in range(0, len(texts), self.slice_rows):
+                _dump(texts[start:start + self.slice_rows], out)
+        return path
 
     def _merge_runs(self, runs: list[Path], name: str) -> Path:
         path = self._directory() / name
         with path.open("wb") as out:
-            chunk: list[SpillRecord] = []
-            for record in heapq.merge(*(self._read_run(r) for r in runs), key=_SORT_KEY):
-                chunk.append(record)
+            chunk: list[str] = []
+            for text in heapq.merge(*(_read_texts(r) for r in runs)):
+                chunk.append(text)
                 if len(chunk) >= self.slice_rows:
                     _dump(chunk, out)
                     chunk = []
@@ -814,52 +928,54 @@ class RowSpill:
             run.unlink()
         return path
 
-    @staticmethod
-    def _read_run(path: Path) -> Iterator[SpillRecord]:
-        with path.open("rb") as source:
-            while True:
-                try:
-                    chunk = _load(source)
-                except EOFError:
-                    return
-                yield from chunk
-
-    def sorted_rows(self, resorted: str) -> Iterator[LedgerRow]:
-        """Every row added, ordered by user, then time, then file line, marked `resorted`."""
-        if not self._runs:
-            self.buffer.sort(key=_SORT_KEY)
-            records: Iterable[SpillRecord] = self.buffer
-        else:
-            if self.buffer:
-                self._flush()
-            runs = self._runs
-            while len(runs) > MAX_OPEN_RUNS:  # merge in passes: never more open files than that
-                runs = [self._merge_runs(runs[i:i + MAX_OPEN_RUNS], f"pass{len(runs)}_{i}")
-                        for i in range(0, len(runs), MAX_OPEN_RUNS)]
-            self._runs = runs
-            records = heapq.merge(*(self._read_run(r) for r in runs), key=_SORT_KEY)
-        make, row_type = tuple.__new__, LedgerRow  # as in _rows: the plain constructor is ~2x slower
-        for _, user, when, line, file, kind, no_order, amount, card, cards, written, status in records:
-            yield make(row_type, (file, line, user, kind, no_order, Decimal(amount), card, cards, written, when,
-                                  status, resorted, False, None))
-        self.buffer = []
-
     def close(self) -> None:
-        self.buffer = []
+        for bucket in self.buckets:
+            bucket.clear()
+        self.pending = 0
         if self._cleanup is not None:
             self._cleanup()
 
 
-def _dump(value: object, out: IO[bytes]) -> None:
-    # Length-prefixed marshal.dumps: marshal.load() on a file reads in tiny pieces and is 10x slower.
+def _rows_of_texts(texts: Iterable[str], file: str, resorted: str) -> Iterator[LedgerRow]:
+    make, row_type, dec = tuple.__new__, LedgerRow, Decimal  # as in _rows: the plain constructor is ~2x slower
+    for text in texts:
+        parts = text.split(_SEP)
+        if len(parts) == 9:  # the short form: cards are (card,), or () without a card
+            user, when, line, kind, no_order, amount, card, written, status = parts
+            yield make(row_type, (file, int(line), user, kind, no_order, dec(amount), card, (card,) if card else (),
+                                  written, when, status, resorted, False, None))
+        else:
+            line, user, kind, no_order, amount, card, cards, written, when, status = _row_fields(text)
+            yield make(row_type, (file, line, user, kind, no_order, dec(amount), card, cards, written, when, status,
+                                  resorted, False, None))
+
+
+def _read_chunks(path: Path) -> Iterator[list[str]]:
+    with path.open("rb") as source:
+        while True:
+            try:
+                yield _load(source)
+            except EOFError:
+                return
+
+
+def _read_texts(path: Path) -> Iterator[str]:
+    for chunk in _read_chunks(path):
+        yield from chunk
+
+
+def _dump(value: object, out: IO[bytes]) -> int:
+    """Write `value` length-prefixed; the bytes written. (marshal.load() on a file reads in tiny
+    pieces and is 10x slower than marshal.loads of one read.)"""
     blob = marshal.dumps(value)
     out.write(len(blob).to_bytes(8, "little"))
     out.write(blob)
+    return len(blob) + 8
 
 
-def _load(source: IO[bytes]) -> list[tuple[object, ...]]:
+def _load(source: IO[bytes]) -> list[str]:
     header = source.read(8)
     if len(header) < 8:
         raise EOFError
-    value: list[tuple[object, ...]] = marshal.loads(source.read(int.from_bytes(header, "little")))
+    value: list[str] = marshal.loads(source.read(int.from_bytes(header, "little")))
     return value
