@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 from urllib.parse import parse_qsl
 
-from probe_support import probe_config, run_probed
+from probe_support import probe_config, run_probed, serving
 
 CRD_IDS = ("LL-CRD-001", "LL-CRD-002")
 
@@ -185,12 +185,5 @@ def scripted_merchant(policy: Policy) -> Iterator[tuple[str, ScriptedMerchant]]:
 
         do_GET = do_POST = _answer
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", merchant
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+        yield url, merchant
