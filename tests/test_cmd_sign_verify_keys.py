@@ -21,9 +21,10 @@ import pytest
 from golive.cli import main
 from golive.lianlian import platform
 
+from conftest import VECTORS_PATH
+
 REPO = Path(__file__).resolve().parents[1]
 REAL = Path(__file__).resolve().parent / "data" / "lianlian_real"
-SHARED = Path(os.environ.get("GOLIVE_SHARED_DIR") or REPO.parent / "shared")
 DEMO_KEY = platform.TEST_MERCHANT_MD5_KEY_DEMO
 GUIDE_KEY = platform.TEST_MERCHANT_MD5_KEY_GUIDE
 
@@ -34,9 +35,7 @@ def _real(name: str) -> dict[str, Any]:
 
 
 def _vectors() -> dict[str, Any]:
-    path = SHARED / "vectors" / "lianlian_sign_vectors.json"
-    assert path.is_file(), f"sign vectors missing at {path} (set GOLIVE_SHARED_DIR)"
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
     return data
 
 

@@ -9,7 +9,6 @@ A missing vectors file is a failure, not a skip: without it these tests would pr
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -30,26 +29,16 @@ from golive.lianlian.sign import (
     verify_message,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from conftest import VECTORS_PATH
+
 REAL_DIR = Path(__file__).resolve().parent / "data" / "lianlian_real"
 DEMO_KEY = platform.TEST_MERCHANT_MD5_KEY_DEMO
 GUIDE_KEY = platform.TEST_MERCHANT_MD5_KEY_GUIDE
 
 
-def _vectors_path() -> Path:
-    shared = os.environ.get("GOLIVE_SHARED_DIR")
-    base = Path(shared) if shared else REPO_ROOT.parent / "shared"
-    return base / "vectors" / "lianlian_sign_vectors.json"
-
-
 def _load_vectors() -> dict[str, Any]:
-    path = _vectors_path()
-    if not path.is_file():
-        # Collected at import time on purpose: every test of this module errors loudly.
-        raise FileNotFoundError(
-            f"LianLian sign vectors not found at {path}; set GOLIVE_SHARED_DIR to the shared/ folder"
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
+    return data
 
 
 VECTORS = _load_vectors()

@@ -13,10 +13,10 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import SHARED, TEST_MD5_KEY, write_secret
+from conftest import TEST_MD5_KEY, VECTORS_PATH, write_secret
 from golive.examples.captures import make_captures as mc
 
-VECTORS = json.loads((SHARED / "vectors" / "lianlian_sign_vectors.json").read_text(encoding="utf-8"))
+VECTORS = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
 DEMO_KEY = VECTORS["keys"]["md5_key_official_demo"]["value"]
 
 
