@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
+from types import FrameType
 from typing import Sequence
 
 from golive import __version__
@@ -50,6 +53,20 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_probes() -> None:
+    """Stop every probe client at once, if any was started (nothing is sent after this)."""
+    http = sys.modules.get("golive.probes.http")
+    if http is not None:
+        http.cancel_all()
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    # Stop the probes *in the signal handler*, before the exception unwinds the main thread:
+    # worker threads must not send another byte while the stack unwinds.
+    _stop_probes()
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Fast path: answer --version before building the parser (which imports every command module).
@@ -62,13 +79,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help()
         return EXIT_USAGE
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_interrupt)
     try:
         return int(args._run(args))
     except InputError as exc:
         print(f"golive: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("golive: interrupted", file=sys.stderr)
+        _stop_probes()
+        print("golive: interrupted (nothing more is sent; no report was written)", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

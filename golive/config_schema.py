@@ -134,6 +134,21 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "ledger": {"type": "string"},
             },
         },
+        "scope": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Business the merchant does not have, attested: its checks become not_applicable "
+                           "(shown to staff as an attestation) instead of needing --skip.",
+            "properties": {
+                "withdrawals": {
+                    "type": "object", "additionalProperties": False, "required": ["offered"],
+                    "description": "Does the merchant pay money out to its users (提现)? If not, the same-card checks "
+                                   "LL-CRD-* do not apply -- once someone attests it (attested_by, date).",
+                    "properties": {"offered": {"type": "boolean"}, "attested_by": {"type": "string", "minLength": 1},
+                                   "date": _DATE, "note": {"type": "string"}},
+                },
+            },
+        },
         "waivers": {"type": "string", "description": "a waivers YAML file (same as --waivers)"},
         "live": {
             "type": "object",
@@ -141,6 +156,11 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "properties": {
                 "notify_url": _URL,
                 "url_return": _URL,
+                "staging_hosts": {
+                    "type": "array", "items": {"type": "string", "minLength": 1},
+                    "description": "Hosts that are the merchant's own staging servers: the only non-loopback hosts "
+                                   "--probe contacts without --allow-probe-host.",
+                },
                 "timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
                 "redeliveries": {"type": "integer", "minimum": 1, "maximum": 100},
                 "redelivery_interval_s": {"type": "number", "minimum": 0, "maximum": 120},

@@ -36,6 +36,7 @@ class RunOptions:
     captures: list[str] = field(default_factory=list)
     ledger: str | None = None
     probe: bool = False
+    allow_probe_hosts: set[str] = field(default_factory=set)  # non-loopback hosts the user confirmed
     online: bool = False
     waivers: str | None = None
     fail_on: Severity = Severity.HIGH
@@ -57,6 +58,7 @@ class CheckResult:
     waiver: Waiver | None = None
     expired_waiver: Waiver | None = None
     duration_ms: float = 0.0
+    attestation: Mapping[str, Any] | None = None  # a scope declaration that made the check not apply
 
     def to_dict(self, today: dt.date) -> dict[str, Any]:
         meta = self.check.meta
@@ -77,6 +79,7 @@ class CheckResult:
             "evidence": [dict(e) for e in (judgement.evidence if judgement else ())],
             "waiver": self.waiver.to_dict(today) if self.waiver else None,
             "expired_waiver": self.expired_waiver.to_dict(today) if self.expired_waiver else None,
+            "attestation": dict(self.attestation) if self.attestation else None,
             "duration_ms": round(self.duration_ms, 2),
         }
 
@@ -104,6 +107,13 @@ def status_from_judgement(judgement: Judgement, severity: Severity) -> tuple[Sta
     return Status.ERROR, severity
 
 
+def _broken_where(record: Any, written: str) -> str:
+    """``file:line: why`` for a record the reader could not read (captures or ledger)."""
+    line = getattr(record, "line", None)
+    why = getattr(record, "error", None) or getattr(getattr(record, "problem", None), "en", None) or "unreadable"
+    return f"{written}:{line}: {why}" if line else f"{written}: {why}"
+
+
 def _missing_evidence(check: Check, bundle: Bundle) -> tuple[Status, Text] | None:
     for name in check.meta.needs + ((check.meta.stream,) if check.meta.stream else ()):
         evidence = bundle.get(name)
@@ -112,6 +122,36 @@ def _missing_evidence(check: Check, bundle: Bundle) -> tuple[Status, Text] | Non
         if evidence.state.value == "missing":
             return Status.NOT_APPLICABLE, evidence.reason or Text("无相关证据", "no such evidence")
     return None
+
+
+def scope_decision(config: LoadedConfig, scope: str, today: dt.date) -> tuple[Status, Text, dict[str, Any] | None] | None:
+    """A merchant's declaration that it has no such business (``scope.<scope>.offered: false``).
+
+    With who attests it and when, the check does not apply and staff see the attestation; without
+    them it is manual. None when nothing is declared (the check runs as usual)."""
+    declared = config.get(f"scope.{scope}")
+    if not isinstance(declared, dict) or declared.get("offered") is not False:
+        return None
+    key = f"scope.{scope}"
+    who, when = declared.get("attested_by"), declared.get("date")
+    if not who or not when:
+        return Status.MANUAL, Text(
+            f"{key}.offered 为 false，但缺少证明人（attested_by）和日期（date）：请写明谁确认本商户没有该业务、何时确认",
+            f"{key}.offered is false, but who attests it (attested_by) and when (date) are missing"), None
+    try:
+        date = dt.date.fromisoformat(str(when))
+    except ValueError:
+        return Status.MANUAL, Text(f"{key}.date 不是日期：{when}", f"{key}.date is not a date: {when}"), None
+    if date > today:
+        return Status.MANUAL, Text(f"{key}.date {date} 在未来", f"{key}.date {date} is in the future"), None
+    attestation = {"scope": scope, "offered": False, "attested_by": who, "date": date.isoformat(),
+                   "note": declared.get("note"), "key": key}
+    return Status.NOT_APPLICABLE, Text(
+        f"商户声明没有{_SCOPE_NAMES.get(scope, (scope, scope))[0]}业务，由 {who} 于 {date} 确认（{key}）",
+        f"the merchant declares it has no {_SCOPE_NAMES.get(scope, (scope, scope))[1]}, attested by {who} on {date} ({key})"), attestation
+
+
+_SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals")}
 
 
 def _crash(exc: BaseException) -> Text:
@@ -135,6 +175,10 @@ class Run:
                 raise self.config.error("merchant.profile", exc.message) from None
             raise
         self.environment: str = self.config.get("merchant.environment", "integration")
+        if options.probe:  # refuse an undeclared, non-loopback target before anything is read or sent
+            from golive.probes.runner import check_probe_hosts
+
+            check_probe_hosts(self.config, options.allow_probe_hosts)
         self.bundle = Bundle()
         self.secrets = Secrets()
         self.waivers: list[Waiver] = []
@@ -224,16 +268,21 @@ class Run:
         feeders = [(c.meta.id, judges[c.meta.id].feed) for c in checks if c.meta.id in judges]
         crashed = self.crashed
         records = broken = 0
+        unreadable_files: list[str] = []
         for path, written in paths:
             self._say(f"reading {written}")
+            file_records = file_broken = 0
+            first_broken = ""
             for record in iterate(path, written):
-                records += 1
+                file_records += 1
                 if getattr(record, "broken", False):
                     replayed = getattr(record, "replayed", None)
                     if replayed is None:
-                        broken += 1
+                        file_broken += 1
+                        if not first_broken:
+                            first_broken = _broken_where(record, written)
                     else:  # the reader starts over in another order (LedgerRestart): not a record itself
-                        records -= replayed + 1
+                        file_records -= replayed + 1
                 for check_id, feed in feeders:
                     try:
                         feed(record)
@@ -241,10 +290,23 @@ class Run:
                         crashed[check_id] = exc
                 if crashed:
                     feeders = [(i, f) for i, f in feeders if i not in crashed]
-            self.inputs.append({"kind": name, "file": written, "bytes": path.stat().st_size})
+            records += file_records
+            broken += file_broken
+            self.inputs.append({"kind": name, "file": written, "bytes": path.stat().st_size, "records": file_records,
+                                "unreadable": file_broken, "first_unreadable": first_broken or None})
+            if file_records and file_broken == file_records:
+                unreadable_files.append(first_broken)
         self.timings[f"stream_{name}_s"] = time.perf_counter() - started
+        source = ", ".join(w for _, w in paths)
+        if unreadable_files:
+            # A file golive could not read a single line of: judging only the other files could pass
+            # what this one would fail, so the checks of this stream cannot judge.
+            shown = "; ".join(unreadable_files[:3])
+            self.bundle.put(name, Evidence.failed(Text(f"文件的每一行都无法读取：{shown}",
+                                                       f"not one line of the file could be read: {shown}"), source=source))
+            return
         self.bundle.put(name, Evidence.ok({"files": [w for _, w in paths], "records": records, "broken": broken},
-                                          source=", ".join(w for _, w in paths)))
+                                          source=source))
 
     def _gather_probes(self) -> None:
         if not self.options.probe:
@@ -281,6 +343,10 @@ class Run:
 
     def _judge_one(self, check: Check, stream_judge: Any) -> CheckResult:
         severity = self.profile.severity_for(check.meta.id, check.meta.severity)
+        if check.meta.scope:
+            decided = scope_decision(self.config, check.meta.scope, self.now.date())
+            if decided is not None:
+                return CheckResult(check, decided[0], severity, None, decided[1], attestation=decided[2])
         missing = _missing_evidence(check, self.bundle)
         if missing:
             return CheckResult(check, missing[0], severity, None, missing[1])
@@ -331,10 +397,15 @@ def compute_verdict(results: list[CheckResult], threshold: Severity, environment
         if not item.on_golive_list or (item.value.startswith("release.") and environment != "production"):
             continue
         of_item = [r for r in results if r.check.meta.item is item]
-        if all(r.status is Status.SKIPPED for r in of_item):
-            continue  # the user deselected the whole item (or it has no checks); the report shows it
+        if not of_item:
+            continue  # no check of this registry judges the item (nothing can be asked of it)
+        if all(r.attestation and r.status is Status.NOT_APPLICABLE for r in of_item):
+            continue  # the merchant attested it has no such business (scope.*): shown to staff as such
         if not any(r.status in (Status.PASS, Status.WAIVED, Status.FAIL) and r.check.meta.proves_item for r in of_item):
-            reasons.append({"kind": "uncovered", "item": item.value, "title": item.title.to_dict()})
+            # Deselecting (--select/--skip) never makes an item green: nothing judged it.
+            deselected = all(r.status is Status.SKIPPED for r in of_item if r.check.meta.proves_item)
+            reasons.append({"kind": "deselected" if deselected else "uncovered", "item": item.value,
+                            "title": item.title.to_dict()})
     if failed:
         return Verdict.NOT_READY, reasons
     if reasons:
@@ -387,9 +458,25 @@ def build_result(run: Run, results: list[CheckResult], verdict: Verdict, reasons
             "probe": run.options.probe,
             "online": run.options.online,
             "probe_targets": run.probe_targets,
+            "selection": _selection(run, results),
             "inputs": run.inputs,
             "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
         },
+    }
+
+
+def _selection(run: Run, results: list[CheckResult]) -> dict[str, Any] | None:
+    """What --select/--skip (and profiles) left out, recorded for staff; None for a full run."""
+    skipped = [r.check.meta.id for r in results if r.status is Status.SKIPPED]
+    if not skipped:
+        return None
+    return {
+        "select": sorted(run.options.select) if run.options.select is not None else None,
+        "skip": sorted(run.options.skip),
+        "skipped_checks": skipped,
+        "items_without_judgement": sorted({r.check.meta.item.value for r in results if r.status is Status.SKIPPED}
+                                          - {r.check.meta.item.value for r in results
+                                             if r.status in (Status.PASS, Status.FAIL, Status.WAIVED)}),
     }
 
 

@@ -247,6 +247,10 @@ class CheckMeta:
     # False for checks that only look at the shape of config (e.g. a well-formed notify_url says
     # nothing about whether notifications are acknowledged and credited once).
     proves_item: bool = True
+    # The line of business the check is about (e.g. "withdrawals"). A merchant that declares in
+    # golive.yaml ``scope.<name>.offered: false`` -- attested by someone, on a date -- gets
+    # not_applicable for it (shown as an attestation); without the attestation, manual.
+    scope: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -260,6 +264,7 @@ class CheckMeta:
             "needs": list(self.needs),
             "stream": self.stream,
             "proves_item": self.proves_item,
+            "scope": self.scope,
         }
 
 

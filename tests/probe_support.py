@@ -47,6 +47,20 @@ EXPECTED_FAILURES: dict[str, set[str]] = {
     "withdraw_any_card": {"LL-CRD-001"},
     "no_amount_bound": {"LL-CRD-002"},
     "slow_ack": {"LL-NTF-002"},
+    # Answers 0000 and never credits: the positive probes fail; the negative ones cannot pass,
+    # because their controls (a correct notification for the same order) never credited either.
+    # The captured notification was acked but never processed, so the repeat payment cannot reuse
+    # the no_agree it carried (LL-RSK-006).
+    "todo_handler": {"LL-NTF-002", "LL-NTF-003", "LL-NTF-004", "LL-NTF-008", "LL-RSK-006"},
+    # Refuses every golive notification for the key: nothing about the handler is proven either way
+    # by the probes; the captured notification was refused too (LL-NTF-009), so no no_agree (LL-RSK-006).
+    "stale_key": {"LL-NTF-009", "LL-RSK-006"},
+}
+# What each defect must leave unjudged (error), with the reason: never a pass.
+EXPECTED_ERRORS: dict[str, set[str]] = {
+    "todo_handler": {"LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-RET-001", "LL-CRD-001", "LL-CRD-002"},
+    "stale_key": {"LL-NTF-002", "LL-NTF-003", "LL-NTF-004", "LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-NTF-008",
+                  "LL-RET-001", "LL-CRD-001", "LL-CRD-002"},
 }
 
 

@@ -10,7 +10,9 @@ from golive.cli import main
 from golive.engine import CheckResult, compute_verdict, status_from_judgement
 from golive.model import Check, CheckMeta, Finding, Item, Judgement, Severity, Status, Text, Verdict
 
-from conftest import TEST_MD5_KEY, check_of
+from conftest import REPO, TEST_MD5_KEY, check_of
+
+EXAMPLE_CONFIG = REPO / "examples" / "golive.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -27,13 +29,28 @@ def _result(status: Status, severity: Severity = Severity.HIGH, item: Item = Ite
     return CheckResult(Check(_meta(item=item)), status, severity, None)
 
 
-def test_exit_0_when_ready(config_factory, capsys, tmp_path):
-    code = main(["check", str(config_factory()), "--select", "LL-SIG-001,LL-SIG-004", "--format", "text,json",
-                 "--output-dir", str(tmp_path / "out")])
-    assert code == 0
+def test_exit_0_when_ready(capsys, tmp_path):
+    # A full run of the example merchant's config: every review item judged from its evidence.
+    code = main(["check", str(EXAMPLE_CONFIG), "--format", "text,json", "--output-dir", str(tmp_path / "out")])
+    assert code == 0, capsys.readouterr().out
     result = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
     assert result["schema"] == "golive.result/1" and result["verdict"] == "ready"
     assert len(result["provenance"]["config_sha256"]) == 64
+    assert result["provenance"]["selection"] is None
+
+
+def test_deselecting_a_golive_item_never_leaves_it_green(capsys, tmp_path):
+    # --skip of every same-card check used to print 可以上线 while the table said 审核3 未判定.
+    code = main(["check", str(EXAMPLE_CONFIG), "--skip", "LL-CRD-001,LL-CRD-002,LL-CRD-003", "--format", "json",
+                 "--output-dir", str(tmp_path)])
+    assert code == 3
+    result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert result["verdict"] == "incomplete"
+    assert {"kind": "deselected", "item": "review.same_card"} in [
+        {"kind": r["kind"], "item": r.get("item")} for r in result["summary"]["reasons"]]
+    selection = result["provenance"]["selection"]
+    assert selection["skip"] == ["LL-CRD-001", "LL-CRD-002", "LL-CRD-003"]
+    assert "review.same_card" in selection["items_without_judgement"]
 
 
 def test_exit_1_when_not_ready(config_factory, capsys, tmp_path):
@@ -51,7 +68,7 @@ def test_fail_on_threshold(config_factory, capsys, tmp_path):
     config = config_factory()
     (tmp_path / "keys" / "merchant_private.pem").chmod(0o644)
     args = ["check", str(config), "--select", "LL-SIG-007", "--format", "text", "--output-dir", str(tmp_path / "o")]
-    assert main(args) == 0
+    assert main(args) == 3  # below the gate; incomplete only because --select left the review items unjudged
     assert main(args + ["--fail-on", "medium"]) == 1
 
 

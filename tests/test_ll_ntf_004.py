@@ -32,3 +32,31 @@ def test_a_merchant_that_never_credits_fails(tmp_path: Path):
         result = run_probed(probe_config(tmp_path, url, {"burst": 4}), ID)
     assert statuses(result)[ID] == "fail"
     assert "never credited" in messages(result, ID)
+
+
+def test_a_slow_machine_does_not_turn_a_correct_merchant_into_an_error(tmp_path: Path, monkeypatch):
+    # A loaded 2-core machine opens the sixteen connections slowly: here one copy of each burst
+    # takes longer to connect than the whole timeout. The wait at the barrier is golive's own, not
+    # the merchant's, so the burst still goes out together and the merchant's answers are timed from
+    # the last byte.
+    import threading
+    import time
+
+    from golive.probes.http import HttpClient
+
+    original = HttpClient._connect
+    calls = {"n": 0}
+    lock = threading.Lock()
+
+    def slow_sometimes(self, address, port, timeout):
+        with lock:
+            calls["n"] += 1
+            slow = calls["n"] % 7 == 0
+        if slow:
+            time.sleep(1.3)
+        return original(self, address, port, timeout)
+
+    monkeypatch.setattr(HttpClient, "_connect", slow_sometimes)
+    with demo_merchant() as running:
+        result = run_probed(probe_config(tmp_path, running.base_url, {"timeout_s": 1.0, "burst": 8}), ID)
+    assert statuses(result)[ID] == "pass", messages(result, ID)

@@ -23,13 +23,16 @@ def test_merchant_that_skips_verification_fails():
         assert variant in text
 
 
-def test_acking_0000_without_crediting_is_a_medium_finding(tmp_path: Path):
-    # Answers 0000 to everything but credits nothing: the answer ignores the signature check.
+def test_acking_0000_to_everything_without_crediting_is_never_a_pass(tmp_path: Path):
+    # Answers 0000 to everything but credits nothing (LianLian's demo as shipped): the 0000 to a
+    # forged message is a medium finding of its own, but "nothing was credited" proves nothing,
+    # because the control -- a correct notification for the same order -- was not credited either.
     with fake_merchant(lambda body, merchant: (200, '{"ret_code":"0000","ret_msg":"交易成功"}')) as (url, _):
         result = run_probed(probe_config(tmp_path, url), ID)
     found = check(result, ID)
-    assert found["status"] == "fail"
+    assert found["status"] == "error"
     assert {f["severity"] for f in found["findings"]} == {"medium"}
+    assert "proves nothing" in found["reason"]["en"]
 
 
 def test_merchant_that_credits_anything_fails_with_blocker(tmp_path: Path):

@@ -3,12 +3,15 @@ checks `error` with the reason -- never pass -- and the run stays within its own
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from golive.probes.runner import run_bound_s
-from probe_support import NTF_IDS, closed_port, elapsed, messages, probe_config, run_probed, statuses, tiny_server
+from probe_support import (
+    NTF_IDS, check, closed_port, elapsed, messages, probe_config, run_probed, statuses, tiny_server,
+)
 
 # 1.5 s, not less: on a loaded 2-core CI machine a sub-second timeout can fire before a healthy
 # loopback server even accepts, and the circuit breaker then reports that timeout everywhere.
@@ -54,3 +57,37 @@ def test_slow_acknowledgement_fails_the_ack_contract_and_errors_the_rest(tmp_pat
     assert got["LL-NTF-002"] == "fail" and "no answer within 5 s" in messages(result, "LL-NTF-002")
     assert {got[i] for i in NTF_IDS if i not in ("LL-NTF-002", "LL-RET-001")} == {"error"}
     assert wall < run_bound_s({"timeout_s": 5})
+
+
+# -- where probes may go -------------------------------------------------------------------------
+
+def _remote_config(tmp_path: Path, name: str = "a", **live: object) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    return probe_config(folder, "http://203.0.113.5:8000", dict(live))
+
+
+def test_probing_an_undeclared_remote_host_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    from golive.cli import main
+
+    code = main(["check", str(_remote_config(tmp_path)), "--probe", "--format", "json", "--output-dir", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "203.0.113.5" in err and "live.staging_hosts" in err and "--allow-probe-host" in err
+    assert "live.notify_url" in err and "golive.yaml:" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_declared_or_confirmed_remote_host_is_probed(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    # Tests never leave loopback (GOLIVE_PROBE_LOOPBACK_ONLY=1): the run proceeds, and the
+    # connection itself is then blocked, which the probe checks report as an error.
+    from golive.cli import main
+
+    for config, extra in ((_remote_config(tmp_path, "declared", staging_hosts=["203.0.113.5"]), []),
+                          (_remote_config(tmp_path, "confirmed"), ["--allow-probe-host", "203.0.113.5"])):
+        code = main(["check", str(config), "--probe", "--select", "LL-NTF-002", "--format", "json",
+                     "--output-dir", str(tmp_path / "o"), *extra])
+        assert code == 3, capsys.readouterr().err
+        result = json.loads((tmp_path / "o" / "result.json").read_text(encoding="utf-8"))
+        assert check(result, "LL-NTF-002")["status"] == "error"
+        assert "loopback" in check(result, "LL-NTF-002")["reason"]["en"]

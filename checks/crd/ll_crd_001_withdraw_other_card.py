@@ -39,6 +39,7 @@ META = CheckMeta(
     references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "protocol.md §5.1 (no_agree)",
                 "protocol.md §7.2 (bind-card list)", "design.md §5 (live.withdraw, live.payouts)"),
     needs=("probe", EVIDENCE),
+    scope="withdrawals",
 )
 
 RULE = Text("提现的卡必须是支付的卡", "the withdrawal card must be a card the user paid with")

@@ -39,6 +39,7 @@ META = CheckMeta(
     ),
     references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "design.md §5 (live.withdraw, live.earn, live.payouts)"),
     needs=("probe", EVIDENCE),
+    scope="withdrawals",
 )
 
 RULE = Text("提现金额不能多于 支付 + 收益 − 已提现", "the amount must not exceed paid + earnings − already withdrawn")

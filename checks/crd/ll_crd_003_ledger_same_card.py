@@ -62,6 +62,7 @@ META = CheckMeta(
     references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "protocol.md §5.1 (no_agree)",
                 "protocol.md §7.2 (bind-card list)", "design.md §5 (ledger CSV)"),
     stream="ledger",
+    scope="withdrawals",
 )
 
 _ZERO = Decimal(0)

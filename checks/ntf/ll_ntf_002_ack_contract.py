@@ -71,6 +71,11 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
                 data={"error": ack.get("error")}))
             return Judgement.violations(findings, Text("应答超时", "the acknowledgement timed out"), evidence)
         return Judgement.cannot_judge(Text(f"通知没有得到应答：{ack['error']}", f"the notification got no answer: {ack['error']}"), evidence)
+    key_problem = view.key_trust_problem(value)
+    if not ack.get("positive") and not view.credits(scenario) and key_problem is not None:
+        # Refused, and so was every other correct notification of the run: the key (or the merchant
+        # number) is not trusted, or the handler never credits -- not "the ack is wrong".
+        return Judgement.cannot_judge(key_problem, evidence)
     findings.extend(view.ack_findings(ack))
     elapsed = float(ack.get("elapsed_ms") or 0)
     after_ack = view.credits(scenario, "main", "after_ack")

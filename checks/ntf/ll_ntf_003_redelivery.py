@@ -63,6 +63,9 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
         if findings:
             return Judgement.violations(findings, Text("重发与入账", "redelivery and credits"), evidence)
         return Judgement.cannot_judge(error or reason or Text("?", "?"), evidence)
+    key_problem = view.key_trust_problem(value)
+    if count == 0 and key_problem is not None:
+        return Judgement.cannot_judge(key_problem, evidence)
     if count == 0:
         findings.append(Finding(Text(f"正确签名的成功通知发送 {len(acks)} 次，订单 {order} 一次也没有入账（首份通知就应入账一次）",
                                      f"{len(acks)} copies of a correctly signed SUCCESS notification never credited order {order} "

@@ -45,6 +45,7 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     if not found:
         return Judgement.cannot_judge(Text("没有并发探测结果", "no result of the concurrent-duplicate probe"))
     tally = view.Tally()
+    key_problem = view.key_trust_problem(value)
     sizes = []
     for scenario in found:
         tally.evidence.extend(view.scenario_evidence(scenario))
@@ -65,6 +66,9 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
         if error is not None or count is None:
             tally.cannot(scenario, error or reason or Text("?", "?"))
             continue
+        if count == 0 and key_problem is not None:
+            tally.cannot(scenario, key_problem)
+            continue
         if count == 0:
             tally.findings.append(Finding(
                 Text(f"{size} 份正确签名的成功通知都没有让订单 {order} 入账（应入账一次）",
@@ -81,4 +85,4 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     checked = Text(f"{len(found)} 组并发重复通知（每组 {', '.join(map(str, sizes))} 份）及迟到的重复通知：每个订单入账 1 次",
                    f"{len(found)} bursts of identical notifications ({', '.join(map(str, sizes))} copies) and a late duplicate: "
                    f"each order credited once")
-    return tally.conclude(checked)
+    return tally.conclude(checked, ctx.severity)

@@ -47,4 +47,4 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     tally = view.judge_no_credit(bundle.value("probe.notify"), "forged", what=Text("伪造的通知", "a forged notification"),
                                  ack_matters=True)
     return tally.conclude(Text(f"{tally.judged} 种伪造通知：均未应答 0000、未入账",
-                               f"{tally.judged} kinds of forged notification: none acknowledged 0000, none credited"))
+                               f"{tally.judged} kinds of forged notification: none acknowledged 0000, none credited"), ctx.severity)

@@ -44,4 +44,4 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
                                  what=Text("与订单不符的通知", "a notification not matching the order"),
                                  ack_matters=False, roles=("main", "unknown"))
     return tally.conclude(Text(f"{tally.judged} 种与订单不符的通知（金额、订单号、商户号）：均未入账",
-                               f"{tally.judged} kinds of mismatching notification (amount, order number, merchant): none credited"))
+                               f"{tally.judged} kinds of mismatching notification (amount, order number, merchant): none credited"), ctx.severity)

@@ -40,4 +40,4 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     tally = view.judge_no_credit(bundle.value("probe.notify"), "non_success",
                                  what=Text("非成功结果的通知", "a notification with a non-SUCCESS result"), ack_matters=False)
     return tally.conclude(Text(f"{tally.judged} 种非 SUCCESS 结果（FAILURE、PROCESSING）：均未入账",
-                               f"{tally.judged} non-SUCCESS results (FAILURE, PROCESSING): none credited"))
+                               f"{tally.judged} non-SUCCESS results (FAILURE, PROCESSING): none credited"), ctx.severity)

@@ -13,8 +13,11 @@ Probes (scenarios ``sign_method.*``), each on a fresh order: a SUCCESS notificat
 signed with the merchant-site method (``signing.notify_sign_type``) must be credited once; one
 correctly signed with the *other* method -- RSA with ``live.lianlian_private_key``, a key pair the
 staging server trusts as LianLian's, or MD5 with the merchant's MD5 key -- must not be credited or
-acknowledged 0000. Without a key for the other method that half cannot be probed and the check is
-not applicable (the reason says which key to add).
+acknowledged 0000, and a correct notification for that same order sent right after (the positive
+control) must then credit it once. The check passes only when the merchant demonstrably accepts
+the configured method and refuses the other. Without a key for the other method that half cannot
+be probed and the check is not applicable (the reason says which key to add) -- but only once the
+configured method was shown to credit; otherwise it is an error.
 """
 
 from __future__ import annotations
@@ -59,7 +62,11 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     tally.evidence.extend(view.scenario_evidence(site))
     count, reason = view.final_credit_or_reason(site)
     error = view.text_of(site.get("error"))
-    if count is not None and count != 1 and error is None:
+    key_problem = view.key_trust_problem(value)
+    if count == 0 and error is None and key_problem is not None:
+        # Refused for the key, not for the method: nothing shows which method the handler accepts.
+        tally.cannot(site, key_problem)
+    elif count is not None and count != 1 and error is None:
         acks = view.sends(site)
         answer = view.ack_text(acks[0]) if acks else "-"
         tally.findings.append(Finding(
@@ -72,7 +79,7 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     else:
         tally.cannot(site, error or reason or Text("?", "?"))
     skipped = (other.get("notes") or {}).get("skipped")
-    if skipped and not tally.findings:
+    if skipped and not tally.findings and tally.judged and not tally.unjudged:
         why = view.text_of(other.get("error")) or Text("无法用另一种方式签名", "cannot sign with the other method")
         return Judgement.not_applicable(Text(f"{why.zh}；商户站方式（{site_method}）已验证可入账",
                                              f"{why.en}; the merchant-site method ({site_method}) was shown to credit"))
@@ -80,4 +87,4 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     return tally.conclude(Text(
         f"商户站方式 {site_method}（支付请求用 {request_method}）：按 {site_method} 签名的通知入账一次，按 {other_method} 签名的不被接受",
         f"merchant-site method {site_method} (pay requests use {request_method}): the {site_method}-signed notification "
-        f"credited once, the {other_method}-signed one not accepted"))
+        f"credited once, the {other_method}-signed one not accepted"), ctx.severity)

@@ -42,4 +42,4 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
     tally = view.judge_no_credit(bundle.value("probe.return"), "return",
                                  what=Text("伪造的同步返回", "a forged synchronous return"), ack_matters=False)
     return tally.conclude(Text(f"{tally.judged} 种伪造的同步返回（Web 表单、WAP res_data）：均未入账",
-                               f"{tally.judged} forged synchronous returns (Web form, WAP res_data): none credited"))
+                               f"{tally.judged} forged synchronous returns (Web form, WAP res_data): none credited"), ctx.severity)

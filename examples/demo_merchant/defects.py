@@ -24,6 +24,8 @@ DEFECTS: dict[str, str] = {
     "withdraw_any_card": "提现不校验同卡进出 / withdrawals skip the same-card check",
     "no_amount_bound": "提现不校验 支付+收益−已提现 上限 / withdrawals skip the paid + earnings − withdrawn bound",
     "slow_ack": "6 秒后才应答（超过连连的 5 秒） / answers after 6 s, past LianLian's 5 s",
+    "todo_handler": "验签后一律应答 0000 却从不入账（如连连官方 demo 原样，处理逻辑只写了 TODO） / verifies, answers 0000 and never credits (LianLian's demo as shipped stops at a TODO)",
+    "stale_key": "预发布环境仍用另一把密钥验签（RSA 时是连连正式公钥，MD5 时是旧密钥） / the staging server verifies with another key (LianLian's production key for RSA, an old MD5 key)",
 }
 
 

@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--captures", nargs="+", metavar="FILE", help="captured transactions (JSON Lines or HAR)")
     parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
     parser.add_argument("--probe", action="store_true", help="probe the running merchant server (config live:)")
+    parser.add_argument("--allow-probe-host", action="append", default=[], metavar="HOST",
+                        help="confirm a non-loopback probe target not declared in live.staging_hosts (repeatable)")
     parser.add_argument("--online", action="store_true", help="allow online checks (DNS resolution of declared domains)")
     parser.add_argument("--waivers", metavar="FILE", help="waivers YAML")
     parser.add_argument("--select", metavar="IDS", help="only these checks (comma-separated ids)")
@@ -111,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         captures=list(args.captures or []),
         ledger=args.ledger,
         probe=args.probe,
+        allow_probe_hosts={h.strip().lower() for h in args.allow_probe_host if h.strip()},
         online=args.online,
         waivers=args.waivers,
         fail_on=Severity(args.fail_on),

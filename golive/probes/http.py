@@ -18,18 +18,29 @@ Probes talk to a merchant's *running* server, so every request here is:
 The raw request is written by hand (HTTP/1.1, ``Connection: close``) so a burst of identical
 notifications can be released together: each connection sends all but the last byte, waits on a
 barrier, then sends the last byte ("last-byte sync"), which lines the copies up at the server far
-more tightly than starting threads at the same time.
+more tightly than starting threads at the same time. The wait at the barrier is golive's own
+coordination, not the merchant's time: the merchant's timeout and answer time start at the last
+byte, and the barrier has its own, generous bound, so a loaded machine that is slow to open sixteen
+connections cannot turn a correct merchant's answer into a timeout.
+
+**Interruptible** -- Ctrl-C calls `cancel_all()`: every client stops sending at once (in-flight
+sockets are shut down, bursts are called off, sleeps end), so nothing reaches the merchant after
+golive says "interrupted".
 """
 
 from __future__ import annotations
 
+import errno
 import http.client
 import ipaddress
 import json
+import os
+import select
 import socket
 import ssl
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -37,6 +48,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from golive.redact import mask_free_text, redact_params
 
 MAX_RESPONSE_BYTES = 1 << 20
+# How long one copy of a burst may wait for the others at the barrier. This is golive's own
+# coordination (threads, connections on a busy machine), so it is generous and separate from the
+# merchant's timeout; the run deadline still bounds it.
+BARRIER_WAIT_S = 30.0
 MAX_STORED_BODY_CHARS = 4000
 USER_AGENT = "golive-probe/1"
 SENSITIVE_HEADER_PARTS = ("authorization", "cookie", "token", "secret", "key", "signature", "password")
@@ -277,6 +292,18 @@ def _classify(exc: BaseException, timeout_s: float, watchdog_fired: bool) -> tup
     return "protocol", f"{type(exc).__name__}: {str(exc)[:120]}"
 
 
+_CLIENTS: weakref.WeakSet[HttpClient] = weakref.WeakSet()
+_CLIENTS_LOCK = threading.Lock()
+
+
+def cancel_all() -> None:
+    """Stop every live client at once (Ctrl-C): nothing is sent after this returns."""
+    with _CLIENTS_LOCK:
+        clients = list(_CLIENTS)
+    for client in clients:
+        client.cancel()
+
+
 class HttpClient:
     """Sends `HttpRequest`s under a `TargetPolicy`, a timeout, a run deadline and a breaker."""
 
@@ -287,9 +314,40 @@ class HttpClient:
         self.deadline = deadline  # time.monotonic() value after which nothing is sent
         self.started = started if started is not None else time.monotonic()
         self.breaker = Breaker()
+        self.cancelled = threading.Event()
         self._lock = threading.Lock()
         self._seq = 0
         self._ssl = ssl.create_default_context()
+        self._open: set[socket.socket] = set()
+        self._barriers: set[threading.Barrier] = set()
+        with _CLIENTS_LOCK:
+            _CLIENTS.add(self)
+
+    def cancel(self) -> None:
+        """Refuse every further request, cut the ones in flight, call off bursts, end sleeps."""
+        self.cancelled.set()
+        with self._lock:
+            sockets, barriers = list(self._open), list(self._barriers)
+        for barrier in barriers:
+            barrier.abort()
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def sleep(self, seconds: float) -> None:
+        """A pause that ends at once when the run is interrupted."""
+        if seconds > 0:
+            self.cancelled.wait(seconds)
+
+    def _track(self, sock: socket.socket | None = None, barrier: threading.Barrier | None = None,
+               *, add: bool) -> None:
+        with self._lock:
+            if sock is not None:
+                (self._open.add if add else self._open.discard)(sock)
+            if barrier is not None:
+                (self._barriers.add if add else self._barriers.discard)(barrier)
 
     def next_seq(self) -> int:
         with self._lock:
@@ -336,6 +394,10 @@ class HttpClient:
         host = parts.hostname.lower()
         port = parts.port or (443 if parts.scheme == "https" else 80)
         host_key = f"{host}:{port}"
+        if self.cancelled.is_set():
+            if barrier is not None:
+                barrier.abort()
+            return self._fail(started, "aborted", "not sent: the run was interrupted")
         tripped = self.breaker.check(host_key, request.target)
         remaining = self.deadline - started
         if tripped or remaining <= 0:
@@ -347,23 +409,33 @@ class HttpClient:
         timeout = min(self.timeout_s, remaining)
         watchdog = _Watchdog(timeout)
         sock: socket.socket | None = None
+        answer_from = started  # when the merchant's time starts: now, or at a burst's last byte
+        if barrier is not None:
+            self._track(barrier=barrier, add=True)
         try:
             address = self.policy.address_for(host, port)
-            sock = socket.create_connection((address, port), timeout=timeout)
+            sock = self._connect(address, port, timeout)
             if parts.scheme == "https":
+                plain = sock
                 sock = self._ssl.wrap_socket(sock, server_hostname=host)
-            watchdog.arm(sock)
+                self._track(plain, add=False)
+                self._track(sock, add=True)
             raw = self._raw_request(request, parts, host, port)
             if barrier is not None:
                 sock.sendall(raw[:-1])
-                barrier.wait(timeout)
+                barrier.wait(max(min(BARRIER_WAIT_S, self.deadline - time.monotonic()), 0.1))
+                if self.cancelled.is_set():
+                    raise threading.BrokenBarrierError
+                answer_from = time.monotonic()
+                watchdog.arm(sock)
                 sock.sendall(raw[-1:])
             else:
+                watchdog.arm(sock)
                 sock.sendall(raw)
             answer = http.client.HTTPResponse(sock, method=request.method)
             answer.begin()
             body = answer.read(MAX_RESPONSE_BYTES + 1)
-            elapsed = (time.monotonic() - started) * 1000
+            elapsed = (time.monotonic() - answer_from) * 1000
             headers = {k: v for k, v in answer.getheaders()}
             if watchdog.fired:
                 raise TimeoutError
@@ -376,20 +448,53 @@ class HttpClient:
                 barrier.abort()
             return self._fail(started, "blocked", f"not sent: {exc}")
         except threading.BrokenBarrierError:
+            if self.cancelled.is_set():
+                return self._fail(started, "aborted", "not completed: the run was interrupted")
             return self._fail(started, "aborted", "not completed: the burst was called off (another copy failed)")
         except Exception as exc:  # network trouble is an answer, not a crash
             if barrier is not None:
                 barrier.abort()
+            if self.cancelled.is_set():
+                return self._fail(started, "aborted", "not completed: the run was interrupted")
             kind, reason = _classify(exc, timeout, watchdog.fired)
             self.breaker.record(host_key, request.target, kind, reason)
-            return self._fail(started, kind, reason)
+            return self._fail(answer_from, kind, reason)
         finally:
             watchdog.cancel()
+            self._track(sock, add=False)  # barriers stay tracked: other copies may still wait on one
             if sock is not None:
                 try:
                     sock.close()
                 except OSError:
                     pass
+
+    def _connect(self, address: str, port: int, timeout: float) -> socket.socket:
+        """Connect in small steps, so an interruption (or the watchdog's bound) is never stuck
+        behind a blocking connect to a server whose accept queue is full."""
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        self._track(sock, add=True)
+        try:
+            sock.setblocking(False)
+            code = sock.connect_ex((address, port))
+            ends = time.monotonic() + timeout
+            while code in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY):
+                if self.cancelled.is_set():
+                    raise threading.BrokenBarrierError
+                remaining = ends - time.monotonic()
+                if remaining <= 0:
+                    raise socket.timeout("connect timed out")
+                _, writable, _ = select.select([], [sock], [], min(0.1, remaining))
+                if writable:
+                    code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if code:
+                raise OSError(code, os.strerror(code))  # e.g. ConnectionRefusedError, by errno
+            sock.settimeout(timeout)
+            return sock
+        except BaseException:
+            self._track(sock, add=False)
+            sock.close()
+            raise
 
     @staticmethod
     def _raw_request(request: HttpRequest, parts: Any, host: str, port: int) -> bytes:

@@ -24,6 +24,10 @@ tampered.*                LL-NTF-006  money_order altered, unknown no_order, oth
 non_success.*             LL-NTF-007  result_pay FAILURE / PROCESSING (correctly signed)
 sign_method.*             LL-NTF-008  correctly signed with the *other* method / the site method
 ========================  ==========  =====================================================
+
+Every negative scenario (forged, tampered, non_success, sign_method.other) ends with its positive
+control (golive/probes/scenarios.py `send_control`): a correct notification for the same order,
+which must then credit it exactly once.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from golive.probes.notifications import (
     unsigned_notification,
 )
 from golive.probes.recipes import ProbeContext, ProbeError
-from golive.probes.scenarios import Scenario, ScenarioRecord, read_credits
+from golive.probes.scenarios import Scenario, ScenarioRecord, read_credits, send_control
 
 DEFAULT_REDELIVERIES = 30
 DEFAULT_BURST = 16
@@ -106,7 +110,7 @@ def scenario_redelivery(ctx: ProbeContext, record: ScenarioRecord) -> None:
     read_credits(ctx, record, main, "after_first")
     for n in range(2, copies + 1):
         if interval:
-            time.sleep(interval)
+            ctx.client.sleep(interval)
         ack = _send(ctx, record, body, f"notify copy {n}/{copies}")
         _require_answer(ack, Text(f"第 {n} 份通知没有得到应答", f"copy {n} got no answer"))
 
@@ -158,7 +162,7 @@ def _corrupt(sign: str) -> str:
 def _forged(variant: str) -> Any:
     def run(ctx: ProbeContext, record: ScenarioRecord) -> None:
         order = ctx.create_order(exchanges=record.exchanges)
-        record.order("main", order)
+        main = record.order("main", order)
         method = notify_sign_type(ctx)
         params = unsigned_notification(ctx, order)
         if variant == "bad_signature":
@@ -176,6 +180,7 @@ def _forged(variant: str) -> Any:
         record.notes.update({"variant": variant, "sign_type_sent": signed.get("sign_type"), "site_method": method})
         ack = _send(ctx, record, signed, f"forged notification ({variant})")
         _require_answer(ack, Text("伪造通知没有得到应答", "the forged notification got no answer"))
+        send_control(ctx, record, order, main)
 
     return run
 
@@ -199,7 +204,7 @@ def _other_partner(oid_partner: str) -> str:
 def _tampered(variant: str) -> Any:
     def run(ctx: ProbeContext, record: ScenarioRecord) -> None:
         order = ctx.create_order(exchanges=record.exchanges)
-        record.order("main", order)
+        main = record.order("main", order)
         if variant == "money_order":
             overrides = {"money_order": _altered_amount(order.amount)}
         elif variant == "unknown_order":
@@ -213,6 +218,7 @@ def _tampered(variant: str) -> Any:
         record.notes.update({"variant": variant, "changed": sorted(overrides)})
         ack = _send(ctx, record, build_notification(ctx, order, **overrides), f"tampered notification ({variant})")
         _require_answer(ack, Text("篡改的通知没有得到应答", "the tampered notification got no answer"))
+        send_control(ctx, record, order, main)
 
     return run
 
@@ -222,10 +228,11 @@ def _tampered(variant: str) -> Any:
 def _non_success(result: str) -> Any:
     def run(ctx: ProbeContext, record: ScenarioRecord) -> None:
         order = ctx.create_order(exchanges=record.exchanges)
-        record.order("main", order)
+        main = record.order("main", order)
         record.notes["result_pay"] = result
         ack = _send(ctx, record, build_notification(ctx, order, result_pay=result), f"notification result_pay={result}")
         _require_answer(ack, Text(f"result_pay={result} 的通知没有得到应答", f"the result_pay={result} notification got no answer"))
+        send_control(ctx, record, order, main)
 
     return run
 
@@ -246,10 +253,12 @@ def _sign_method(variant: str) -> Any:
                 + ("live.lianlian_private_key is not configured" if method == "RSA" else "signing.md5_key is not configured"))
             return
         order = ctx.create_order(exchanges=record.exchanges)
-        record.order("main", order)
+        main = record.order("main", order)
         signed = sign_as(ctx, unsigned_notification(ctx, order), method)
         ack = _send(ctx, record, signed, f"notification signed with {method} ({variant} method)")
         _require_answer(ack, Text("通知没有得到应答", "the notification got no answer"))
+        if variant == "other":
+            send_control(ctx, record, order, main)
 
     return run
 

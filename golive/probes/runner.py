@@ -9,16 +9,18 @@ is stored as evidence (`Evidence.failed` when the probes could not run at all, a
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import threading
 import time
 from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 from golive.config import LoadedConfig, Secrets
 from golive.evidence.bundle import Bundle, Evidence
 from golive.model import Text
 from golive.probes.http import HttpClient, TargetPolicy, hosts_of, redact_url
-from golive.probes.recipes import DEFAULT_TIMEOUT_S, ProbeContext, recipe_urls
+from golive.probes.recipes import DEFAULT_TIMEOUT_S, PLACEHOLDER, ProbeContext, recipe_urls
 
 LOOPBACK_ONLY_ENV = "GOLIVE_PROBE_LOOPBACK_ONLY"
 PROBE_EVIDENCE = "probe"  # ok when probes ran; the engine puts "missing" without --probe
@@ -56,6 +58,43 @@ def _failed_everywhere(bundle: Bundle, reason: Text) -> None:
         bundle.put(name, Evidence.failed(reason, source="live"))
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_probe_hosts(config: LoadedConfig, allowed: frozenset[str] | set[str] = frozenset()) -> None:
+    """Refuse to probe a host that is neither loopback nor declared as the merchant's staging.
+
+    Probes send forged and duplicate "payment succeeded" notifications; pointed at the wrong host
+    (production, a third party) they would do harm. A non-loopback host must be listed in
+    ``live.staging_hosts`` or confirmed on the command line with ``--allow-probe-host HOST``.
+    Decided from the names alone (no DNS lookup), before anything is sent.
+    """
+    live = config.get("live")
+    if not isinstance(live, dict):
+        return
+    declared = {str(h).lower() for h in live.get("staging_hosts") or []} | {h.lower() for h in allowed}
+    targets = [(f"live.{k}", v) for k, v in live.items() if k in ("notify_url", "url_return") and isinstance(v, str)]
+    targets += [(f"live.{k}.http.url", v["http"].get("url")) for k, v in live.items()
+                if isinstance(v, dict) and isinstance(v.get("http"), dict)]
+    for key, url in targets:
+        if not isinstance(url, str):
+            continue
+        try:
+            host = (urlsplit(PLACEHOLDER.sub("x", url)).hostname or "").lower()
+        except ValueError:
+            continue  # a malformed URL fails later, with its own reason
+        if not host or _is_loopback(host) or host in declared:
+            continue
+        raise config.error(key, f"probes would go to {host}, which is neither loopback nor declared as the merchant's "
+                                f"staging: list it under live.staging_hosts, or confirm with --allow-probe-host {host}")
+
+
 def _prerequisites(config: LoadedConfig) -> Text | None:
     live = config.get("live")
     if not isinstance(live, dict):
@@ -74,11 +113,31 @@ def _value(ctx: ProbeContext, records: list[Any], url_key: str, started: float) 
     return {
         "url": redact_url(str(ctx.live.get(url_key))),
         "sign_type": notify_sign_type(ctx),
+        "signed_with": signing_material(ctx),
         "request_sign_type": ctx.config.get("signing.sign_type"),
         "timeout_s": ctx.timeout_s,
         "scenarios": {r.name: r.to_dict() for r in records},
         "wall_s": round(time.monotonic() - started, 3),
     }
+
+
+def signing_material(ctx: ProbeContext) -> dict[str, Any]:
+    """What golive signed its notifications with, without the secret: the method, the merchant
+    number it named, and the public fingerprint (RSA) or the length (MD5) of the key. The checks
+    tell a merchant whose staging server trusts another key exactly which key to trust."""
+    from golive.probes.notifications import notify_sign_type
+
+    method = notify_sign_type(ctx)
+    facts: dict[str, Any] = {"method": method, "oid_partner": ctx.oid_partner}
+    if method == "RSA" and ctx.secrets.lianlian_private_key is not None:
+        from golive.lianlian.keys import fingerprint_sha256
+
+        facts["key"] = "live.lianlian_private_key"
+        facts["public_key_sha256"] = fingerprint_sha256(ctx.secrets.lianlian_private_key)
+    elif method == "MD5" and ctx.secrets.md5_key:
+        facts["key"] = "signing.md5_key"
+        facts["md5_key_chars"] = len(ctx.secrets.md5_key)
+    return facts
 
 
 def gather_probe_evidence(config: LoadedConfig, secrets: Secrets, bundle: Bundle, options: Any,
@@ -99,7 +158,8 @@ def gather_probe_evidence(config: LoadedConfig, secrets: Secrets, bundle: Bundle
     bundle.put(PROBE_EVIDENCE, Evidence.ok({"bound_s": run_bound_s(ctx.live)}, source="live"))
     say(f"probing {redact_url(str(ctx.live.get('notify_url')))}")
     withdraw_thread = None
-    if _wanted("LL-CRD-001", options) or _wanted("LL-CRD-002", options):
+    no_withdrawals = config.get("scope.withdrawals.offered") is False  # declared: nothing to probe
+    if not no_withdrawals and (_wanted("LL-CRD-001", options) or _wanted("LL-CRD-002", options)):
         withdraw_thread = _start_withdraw_probes(ctx, bundle)
     scenarios = notify_scenarios(ctx)
     has_return = bool(ctx.live.get("url_return"))

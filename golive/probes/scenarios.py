@@ -6,6 +6,13 @@ scenarios ran, `settle_and_count` waits ``live.settle_s`` and reads every order'
 more -- the *final* count the checks judge, so a credit the merchant books a moment after it
 answered (a queue, a deferred commit) is still seen.
 
+Every negative scenario ("this must not credit") ends with its **positive control**
+(`send_control`): once the negative message had time to settle, the order's credits are read
+(moment ``before_control``), then a correct SUCCESS notification for the *same* order is sent. Its
+final count must be exactly one. A rejection proves something only when the same order was then
+credited by the real thing: a merchant that acknowledges everything and credits nothing, or a
+staging server that trusts another key, fails the control instead of passing the negative probe.
+
 Each scenario's record is plain data (`ScenarioRecord.to_dict`) in the evidence bundle; checks
 read it through `golive.probes.view`.
 """
@@ -109,6 +116,30 @@ def read_credits(ctx: ProbeContext, record: ScenarioRecord, order: OrderRecord, 
     return count
 
 
+def settle(ctx: ProbeContext) -> None:
+    """Wait ``live.settle_s`` (bounded by the run deadline and interruption) so a credit the
+    merchant books a moment late is counted."""
+    seconds = float(ctx.live.get("settle_s", DEFAULT_SETTLE_S))
+    ctx.client.sleep(min(seconds, max(ctx.client.deadline - time.monotonic(), 0)))
+
+
+def send_control(ctx: ProbeContext, record: ScenarioRecord, order: TestOrder, main: OrderRecord) -> None:
+    """The positive control of a negative scenario: after the negative message settled, a correctly
+    signed SUCCESS notification for the same order, which must then be credited exactly once.
+
+    The count read here (``before_control``) is what the negative message did; the final count,
+    read after every scenario, is what the control did on top of it.
+    """
+    from golive.probes.notifications import build_notification, send_notification
+
+    settle(ctx)
+    read_credits(ctx, record, main, "before_control")
+    ack, exchange = send_notification(ctx, build_notification(ctx, order), "control: correct notification, same order")
+    record.exchanges.append(exchange)
+    record.sends.append(ack)
+    record.notes["control"] = {"seq": exchange.seq, "positive": ack.positive, "answer": ack.summary()}
+
+
 def run_scenario(ctx: ProbeContext, scenario: Scenario) -> ScenarioRecord:
     record = ScenarioRecord(scenario.name, scenario.check, scenario.description)
     started = time.monotonic()
@@ -145,11 +176,10 @@ def run_all(ctx: ProbeContext, scenarios: list[Scenario]) -> list[ScenarioRecord
 
 
 def settle_and_count(ctx: ProbeContext, records: list[ScenarioRecord], pool: futures.ThreadPoolExecutor) -> None:
-    settle = float(ctx.live.get("settle_s", DEFAULT_SETTLE_S))
     targets = [(r, o) for r in records for o in r.orders.values()]
     if not targets:
         return
-    time.sleep(min(settle, max(ctx.client.deadline - time.monotonic(), 0)))
+    settle(ctx)
     # Several threads append to one record's exchanges here: guard the appends.
     lock = threading.Lock()
 

@@ -5,7 +5,9 @@ Background (protocol.md §5.2, guide 五 同步通知): after paying, the browse
 ``res_data`` holding the result as JSON. It passes through the payer's browser, so anybody can send
 one; it is for showing a page, never for fulfilment. The probe posts a return for a fresh pending
 order with ``result_pay=SUCCESS`` and a signature made with a key nobody trusts, in both shapes,
-and then counts the order's credits.
+and then counts the order's credits. A correct async notification for the same order follows as
+the positive control (golive/probes/scenarios.py `send_control`): it must credit the order once,
+or a return that "credited nothing" proves nothing.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from urllib.parse import urlencode
 from golive.model import Text
 from golive.probes.http import HttpRequest
 from golive.probes.notifications import notify_sign_type, sign_as, unsigned_notification
-from golive.probes.recipes import ProbeContext, ProbeError
-from golive.probes.scenarios import Scenario, ScenarioRecord
+from golive.probes.recipes import ProbeContext, ProbeError, TestOrder
+from golive.probes.scenarios import OrderRecord, Scenario, ScenarioRecord, send_control
 
 WEB_FIELDS = ("oid_partner", "dt_order", "no_order", "oid_paybill", "money_order", "result_pay", "settle_date",
               "info_order", "pay_type", "bank_code")
@@ -25,17 +27,19 @@ WAP_FIELDS = ("oid_partner", "dt_order", "no_order", "oid_paybill", "money_order
 FORM_TYPE = "application/x-www-form-urlencoded;charset=utf-8"
 
 
-def _forged_fields(ctx: ProbeContext, record: ScenarioRecord, fields: tuple[str, ...]) -> dict[str, str]:
+def _forged_fields(ctx: ProbeContext, record: ScenarioRecord,
+                   fields: tuple[str, ...]) -> tuple[dict[str, str], TestOrder, OrderRecord]:
+    """A forged return for a fresh pending order (signed with a key nobody trusts)."""
     from golive.probes.notify import _stranger_md5_key, _stranger_rsa_key
 
     order = ctx.create_order(exchanges=record.exchanges)
-    record.order("main", order)
+    main = record.order("main", order)
     full = unsigned_notification(ctx, order)
     params = {k: full[k] for k in fields}
     method = notify_sign_type(ctx)
     if method == "MD5":
-        return sign_as(ctx, params, "MD5", md5_key=_stranger_md5_key())
-    return sign_as(ctx, params, "RSA", private_key=_stranger_rsa_key())
+        return sign_as(ctx, params, "MD5", md5_key=_stranger_md5_key()), order, main
+    return sign_as(ctx, params, "RSA", private_key=_stranger_rsa_key()), order, main
 
 
 def _post(ctx: ProbeContext, record: ScenarioRecord, form: dict[str, str], label: str) -> None:
@@ -49,13 +53,16 @@ def _post(ctx: ProbeContext, record: ScenarioRecord, form: dict[str, str], label
 
 
 def scenario_web_form(ctx: ProbeContext, record: ScenarioRecord) -> None:
-    _post(ctx, record, _forged_fields(ctx, record, WEB_FIELDS), "forged return (web form)")
+    form, order, main = _forged_fields(ctx, record, WEB_FIELDS)
+    _post(ctx, record, form, "forged return (web form)")
+    send_control(ctx, record, order, main)
 
 
 def scenario_wap_res_data(ctx: ProbeContext, record: ScenarioRecord) -> None:
-    result = _forged_fields(ctx, record, WAP_FIELDS)
+    result, order, main = _forged_fields(ctx, record, WAP_FIELDS)
     _post(ctx, record, {"res_data": json.dumps(result, ensure_ascii=False, separators=(",", ":"))},
           "forged return (WAP res_data)")
+    send_control(ctx, record, order, main)
 
 
 def return_scenarios(ctx: ProbeContext) -> list[Scenario]:
