@@ -6,9 +6,9 @@ merchant site (商户站) to have its RSA requests verified (protocol.md §2.3) 
 report against a key they obtained independently of the report, without any new key exchange.
 
 What is signed: the CANONICAL result JSON, ``json.dumps(result, ensure_ascii=False, sort_keys=True,
-separators=(",", ":"))`` in UTF-8, of the result after the reporters' safety net
-(`golive.reporters.view.safe_result`) -- exactly what the HTML embeds, so a verifier can recompute
-it from the report alone.
+separators=(",", ":"))`` in UTF-8, of the result as golive made or read it -- already redacted
+(`golive.redact.redact_result` ran in the engine or when the result came in) and exactly what the
+HTML embeds, so a verifier can recompute it from the report alone.
 
 Two signatures, both required:
 
@@ -132,10 +132,8 @@ def sign_canonical(result: Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
 
 
 def sign_result(result: Mapping[str, Any], key_path: Path) -> dict[str, Any]:
-    """Sign `result` (after the reporters' safety net, as the HTML embeds it) with the key file."""
-    from golive.reporters.view import safe_result
-
-    return sign_canonical(safe_result(result), load_signing_key(Path(key_path)))
+    """Sign `result` (already redacted, as the HTML embeds it) with the key file."""
+    return sign_canonical(result, load_signing_key(Path(key_path)))
 
 
 @dataclass

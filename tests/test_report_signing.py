@@ -155,9 +155,9 @@ def test_signature_block_content(keys: dict[str, Path], merchant_pair: KeyPair) 
     from Crypto.PublicKey import RSA
     from Crypto.Signature import pkcs1_15
 
-    from golive.reporters.view import safe_result
+    from golive.redact import redact_result as safe_result
 
-    signature = sign_result(fixture(), keys["private"])
+    signature = sign_result(safe_result(fixture()), keys["private"])
     assert signature["algorithms"] == list(ALGORITHMS) == ["MD5withRSA", "SHA256withRSA"]
     text = canonical_json(safe_result(fixture())).encode("utf-8")
     public = RSA.import_key(merchant_pair.public_pem)
