@@ -125,12 +125,24 @@ def field_kind(field: str, bare_name_is_personal: bool = True) -> str | None:
     return None
 
 
-# -- masks (length-preserving: only digits turn into "*", so masking twice changes nothing) ----------
+# -- masks (length-preserving: only characters turn into "*", so masking twice changes nothing) ------
+
+# What separates the characters of a number as people write it; everything else (digits, the X of
+# an ID number, letters of an e-mail in a login field, masks already applied) is a position.
+_SEPARATORS = frozenset(" \t-+().")
 
 
-def _mask_positions(text: str, head: int, tail: int, is_position: Any) -> str:
-    """Keep the first `head` and last `tail` positions (digits, masks, ...); mask the others."""
-    positions = [i for i, c in enumerate(text) if is_position(c)]
+# What `remove_secrets` and the secret-field rule write: not data, never masked (so that masking
+# after them, and both again, changes nothing).
+_SECRET_MARKERS = re.compile(r"\[(?:REDACTED|secret, \d+ chars|private key removed)\]")
+
+
+def _mask_positions(text: str, head: int, tail: int) -> str:
+    """Keep the first `head` and last `tail` positions; mask the ones between (all of them when
+    there are no more than head + tail). Separators stay, so the positions of the masked text are
+    the same ones, and masking it again changes nothing."""
+    markers = {i for m in _SECRET_MARKERS.finditer(text) for i in range(*m.span())} if "[" in text else ()
+    positions = [i for i, c in enumerate(text) if c not in _SEPARATORS and i not in markers]
     hidden = positions if len(positions) <= head + tail else positions[head:len(positions) - tail]
     if not hidden:
         return text
@@ -140,50 +152,25 @@ def _mask_positions(text: str, head: int, tail: int, is_position: Any) -> str:
     return "".join(chars)
 
 
-def _is_card_position(c: str) -> bool:
-    return c.isdigit() or c == MASK
-
-
-def _is_id_position(c: str) -> bool:
-    return c.isdigit() or c in "Xx*"
-
-
-_NUMBERISH = re.compile(r"^[\d*Xx +().\-]*$")
-
-
-def _mask_chars(text: str, head: int, tail: int) -> str:
-    """Text that is not a number (an e-mail in a login field): keep head and tail characters."""
-    if len(text) <= head + tail:
-        return MASK * len(text)
-    return text[:head] + MASK * (len(text) - head - tail) + text[-tail:]
-
-
 def mask_card(value: str) -> str:
-    text = value.strip()
-    if not _NUMBERISH.match(text):
-        return _mask_chars(text, 6, 4)
-    return _mask_positions(text, 6, 4, _is_card_position)
+    return _mask_positions(value.strip(), 6, 4)
 
 
 def mask_id(value: str) -> str:
-    text = value.strip()
-    if not _NUMBERISH.match(text):
-        return _mask_chars(text, 3, 4)
-    return _mask_positions(text, 3, 4, _is_id_position)
+    return _mask_positions(value.strip(), 3, 4)
 
 
 _COUNTRY_CODE = re.compile(r"^(\(?(?:\+|%2[Bb]|00)?86\)?[ \-]?)(?=1[\d*])")
 
 
 def mask_phone(value: str) -> str:
+    """3+4 of the national number; a +86 / 0086 / 86- country code before it stays."""
     text = value.strip()
-    if not _NUMBERISH.match(text) and not text.lower().startswith("%2b86"):
-        return _mask_chars(text, 3, 4)
     prefix = ""
     match = _COUNTRY_CODE.match(text)
-    if match and sum(_is_card_position(c) for c in text[match.end():]) == 11:
+    if match and sum(c not in _SEPARATORS for c in text[match.end():]) == 11:
         prefix, text = match.group(1), text[match.end():]
-    return prefix + _mask_positions(text, 3, 4, _is_card_position)
+    return prefix + _mask_positions(text, 3, 4)
 
 
 def mask_name(value: str) -> str:
@@ -233,8 +220,8 @@ def _mask_number(text: str) -> str:
     """A card or ID number found by shape (plain or grouped): ID 3+4 when it looks like one."""
     chars = "".join(c for c in text if c.isdigit() or c in "Xx")
     if _looks_like_id(chars):
-        return _mask_positions(text, 3, 4, _is_id_position)
-    return _mask_positions(text, 6, 4, _is_card_position)
+        return _mask_positions(text, 3, 4)
+    return _mask_positions(text, 6, 4)
 
 
 def mask_free_text(text: str, keep: frozenset[str] = frozenset()) -> str:
@@ -465,7 +452,8 @@ class _Redactor:
         if kind in _MASK_BY_KIND:
             if kind == "name" and MASK not in text:
                 _collect_names(text, self.names, key, in_message)
-            return self._free(_MASK_BY_KIND[kind](text))
+            # Secrets out first: the mask keeps their markers whole, so a second pass is a no-op.
+            return mask_free_text(_MASK_BY_KIND[kind](remove_secrets(text, self.needles)), self.keep)
         structured = self._structured(text)
         return self._free(text) if structured is None else structured
 
