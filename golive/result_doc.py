@@ -75,8 +75,15 @@ def ANY(value: Any, path: str) -> None:  # noqa: N802 - reads as a type in the s
 def optional(spec: Spec) -> Spec:
     """The key may also be null."""
     def check(value: Any, path: str) -> None:
-        if value is not None:
+        if value is None:
+            return
+        try:
             spec(value, path)
+        except _Mismatch as exc:
+            if exc.path == path and exc.message.startswith("expected ") and ", got " in exc.message:
+                expected, got = exc.message.split(", got ", 1)
+                raise _Mismatch(path, f"{expected} or null, got {got}") from None
+            raise
     return check
 
 
