@@ -489,9 +489,19 @@ class _Redactor:
     def _form(self, text: str) -> str | None:
         if not _FORM.match(text):
             return None
-        pairs = [part.partition("=") for part in text.split("&")]
-        cleaned = [(k, self.text(v, k, True)) for k, _, v in pairs]
-        return "&".join(f"{k}={v}" for k, v in cleaned)
+        return "&".join(f"{k}={self._form_value(k, v)}" for k, _, v in (part.partition("=") for part in text.split("&")))
+
+    def _form_value(self, key: str, value: str) -> str:
+        """A form value, percent-decoded before it is cleaned: encoded, a JSON document (a WAP
+        res_data) hides its field names, and %22 glues hex digits onto a dt_order, which then
+        looks like a card number. Re-encoded only if cleaning changed it."""
+        if "%" not in value and "+" not in value:
+            return self.text(value, key, True)
+        from urllib.parse import quote_plus, unquote_plus
+
+        decoded = unquote_plus(value)
+        cleaned = self.text(decoded, key, True)
+        return value if cleaned == decoded else quote_plus(cleaned, safe="*")
 
 
 def redact_result(result: Mapping[str, Any], secrets: Iterable[str] = ()) -> dict[str, Any]:

@@ -146,3 +146,19 @@ def test_the_pass_over_a_result_is_idempotent() -> None:
         doc = {"checks": [node() for _ in range(3)], "acct_name": rng.choice(["张三丰", "李四", _random_text(rng)])}
         once = redact_result(doc, ["abc123secret"])
         assert redact_result(once, ["abc123secret"]) == once, doc
+
+
+def test_a_percent_encoded_form_is_cleaned_field_by_field() -> None:
+    """A WAP return posts res_data as percent-encoded JSON: %22 glues hex digits onto the dt_order
+    (it looked like a card number and was starred) and hides the field names of personal data."""
+    from urllib.parse import unquote_plus, urlencode
+
+    body = urlencode({"res_data": json.dumps({"oid_partner": "201811230001000001", "dt_order": "20261202112143",
+                                              "acct_name": "张三丰", "info_order": "+86 138 0013 8000"},
+                                             ensure_ascii=False)})
+    safe = redact_result({"body": body})["body"]
+    assert json.loads(unquote_plus(safe).removeprefix("res_data=")) == {
+        "oid_partner": "201811230001000001", "dt_order": "20261202112143", "acct_name": "张**",
+        "info_order": "+86 138 **** 8000"}
+    untouched = "res_data=%7B%22dt_order%22%3A%2220261202112143%22%7D"
+    assert redact_result({"body": untouched})["body"] == untouched  # nothing to mask: the same bytes
