@@ -50,7 +50,7 @@ CONTROLS = "\x1b[2J\x1b]0;pwned\x07\x9b31m"
 DIGITS = (CARD, OTHER_CARD, PHONE, "13800138000", "13600136000", "13900139000")
 # What masking them looks like: each must appear in some output, or the planted value never arrived.
 MASKED = ("6222 02** **** ***0 123", "6217-00**-****-***0-987", "+86 138 **** 8000", "+86136****6000",
-          "622202*********0123", "李**", "欧**")
+          "86-139-****-9000", "622202*********0123", "李**", "欧**")
 MERCHANT = "201811230001000001"
 
 
@@ -140,7 +140,8 @@ def write_merchant(tmp: Path, pair: KeyPair) -> Path:
     from golive.lianlian.sign import sign_params
 
     web = {k: v for k, v in pay_request("DM20261125000009")["params"].items() if k != "sign"}
-    web.update(payer=PAYER, info_order=f"{CARD_DASHED} {PHONE_86}")
+    # Stray spaces: LL-SIG-008 quotes these values, so they reach the reports (masked).
+    web.update(payer=PAYER, info_order=f" {CARD_DASHED} {PHONE_86} ")
     har = {"log": {"version": "1.2", "creator": {"name": "devtools", "version": "1"}, "entries": [
         _har_entry("https://cashier.lianlianpay.com/payment/authpay.htm", urlencode(sign_params(web, "MD5", md5_key=MD5_KEY)),
                    "application/x-www-form-urlencoded", f"<html>收银台 {PHONE_CC}</html>"),
@@ -156,7 +157,7 @@ def write_merchant(tmp: Path, pair: KeyPair) -> Path:
         f"u1001,payment,DM20261125000001,10.00,{CARD},20261125100005,success\n"
         f"u1001,withdrawal,W20261126000001,5.00,{OTHER_CARD},20261126100005,success\n"
         f"u1002,withdrawal,W20261126000002,5.00,{CARD_SPACED},{CARD_DASHED},success\n"
-        f"u1003,payment,W20261126000003,{PHONE_CC},0123,20261126100007,success\n"
+        f"u1003,payment,W20261126000003,电话{PHONE_CC},0123,20261126100007,success\n"
         f"{PHONE_GLUED},payment,W20261126000004,1.00,0123,20261126100008,success,{PHONE_86}\n"
         f"u1004,{CONTROLS},W20261126000005,1.00,0123,20261126100009,success\n", encoding="utf-8")
     waivers = tmp / "waivers.yaml"
@@ -306,6 +307,16 @@ def test_real_run_leaks_nothing_in_any_format_or_language(tmp_path: Path, mercha
     assert any(c["id"] == "LL-SIG-007" and c["findings"] for c in result["checks"])
     crd3 = next(c for c in result["checks"] if c["id"] == "LL-CRD-003")
     assert sum("unreadable ledger row" in f["message"]["en"] for f in crd3["findings"]) >= 3
+    # Each source really brought planted values into the result (masked): the ledger's broken rows,
+    # the HAR file, the captures, the config.
+    def quoted(source: str) -> str:
+        return json.dumps([f for c in result["checks"] for f in c["findings"]
+                           if (f.get("location") or {}).get("file") == source], ensure_ascii=False)
+
+    assert "6217-00**-****-***0-987" in quoted("ledger.csv") and "+86 138 **** 8000" in quoted("ledger.csv")
+    assert "6217-00**-****-***0-987" in quoted("browser.har") and "86-139-****-9000" in quoted("browser.har")
+    assert "+86136****6000" in quoted("captures.jsonl") and "欧**" in quoted("captures.jsonl")
+    assert "+86 138 **** 8000" in result["merchant"]["name"]
     for lang in ("zh", "en"):
         again = tmp_path / f"report-{lang}"
         code, console = run_cli(["report", "--from", str(tmp_path / "check-zh" / "result.json"), "--format", FORMATS,
