@@ -3,7 +3,7 @@
 Two results: the golden fixture (tests/data/result_fixture.json, 33 checks), and a large synthetic
 one -- 40 checks with 200 findings each (the StreamJudge cap) and 20 HTTP exchanges of 6 kB bodies
 per check -- the worst a real run can produce. Prints wall time per format, output sizes, and the
-cost of the safety net, signing and verifying. Run: python bench/bench_reports.py
+cost of the redaction pass, signing and verifying. Run: python bench/bench_reports.py
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from golive.reporters import FORMATS, render
-from golive.reporters.view import safe_result
+from golive.redact import redact_result
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,12 +59,12 @@ def main() -> None:
     for name, result in (("fixture (33 checks)", json.loads((ROOT / "tests/data/result_fixture.json").read_text("utf-8"))),
                          ("large (40 checks x 200 findings, 800 exchanges)", large_result())):
         print(name)
-        timed("safe_result", lambda: safe_result(result))
+        timed("redact_result", lambda: redact_result(result))
+        safe = redact_result(result)
         for fmt in FORMATS:
-            timed(fmt, lambda fmt=fmt: render(result, fmt, lang="zh"))
-        safe = safe_result(result)
+            timed(fmt, lambda fmt=fmt: render(safe, fmt, lang="zh"))
         signature = timed("sign (MD5+SHA256 withRSA)", lambda: sign_canonical(safe, key), repeat=1)
-        html = render_html(result, lang="zh", signature=signature)  # type: ignore[arg-type]
+        html = render_html(safe, lang="zh", signature=signature)  # type: ignore[arg-type]
         timed("verify-report", lambda: verify_report(html, key.public_key()).code, repeat=1)
 
 

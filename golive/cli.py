@@ -84,7 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args._run(args))
     except InputError as exc:
-        print(f"golive: error: {exc}", file=sys.stderr)
+        from golive.controls import visible
+        from golive.redact import mask_free_text, remove_secrets
+
+        # The message may quote a file name or a value from the input: one line, personal data
+        # masked as in the reports, nothing a terminal would act on.
+        print(f"golive: error: {visible(mask_free_text(remove_secrets(str(exc))))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         _stop_probes()

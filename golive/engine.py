@@ -414,6 +414,8 @@ def compute_verdict(results: list[CheckResult], threshold: Severity, environment
 
 
 def build_result(run: Run, results: list[CheckResult], verdict: Verdict, reasons: list[dict[str, Any]]) -> dict[str, Any]:
+    import uuid
+
     today = run.now.date()
     counts = {status.value: 0 for status in Status}
     for r in results:
@@ -448,6 +450,9 @@ def build_result(run: Run, results: list[CheckResult], verdict: Verdict, reasons
         "waivers": [w.to_dict(today) for w in run.waivers],
         "evidence": run.bundle.summary(),
         "provenance": {
+            # Names this run in every report format, so files of two runs sharing an output
+            # directory can be told apart (golive.report_files).
+            "run_id": uuid.uuid4().hex[:16],
             "config_file": config.display,
             "config_sha256": config.sha256,
             "tool_version": __version__,
@@ -494,6 +499,8 @@ def run_check(options: RunOptions) -> dict[str, Any]:
     results = run.judge()
     verdict, reasons = compute_verdict(results, options.fail_on, run.environment)
     result = build_result(run, results, verdict, reasons)
-    from golive.redact import scrub_secrets
+    from golive.redact import redact_result
 
-    return scrub_secrets(result, run.secrets.values.values())
+    # The one redaction pass (golive.redact): personal data by name and by shape, and the exact
+    # secrets this run read, wherever a check or a gatherer let them into the result.
+    return redact_result(result, run.secrets.values.values())

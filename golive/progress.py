@@ -6,7 +6,8 @@ On a terminal the line shows a spinner, what golive is doing (the engine's short
 so a long capture read or a 30-copy redelivery probe visibly moves. With ``--progress`` but no
 terminal (a CI log), each step is printed once as a plain line on standard error instead of a
 redrawn one, which keeps logs readable. Nothing is ever written to standard output: that carries the
-report.
+report. A step (a file name, a URL from the config) is shown with personal data masked
+(golive.redact) and control characters escaped (golive.controls), as in the reports.
 """
 
 from __future__ import annotations
@@ -55,11 +56,20 @@ class Progress:
         if not self.enabled or text == self._last:
             return
         self._last = text
+        from golive.controls import visible
+        from golive.redact import mask_free_text, remove_secrets
+
+        # Steps name files and URLs from the config: personal data in them is masked as in the
+        # reports, and their control characters are shown, not sent to the terminal.
+        shown = visible(mask_free_text(remove_secrets(text)))
         if self._live is not None:
-            # A new step restarts the elapsed clock, so the time shown is the current step's.
-            self._live.reset(self._task, description=text, total=None)
+            from rich.markup import escape
+
+            # A new step restarts the elapsed clock, so the time shown is the current step's. Rich
+            # reads "[...]" as markup: a file name like "x[/]" would otherwise raise.
+            self._live.reset(self._task, description=escape(shown), total=None)
         else:
-            print(f"golive: [{time.monotonic() - self._started:6.1f}s] {text}", file=self.stream, flush=True)
+            print(f"golive: [{time.monotonic() - self._started:6.1f}s] {shown}", file=self.stream, flush=True)
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._live is not None:

@@ -6,9 +6,9 @@ merchant site (商户站) to have its RSA requests verified (protocol.md §2.3) 
 report against a key they obtained independently of the report, without any new key exchange.
 
 What is signed: the CANONICAL result JSON, ``json.dumps(result, ensure_ascii=False, sort_keys=True,
-separators=(",", ":"))`` in UTF-8, of the result after the reporters' safety net
-(`golive.reporters.view.safe_result`) -- exactly what the HTML embeds, so a verifier can recompute
-it from the report alone.
+separators=(",", ":"))`` in UTF-8, of the result as golive made or read it -- already redacted
+(`golive.redact.redact_result` ran in the engine or when the result came in) and exactly what the
+HTML embeds, so a verifier can recompute it from the report alone.
 
 Two signatures, both required:
 
@@ -18,9 +18,19 @@ Two signatures, both required:
   collisions are cheap, so a forger who gets one document signed could craft a colliding second
   one. Requiring the SHA-256 signature as well removes that door while keeping the LianLian form.
 
+The rest of the signature block -- schema, canonical form, algorithms, the signing key's SHA-256
+fingerprint and its size -- is not signed separately: every one of those values follows from the
+format and from the public key the verifier holds. `verify_signature` recomputes them and rejects a
+block in which any of them differs, is missing or was added to (an edited ``algorithms`` list, a
+removed fingerprint, a doubled key size would otherwise show on the page under a valid signature).
+Reports signed before this check existed carry the same block and verify as before.
+
 Verifying a report also re-renders it from the embedded result and compares it with the file, so an
 edit of the visible text alone (the verdict, a status) fails as surely as an edit of the data. The
-comparison needs the golive version that rendered the report (templates change between versions).
+re-render goes through the same door as any result from outside (golive.result_doc: structure
+checked, redaction pass applied); the pass is idempotent, so a result golive signed comes through
+unchanged, and one that still holds personal data is reported. The comparison needs the golive
+version that rendered the report (templates change between versions).
 """
 
 from __future__ import annotations
@@ -42,6 +52,9 @@ if TYPE_CHECKING:  # pragma: no cover
 SIGNATURE_SCHEMA = "golive.signature/1"
 ALGORITHMS = ("MD5withRSA", "SHA256withRSA")
 CANONICAL_FORM = 'json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":")), UTF-8'
+# Exactly the fields `sign_canonical` writes; a block with more or fewer is not golive's.
+SIGNATURE_FIELDS = ("schema", "canonical", "algorithms", "md5withrsa", "sha256withrsa", "result_sha256",
+                    "public_key_sha256", "key_bits")
 
 EXIT_VALID, EXIT_ALTERED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -132,10 +145,8 @@ def sign_canonical(result: Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
 
 
 def sign_result(result: Mapping[str, Any], key_path: Path) -> dict[str, Any]:
-    """Sign `result` (after the reporters' safety net, as the HTML embeds it) with the key file."""
-    from golive.reporters.view import safe_result
-
-    return sign_canonical(safe_result(result), load_signing_key(Path(key_path)))
+    """Sign `result` (already redacted, as the HTML embeds it) with the key file."""
+    return sign_canonical(result, load_signing_key(Path(key_path)))
 
 
 @dataclass
@@ -145,15 +156,31 @@ class SignatureCheck:
 
 
 def verify_signature(result: Mapping[str, Any], signature: Mapping[str, Any], key: RsaKey) -> SignatureCheck:
-    """Both signatures and the recorded hash must match the canonical form of `result`."""
-    from golive.lianlian.keys import fingerprint_sha256
+    """Both signatures and the recorded hash must match the canonical form of `result`, and every
+    other field of the block must be what the format and `key` make it (see the module docstring)."""
+    from golive.lianlian.keys import fingerprint_sha256, key_bits
 
     text = canonical_json(result)
     problems: list[str] = []
     given = fingerprint_sha256(key)
     recorded = signature.get("public_key_sha256")
-    if recorded and recorded != given:
+    if "public_key_sha256" not in signature:
+        problems.append("the signing key's fingerprint (public_key_sha256) was removed from the signature block")
+    elif recorded != given:
         problems.append(f"the report was signed with key {recorded}, not with the key given ({given})")
+    if signature.get("algorithms") != list(ALGORITHMS):
+        problems.append(f"the signature block names the algorithms {signature.get('algorithms')!r}; golive signs and "
+                        f"checks exactly {' + '.join(ALGORITHMS)}")
+    if signature.get("canonical") != CANONICAL_FORM:
+        problems.append(f"the signature block describes the signed text as {signature.get('canonical')!r}, "
+                        f"not as golive signs it ({CANONICAL_FORM})")
+    bits = key_bits(key)
+    if signature.get("key_bits") != bits:
+        problems.append(f"the signature block gives the key size as {signature.get('key_bits')!r}; "
+                        f"the signing key has {bits} bits")
+    extra = sorted(str(k) for k in signature if k not in SIGNATURE_FIELDS)
+    if extra:
+        problems.append(f"the signature block has fields golive never writes: {', '.join(extra)}")
     if signature.get("result_sha256") != hashlib.sha256(text.encode("utf-8")).hexdigest():
         problems.append("the embedded result does not match the SHA-256 recorded when it was signed")
     for name, value, check in (("MD5withRSA", signature.get("md5withrsa"), _md5_verify),
@@ -216,6 +243,39 @@ class Verification:
     lines: list[str]
 
 
+def _first_change(before: Any, after: Any, path: str = "") -> str:
+    """The key path of the first value that differs between two JSON-like documents."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in before:
+            if key not in after or before[key] != after[key]:
+                return _first_change(before[key], after.get(key), f"{path}.{key}" if path else str(key))
+    elif isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, (a, b) in enumerate(zip(before, after)):
+            if a != b:
+                return _first_change(a, b, f"{path}[{index}]")
+    return path or "(the whole result)"
+
+
+def _entered(result: dict[str, Any]) -> dict[str, Any] | Verification:
+    """The embedded result through the door every result from outside takes (golive.result_doc):
+    structure checked, redaction pass applied. golive only ever signs a result the pass leaves as
+    it is, so a change means the signer was not golive's own code path."""
+    from golive.redact import redact_result
+    from golive.result_doc import validate_result
+
+    try:
+        validate_result(result, "the embedded result")
+    except InputError as exc:
+        return Verification(EXIT_BAD_INPUT, [f"the signatures are valid, but {exc}"])
+    safe = redact_result(result)
+    if safe != result:
+        return Verification(EXIT_ALTERED, [
+            "ALTERED or not written by golive: the signed result holds personal data or a secret that golive "
+            f"masks (first at {_first_change(result, safe)}); golive never signs such a result",
+        ])
+    return safe
+
+
 def _first_difference(expected: str, actual: str) -> tuple[int, bool]:
     """(line number of the first differing line, whether it lies in the verdict/status section)."""
     from golive.reporters.html import VERDICT_END
@@ -263,7 +323,10 @@ def verify_report(html: str, key: RsaKey) -> Verification:
             f"{version or '(unknown)'} and this is golive {__version__}: install golive {version} to compare "
             "the visible text with the signed result",
         ])
-    expected = render(result, lang=embedded.lang, signature=signature)
+    safe = _entered(result)
+    if isinstance(safe, Verification):
+        return safe
+    expected = render(safe, lang=embedded.lang, signature=signature)
     actual = html.replace("\r\n", "\n")
     if expected != actual:
         line, in_verdict = _first_difference(expected, actual)

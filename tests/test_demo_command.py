@@ -32,6 +32,17 @@ def test_demo_command_writes_reports_and_is_ready(tmp_path: Path, capsys: pytest
     assert md5_key not in html and md5_key not in json.dumps(result)
 
 
+def test_an_output_dir_that_cannot_be_written_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Below a regular file no directory can be made, not even by root: one line naming it, no traceback."""
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    code = main(["demo", "--output-dir", str(blocker / "reports"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("golive: error: ") and str(blocker / "reports") in err and "--output-dir" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
 def test_list_defects(capsys: pytest.CaptureFixture[str]):
     assert main(["demo", "--list-defects"]) == 0
     out = capsys.readouterr().out

@@ -25,7 +25,10 @@ def test_rerenders_every_format_from_result_json(tmp_path: Path, capsys: pytest.
     code, stdout, _ = run(["report", "--from", str(FIXTURE), "--format", "text,json,junit,sarif,markdown,html",
                            "--lang", "en", "--output-dir", str(out)], capsys)
     assert code == 0
-    result = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    from golive.result_doc import accept_result
+
+    # What `report --from` renders: the saved result through the one redaction pass.
+    result = accept_result(json.loads(FIXTURE.read_text(encoding="utf-8")), str(FIXTURE))
     assert stdout == render(result, "text", lang="en")
     for fmt, name in (("json", "result.json"), ("junit", "junit.xml"), ("sarif", "golive.sarif"),
                       ("markdown", "summary.md"), ("html", "report.html")):
@@ -92,3 +95,144 @@ def test_ci_examples_parse_and_use_real_flags(name: str) -> None:
     for code in ("0 ready", "1 not_ready", "2 usage or config error", "3 incomplete"):
         assert code in text
     assert "golive-report" in text and ("upload-artifact" in text or "artifacts:" in text)
+
+
+# -- the structure of a result from outside -------------------------------------------------------------
+
+
+def _fixture() -> dict:
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def _at(doc: dict, path: list) -> tuple[object, object]:
+    node = doc
+    for part in path[:-1]:
+        node = node[part]
+    return node, path[-1]
+
+
+@pytest.mark.parametrize("path,value,key", [
+    (["checks", 3, "findings"], "none", "checks[3].findings"),
+    (["checks", 1, "findings", 0, "location"], "captures/x.jsonl:7", "checks[1].findings[0].location"),
+    (["checks", 1, "findings", 0, "location", "line"], "7", "checks[1].findings[0].location.line"),
+    (["checks", 1, "findings", 0, "message"], 42, "checks[1].findings[0].message"),
+    (["checks", 5, "waiver", "approver"], None, "checks[5].waiver.approver"),
+    (["checks", 0, "status"], "green", "checks[0].status"),
+    (["checks", 0, "duration_ms"], "fast", "checks[0].duration_ms"),
+    (["summary", "counts"], [1, 2], "summary.counts"),
+    (["summary", "counts", "pass"], "18", "summary.counts.pass"),
+    (["summary", "reasons", 0], "fail", "summary.reasons[0]"),
+    (["provenance", "inputs", 0, "bytes"], "big", "provenance.inputs[0].bytes"),
+    (["provenance", "probe_targets"], "http://127.0.0.1:8000", "provenance.probe_targets"),
+    (["merchant"], ["201811230001000001"], "merchant"),
+    (["tool"], None, "tool"),
+])
+def test_a_wrong_shape_deep_inside_is_exit_2_naming_the_key_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                  path: list, value: object, key: str) -> None:
+    data = _fixture()
+    parent, last = _at(data, path)
+    if value is None and last == "approver":
+        del parent[last]  # type: ignore[attr-defined]
+    else:
+        parent[last] = value  # type: ignore[index]
+    source = tmp_path / "result.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(["report", "--from", str(source), "--format", "text,junit,html", "--output-dir",
+                        str(tmp_path / "o")], capsys)
+    assert code == 2, err
+    assert f"{source}: {key}: " in err and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_documented_shape_from_an_older_golive_still_renders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """golive.result/1 as design.md §6 documents it, from a golive without the run id, signatures,
+    evidence summary or waivers: every format renders."""
+    old = {
+        "schema": "golive.result/1", "tool": {"name": "golive", "version": "0.0.9"},
+        "merchant": {"oid_partner": "201811230001000001", "name": "旧商户", "environment": "integration"},
+        "profile": {"name": "base"}, "verdict": "not_ready",
+        "summary": {"fail_on": "high", "counts": {"pass": 1, "fail": 1}, "reasons": [{"kind": "fail", "check": "LL-NTF-002"}]},
+        "checks": [
+            {"id": "LL-SIG-001", "status": "pass", "severity": "high", "item": "integration.signature",
+             "title": {"zh": "签名方式", "en": "Sign type"}},
+            {"id": "LL-NTF-002", "status": "fail", "severity": "blocker", "item": "review.notify",
+             "title": {"zh": "通知响应", "en": "Notification acknowledged"},
+             "findings": [{"message": {"zh": "返回 HTTP 500", "en": "answered HTTP 500"}}],
+             "evidence": [{"kind": "http", "url": "http://127.0.0.1:8000/llpay/notify", "status": 500}],
+             "remediation": {"zh": "返回 0000", "en": "answer 0000"}},
+        ],
+        "provenance": {"config_sha256": "ab" * 32, "tool_version": "0.0.9", "time": "2026-11-01T10:00:00+08:00"},
+    }
+    source = tmp_path / "old.json"
+    source.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run(["report", "--from", str(source), "--format", "text,json,junit,sarif,markdown,html",
+                             "--output-dir", str(out)], capsys)
+    assert code == 0, err
+    assert "LL-NTF-002" in stdout
+    assert sorted(p.name for p in out.iterdir()) == ["golive.sarif", "junit.xml", "report.html", "result.json", "summary.md"]
+
+
+def _paths(node: object, path: tuple = ()) -> list[tuple]:
+    out = [path] if path else []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            out += _paths(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            out += _paths(value, path + (index,))
+    return out
+
+
+def _slim(path: tuple) -> tuple[dict, tuple]:
+    """The fixture with only the check the path goes into (rendering 33 checks for each of hundreds
+    of mutations would take minutes), and the path into it."""
+    data = _fixture()
+    if len(path) >= 2 and path[0] == "checks":
+        data["checks"] = [data["checks"][path[1]]]
+        return data, ("checks", 0) + path[2:]
+    data["checks"] = data["checks"][:1]
+    return data, path
+
+
+def _dotted(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def test_no_wrong_shape_anywhere_reaches_a_reporter_as_a_traceback() -> None:
+    """Every key of the fixture, replaced by a value of each other JSON type: either the result is
+    refused naming that key, or every reporter renders it."""
+    from golive.errors import InputError
+    from golive.reporters import FORMATS, render
+    from golive.result_doc import validate_result
+
+    seen: set[str] = set()
+    for full_path in _paths(_fixture()):
+        shape = "/".join("#" if isinstance(p, int) else str(p) for p in full_path)
+        if shape in seen:
+            continue
+        seen.add(shape)
+        for wrong in (None, 7, "x", [], {}, True):
+            data, path = _slim(full_path)
+            parent, last = _at(data, list(path))
+            if type(parent[last]) is type(wrong):  # type: ignore[index]
+                continue
+            parent[last] = wrong  # type: ignore[index]
+            try:
+                validate_result(data, "result.json")
+            except InputError as exc:
+                # The key named is the one replaced, one above it, or (an emptied object) one inside it.
+                where = _dotted(path)
+                assert exc.key and (where.startswith(exc.key) or exc.key.startswith(where)), (path, wrong, exc)
+                continue
+            safe = data  # (the redaction pass keeps the structure; rendering is what is tried here)
+            lang = ("zh", "en")[len(seen) % 2]  # the languages share every access to the result
+            for fmt in FORMATS:
+                try:
+                    render(safe, fmt, lang=lang)
+                except Exception as exc:  # pragma: no cover - the failure message
+                    pytest.fail(f"{_dotted(path)} = {wrong!r} passed validation but {fmt}/{lang} raised {exc!r}")

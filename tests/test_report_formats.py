@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from golive.reporters import FORMATS, render
-from golive.reporters.view import safe_result, staff_summary
+from golive.redact import redact_result
+from golive.reporters.view import staff_summary
 
 HERE = Path(__file__).parent
 FIXTURE = json.loads((HERE / "data" / "result_fixture.json").read_text(encoding="utf-8"))
@@ -206,9 +207,9 @@ def test_a_result_from_an_older_golive_renders_in_every_format(fmt: str, lang: s
     assert "LL-NTF-002" in text
 
 
-def test_safe_result_is_idempotent_and_keeps_identifiers() -> None:
-    once = safe_result(fixture())
-    assert safe_result(once) == once
+def test_redaction_pass_is_idempotent_and_keeps_identifiers() -> None:
+    once = redact_result(fixture())
+    assert redact_result(once) == once
     assert once["merchant"]["oid_partner"] == "201811230001000001"
     assert once["merchant"]["name"] == "示例理财（演示商户）"
     sig7 = next(c for c in once["checks"] if c["id"] == "LL-SIG-007")

@@ -3,7 +3,10 @@ language must equal tests/golden/* byte for byte. A deliberate change to a repor
 regenerate with ``GOLIVE_UPDATE_GOLDEN=1 pytest tests/test_report_golden.py`` and review the diff.
 
 The fixture is written by tests/data/make_result_fixture.py (every status, findings with
-locations, HTTP exchanges, waivers, and planted personal data the safety net must mask).
+locations, HTTP exchanges, waivers, and planted personal data the redaction pass must mask). It is
+a result from outside, so it enters as `golive report --from` takes it in
+(golive.result_doc.accept_result: structure checked, redaction pass applied); the reporters render
+what they are given.
 """
 
 from __future__ import annotations
@@ -35,9 +38,16 @@ def fixture() -> dict:
     return json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
+def entered() -> dict:
+    """The fixture as the reporters get it from `golive report --from`."""
+    from golive.result_doc import accept_result
+
+    return accept_result(fixture(), str(FIXTURE))
+
+
 @pytest.mark.parametrize("fmt,lang,name", CASES, ids=[c[2] for c in CASES])
 def test_golden(fmt: str, lang: str, name: str) -> None:
-    produced = render(fixture(), fmt, lang=lang)
+    produced = render(entered(), fmt, lang=lang)
     target = GOLDEN / name
     if UPDATE:
         target.write_text(produced, encoding="utf-8")
@@ -54,10 +64,10 @@ def test_golden(fmt: str, lang: str, name: str) -> None:
 
 def test_rendering_is_a_pure_function_of_the_result() -> None:
     """Same result, same bytes -- and the input dict is not modified by any reporter."""
-    result = fixture()
+    result = entered()
     before = json.dumps(result, sort_keys=True)
     for fmt, lang, _ in CASES:
-        assert render(result, fmt, lang=lang) == render(fixture(), fmt, lang=lang)
+        assert render(result, fmt, lang=lang) == render(entered(), fmt, lang=lang)
     assert json.dumps(result, sort_keys=True) == before
 
 

@@ -155,9 +155,9 @@ def test_signature_block_content(keys: dict[str, Path], merchant_pair: KeyPair) 
     from Crypto.PublicKey import RSA
     from Crypto.Signature import pkcs1_15
 
-    from golive.reporters.view import safe_result
+    from golive.redact import redact_result as safe_result
 
-    signature = sign_result(fixture(), keys["private"])
+    signature = sign_result(safe_result(fixture()), keys["private"])
     assert signature["algorithms"] == list(ALGORITHMS) == ["MD5withRSA", "SHA256withRSA"]
     text = canonical_json(safe_result(fixture())).encode("utf-8")
     public = RSA.import_key(merchant_pair.public_pem)
@@ -196,3 +196,100 @@ def test_check_sign_with_embeds_result_and_signature(tmp_path: Path, config_fact
                 "--sign-with", str(tmp_path / "nope.pem"), "--no-progress", "--quiet"])
     err = capsys.readouterr().err
     assert bad == 2 and "nope.pem" in err and "--sign-with" in err
+
+
+# -- the signature block's other fields: covered by the key, or the report is refused ------------------
+
+
+def _forge_block(report: Path, change) -> None:
+    """Edit the embedded signature block and re-render the page with golive's own renderer, so the
+    visible signature section agrees with the forged block -- the strongest forgery of its kind."""
+    from golive.reporters.html import render
+
+    html = report.read_text(encoding="utf-8")
+    embedded = extract_embedded(html)
+    result = json.loads(embedded.result_text or "")
+    signature = json.loads(embedded.signature_text or "")
+    change(signature)
+    report.write_text(render(result, lang=embedded.lang, signature=signature), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change,says", [
+    (lambda s: s.update(algorithms=["MD5withRSA"]), "algorithms"),
+    (lambda s: s.update(algorithms=["SHA256withRSA", "MD5withRSA", "SHA1withRSA"]), "algorithms"),
+    (lambda s: s.update(key_bits=4096), "key size"),
+    (lambda s: s.update(canonical="json.dumps(result), UTF-16"), "signed text"),
+    (lambda s: s.pop("public_key_sha256"), "fingerprint"),
+    (lambda s: s.update(approved_by="LianLian risk team"), "never writes: approved_by"),
+], ids=["one-algorithm", "three-algorithms", "key-bits", "canonical", "fingerprint-removed", "extra-field"])
+def test_a_changed_signature_block_is_altered(signed_report: Path, keys: dict[str, Path],
+                                              capsys: pytest.CaptureFixture[str], change, says: str) -> None:
+    _forge_block(signed_report, change)
+    code, out = verify(signed_report, keys["public"], capsys)
+    assert code == 1 and "ALTERED" in out and says in out, out
+
+
+def test_the_untouched_block_passes_the_same_forging_path(signed_report: Path, keys: dict[str, Path],
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The forging helper itself changes nothing else: with no change the report still verifies."""
+    _forge_block(signed_report, lambda s: None)
+    assert verify(signed_report, keys["public"], capsys)[0] == 0
+
+
+def test_a_signed_result_that_still_holds_personal_data_is_refused(tmp_path: Path, keys: dict[str, Path],
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """golive signs only redacted results. A report whose embedded result was signed raw (by some
+    other tool holding the merchant key) does not come through the redaction pass unchanged."""
+    from golive.report_signing import load_signing_key, sign_canonical
+    from golive.reporters.html import render
+
+    raw = fixture()  # holds planted card, ID and phone numbers
+    signature = sign_canonical(raw, load_signing_key(keys["private"]))
+    report = tmp_path / "report.html"
+    report.write_text(render(raw, lang="zh", signature=signature), encoding="utf-8")
+    code, out = verify(report, keys["public"], capsys)
+    assert code == 1 and "personal data" in out, out
+
+
+def test_a_signed_result_of_the_wrong_shape_is_bad_input(tmp_path: Path, keys: dict[str, Path],
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from golive.redact import redact_result
+    from golive.report_signing import load_signing_key, sign_canonical
+    from golive.reporters.html import render
+
+    result = redact_result(fixture())
+    signature = sign_canonical(result, load_signing_key(keys["private"]))
+    report = tmp_path / "report.html"
+    report.write_text(render(result, lang="zh", signature=signature), encoding="utf-8")
+    html = report.read_text(encoding="utf-8")
+    # The same page, with a result whose summary.counts is a list: signed, so the signatures hold.
+    bad = {**result, "summary": {**result["summary"], "counts": []}}
+    bad_signature = sign_canonical(bad, load_signing_key(keys["private"]))
+    start = html.index('<script type="application/json" id="golive-result">')
+    from golive.reporters.html import embed_json
+
+    end = html.index("</script>", start)
+    html = html[:start] + '<script type="application/json" id="golive-result">' + embed_json(bad) + html[end:]
+    html = html.replace(embed_json(signature), embed_json(bad_signature))
+    report.write_text(html, encoding="utf-8")
+    code, out = verify(report, keys["public"], capsys)
+    assert code == 2 and "summary.counts" in out, out
+
+
+def test_verify_report_prints_no_control_character_from_the_report(tmp_path: Path, keys: dict[str, Path],
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """verify-report quotes the merchant name; a name holding terminal sequences is shown escaped."""
+    from golive.cli import main
+
+    result = fixture()
+    result["merchant"]["name"] = "示例\x1b]0;VALID\x07\x1b[2J理财"
+    source = tmp_path / "result.json"
+    source.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", "--from", str(source), "--format", "html", "--output-dir", str(out),
+                 "--sign-with", str(keys["private"])]) == 0
+    capsys.readouterr()
+    code, text = verify(out / "report.html", keys["public"], capsys)
+    assert code == 0, text
+    assert "\x1b" not in text and "\x07" not in text
+    assert "示例\\x1b]0;VALID\\x07\\x1b[2J理财" in text

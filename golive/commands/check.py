@@ -65,41 +65,48 @@ def make_progress(args: argparse.Namespace) -> Any:
 
 
 def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
-    """Print the text report and write the other formats; return the exit code for the verdict."""
+    """Print the text report and write the other formats; return the exit code for the verdict.
+
+    Every file is rendered before any is written, and golive.report_files writes them as one set
+    (temporary files renamed into place; stale reports of another run removed), so a failure leaves
+    no half-written file and the directory never mixes two runs."""
     import sys
 
+    from golive.controls import visible
+    from golive.report_files import write_reports
     from golive.reporters import FORMATS, parse_formats, render
 
     formats = parse_formats(args.format)
-    out_dir = Path(args.output_dir)
-    written: list[str] = []
     signature = None
     if args.sign_with:
         from golive.report_signing import sign_result
 
         signature = sign_result(result, Path(args.sign_with))
+    files: dict[str, str] = {}
     for fmt in formats:
         if fmt == "text":
             continue
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create output directory: {exc.strerror}", file=str(out_dir), key="--output-dir") from None
-        target = out_dir / str(FORMATS[fmt][1])
         if fmt == "html":
             from golive.reporters.html import render as render_html
 
-            text = render_html(result, lang=args.lang, signature=signature)
+            files[str(FORMATS[fmt][1])] = render_html(result, lang=args.lang, signature=signature)
         else:
-            text = render(result, fmt, lang=args.lang)
-        target.write_text(text, encoding="utf-8")
-        written.append(str(target))
+            files[str(FORMATS[fmt][1])] = render(result, fmt, lang=args.lang)
+    written: list[Path] = []
+    removed: list[Path] = []
+    if files:
+        source = getattr(args, "source", None)  # golive report --from: never remove the input
+        written, removed = write_reports(Path(args.output_dir), files,
+                                         run_id=(result.get("provenance") or {}).get("run_id"),
+                                         source=Path(source) if source else None)
     if "text" in formats and not args.quiet:
         sys.stdout.write(render(result, "text", lang=args.lang))
     else:
         print(f"verdict: {result['verdict']}")
     for path in written:
-        print(f"  → {path}", file=sys.stderr)
+        print(f"  → {visible(str(path))}", file=sys.stderr)
+    for path in removed:
+        print(f"  × {visible(str(path))} removed: a report of another run", file=sys.stderr)
     return EXIT_FOR_VERDICT[result["verdict"]]
 
 

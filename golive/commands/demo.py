@@ -233,9 +233,13 @@ def run_demo(defects: frozenset[str], options_args: argparse.Namespace | None = 
             fail_on = Severity(getattr(options_args, "fail_on", "high") or "high")
             # Keep the generated config beside the reports: findings point at its lines.
             out_dir = Path(getattr(options_args, "output_dir", None) or "golive-report")
-            out_dir.mkdir(parents=True, exist_ok=True)
             kept = out_dir / "demo-golive.yaml"
-            shutil.copyfile(config_path, kept)
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(config_path, kept)
+            except OSError as exc:  # a read-only or full output directory: say which, no traceback
+                raise InputError(f"cannot write demo-golive.yaml: {exc.strerror or exc}", file=str(out_dir),
+                                 key="--output-dir") from None
             options = RunOptions(config_path=config_path, probe=True, fail_on=fail_on, progress=progress,
                                  config_display=str(kept))
             result = run_check(options)

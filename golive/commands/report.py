@@ -1,9 +1,11 @@
 """`golive report --from result.json --format html[,junit,...]`: re-render a saved result offline.
 
 The input is a result written by `golive check --format json` (schema golive.result/1), or a golive
-HTML report, whose embedded result is used. Every reporter is a pure function of that result, so
-the output is what `golive check` would have written, in any format and language; `--sign-with`
-signs it as `golive check --sign-with` does. Exit code 0 when the files are written, 2 on bad input.
+HTML report, whose embedded result is used. Its structure is checked at every depth and the one
+redaction pass runs over it (golive.result_doc) before any reporter sees it. Every reporter is a
+pure function of that result, so the output is what `golive check` would have written, in any
+format and language; `--sign-with` signs it as `golive check --sign-with` does. Exit code 0 when
+the files are written, 2 on bad input.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from golive.engine import RESULT_SCHEMA
 from golive.errors import InputError
 
 
@@ -50,32 +51,18 @@ def load_result(path: Path) -> dict[str, Any]:
         except ValueError as exc:
             line = getattr(exc, "lineno", None)
             raise InputError(f"not valid JSON: {getattr(exc, 'msg', exc)}", file=str(path), line=line, key="--from") from None
-    validate_result(data, str(path))
-    return data  # type: ignore[no-any-return]
+    from golive.result_doc import accept_result
+
+    # Structure checked (InputError naming the key path), then the one redaction pass: a result
+    # from outside is masked as one golive made.
+    return accept_result(data, str(path))
 
 
 def validate_result(data: Any, source: str) -> None:
-    """The shape every reporter relies on; anything optional may be missing (older results)."""
-    if not isinstance(data, dict):
-        raise InputError(f"not a golive result: expected a JSON object with \"schema\": \"{RESULT_SCHEMA}\"", file=source)
-    if data.get("schema") != RESULT_SCHEMA:
-        raise InputError(f"not a golive result: schema is {data.get('schema')!r}, expected {RESULT_SCHEMA!r}",
-                         file=source, key="schema")
-    if data.get("verdict") not in ("ready", "not_ready", "incomplete"):
-        raise InputError("verdict must be ready, not_ready or incomplete", file=source, key="verdict")
-    checks = data.get("checks")
-    if not isinstance(checks, list):
-        raise InputError("checks must be a list", file=source, key="checks")
-    for index, check in enumerate(checks):
-        # Every golive.result/1 check has these; everything else (evidence, waiver, ...) is optional.
-        missing = [k for k in ("id", "status", "severity", "item") if not isinstance((check or {}).get(k), str)] \
-            if isinstance(check, dict) else ["id"]
-        if missing or not isinstance(check.get("title"), (dict, str)):
-            raise InputError(f"each check needs an id, a status, a severity, an item and a title (missing: "
-                             f"{', '.join(missing) or 'title'})", file=source, key=f"checks[{index}]")
-    for key in ("merchant", "summary", "provenance", "tool", "profile"):
-        if key in data and not isinstance(data[key], dict):
-            raise InputError(f"{key} must be an object", file=source, key=key)
+    """The golive.result/1 shape every reporter relies on, at every depth (golive.result_doc)."""
+    from golive.result_doc import validate_result as validate
+
+    validate(data, source)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -43,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
     outcome = verify_report(html, key)
     stream = sys.stdout if outcome.code == EXIT_VALID else sys.stderr
     prefix = "" if outcome.code == EXIT_VALID else f"{path}: "
+    from golive.controls import visible
+
+    # The lines quote the report (merchant name, times): escape what could drive the terminal.
     for index, line in enumerate(outcome.lines):
-        print((prefix if index == 0 else "") + line, file=stream)
+        print(visible((prefix if index == 0 else "") + line), file=stream)
     return outcome.code

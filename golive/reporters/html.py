@@ -4,12 +4,15 @@ One self-contained file (inline CSS, no script, no external fetch; a Content-Sec
 tag forbids loading anything), printable on A4, Chinese by default. The template
 (`templates/report.html.j2`) runs with autoescape on and StrictUndefined, so it only sees the view
 model built here: the result dict is normalised in Python first (a result from an older golive may
-lack optional keys), and the safety net of `view.safe_result` has been applied.
+lack optional keys). The result is already safe: golive.redact.redact_result ran where it was made
+or read, and this module renders (and embeds) exactly what it is given.
 
 The result itself is embedded as ``<script type="application/json" id="golive-result">`` (a data
 block: browsers never run it, and the CSP allows no script anyway) so `golive report --from
 report.html` can re-render it and `golive verify-report` can check a signed report. `<`, `>` and
-`&` are written as JSON ``\\u003c`` escapes so the data cannot close the element.
+`&` are written as JSON ``\\u003c`` escapes so the data cannot close the element. Control characters
+in values are shown escaped on the page (``\\x1b``) and kept as JSON escapes in the embedded copy
+(golive.controls).
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 def embed_json(data: Any) -> str:
     """JSON for an inline data block: `<`, `>`, `&` escaped so nothing can end the element."""
     # Key order is kept (not sorted): the report is re-rendered from this copy by verify-report.
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    from golive.controls import json_controls
+
+    text = json_controls(json.dumps(data, ensure_ascii=False, indent=1))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
@@ -269,6 +274,7 @@ def _provenance(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
     yes_no = {True: ui("yes", lang), False: ui("no", lang)}
     rows = [
         (ui("tool_version", lang), f"golive {_str(prov.get('tool_version') or tool.get('version'))}"),
+        (ui("run_id", lang), _str(prov.get("run_id"))),
         (ui("python", lang), _str(prov.get("python"))),
         (ui("time", lang), _str(prov.get("time"))),
         (ui("profile", lang), _str(prov.get("profile") or (result.get("profile") or {}).get("name"))),
@@ -379,9 +385,12 @@ def render(result: Mapping[str, Any], *, lang: str = "zh", signature: Mapping[st
     """The HTML report. `signature` comes from `golive.report_signing.sign_result` (same result)."""
     from markupsafe import Markup
 
-    safe = view.safe_result(result)
-    model = build_model(safe, lang, signature)
+    from golive.controls import visible_tree
+
+    # What the page shows has its control characters escaped (golive.controls); the embedded copy
+    # keeps the exact values, as JSON escapes.
+    model = build_model(visible_tree(result, lines=True), lang, signature)
     model["verdict_begin"], model["verdict_end"] = Markup(VERDICT_BEGIN), Markup(VERDICT_END)
-    model["embedded_result"] = Markup(embed_json(safe))
+    model["embedded_result"] = Markup(embed_json(result))
     model["embedded_signature"] = Markup(embed_json(dict(signature))) if signature else None
     return str(_environment().get_template("report.html.j2").render(**model))

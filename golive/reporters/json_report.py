@@ -1,4 +1,7 @@
-"""JSON reporter: the result dict itself (golive.result/1), stable key order, UTF-8."""
+"""JSON reporter: the result dict itself (golive.result/1), stable key order, UTF-8. The result is
+already safe (golive.redact.redact_result ran where it was made or read). Control characters are
+written as JSON escapes (json.dumps for C0, golive.controls.json_controls for the rest), so the file
+is valid JSON, holds the exact values, and is safe to print on a terminal."""
 
 from __future__ import annotations
 
@@ -7,6 +10,6 @@ from typing import Any
 
 
 def render(result: dict[str, Any], *, lang: str = "zh") -> str:
-    from golive.reporters.view import safe_result  # the last safety net every report gets
+    from golive.controls import json_controls
 
-    return json.dumps(safe_result(result), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return json_controls(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=False)) + "\n"

@@ -18,7 +18,11 @@ Status mapping (also described in docs/ci/):
   now, visible, not a failure.
 
 The CI gate itself is golive's exit code (0 ready, 1 not_ready, 2 config error, 3 incomplete); the
-JUnit file explains it. Built with xml.etree.ElementTree, which escapes every value.
+JUnit file explains it. Built with xml.etree.ElementTree, which escapes markup in every value; it
+does not refuse characters XML 1.0 cannot hold (ESC and the other C0 controls, lone surrogates), so
+every value from the result first goes through `golive.controls.visible`, which writes them as
+visible escapes (``\\x1b``) -- a CI server would otherwise reject the whole file as malformed.
+The run id (provenance.run_id) is a property of every suite.
 """
 
 from __future__ import annotations
@@ -101,7 +105,7 @@ def _testcase(suite: ET.Element, check: Mapping[str, Any], item: str, gate: str,
 
 
 def build(result: Mapping[str, Any], lang: str = "zh") -> ET.Element:
-    """The <testsuites> element for `result` (already safe)."""
+    """The <testsuites> element for `result` (already safe, control characters already escaped)."""
     summary = result.get("summary") or {}
     gate = str(summary.get("fail_on") or "high")
     merchant = result.get("merchant") or {}
@@ -114,8 +118,10 @@ def build(result: Mapping[str, Any], lang: str = "zh") -> ET.Element:
         properties = ET.SubElement(suite, "properties")
         for name, value in (("golive.item", item), ("golive.verdict", str(result.get("verdict"))),
                             ("golive.fail_on", gate), ("golive.oid_partner", str(merchant.get("oid_partner") or "")),
-                            ("golive.environment", str(merchant.get("environment") or ""))):
-            ET.SubElement(properties, "property", {"name": name, "value": value})
+                            ("golive.environment", str(merchant.get("environment") or "")),
+                            ("golive.run_id", str((result.get("provenance") or {}).get("run_id") or ""))):
+            if value or name != "golive.run_id":  # a result from an older golive has no run id
+                ET.SubElement(properties, "property", {"name": name, "value": value})
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         seconds = 0.0
         for check in group:
@@ -141,6 +147,8 @@ def build(result: Mapping[str, Any], lang: str = "zh") -> ET.Element:
 
 
 def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
-    root = build(view.safe_result(result), lang)
+    from golive.controls import visible_tree
+
+    root = build(visible_tree(result), lang)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

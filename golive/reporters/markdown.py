@@ -3,7 +3,9 @@
 Verdict first, then LianLian's six go-live points (审核1–3, 发布前1–3) as a table, then the checks
 that stop the launch with their top findings, then the counts. Everything from the result is
 escaped: Markdown punctuation that could restructure the text, and ``<``/``>``/``&`` so no HTML
-(a ``<script>`` in a captured value, say) reaches a renderer that allows inline HTML.
+(a ``<script>`` in a captured value, say) reaches a renderer that allows inline HTML. Control
+characters are written as visible escapes (golive.controls), since CI logs print this file too.
+The footer names the run id (provenance.run_id).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from golive.controls import visible
 from golive.reporters import view
 from golive.reporters.view import t, ui
 
@@ -22,7 +25,7 @@ _MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 
 def esc(text: Any) -> str:
     """Escape for Markdown inline text and table cells (one line)."""
-    value = str(text if text is not None else "")
+    value = visible(str(text if text is not None else ""))
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _MD_SPECIAL.sub(r"\\\1", value)
     value = _MD_UNDERSCORE.sub(r"\\_", value)
@@ -31,29 +34,28 @@ def esc(text: Any) -> str:
 
 def code(text: Any) -> str:
     """Inline code, for locations and ids: backticks cannot be escaped inside, so they are dropped."""
-    value = " ".join(str(text if text is not None else "").replace("`", "'").split())
+    value = " ".join(visible(str(text if text is not None else "")).replace("`", "'").split())
     return f"`{value}`" if value else ""
 
 
 def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
-    safe = view.safe_result(result)
     zh = lang != "en"
-    merchant = safe.get("merchant") or {}
-    summary = safe.get("summary") or {}
-    provenance = safe.get("provenance") or {}
-    verdict = str(safe.get("verdict") or "incomplete")
+    merchant = result.get("merchant") or {}
+    summary = result.get("summary") or {}
+    provenance = result.get("provenance") or {}
+    verdict = str(result.get("verdict") or "incomplete")
     gate = str(summary.get("fail_on") or "high")
     lines = [
         f"## {view.VERDICT_MARK.get(verdict, '!')} golive: {esc(view.verdict_label(verdict, lang))}",
         "",
         f"**{esc(merchant.get('name') or '—')}** {code(merchant.get('oid_partner'))} · "
         f"{esc(view.environment_label(str(merchant.get('environment') or ''), lang))} · "
-        f"{esc(ui('profile', lang))} {code((safe.get('profile') or {}).get('name') or provenance.get('profile'))} · "
+        f"{esc(ui('profile', lang))} {code((result.get('profile') or {}).get('name') or provenance.get('profile'))} · "
         f"{esc(ui('gate', lang))} {esc(ui('gate_value', lang, sev=view.severity_label(gate, lang)))} · "
         f"{esc(provenance.get('time') or '')}",
         "",
     ]
-    reasons = view.verdict_reasons(safe, lang)
+    reasons = view.verdict_reasons(result, lang)
     if reasons:
         lines.append(f"**{esc(ui('why', lang))}**")
         lines.append("")
@@ -65,11 +67,11 @@ def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
         f"| {esc(ui('col_item', lang))} | {esc(ui('col_question', lang))} | {esc(ui('col_result', lang))} | {esc(ui('col_note', lang))} |",
         "|---|---|---|---|",
     ]
-    for row in view.staff_summary(safe, lang):
+    for row in view.staff_summary(result, lang):
         lines.append(f"| {esc(row['label'])} | {esc(row['question'])} | {row['mark']} {esc(row['state_label'])} | {esc(row['line'])} |")
     lines.append("")
 
-    checks = [c for c in safe.get("checks") or [] if isinstance(c, Mapping)]
+    checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping)]
     problems = [c for c in checks if c.get("status") in ("fail", "error", "manual")]
     problems.sort(key=lambda c: (-view.severity_rank(str(c.get("severity"))), str(c.get("id"))))
     if problems:
@@ -106,6 +108,7 @@ def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
     cells = [f"{view.STATUS_MARK[s]} {esc(view.status_label(s, lang))} {counts.get(s)}" for s in view.STATUSES if counts.get(s)]
     if cells:
         lines += [" · ".join(cells), ""]
-    lines.append(f"<sub>golive {esc((safe.get('tool') or {}).get('version') or '')} · "
-                 f"{esc(ui('config_sha256', lang))} {code(provenance.get('config_sha256'))}</sub>")
+    run_id = f" · {esc(ui('run_id', lang))} {code(provenance.get('run_id'))}" if provenance.get("run_id") else ""
+    lines.append(f"<sub>golive {esc((result.get('tool') or {}).get('version') or '')} · "
+                 f"{esc(ui('config_sha256', lang))} {code(provenance.get('config_sha256'))}{run_id}</sub>")
     return "\n".join(lines) + "\n"

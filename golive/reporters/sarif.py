@@ -15,6 +15,8 @@
   with ``region.startLine`` when the line is known; its pointer (config key or capture field) a
   logicalLocation. Code scanning needs a location on every result, so a finding without a file
   points at the config file.
+* the run id (provenance.run_id) is the instance part of ``automationDetails.id``
+  (``golive/OID_PARTNER/RUN_ID``, as SARIF's category/instance form wants) and a run property.
 """
 
 from __future__ import annotations
@@ -155,6 +157,7 @@ def build(result: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
     config_file = str(provenance.get("config_file") or "golive.yaml")
     version = str((result.get("tool") or {}).get("version") or provenance.get("tool_version") or "")
     verdict = str(result.get("verdict") or "")
+    run_id = str(provenance.get("run_id") or "")
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "golive",
@@ -169,7 +172,7 @@ def build(result: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
             "properties": {"verdict": verdict, "fail_on": str((result.get("summary") or {}).get("fail_on") or "")},
         }],
         "results": _results(checks, lang, config_file),
-        "automationDetails": {"id": f"golive/{merchant.get('oid_partner') or 'merchant'}/"},
+        "automationDetails": {"id": f"golive/{merchant.get('oid_partner') or 'merchant'}/{run_id}"},
         "language": "en-US" if lang == "en" else "zh-CN",
         "properties": {
             "verdict": verdict,
@@ -178,6 +181,7 @@ def build(result: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
             "environment": str(merchant.get("environment") or ""),
             "profile": str((result.get("profile") or {}).get("name") or provenance.get("profile") or ""),
             "config_sha256": str(provenance.get("config_sha256") or ""),
+            **({"run_id": run_id} if run_id else {}),
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
@@ -199,4 +203,6 @@ def _utc(timestamp: str) -> str | None:
 def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
     import json
 
-    return json.dumps(build(view.safe_result(result), lang), ensure_ascii=False, indent=2) + "\n"
+    from golive.controls import json_controls
+
+    return json_controls(json.dumps(build(result, lang), ensure_ascii=False, indent=2)) + "\n"

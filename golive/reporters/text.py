@@ -1,5 +1,10 @@
 """Terminal reporter: the verdict first, then checks grouped by go-live item in the guide's order,
 with findings and reasons. Plain text (no colour codes) so it reads the same in CI logs.
+
+Every value from the result is shown with its control characters escaped (golive.controls): a
+captured value holding ESC sequences or a newline cannot restyle the terminal or forge a line of
+this report, such as the verdict. The header names the run id (provenance.run_id), so a saved log
+can be matched with the report files of the same run.
 """
 
 from __future__ import annotations
@@ -25,17 +30,19 @@ def _t(text: Any, lang: str) -> str:
 
 
 def render(result: dict[str, Any], *, lang: str = "zh") -> str:
-    from golive.reporters.view import safe_result  # the last safety net every report gets
+    from golive.controls import visible_tree
 
-    result = safe_result(result)
+    result = visible_tree(result)
     zh = lang != "en"
     merchant = result.get("merchant", {})
     verdict = result.get("verdict", "incomplete")
     label = VERDICT_TEXT.get(verdict, (verdict, verdict))[0 if zh else 1]
+    run_id = (result.get("provenance") or {}).get("run_id")
     lines = [
         f"golive {result.get('tool', {}).get('version', '')} — {merchant.get('name') or ''} "
         f"{merchant.get('oid_partner') or ''} ({merchant.get('environment')}, "
-        f"{'画像' if zh else 'profile'} {result.get('profile', {}).get('name')})",
+        f"{'画像' if zh else 'profile'} {result.get('profile', {}).get('name')})"
+        + (f" · {'运行编号' if zh else 'run'} {run_id}" if run_id else ""),
         "",
     ]
     by_item: dict[str, list[dict[str, Any]]] = {}

@@ -1,161 +1,21 @@
-"""What the HTML, Markdown, JUnit and SARIF reporters share: the last safety net over the result,
-bilingual labels in LianLian's own terms, the go-live list in the guide's order and the staff
-summary (审核1–3, 发布前1–3).
+"""What the HTML, Markdown, JUnit and SARIF reporters share: bilingual labels in LianLian's own
+terms, the go-live list in the guide's order and the staff summary (审核1–3, 发布前1–3).
 
 Every reporter is a pure function of the result dict (golive.result/1). A result may come from an
 older golive (`golive report --from old.json`), so nothing here assumes an optional key exists.
 
-The safety net (`safe_result`): redaction is the gatherers' job (golive.redact, design.md §7), but a
-report leaves the merchant's hands, so before anything is rendered -- or signed -- every string goes
-through one more pass: values under personal-data field names are masked, card/ID-like digit runs
-and mobile numbers in free text are masked, private-key PEM blocks and ``&key=`` tails of MD5 sign
-sources are removed, and values under secret field names are replaced. The pass is idempotent
-(masking a masked value changes nothing), which `golive verify-report` relies on: it re-renders the
-embedded, already-safe result and must get the same bytes.
+Reporters do not redact: the result they get is already safe. `golive.redact.redact_result` runs
+once where a result is made or enters from outside (engine.run_check, `golive report --from`,
+`golive verify-report`), and `golive.result_doc` checks the structure of a result from outside
+before any reporter sees it.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any, Iterable, Mapping
 
 from golive.model import ITEM_TITLES, Item
-from golive.redact import (
-    CARD_FIELDS,
-    ID_FIELDS,
-    NAME_FIELDS,
-    PHONE_FIELDS,
-    SECRET_FIELDS,
-    mask_card,
-    mask_free_text,
-    mask_id,
-    mask_name,
-    mask_phone,
-)
 from golive.reporters.text import STATUS_MARK  # one set of status marks for every report
-
-# -- the safety net ---------------------------------------------------------------------------------
-
-_PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S)
-_MD5_KEY_TAIL = re.compile(r"(&key=)(?!\[(?:REDACTED|secret)\b)[^&\s\"'<>]+")
-_SECRET_MARK = re.compile(r"^\[(secret|REDACTED)\b")
-# Identifiers that look like ID or card numbers but are not personal data: keep them readable.
-_IDENTIFIER_FIELDS = frozenset({"oid_partner", "no_order", "oid_paybill", "no_agree", "dt_order", "settle_date",
-                                "config_sha256", "sha256", "fingerprint", "result_sha256", "version"})
-_PRIVATE_KEY_REMOVED = "[private key removed]"
-# "key" is a secret in LianLian parameters but usually names a config key in a result
-# ("signing.md5_key"); a dotted lower-case name is kept, anything else under "key" is masked.
-_CONFIG_KEY_NAME = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_\[\]]+)+$")
-
-
-def _mask_for_field(name: str, value: str) -> str | None:
-    """The masked value for a personal-data or secret field name, or None for other fields."""
-    if name == "key" and _CONFIG_KEY_NAME.match(value):
-        return None
-    if name == "name":  # in a result: the merchant's, the tool's, a profile's or a probe's name
-        return None
-    if name in SECRET_FIELDS:
-        return value if _SECRET_MARK.match(value) else f"[secret, {len(value)} chars]"
-    for fields, mask in ((CARD_FIELDS, mask_card), (ID_FIELDS, mask_id), (PHONE_FIELDS, mask_phone),
-                         (NAME_FIELDS, mask_name)):
-        if name in fields:
-            return mask(value)
-    return None
-
-
-def _collect_identifiers(node: Any, found: set[str], key: str = "") -> None:
-    if isinstance(node, dict):
-        for k, v in node.items():
-            _collect_identifiers(v, found, str(k).lower())
-    elif isinstance(node, list):
-        for v in node:
-            _collect_identifiers(v, found, key)
-    elif isinstance(node, str) and key in _IDENTIFIER_FIELDS and node.isdigit():
-        found.add(node)
-
-
-# mask_free_text only touches runs of 11+ digits (mobiles 11, card/ID numbers 15-19): a cheap
-# pre-test keeps the common case (no such run) fast.
-_MASKABLE = re.compile(r"\d{11}")
-
-
-def _safe_text(text: str, keep: tuple[str, ...]) -> str:
-    """`keep`: identifiers (longest first) that must survive the digit-run masking."""
-    if "PRIVATE KEY-----" in text:
-        text = _PEM_PRIVATE.sub(_PRIVATE_KEY_REMOVED, text)
-    if "&key=" in text:
-        text = _MD5_KEY_TAIL.sub(r"\1[REDACTED]", text)
-    if not _MASKABLE.search(text):
-        return text
-    # Protect known identifiers (the merchant number, order numbers) from the digit-run masking.
-    holders: dict[str, str] = {}
-    for index, ident in enumerate(keep):
-        if ident in text:
-            holder = f"\x00{index}\x00"
-            holders[holder] = ident
-            text = text.replace(ident, holder)
-    text = mask_free_text(text)
-    for holder, ident in holders.items():
-        text = text.replace(holder, ident)
-    return text
-
-
-_FORM = re.compile(r"^[A-Za-z_][\w.]*=[^&]*(?:&[A-Za-z_][\w.]*=[^&]*)+$", re.S)
-
-
-def safe_result(result: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of `result` with the last safety net applied (idempotent; see the module docstring)."""
-    found: set[str] = set()
-    _collect_identifiers(result, found)
-    keep = tuple(sorted((i for i in found if len(i) >= 11), key=len, reverse=True))
-    cache: dict[tuple[str, str], str] = {}  # reports repeat the same texts (messages, titles) a lot
-
-    def walk(node: Any, key: str) -> Any:
-        if isinstance(node, dict) or (not isinstance(node, (str, list)) and isinstance(node, Mapping)):
-            return {str(k): walk(v, str(k).lower()) for k, v in node.items()}
-        if isinstance(node, (list, tuple)):
-            return [walk(v, key) for v in node]
-        if node is None or isinstance(node, (bool, int, float)):
-            return node
-        text = node if isinstance(node, str) else str(node)  # a date or Decimal: as text (plain JSON)
-        cached = cache.get((key, text))
-        if cached is None:
-            cached = cache[(key, text)] = clean(text, key)
-        return cached
-
-    def clean(text: str, key: str) -> str:
-        if key in _IDENTIFIER_FIELDS:
-            return text if text.isdigit() else _safe_text(text, (*keep, text))
-        masked = _mask_for_field(key, text) if text else None
-        if masked is None:
-            masked = _structured(text)
-        return _safe_text(masked, keep)
-
-    def _structured(text: str) -> str:
-        """Field-wise masking inside a JSON object held in a string (risk_item, a notification
-        body) or a ``k=v&k=v`` form or sign source. The text is rewritten only if a field changed,
-        so an HTTP body keeps its exact bytes unless it carried personal data."""
-        stripped = text.strip()
-        if stripped.startswith("{") and stripped.endswith("}"):
-            try:
-                inner = json.loads(stripped)
-            except ValueError:
-                return text
-            if isinstance(inner, dict):
-                cleaned = walk(inner, "")
-                if cleaned != inner:
-                    return json.dumps(cleaned, ensure_ascii=False, separators=(",", ":"))
-            return text
-        if "=" in text and "&" in text and _FORM.match(text):
-            pairs = [part.partition("=") for part in text.split("&")]
-            cleaned_pairs = [(k, walk(v, k.lower())) for k, _, v in pairs]
-            if any(v != c for (_, _, v), (_, c) in zip(pairs, cleaned_pairs)):
-                return "&".join(f"{k}={v}" for k, v in cleaned_pairs)
-        return text
-
-    return walk(result, "")  # type: ignore[no-any-return]
-
 
 # -- labels -------------------------------------------------------------------------------------------
 
@@ -462,6 +322,7 @@ UI: dict[str, tuple[str, str]] = {
     "check": ("检查", "Check"),
     "provenance": ("来源与可追溯信息", "Provenance"),
     "tool_version": ("工具版本", "Tool version"),
+    "run_id": ("运行编号", "Run id"),
     "config_file": ("配置文件", "Config file"),
     "config_sha256": ("配置文件 SHA-256", "Config SHA-256"),
     "python": ("Python", "Python"),

@@ -7,9 +7,12 @@ manual, waived, skipped), findings with config/capture/ledger locations, HTTP ex
 timings, capture records, attestations, an active and an expired waiver.
 
 It also PLANTS what must never reach a report -- a full card number, an ID number, a mobile number,
-a full name, an MD5 key (in an ``&key=`` sign source and an ``md5_key`` field), a private-key PEM --
-and a ``<script>`` value, to prove that the reporters' safety net masks and that every format
-escapes. Run: ``python tests/data/make_result_fixture.py``.
+a full name, an MD5 key (in an ``&key=`` sign source and an ``md5_key`` field), a private-key PEM,
+and the shapes that field names alone miss: card numbers in groups with spaces or dashes, +86
+mobiles, names under ``payer`` and ``holder``, a broken ledger row quoted in a note -- plus a
+``<script>`` value and terminal control sequences, to prove that the redaction pass
+(golive.redact.redact_result, run when `golive report --from` reads a result) masks and that every
+format escapes. Run: ``python tests/data/make_result_fixture.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ PLANTED = {
     "md5_key": "Mx7_q2Lr9Zt4Wv8Np3Ks6Hd1Fg5Jb0Yc",
     "pem_body": "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDPlantedSecretKeyBody",
     "script": "<script>alert(1)</script>",
+    "card_spaced": "6222 0212 3456 7890 123",
+    "card_dashed": "6217-0012-3456-7890-987",
+    "phone_cc": "+86 138 0013 8000",
+    "phone_glued": "+8613800138000",
+    "phone_dashed": "86-139-0013-9000",
+    "payer": "李四光",
+    "holder": "欧阳锋",
+    "controls": "\x1b[31m红\x1b[0m\x1b]0;pwned\x07\x9b2J\x00\u202e",
 }
 PEM = f"-----BEGIN PRIVATE KEY-----\n{PLANTED['pem_body']}\n-----END PRIVATE KEY-----\n"
 CAPTURES = "captures/integration.jsonl"
@@ -272,7 +283,9 @@ CHECKS = [
     check("LL-NTF-005", "pass", checked=("3 条伪造通知：签名错误、错误密钥、RSA 签名（商户站配置为 MD5）",
                                          "3 forged notifications: bad signature, wrong key, RSA (merchant site uses MD5)"),
           evidence=[exchange("签名错误 / bad signature", "D20261128102504", status=200,
-                             body='{"ret_code":"9999","ret_msg":"sign error"}', elapsed=6.2)]),
+                             body=json.dumps({"ret_code": "9999", "ret_msg": "sign error", "payer": PLANTED["payer"],
+                                              "holder_phone": PLANTED["phone_dashed"]}, ensure_ascii=False,
+                                             separators=(",", ":")), elapsed=6.2)]),
     check("LL-NTF-006", "pass", checked=("3 条篡改通知：金额、未知订单号、其他商户号", "3 tampered notifications: amount, unknown order, other merchant")),
     check("LL-NTF-007", "pass", checked=("result_pay=FAILURE 的通知", "a notification with result_pay=FAILURE")),
     check("LL-NTF-008", "error", reason=("探测未完成：http://127.0.0.1:8000/llpay/notify 在 5 秒内没有响应",
@@ -297,7 +310,13 @@ CHECKS = [
     check("LL-CRD-003", "fail", checked=("台账 48 行（支付 20、收益 8、提现 20）", "48 ledger rows (20 payments, 8 earnings, 20 withdrawals)"),
           findings=[finding("用户 u1007 的提现到卡 **9876，而其支付卡为 **1234", "user u1007 withdrew to card **9876 but paid with card **1234",
                             loc(LEDGER, 14, "card"), "blocker", {"user_id": "u1007", "no_order": "W20261127000014", "card": "9876",
-                                                                  "card_no": PLANTED["card"]})]),
+                                                                  "card_no": PLANTED["card"], "payer": PLANTED["payer"],
+                                                                  "holder": PLANTED["holder"]})],
+          evidence=[{"kind": "ledger", "rows": 48, "broken_rows": 1, "skipped": [
+              {"location": f"{LEDGER}:17", "reason": "expected 7 fields, got 8: u1009,withdrawal,W20261127000017,5.00,"
+                                                     f"{PLANTED['card_spaced']},{PLANTED['phone_cc']},20261127100017,success"},
+              {"location": f"{LEDGER}:18", "reason": f"time '{PLANTED['card_dashed']}' is not ISO 8601; "
+                                                     f"user_id {PLANTED['phone_glued']}"}]}]),
     check("LL-REG-001", "pass", checked=("2 个主机：www.demo-merchant.example、pay.demo-merchant.example",
                                          "2 hosts: www.demo-merchant.example, pay.demo-merchant.example")),
     check("LL-REG-002", "pass", checked=("1 个出口 IP：203.0.113.10", "1 egress IP: 203.0.113.10")),
@@ -323,7 +342,9 @@ CHECKS = [
     check("LL-SIG-008", "fail", severity="low", checked=("12 条支付请求的 143 个参数值", "143 parameter values in 12 pay requests"),
           findings=[finding('参数 info_order 的值是字面量 "null"；连连服务器是否将其剔除出待签名串尚不确定（UNCERTAIN）',
                             'parameter info_order holds the literal text "null"; whether LianLian drops it from the sign source is UNCERTAIN',
-                            loc(CAPTURES, 5, "info_order"), "low", {"value": "null"}, uncertain=True)]),
+                            loc(CAPTURES, 5, "info_order"), "low", {"value": "null"}, uncertain=True),
+                    finding(f"参数 name_goods 含控制字符：{PLANTED['controls']}", f"parameter name_goods holds control characters: "
+                            f"{PLANTED['controls']}", loc(CAPTURES, 6, "name_goods"), "low", {"value": PLANTED["controls"]})]),
     check("LL-PAY-001", "not_applicable", reason=("未提供代付抓包（商户未使用商户付款）", "no payout captures (the merchant does not use payouts)")),
     check("LL-REC-001", "manual", reason=("需要确认：谁每天从商户站下载对账文件（evidence.reconciliation.attested_by）",
                                           "needs an attestation: who downloads the statement from the merchant site every day")),
@@ -385,6 +406,7 @@ def build() -> dict[str, Any]:
             "online": {"state": "missing", "source": None, "reason": tx("未开启在线检查（--online）", "online checks not requested (--online)")},
         },
         "provenance": {
+            "run_id": "5f0c9a1e7b3d2c48",
             "config_file": CONFIG, "config_sha256": "9c4e1f0b7a2d3c5e8f6a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e",
             "tool_version": "0.1.0", "python": "3.11.2", "time": "2026-11-28T10:30:05+08:00",
             "profile": "wealth_realname", "environment": "integration", "probe": True, "online": False,
