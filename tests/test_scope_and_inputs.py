@@ -98,3 +98,21 @@ def test_unreadable_lines_in_a_readable_file_are_counted(tmp_path: Path):
 
 def _captures() -> list[str]:
     return [str(EXAMPLES / "captures" / "integration.jsonl"), str(EXAMPLES / "captures" / "browser.har")]
+
+
+def test_reports_show_a_partial_run_and_an_attestation(tmp_path: Path, capsys):
+    scope = {"withdrawals": {"offered": False, "attested_by": "张三 (CTO)", "date": "2026-11-20"}}
+    config = _example_config(tmp_path, scope=scope, evidence={"captures": _captures()})
+    code = main(["check", str(config), "--skip", "LL-RSK-001,LL-RSK-002,LL-RSK-003,LL-RSK-004,LL-RSK-005,LL-RSK-006",
+                 "--format", "text,html,markdown", "--lang", "en", "--output-dir", str(tmp_path / "out")])
+    text = capsys.readouterr().out
+    assert code == 3
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    markdown = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    # The header and the staff summary say this was a partial run and what it left unjudged.
+    assert "Partial run: --skip LL-RSK-001" in html and "not judged: Review 1" in html
+    assert "its checks were deselected with --select/--skip" in html
+    assert "checks selected: --skip LL-RSK-001" in text and "not judged (its checks were deselected)" in text
+    assert "deselected with --select/--skip" in markdown
+    # The withdrawal declaration is shown to staff as an attestation, not as a pass.
+    assert "Not applicable (attested)" in html and "张三 (CTO)" in html

@@ -249,6 +249,11 @@ def _attestations(checks: list[Mapping[str, Any]], lang: str) -> list[dict[str, 
             if isinstance(ev, Mapping) and ev.get("kind") == "attestation":
                 rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "attested",
                              "by": _str(ev.get("attested_by")), "date": _str(ev.get("date")), "note": _str(ev.get("note"))})
+        scope = check.get("attestation")
+        if isinstance(scope, Mapping):
+            rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "attested",
+                         "by": _str(scope.get("attested_by")), "date": _str(scope.get("date")),
+                         "note": t(check.get("reason"), lang) + (f" — {_str(scope.get('note'))}" if scope.get("note") else "")})
         if check.get("status") == "manual":
             rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "awaiting",
                          "by": "", "date": "", "note": t(check.get("reason"), lang)})
@@ -363,6 +368,7 @@ def build_model(result: Mapping[str, Any], lang: str, signature: Mapping[str, An
             "sign_types": f"{_str(merchant.get('sign_type')) or '—'} / {_str(merchant.get('notify_sign_type')) or '—'}",
         },
         "profile": {"name": _str(profile.get("name")) or "—", "title": t(profile.get("title"), lang)},
+        "selection": _selection_line(result, lang),
         "time": time or "—",
         "gate": ui("gate_value", lang, sev=view.severity_label(gate, lang)),
         "verdict": {"key": verdict, "label": view.verdict_label(verdict, lang), "mark": view.VERDICT_MARK.get(verdict, "!"),
@@ -379,6 +385,23 @@ def build_model(result: Mapping[str, Any], lang: str, signature: Mapping[str, An
         "verdict_begin": VERDICT_BEGIN, "verdict_end": VERDICT_END,
         "result_id": RESULT_ELEMENT_ID, "signature_id": SIGNATURE_ELEMENT_ID,
     }
+
+
+def _selection_line(result: Mapping[str, Any], lang: str) -> str | None:
+    """The header's warning that this was not a full run (--select / --skip), with what it left out."""
+    selection = (result.get("provenance") or {}).get("selection")
+    if not isinstance(selection, Mapping):
+        return None
+    chosen = " ".join(part for part in (
+        f"--select {','.join(map(_str, selection.get('select') or []))}" if selection.get("select") else "",
+        f"--skip {','.join(map(_str, selection.get('skip') or []))}" if selection.get("skip") else "") if part)
+    items = [t(view.item_title(result, _str(i)), lang) for i in selection.get("items_without_judgement") or []]
+    skipped = len(selection.get("skipped_checks") or [])
+    if lang == "en":
+        return (f"Partial run{': ' + chosen if chosen else ''} — {skipped} check(s) not run"
+                + (f"; not judged: {'; '.join(items)}" if items else ""))
+    return (f"部分检查{'：' + chosen if chosen else ''}，{skipped} 项检查未运行"
+            + (f"；未判定：{'；'.join(items)}" if items else ""))
 
 
 def render(result: Mapping[str, Any], *, lang: str = "zh", signature: Mapping[str, Any] | None = None) -> str:

@@ -71,8 +71,25 @@ def render(result: dict[str, Any], *, lang: str = "zh") -> str:
         lines.append("")
     counts = result.get("summary", {}).get("counts", {})
     lines.append("  ".join(f"{k} {v}" for k, v in counts.items() if v))
+    provenance = result.get("provenance") or {}
+    for entry in provenance.get("inputs") or []:
+        if entry.get("unreadable"):
+            lines.append((f"无法读取的行：{entry.get('file')} 共 {entry.get('records')} 行中 {entry.get('unreadable')} 行已跳过"
+                          f"（首个：{entry.get('first_unreadable')}）") if zh else
+                         (f"unreadable lines: {entry.get('unreadable')} of {entry.get('records')} in {entry.get('file')} "
+                          f"skipped (first: {entry.get('first_unreadable')})"))
+    selection = provenance.get("selection")
+    if selection:
+        chosen = (f"--select {','.join(selection['select'])} " if selection.get("select") else "") + (
+            f"--skip {','.join(selection['skip'])}" if selection.get("skip") else "")
+        lines.append((f"选择了部分检查：{chosen.strip() or '（画像关闭）'}，跳过 {len(selection.get('skipped_checks') or [])} 项") if zh
+                     else f"checks selected: {chosen.strip() or '(turned off by the profile)'}, "
+                          f"{len(selection.get('skipped_checks') or [])} skipped")
     for reason in result.get("summary", {}).get("reasons", []):
         if reason["kind"] == "uncovered":
             lines.append(("未能判定：" if zh else "not judged: ") + _t(reason.get("title"), lang))
+        elif reason["kind"] == "deselected":
+            lines.append(("未判定（检查被 --select/--skip 排除）：" if zh else "not judged (its checks were deselected): ")
+                         + _t(reason.get("title"), lang))
     lines.append(f"{'结论' if zh else 'Verdict'}: {label}  (--fail-on {result.get('summary', {}).get('fail_on')})")
     return "\n".join(lines) + "\n"

@@ -145,6 +145,7 @@ STAFF_STATE = {
     "waived": ("~", "已豁免", "Waived"),
     "pending": ("…", "待上线前确认", "Confirm before release"),
     "not_judged": ("–", "未判定", "Not judged"),
+    "attested": ("○", "不适用（已声明）", "Not applicable (attested)"),
 }
 
 
@@ -170,7 +171,8 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping)]
     production = (result.get("merchant") or {}).get("environment") == "production"
     gate = str((result.get("summary") or {}).get("fail_on") or "high")
-    uncovered = uncovered_items(result)
+    uncovered = uncovered_items(result, ("uncovered",))
+    deselected = uncovered_items(result, ("deselected",))
     rows: list[dict[str, str]] = []
     for key, label_zh, label_en, item, question in STAFF_ROWS:
         of_item = [c for c in checks if c.get("item") == item]
@@ -198,6 +200,12 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
                          f" ({len(passed)} pre-check{'s' if len(passed) != 1 else ''} passed)")
         elif errors:
             state, line = "error", _more(ids(errors, with_reason=True), lang)
+        elif item in deselected:
+            # --select/--skip left the item without a judging check: never a tick.
+            state = "not_judged"
+            skipped = [str(c.get("id")) for c in _first(of_item, "skipped")]
+            line = (f"检查被 --select/--skip 排除（{', '.join(skipped)}），此项未判定" if lang != "en" else
+                    f"its checks were deselected with --select/--skip ({', '.join(skipped)}): not judged")
         elif item in uncovered:
             # The engine found no check that proves this item (a URL-shape pass does not prove that
             # notifications are handled): the verdict is incomplete, and no tick is shown.
@@ -212,6 +220,13 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
             state, line = "waived", _more([f"{c.get('id')} {t(c.get('title'), lang)} — "
                                           f"{(c.get('waiver') or {}).get('approver', '')} → "
                                           f"{(c.get('waiver') or {}).get('expires', '')}" for c in waived], lang)
+        elif of_item and all(c.get("attestation") and c.get("status") == "not_applicable" for c in of_item):
+            # The merchant attested it has no such business (scope.*): settled, and said so.
+            attestation = of_item[0]["attestation"]
+            state = "attested"
+            line = (f"商户声明无此业务，{attestation.get('attested_by')} 于 {attestation.get('date')} 确认" if lang != "en" else
+                    f"the merchant declares it has no such business, attested by {attestation.get('attested_by')} on "
+                    f"{attestation.get('date')}")
         elif passed:
             state = "ok"
             line = (f"{len(passed)} 项检查通过" if lang != "en" else f"{len(passed)} check(s) passed")
@@ -235,10 +250,11 @@ def staff_summary(result: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     return rows
 
 
-def uncovered_items(result: Mapping[str, Any]) -> set[str]:
-    """Go-live items the engine says no check could judge (summary.reasons, kind "uncovered")."""
+def uncovered_items(result: Mapping[str, Any], kinds: tuple[str, ...] = ("uncovered", "deselected")) -> set[str]:
+    """Go-live items the engine says no check judged (summary.reasons: "uncovered", or "deselected"
+    when --select/--skip left them out)."""
     return {str(r.get("item")) for r in (result.get("summary") or {}).get("reasons") or []
-            if isinstance(r, Mapping) and r.get("kind") == "uncovered"}
+            if isinstance(r, Mapping) and r.get("kind") in kinds}
 
 
 def verdict_reasons(result: Mapping[str, Any], lang: str) -> list[str]:
@@ -249,9 +265,13 @@ def verdict_reasons(result: Mapping[str, Any], lang: str) -> list[str]:
         if not isinstance(reason, Mapping):
             continue
         kind = reason.get("kind")
-        if kind == "uncovered":
+        if kind in ("uncovered", "deselected"):
             title = t(reason.get("title") or item_title(result, str(reason.get("item"))), lang)
-            lines.append(f"{title}：没有任何检查能够判定" if lang != "en" else f"{title}: no check could judge it")
+            if kind == "deselected":
+                lines.append(f"{title}：检查被 --select/--skip 排除，未判定" if lang != "en"
+                             else f"{title}: its checks were deselected with --select/--skip, so it was not judged")
+            else:
+                lines.append(f"{title}：没有任何检查能够判定" if lang != "en" else f"{title}: no check could judge it")
             continue
         check = checks.get(reason.get("check")) or {}
         title = t(check.get("title"), lang)
@@ -276,6 +296,7 @@ UI: dict[str, tuple[str, str]] = {
     "category": ("商品类目（frms_ware_category）", "Goods category (frms_ware_category)"),
     "sign_types": ("签名方式（请求 / 商户站回调）", "Sign method (requests / merchant-site callbacks)"),
     "gate": ("判定门槛", "Gate threshold"),
+    "selection": ("检查范围", "Checks run"),
     "gate_value": ("{sev}及以上", "{sev} and above"),
     "verdict": ("结论", "Verdict"),
     "why": ("结论依据", "Why"),
