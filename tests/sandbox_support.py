@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 KEYS = REPO / "examples" / "keys"
 OID = "201811230001000001"
 TIMEOUT = 15
+OK_ACK = '{"ret_code":"0000","ret_msg":"交易成功"}'
 
 
 def md5_key() -> str:
@@ -146,7 +147,7 @@ def page_forms(text: str, base: str = "http://127.0.0.1/") -> list[Any]:
 class Receiver:
     """A merchant notify endpoint that records every notification and answers per `answer`."""
 
-    answer: Callable[[int, dict[str, str]], tuple[int, str]] = lambda n, p: (200, '{"ret_code":"0000","ret_msg":"交易成功"}')
+    answer: Callable[[int, dict[str, str]], tuple[int, str]] = lambda n, p: (200, OK_ACK)
     received: list[tuple[float, dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     delay_s: float = 0.0

@@ -448,7 +448,8 @@ class Sandbox:
                            topic="payment", no_order=order.no_order, oid_paybill=oid_paybill, user_id=order.user_id,
                            scenario=scenario, peer=request.client_ip, outcome=Outcome.ACCEPTED,
                            detail={"choice": "fail" if failed else "pay", "mode": mode, "result_pay": result_pay,
-                                   "card_no_last4": card["card_no"][-4:], "no_agree": card["no_agree"],
+                                   "card_no": card["card_no"], "card_no_last4": card["card_no"][-4:],
+                                   "no_agree": card["no_agree"], "acct_name": card["acct_name"],
                                    "bank_code": card["bank_code"]})
             if result_pay == "SUCCESS" and order.url_return:
                 return_fields = self._return_fields(order, card, oid_paybill, settle_date)

@@ -71,8 +71,9 @@ contract; read only the three tables below, through `read_events` / `read_runs`.
   (Referer/Origin host or client IP checked against golive.yaml ``registration``); ``risk_item`` --
   ``{"fields": [...], "missing": [...], "format_errors": {...}}``; payouts: ``pay_load`` --
   ``{"ok", "reason"}`` and ``confirm_code`` (4002-4004).
-* ``cashier``: ``choice`` (``pay`` | ``fail``), ``mode`` (``auto`` | ``page``), ``card_no_last4``,
-  ``no_agree``.
+* ``cashier``: ``choice`` (``pay`` | ``fail``), ``mode`` (``auto`` | ``page``), ``result_pay``, the card
+  the payer paid with -- ``card_no`` (the full test card number, so payouts can be matched to it),
+  ``card_no_last4``, ``no_agree``, ``bank_code``, ``acct_name``.
 * ``return``: ``target`` (url_return), ``form`` (``fields`` | ``res_data``).
 * ``notify_delivery``: ``ack`` -- ``{"valid_json", "is_object", "in_time", "contract_ok",
   "reason"}``; ``forged`` -- how a deliberately forged copy was made (``bad_signature``,
