@@ -221,7 +221,8 @@ class DemoMerchant:
                 order = self.store.get_order(order.no_order)
             return ReturnView(data, signature_ok=False, order_status=order.status if order else None)
         ok = self.verify(data)
-        if ok and order is not None and order.status == "pending" and self.api is not None:
+        if (ok and order is not None and order.status == "pending" and self.settings.query_on_return
+                and self.api is not None):
             # The return came before the notification (or the notification is late): LianLian's
             # advice is to ask the order query, whose signed answer is authoritative (§5.2, §7.1).
             self._settle_from_query(order)

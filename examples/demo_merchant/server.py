@@ -91,6 +91,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "golive-demo-merchant/0.1"
     sys_version = ""
     timeout = 30  # a stalled client must not hold a thread forever
+    # Headers and body leave in two writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (tens of ms per answer on loopback).
+    disable_nagle_algorithm = True
 
     # -- logging: quiet by default, never bodies or query strings ------------------------------
 

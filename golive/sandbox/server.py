@@ -47,6 +47,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "golive-sandbox"
     sys_version = ""
     timeout = 10
+    # Headers and body leave in two writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (tens of ms per answer on loopback).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass  # never bodies or query strings; `verbose` logs method, path and status below
