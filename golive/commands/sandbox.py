@@ -116,9 +116,11 @@ def banner(running: Any) -> str:
         "",
         "Point the merchant's staging at these URLs instead of LianLian's:",
     ]
+    width = max(len(running.base_url + path) for _, path, _ in ENDPOINTS)
     for label, path, real in ENDPOINTS:
-        lines.append(f"  {label:<28} {running.base_url}{path}")
-        lines.append(f"  {'':<28}   replaces {real}")
+        # URL first: the labels mix Chinese and Latin, whose widths a terminal does not agree on.
+        lines.append(f"  {(running.base_url + path):<{width}}  ({label})")
+        lines.append(f"      instead of {real}")
     lines += [
         "",
         "Trust this key in staging where production trusts LianLian's public key",
@@ -132,8 +134,14 @@ def banner(running: Any) -> str:
         f"{settings.max_deliveries} times until the ack {{\"ret_code\":\"0000\"}} arrives within {settings.ack_timeout_s:g} s.",
         f"Cashier: {settings.cashier}. Scenarios by amount: 0.02 failure, 0.03 processing, 0.04 duplicates, 0.05 late, "
         "0.06 notify_first, 0.07 out_of_order, 0.08 forged (golive sandbox --list-scenarios).",
-        "Ctrl-C stops.",
     ]
+    if not settings.unrestricted:
+        for listed, what, where in ((settings.registered_domains, "registration.domains", "cashier"),
+                                    (settings.registered_ips, "registration.server_ips", "query and payout")):
+            if not listed:
+                lines.append(f"Note: {what} is empty in {settings.config_path}: every {where} request will be "
+                             "answered 1008 (not registered), as LianLian would.")
+    lines.append("Ctrl-C stops.")
     return "\n".join(lines) + "\n"
 
 

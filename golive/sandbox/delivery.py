@@ -211,7 +211,13 @@ class Outbox:
                 free = self.settings.delivery_workers - self._inflight
             next_due = None
             if free > 0:
-                claimed, next_due = self._claim(free)
+                try:
+                    claimed, next_due = self._claim(free)
+                except Exception as exc:  # the database went away (stopping) or is locked: retry soon
+                    if self._stop.is_set():
+                        return
+                    _log().error("outbox: cannot read the schedule: %s", type(exc).__name__)
+                    claimed, next_due = [], time.time() + 0.5
                 for delivery in claimed:
                     with self._inflight_lock:
                         self._inflight += 1
@@ -371,9 +377,8 @@ class Outbox:
             try:
                 self._deliver(delivery)
             except Exception as exc:  # never lose the row: put it back, record nothing half-done
-                import logging
-
-                logging.getLogger("golive.sandbox").error("delivery %s failed: %s", delivery.id, type(exc).__name__)
+                if not self._stop.is_set():
+                    _log().error("delivery %s failed: %s", delivery.id, type(exc).__name__)
                 try:
                     with self.db.tx() as conn:
                         conn.execute("UPDATE outbox SET state='pending', attempts=attempts-1, next_at=?"
@@ -409,6 +414,12 @@ class Outbox:
         # Claimed rows that no worker took up (or that a stuck worker holds) go back too.
         with self.db.tx() as conn:
             conn.execute("UPDATE outbox SET state='pending', attempts=attempts-1 WHERE state='sending'")
+
+
+def _log() -> Any:
+    import logging
+
+    return logging.getLogger("golive.sandbox")
 
 
 def _shutdown(sock: socket.socket) -> None:

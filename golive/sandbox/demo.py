@@ -141,6 +141,16 @@ def _rows(results: list[FlowResult]) -> Iterator[str]:
 
 def run_sandbox_demo(defects: frozenset[str], out_dir: Path, progress: Callable[[str], None]) -> tuple[int, str]:
     """Run every flow; return (exit code, summary text)."""
+    try:
+        return _run(defects, out_dir, progress)
+    except (OSError, ValueError, KeyError, IndexError) as exc:  # the bundled pair misbehaves: one line, no traceback
+        from golive.errors import InputError
+
+        raise InputError(f"the demo merchant or the sandbox did not answer as expected: "
+                         f"{type(exc).__name__}: {exc}", key="demo --sandbox") from None
+
+
+def _run(defects: frozenset[str], out_dir: Path, progress: Callable[[str], None]) -> tuple[int, str]:
     import yaml
 
     from golive.commands.demo import demo_config, example_dir
