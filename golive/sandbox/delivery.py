@@ -348,6 +348,8 @@ class Outbox:
                                outcome=Outcome.REFUSED, detail={"role": delivery.role, **delivery.note},
                                error=f"not sent: {host.hostname} is not loopback (allow it with --allow-notify-host)")
             for index, (reply, ack) in enumerate(zip(replies, acks)):
+                # A copy that was acknowledged is ACKED; any other copy tells what became of the
+                # notification (RETRY, EXHAUSTED), or SENT when another copy of its burst was acked.
                 outcome = Outcome.ACKED if ack["contract_ok"] else (row_outcome if row_outcome is not Outcome.ACKED
                                                                      else Outcome.SENT)
                 self.db.record(conn, self._run_id(), EventKind.NOTIFY_DELIVERY, **common, at=reply.started,

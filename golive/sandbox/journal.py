@@ -57,8 +57,11 @@ contract; read only the three tables below, through `read_events` / `read_runs`.
     ret_code        TEXT    incoming: the code the sandbox answered (LianLian's codes, §6);
                             deliveries: the ``ret_code`` in the merchant's ack, if it had one
     ret_msg         TEXT    likewise
-    outcome         TEXT    an `Outcome` value: ``accepted``/``rejected`` for requests,
-                            ``acked``/``retry``/``exhausted``/``refused`` for deliveries
+    outcome         TEXT    an `Outcome` value: ``accepted``/``rejected`` for requests; for a
+                            delivered copy ``acked`` if *it* was acknowledged, else what became
+                            of the notification: ``retry``, ``exhausted``, ``refused``, or
+                            ``sent`` (a one-off copy -- forged, duplicate, stale -- or another
+                            copy of the same burst was acknowledged)
     detail          TEXT    JSON object: how the sandbox judged it (see `Event.detail`)
     error           TEXT    deliveries: transport failure (refused, timeout, reset ...)
     =============== ======= =========================================================================

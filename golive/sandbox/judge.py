@@ -26,19 +26,18 @@ private key, its books, its return page.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from golive.lianlian.codes import APP_REQUEST, BUSI_PARTNERS, ID_TYPES, RETURN_CODES
+from golive.lianlian.validators import CST, ValidationContext, ip_underscore
 from golive.sandbox.settings import SandboxSettings, is_loopback_host
 
-CST = timezone(timedelta(hours=8), "CST")
 TIMESTAMP_TOLERANCE = timedelta(minutes=30)  # protocol.md §3: within 30 min of LianLian time
 MAX_AMOUNT = Decimal("100000000.00")
 _AMOUNT = re.compile(r"(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?")
@@ -267,12 +266,9 @@ def judge_pay_params(judgement: Judgement, params: Mapping[str, Any], channel: s
         if problem:
             judgement.add("1004", "timestamp", f"timestamp {problem}")
     if "userreq_ip" in text:
-        try:
-            ipaddress.IPv4Address(text["userreq_ip"].replace("_", "."))
-            if "." in text["userreq_ip"]:
-                raise ValueError
-        except ValueError:
-            judgement.add("1004", "userreq_ip", "userreq_ip must be an IPv4 address with '_' for '.'")
+        problem = ip_underscore(text["userreq_ip"], ValidationContext(now=now))
+        if problem:
+            judgement.add("1004", "userreq_ip", f"userreq_ip: {problem.en}")
     if "app_request" in text and text["app_request"] not in APP_REQUEST:
         judgement.add("1004", "app_request", "app_request must be 1 (Android), 2 (iOS) or 3 (WAP)")
     if "valid_order" in text and not text["valid_order"].isdigit():
@@ -294,7 +290,7 @@ def judge_pay_params(judgement: Judgement, params: Mapping[str, Any], channel: s
 
 def judge_risk(judgement: Judgement, params: Mapping[str, Any], settings: SandboxSettings, now: datetime) -> None:
     """9910 when risk_item is missing, not a JSON string of strings, or wrong for the profile (§4)."""
-    from golive.lianlian.validators import ValidationContext, validate
+    from golive.lianlian.validators import validate
     from golive.profiles import load_profile
 
     raw = params.get("risk_item")

@@ -122,7 +122,8 @@ def judge_payout_params(judgement: Judgement, params: dict[str, Any]) -> None:
         judgement.add("1004", "card_no", "card_no must be 12-19 digits")
     elif card_no and not luhn_ok(card_no):
         judgement.add("1100", "card_no", "card_no fails the Luhn check")
-    bank_code = text.get("bank_code") or (lookup_bin(card_no).bank_code if lookup_bin(card_no) else None)  # type: ignore[union-attr]
+    known = lookup_bin(card_no) if card_no else None
+    bank_code = text.get("bank_code") or (known.bank_code if known else None)
     if flag_card == "1" and not text.get("bank_code"):
         judgement.add("1004", "bank_code", "corporate payouts (flag_card 1) need bank_code")
     has_branch = bool(text.get("prcptcd")) or bool(text.get("city_code") and text.get("brabank_name"))
