@@ -99,6 +99,11 @@ def pay_params(no_order: str, *, user_id: str = "u1", amount: str = "0.01", chan
         params.update(timestamp=now14(), userreq_ip="203_0_113_7")
     elif channel == "wap":
         params["app_request"] = "3"
+    return with_overrides(params, overrides)
+
+
+def with_overrides(params: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """`params` with `overrides` applied; an override of None removes the field."""
     for key, value in overrides.items():
         if value is None:
             params.pop(key, None)

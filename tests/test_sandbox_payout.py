@@ -17,7 +17,7 @@ from golive.lianlian.payload import encrypt_pay_load
 from golive.lianlian.sign import verify_message
 from golive.sandbox.cards import card_for_user, luhn_digit
 from sandbox_support import (OID, TIMEOUT, Receiver, events, pay_params, post_web, receiver_running, sandbox_running,
-                             sign, wait_for)
+                             sign, wait_for, with_overrides)
 
 _numbers = itertools.count(1)
 
@@ -35,12 +35,7 @@ def payout_params(url: str, card_no: str, amount: str = "0.01", **overrides: Any
     params: dict[str, Any] = {"oid_partner": OID, "api_version": "1.0", "no_order": f"PO{next(_numbers):06d}",
                               "dt_order": now14(), "money_order": amount, "card_no": card_no, "acct_name": "张三",
                               "info_order": "提现", "flag_card": "0", "notify_url": url}
-    for key, value in overrides.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return params
+    return with_overrides(params, overrides)
 
 
 def envelope(sandbox: Any, inner: dict[str, Any], *, key: Any = None) -> dict[str, str]:
