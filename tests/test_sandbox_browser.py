@@ -6,7 +6,6 @@ violation or script error."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
