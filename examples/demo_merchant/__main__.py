@@ -33,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--keys", type=Path, default=DEFAULT_KEYS_DIR,
                         help="directory with the demo keys (default: the bundled examples/keys)")
     parser.add_argument("--oid-partner", default=None, help="merchant number (default 201811230001000001)")
+    parser.add_argument("--lianlian-base", default=None, metavar="URL",
+                        help="base URL of a golive sandbox standing in for LianLian: the cashier, queries and "
+                             "payouts all go there, and payouts are switched on")
+    parser.add_argument("--lianlian-public-key", type=Path, default=None, metavar="FILE",
+                        help="the LianLian public key to trust (golive sandbox prints it and keeps it in its "
+                             "state directory as lianlian_public.pem)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log one line per request (method, path, status; never bodies)")
     return parser
@@ -51,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.oid_partner:
         overrides["oid_partner"] = args.oid_partner
     try:
+        if args.lianlian_public_key is not None:
+            overrides["lianlian_public_key"] = args.lianlian_public_key.read_text(encoding="ascii")
         settings = DemoSettings.from_example_keys(args.keys, args.db, **overrides)
+        if args.lianlian_base:
+            settings = settings.against(args.lianlian_base)
         running = start_demo_merchant(settings, host=args.host, port=args.port)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

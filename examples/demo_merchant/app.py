@@ -24,6 +24,7 @@ from typing import Any
 from golive.lianlian.sign import md5_verify, rsa_verify
 
 from .crypto import resolve_private_key, resolve_public_key
+from .lianlian_api import LianLianApi
 from .payreq import build_pay_request
 from .settings import DemoSettings
 from .store import Payment, Store, WithdrawalResult
@@ -95,6 +96,8 @@ class DemoMerchant:
 
             self.lianlian_key = lianlian_public_key()
             self.md5_key = settings.md5_key[::-1] + "_old"
+        self.api: LianLianApi | None = LianLianApi(settings) if settings.payouts or settings.query_on_return else None
+        self.payout_notify_url = ""  # set by the server: its own /llpay/payout_notify
         self.stopping = threading.Event()
         self._deferred: list[threading.Thread] = []
         self._deferred_lock = threading.Lock()
@@ -218,7 +221,25 @@ class DemoMerchant:
                 order = self.store.get_order(order.no_order)
             return ReturnView(data, signature_ok=False, order_status=order.status if order else None)
         ok = self.verify(data)
+        if (ok and order is not None and order.status == "pending" and self.settings.query_on_return
+                and self.api is not None):
+            # The return came before the notification (or the notification is late): LianLian's
+            # advice is to ask the order query, whose signed answer is authoritative (§5.2, §7.1).
+            self._settle_from_query(order)
+            order = self.store.get_order(order.no_order)
         return ReturnView(data, signature_ok=ok, order_status=order.status if order else None)
+
+    def _settle_from_query(self, order: Any) -> None:
+        assert self.api is not None
+        answer = self.api.order_query(order.no_order, order.dt_order)
+        fields = answer.fields
+        if not answer.verified or answer.ret_code != "0000" or fields.get("result_pay") != "SUCCESS":
+            return
+        if fields.get("oid_partner") != self.settings.oid_partner or _decimal(str(fields.get("money_order"))) != order.amount:
+            return
+        self._book(Payment(no_order=order.no_order, amount=order.amount, oid_paybill=fields.get("oid_paybill"),
+                           bank_code=fields.get("bank_code") or None, pay_type=fields.get("pay_type") or None,
+                           settle_date=fields.get("settle_date") or None))
 
     # -- pay requests and test hooks ------------------------------------------------------------
 
@@ -232,12 +253,81 @@ class DemoMerchant:
         )
         return {**request, "no_order": order.no_order}
 
-    def withdraw(self, user_id: str, card: str, amount: Decimal) -> WithdrawalResult:
-        return self.store.withdraw(
-            user_id, card, amount,
-            same_card=not self.settings.has("withdraw_any_card"),
-            bound=not self.settings.has("no_amount_bound"),
-        )
+    def withdraw(self, user_id: str, card: str, amount: Decimal, card_no: str | None = None) -> WithdrawalResult:
+        """同卡进出 (guide §七), then -- with payouts on -- the payout through LianLian's API (§8).
+
+        The payout needs the full card number, which the user gives at withdrawal; it must be the
+        card chosen (its last four digits, learnt from the bind-list query, must match)."""
+        same_card = not self.settings.has("withdraw_any_card")
+        if self.settings.payouts:
+            if not card_no:
+                return WithdrawalResult(False, None, "card_no is needed to pay out")
+            if same_card and self._card_last4(user_id, card) != card_no[-4:]:
+                return WithdrawalResult(False, None, "card_no is not the card chosen (同卡进出)")
+        result = self.store.withdraw(user_id, card, amount, same_card=same_card,
+                                     bound=not self.settings.has("no_amount_bound"))
+        if result.accepted and self.settings.payouts and result.payout_no and card_no:
+            return self._pay_out(user_id, result, amount, card_no)
+        return result
+
+    def _card_last4(self, user_id: str, card: str) -> str | None:
+        known = self.store.card_last4(user_id, card)
+        if known or self.api is None:
+            return known
+        answer = self.api.bind_list(user_id, no_agree=card)
+        if answer.verified and answer.ret_code == "0000":
+            for entry in answer.fields.get("agreement_list") or []:
+                if isinstance(entry, dict) and entry.get("no_agree") == card and str(entry.get("card_no", ""))[-4:].isdigit():
+                    last4 = str(entry["card_no"])[-4:]
+                    self.store.set_card_last4(user_id, card, last4)
+                    return last4
+        return None
+
+    def _pay_out(self, user_id: str, result: WithdrawalResult, amount: Decimal, card_no: str) -> WithdrawalResult:
+        from golive.lianlian.codes import PAYOUT_CONFIRM_CODES, PAYOUT_QUERY_FIRST_CODES
+
+        from .store import money
+
+        assert self.api is not None and result.payout_no is not None
+        profile = self.store.ensure_user(user_id)
+        answer = self.api.payout(no_order=result.payout_no, amount=money(amount), card_no=card_no,
+                                 acct_name=profile.full_name, notify_url=self.payout_notify_url,
+                                 info_order=f"提现 {result.payout_no}")
+        code = answer.ret_code
+        if answer.error or code in PAYOUT_QUERY_FIRST_CODES or not answer.verified:
+            # Not a failure: the payout may exist. It stays pending until a query or notification says.
+            self.store.record_payout(result.payout_no, "UNKNOWN", reason=answer.error or f"ret_code {code}")
+        elif code == "0000":
+            self.store.record_payout(result.payout_no, "PROCESSING", oid_paybill=answer.fields.get("oid_paybill"))
+        elif code in PAYOUT_CONFIRM_CODES:
+            # LianLian asks for a review (suspected duplicate / name mismatch); staff confirm it later.
+            self.store.record_payout(result.payout_no, "CHECK", reason=f"ret_code {code}",
+                                     confirm_code=str(answer.fields.get("confirm_code") or ""))
+        else:
+            self.store.record_payout(result.payout_no, "REFUSED", reason=f"ret_code {code}")
+            return WithdrawalResult(False, result.payout_no, f"payout refused by LianLian: {code}")
+        return result
+
+    def handle_payout_notify(self, body: bytes | None) -> bool:
+        """A payout result (§8): RSA-signed by LianLian; FAILURE or CANCEL gives the money back."""
+        params = parse_callback(body)
+        if params is None or params.get("sign_type") != "RSA" or self.lianlian_key is None:
+            return False
+        try:
+            if not rsa_verify(params, self.lianlian_key):
+                return False
+        except Exception:
+            return False
+        row = self.store.get_withdrawal(params.get("no_order", ""))
+        if row is None or params.get("oid_partner") != self.settings.oid_partner:
+            return False
+        if _decimal(params.get("money_order")) != Decimal(row["amount"]):
+            return False
+        if params.get("result_pay") not in ("SUCCESS", "FAILURE", "CANCEL"):
+            return True  # an intermediate state: received, nothing to book
+        reason = params.get("info_order") if params.get("result_pay") == "FAILURE" else None
+        self.store.payout_result(row["payout_no"], params["result_pay"], params.get("oid_paybill"), reason)
+        return True
 
     def close(self, timeout_s: float = 3.0) -> None:
         """Release waiting handlers and let deferred commits finish before the DB goes away."""

@@ -7,7 +7,8 @@ What a correct real-name (实名理财/P2P) merchant sends, per protocol.md §3 
 - ``no_agree`` for a repeat payer instead of a card number (never both);
 - signed with the merchant's request sign type through golive's signing library (§2).
 Web posts the fields to the cashier; WAP posts one field ``req_data`` with the whole signed JSON.
-The demo never contacts LianLian: it only returns what the browser would post.
+The demo never contacts LianLian here: it only returns what the browser would post, to the cashier
+URLs of its settings (LianLian's, or a golive sandbox's).
 """
 
 from __future__ import annotations
@@ -119,5 +120,5 @@ def build_pay_request(
         # then carries the risk fields as a nested object.
         signed["risk_item"] = risk
     if channel == "web":
-        return {"action": WEB_ACTION, "params": signed}
-    return {"action": WAP_ACTION, "req_data": _compact(signed)}
+        return {"action": settings.cashier_url, "params": signed}
+    return {"action": settings.wap_url, "req_data": _compact(signed)}

@@ -5,9 +5,12 @@ Endpoints (shapes that examples/golive.yaml ``live:`` recipes point at):
   POST /test/orders                  form or JSON user, amount -> {"data": {"no", "amount", "created", "user"}}
   GET  /test/orders/{no_order}       {"no", "status", "credits", "amount", "user"}
   POST /llpay/notify                 LianLian async notification -> ack JSON (always HTTP 200)
+  POST /llpay/payout_notify          LianLian payout notification (RSA) -> ack JSON
+  GET  /checkout?user=&amount=&channel=  the page that posts a new order to LianLian's cashier
   POST /pay/return                   synchronous return (form fields or res_data) -> HTML page
   GET  /pay?user=&amount=&channel=   signed 认证支付 request for a new order (never contacts LianLian)
-  POST /test/withdrawals             user, card, amount -> {"result": "ACCEPTED"|"REFUSED", ...}
+  POST /test/withdrawals             user, card, amount[, card_no] -> {"result": "ACCEPTED"|"REFUSED", ...}
+                                     (with payouts on, card_no is the full card to pay out to)
   GET  /test/payouts/{user}          {"count": N, "total": "..."}
   POST /test/earnings                user, amount -> {"ok": true, "user", "earnings"}
   GET  /test/ledger.csv              the books in golive's ledger CSV shape (LL-CRD-003)
@@ -23,6 +26,7 @@ import ipaddress
 import json
 import logging
 import re
+import secrets
 import socket
 import tempfile
 import threading
@@ -87,6 +91,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "golive-demo-merchant/0.1"
     sys_version = ""
     timeout = 30  # a stalled client must not hold a thread forever
+    # Headers and body leave in two writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (tens of ms per answer on loopback).
+    disable_nagle_algorithm = True
 
     # -- logging: quiet by default, never bodies or query strings ------------------------------
 
@@ -105,6 +112,8 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", re.compile(r"/test/orders"), self._create_order),
             ("GET", re.compile(r"/test/orders/(?P<no_order>[^/]+)"), self._get_order),
             ("POST", re.compile(r"/llpay/notify"), self._notify),
+            ("POST", re.compile(r"/llpay/payout_notify"), self._payout_notify),
+            ("GET", re.compile(r"/checkout"), self._checkout),
             ("POST", re.compile(r"/pay/return"), self._return),
             ("GET", re.compile(r"/pay"), self._pay),
             ("POST", re.compile(r"/test/withdrawals"), self._withdraw),
@@ -249,6 +258,40 @@ class _Handler(BaseHTTPRequestHandler):
         merchant.ack_delay()
         self._send(200, merchant.ack_body(ok).encode("utf-8"), JSON_TYPE)
 
+    def _payout_notify(self) -> None:
+        merchant = self.server.merchant
+        try:
+            body: bytes | None = self._body()
+        except ClientError:
+            body = None
+        ok = merchant.handle_payout_notify(body)
+        self._send(200, merchant.ack_body(ok).encode("utf-8"), JSON_TYPE)
+
+    def _checkout(self) -> None:
+        """The merchant's order page: a form that the browser posts to LianLian's cashier at once
+        (LianLian's Web demo gotoPrepositPay.jsp does the same; WAP posts req_data)."""
+        query = self._query()
+        user = self._need(query, "user")
+        channel = query.get("channel") or "web"
+        if channel not in CHANNELS:
+            raise ClientError(400, f"channel must be one of {', '.join(CHANNELS)}")
+        request = self.server.merchant.pay(user, self._amount(query, "0.01"), channel, self.client_address[0])
+        fields = request["params"] if channel == "web" else {"req_data": request["req_data"]}
+        nonce = secrets.token_urlsafe(12)
+        action = request["action"]
+        target = urlsplit(action)
+        inputs = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(str(v))}">'
+                         for k, v in fields.items())
+        page = (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>正在跳转 / Redirecting</title>'
+                f'</head><body><p>正在前往连连支付收银台… / Going to the LianLian cashier…</p>'
+                f'<form id="pay" method="post" action="{html.escape(action)}">{inputs}'
+                f'<button type="submit">去支付 / Pay</button></form>'
+                f'<script nonce="{nonce}">document.getElementById("pay").submit();</script></body></html>')
+        csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; "
+               f"form-action {target.scheme}://{target.netloc}; base-uri 'none'")
+        self._send(200, page.encode("utf-8"), "text/html; charset=utf-8",
+                   headers={"Content-Security-Policy": csp})
+
     def _return(self) -> None:
         view = self.server.merchant.handle_return(self._fields())
         self._send(200, _render_return(view).encode("utf-8"), "text/html; charset=utf-8",
@@ -267,7 +310,10 @@ class _Handler(BaseHTTPRequestHandler):
         fields = self._fields()
         user = self._need(fields, "user")
         card = self._need(fields, "card")
-        result = self.server.merchant.withdraw(user, card, self._amount(fields))
+        card_no = fields.get("card_no", "").strip() or None
+        if card_no is not None and not (card_no.isdigit() and 12 <= len(card_no) <= 19):
+            raise ClientError(400, "card_no must be 12-19 digits")
+        result = self.server.merchant.withdraw(user, card, self._amount(fields), card_no)
         if result.accepted:
             self._json(200, {"result": "ACCEPTED", "payout_no": result.payout_no})
         else:
@@ -399,6 +445,7 @@ def start_demo_merchant(settings: DemoSettings, host: str = "127.0.0.1", port: i
     base = f"http://{host_part}:{server.server_address[1]}"
     merchant.notify_url = settings.notify_url or base + "/llpay/notify"
     merchant.url_return = settings.url_return or base + "/pay/return"
+    merchant.payout_notify_url = base + "/llpay/payout_notify"
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                               name=f"demo-merchant:{server.server_address[1]}", daemon=True)
     thread.start()

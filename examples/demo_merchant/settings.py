@@ -40,6 +40,16 @@ class DemoSettings:
     name_goods: str = "示例理财-稳盈30天"
     # Log one line per request (method, path without query, status) to stderr.
     verbose: bool = False
+    # LianLian's endpoints (protocol.md §1, §7, §8). The defaults are LianLian's own; `against()`
+    # points all of them at a `golive sandbox` (the only change a merchant makes for staging).
+    cashier_url: str = "https://cashier.lianlianpay.com/payment/authpay.htm"
+    wap_url: str = "https://wap.lianlianpay.com/authpay.htm"
+    query_base: str = "https://queryapi.lianlianpay.com"
+    payout_base: str = "https://instantpay.lianlianpay.com/paymentapi"
+    # Server-to-server calls to LianLian. Off by default: the demo never contacts a host unless
+    # told to (the probes and `golive demo` run it without any LianLian at all).
+    payouts: bool = False          # accepted withdrawals are paid out through the payout API
+    query_on_return: bool = False  # a verified return for a still-pending order asks orderquery
 
     def __post_init__(self) -> None:
         for name in ("notify_sign_type", "request_sign_type"):
@@ -55,6 +65,9 @@ class DemoSettings:
             raise ValueError("DemoSettings.merchant_private_key is needed when request_sign_type is RSA")
         if self.notify_sign_type == "RSA" and not self.lianlian_public_key:
             raise ValueError("DemoSettings.lianlian_public_key is needed when notify_sign_type is RSA")
+        if self.payouts and (self.merchant_private_key is None or not self.lianlian_public_key):
+            raise ValueError("DemoSettings.payouts needs merchant_private_key (signs) and lianlian_public_key "
+                             "(encrypts pay_load, verifies answers)")
 
     @classmethod
     def from_example_keys(
@@ -75,6 +88,14 @@ class DemoSettings:
         }
         values.update(overrides)
         return cls(**values)
+
+    def against(self, base_url: str, lianlian_public_key: str | None = None) -> DemoSettings:
+        """These settings with every LianLian URL on `base_url` (a golive sandbox), payouts and
+        order queries switched on, and -- if given -- that sandbox's public key trusted."""
+        base = base_url.rstrip("/")
+        return replace(self, cashier_url=f"{base}/payment/authpay.htm", wap_url=f"{base}/authpay.htm",
+                       query_base=base, payout_base=f"{base}/paymentapi", payouts=True, query_on_return=True,
+                       lianlian_public_key=lianlian_public_key or self.lianlian_public_key)
 
     def with_defects(self, *names: str) -> DemoSettings:
         return replace(self, defects=frozenset(names))

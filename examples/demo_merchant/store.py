@@ -79,9 +79,15 @@ CREATE TABLE IF NOT EXISTS withdrawals (
     amount      TEXT NOT NULL,
     result      TEXT NOT NULL,
     reason      TEXT,
-    created     TEXT NOT NULL
+    created     TEXT NOT NULL,
+    payout_status TEXT,
+    oid_paybill   TEXT,
+    payout_reason TEXT,
+    confirm_code  TEXT
 );
 """
+# Columns added with the LianLian payout API (a database from an older demo run lacks them).
+_WITHDRAWAL_PAYOUT_COLUMNS = ("payout_status", "oid_paybill", "payout_reason", "confirm_code")
 
 MAX_AMOUNT = Decimal("100000000.00")  # LianLian's money_order upper bound (protocol.md §3)
 _CENT = Decimal("0.01")
@@ -153,6 +159,10 @@ class Store:
         with closing(self._connect()) as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(_SCHEMA)
+            present = {row[1] for row in conn.execute("PRAGMA table_info(withdrawals)")}
+            for column in _WITHDRAWAL_PAYOUT_COLUMNS:
+                if column not in present:
+                    conn.execute(f"ALTER TABLE withdrawals ADD COLUMN {column} TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions; every write path says BEGIN itself
@@ -160,6 +170,9 @@ class Store:
         conn = sqlite3.connect(self.path, timeout=15.0, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys=ON")
+        # WAL with NORMAL sync: a commit survives the process dying (what a demo needs), without an
+        # fsync per commit.
+        conn.execute("PRAGMA synchronous=NORMAL")
         return conn
 
     @contextmanager
@@ -280,6 +293,14 @@ class Store:
             changed = conn.execute(self._mark_paid_sql(True), self._mark_paid_args(p)).rowcount
             if changed == 1:
                 self._credit(conn, p)
+            elif p.no_agree:
+                # Already paid (an order query or an earlier copy came first): still learn the
+                # agreement the notification carries, or the user's card would stay unknown.
+                row = conn.execute("SELECT user_id FROM orders WHERE no_order=?", (p.no_order,)).fetchone()
+                if row is not None:
+                    conn.execute("UPDATE orders SET no_agree=coalesce(no_agree, ?) WHERE no_order=?",
+                                 (p.no_agree, p.no_order))
+                    self._record_card(conn, row[0], p, fmt14(now_cst()))
             return changed == 1
 
     def settle_always(self, p: Payment) -> bool:
@@ -358,6 +379,48 @@ class Store:
                  "REFUSED" if reason else "ACCEPTED", reason, fmt14(now_cst())),
             )
         return WithdrawalResult(reason is None, payout_no, reason)
+
+    # -- payouts through LianLian's payout API (when the merchant is configured for it) ---------------
+
+    def card_last4(self, user_id: str, card: str) -> str | None:
+        """The last four digits of the user's paying card `card` (a no_agree or last 4), if known."""
+        with closing(self._connect()) as conn:
+            row = conn.execute("SELECT card_last4 FROM cards WHERE user_id=? AND no_agree=?",
+                               (user_id, card)).fetchone()
+        if row is not None:
+            return row[0]
+        return card[-4:] if card[-4:].isdigit() else None
+
+    def set_card_last4(self, user_id: str, no_agree: str, last4: str) -> None:
+        with self._transaction() as conn:
+            conn.execute("UPDATE cards SET card_last4=? WHERE user_id=? AND no_agree=? AND card_last4 IS NULL",
+                         (last4, user_id, no_agree))
+
+    def record_payout(self, payout_no: str, status: str, *, oid_paybill: str | None = None,
+                      reason: str | None = None, confirm_code: str | None = None) -> None:
+        """What LianLian answered to the payout request; a refused payout gives the money back."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE withdrawals SET payout_status=?, oid_paybill=coalesce(?, oid_paybill),"
+                         " payout_reason=?, confirm_code=? WHERE payout_no=?",
+                         (status, oid_paybill, reason, confirm_code, payout_no))
+            if status == "REFUSED":
+                conn.execute("UPDATE withdrawals SET result='REVERSED' WHERE payout_no=? AND result='ACCEPTED'",
+                             (payout_no,))
+
+    def get_withdrawal(self, payout_no: str) -> sqlite3.Row | None:
+        with closing(self._connect()) as conn:
+            return conn.execute("SELECT * FROM withdrawals WHERE payout_no=?", (payout_no,)).fetchone()  # type: ignore[no-any-return]
+
+    def payout_result(self, payout_no: str, result_pay: str, oid_paybill: str | None, reason: str | None) -> None:
+        """A payout notification: SUCCESS stands; FAILURE or CANCEL (the bank sent it back) returns the
+        money to the user's balance, once, however often the notification comes."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE withdrawals SET payout_status=?, oid_paybill=coalesce(?, oid_paybill),"
+                         " payout_reason=coalesce(?, payout_reason) WHERE payout_no=?",
+                         (result_pay, oid_paybill, reason, payout_no))
+            if result_pay in ("FAILURE", "CANCEL"):
+                conn.execute("UPDATE withdrawals SET result='REVERSED' WHERE payout_no=? AND result='ACCEPTED'",
+                             (payout_no,))
 
     def payout_count(self, user_id: str) -> tuple[int, Decimal]:
         with closing(self._connect()) as conn:

@@ -1,6 +1,7 @@
 """`golive demo`: the bundled demo merchant on loopback, checked end to end with live probes.
 
     golive demo [--defect NAME ...] [--list-defects] [--output-dir DIR] [--format ...] [--lang ...]
+    golive demo --sandbox [--defect NAME ...] [--output-dir DIR]   # the real flow through golive sandbox
 
 What it does, in order:
 1. starts the demo merchant (golive.examples.demo_merchant) on a free 127.0.0.1 port with a fresh
@@ -46,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--defect", action="append", default=[], metavar="NAME",
                         help="switch on one classic integration bug in the demo merchant (repeatable; --list-defects)")
     parser.add_argument("--list-defects", action="store_true", help="list the demo merchant's defects and exit")
+    parser.add_argument("--sandbox", action="store_true",
+                        help="run the demo merchant's real flow through golive sandbox instead of probing it: "
+                             "one payment per scenario and a payout; the journal stays in OUTPUT_DIR/sandbox/")
     add_run_arguments(parser)
 
 
@@ -254,6 +258,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(list_defects())
         return EXIT_READY
     defects = _check_defects(args.defect)
+    if args.sandbox:
+        from golive.sandbox.demo import run_sandbox_demo
+
+        with make_progress(args) as progress:
+            code, summary = run_sandbox_demo(defects, Path(args.output_dir or "golive-report"), progress.update)
+        sys.stdout.write(summary)
+        return code
     from golive.reporters import parse_formats
 
     parse_formats(args.format)  # fail fast on a typo, before starting anything
