@@ -68,6 +68,22 @@ def _on_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _exit_soon(code: int, grace_s: float = 0.3) -> None:
+    """After an interruption, leave within the second Ctrl-C promises: worker threads were told to
+    stop; if one is still busy after a short grace, end the process instead of waiting for it."""
+    import os
+    import time
+
+    ends = time.monotonic() + grace_s
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join(max(ends - time.monotonic(), 0))
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.current_thread()):
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Fast path: answer --version before building the parser (which imports every command module).
@@ -95,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _stop_probes()
         print("golive: interrupted (nothing more is sent; no report was written)", file=sys.stderr)
+        _exit_soon(130)
         return 130
     except BrokenPipeError:
         return 0

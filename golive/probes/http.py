@@ -420,6 +420,8 @@ class HttpClient:
                 sock = self._ssl.wrap_socket(sock, server_hostname=host)
                 self._track(plain, add=False)
                 self._track(sock, add=True)
+            if self.cancelled.is_set():
+                raise threading.BrokenBarrierError
             raw = self._raw_request(request, parts, host, port)
             if barrier is not None:
                 sock.sendall(raw[:-1])
@@ -475,6 +477,10 @@ class HttpClient:
         sock = socket.socket(family, socket.SOCK_STREAM)
         self._track(sock, add=True)
         try:
+            # cancel() sets the flag before it collects the open sockets: a socket added after that
+            # collection sees the flag here, so no connection opened during an interruption lives on.
+            if self.cancelled.is_set():
+                raise threading.BrokenBarrierError
             sock.setblocking(False)
             code = sock.connect_ex((address, port))
             ends = time.monotonic() + timeout
