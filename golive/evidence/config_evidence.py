@@ -78,6 +78,10 @@ def _load_key(ref: SecretRef, text: str, source: str) -> Any:
 def gather_config_evidence(config: LoadedConfig, bundle: Bundle, environ: Mapping[str, str] | None = None) -> Secrets:
     from golive.lianlian.keys import fingerprint_sha256, key_bits, keys_match
 
+    from golive.evidence.captures import LINE_LIMIT
+
+    # The engine opens capture files by path alone; the run's line cap travels this way.
+    LINE_LIMIT.set(config.get("evidence.max_line_bytes"))
     env = dict(os.environ if environ is None else environ)
     secrets = Secrets()
     refs = {ref.key: ref for ref in iter_secret_refs(config)}
