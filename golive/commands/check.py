@@ -67,7 +67,11 @@ def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
     import sys
 
     from golive.reporters import FORMATS, parse_formats, render
+    from golive.safe_json import escape_lone_surrogates
 
+    # A capture may hold a lone UTF-16 surrogate (a cut-off emoji) that a finding quotes; no
+    # UTF-8 report can hold it, so it is shown as its \udXXX escape.
+    result = escape_lone_surrogates(result)
     formats = parse_formats(args.format)
     out_dir = Path(args.output_dir)
     written: list[str] = []
