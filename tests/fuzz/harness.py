@@ -33,6 +33,12 @@ from hypothesis import HealthCheck, settings
 
 TIME_LIMIT_S = 10.0
 MEMORY_LIMIT_BYTES = 256 * 1024 * 1024
+"""Traced allocation peak allowed for one case (tracemalloc, on every `TRACE_EVERY`-th case: it
+roughly doubles the cost of a case)."""
+TRACE_EVERY = 8
+ADDRESS_SPACE_HEADROOM = 2 * 1024 * 1024 * 1024
+"""Every case also runs under RLIMIT_AS = what the process maps now + this: a case that allocates
+more gets MemoryError (a bug) instead of taking the machine down."""
 TALLY_FILE = os.environ.get("GOLIVE_FUZZ_TALLY")
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,6 +106,27 @@ def write_tally() -> None:
 
 
 @contextlib.contextmanager
+def _memory_limit(headroom: int) -> Iterator[None]:
+    import resource
+
+    page = os.sysconf("SC_PAGE_SIZE")
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        mapped = int(statm.read().split()[0]) * page
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = mapped + headroom
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+_cases = 0
+
+
+@contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     def expire(signum: int, frame: Any) -> None:
         raise CaseTimeout(f"case ran longer than {seconds} s")
@@ -119,12 +146,16 @@ def run_case(label: str, call: Callable[[], Any], *, secrets: tuple[str, ...] = 
     or a recorded failure). `accept` are the exception types that are the normal bad-input path."""
     from golive.errors import InputError
 
+    global _cases
     accepted = (InputError,) + accept
-    tracemalloc.start()
+    _cases += 1
+    traced = _cases % TRACE_EVERY == 1 or TRACE_EVERY == 1
+    if traced:
+        tracemalloc.start()
     started = time.perf_counter()
     value: Any = None
     try:
-        with _time_limit(TIME_LIMIT_S):
+        with _memory_limit(ADDRESS_SPACE_HEADROOM), _time_limit(TIME_LIMIT_S):
             value = call()
     except accepted as exc:
         message = str(exc)
@@ -141,8 +172,9 @@ def run_case(label: str, call: Callable[[], Any], *, secrets: tuple[str, ...] = 
             raise
         report(label, signature_of(exc), "".join(traceback.format_exception(exc)))
     finally:
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = tracemalloc.get_traced_memory()[1] if traced else 0
+        if traced:
+            tracemalloc.stop()
         elapsed = time.perf_counter() - started
     if peak > MEMORY_LIMIT_BYTES:
         report(label, f"memory peak {peak >> 20} MiB", f"{label}: traced peak {peak} bytes")

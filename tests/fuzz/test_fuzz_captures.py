@@ -62,7 +62,7 @@ def _read_all(path: Path) -> int:
     return count
 
 
-@fuzz(700)
+@fuzz(500)
 @given(st.data())
 def test_jsonl_reader(data: st.DataObject) -> None:
     path = _capture_file(data, 6)
@@ -78,7 +78,7 @@ def _har_file(data: st.DataObject) -> Path:
     return path
 
 
-@fuzz(400)
+@fuzz(300)
 @given(st.data())
 def test_har_reader(data: st.DataObject) -> None:
     path = _har_file(data)
@@ -93,13 +93,13 @@ def _judge(label: str, merchant_dir: Path, capture: Path) -> None:
         check_crashes(label, json.loads((out / "result.json").read_text(encoding="utf-8")))
 
 
-@fuzz(60)
+@fuzz(30)
 @given(st.data())
 def test_jsonl_judged_by_every_check(merchant_dir: Path, data: st.DataObject) -> None:
     _judge("jsonl checks", merchant_dir, _capture_file(data, 30))
 
 
-@fuzz(25)
+@fuzz(15)
 @given(st.data())
 def test_har_judged_by_every_check(merchant_dir: Path, data: st.DataObject) -> None:
     _judge("har checks", merchant_dir, _har_file(data))

@@ -50,7 +50,7 @@ def _config_text(data: st.DataObject, base: dict) -> bytes:
     return byte_mutation(data, render_yaml(doc, raw).encode("utf-8", "surrogatepass"))
 
 
-@fuzz(600)
+@fuzz(350)
 @given(st.data())
 def test_config_mutations_load_or_say_why(merchant_dir: Path, data: st.DataObject) -> None:
     from golive.config import load_config
@@ -71,7 +71,7 @@ def test_hostile_yaml_documents(merchant_dir: Path, text: str, which: str) -> No
     run_case(f"hostile {which}", (lambda: load_config(path)) if which == "golive.yaml" else (lambda: load_waivers(path)))
 
 
-@fuzz(40)
+@fuzz(30)
 @given(st.data())
 def test_config_mutations_through_the_cli(merchant_dir: Path, data: st.DataObject) -> None:
     """The whole run (gather, every check, reports) on a mutated config."""
@@ -84,7 +84,7 @@ def test_config_mutations_through_the_cli(merchant_dir: Path, data: st.DataObjec
         check_crashes("config cli", json.loads((out / "result.json").read_text(encoding="utf-8")))
 
 
-@fuzz(800)
+@fuzz(500)
 @given(st.data())
 def test_waivers_mutations(data: st.DataObject) -> None:
     from golive.waivers import load_waivers

@@ -59,14 +59,14 @@ def _read(path: Path) -> int:
     return count
 
 
-@fuzz(700)
+@fuzz(400)
 @given(st.data())
 def test_ledger_reader(data: st.DataObject) -> None:
     path = _ledger(data, 12)
     run_case("ledger", lambda: _read(path))
 
 
-@fuzz(30)
+@fuzz(12)
 @given(st.data())
 def test_ledger_judged_by_ll_crd_003(merchant_dir: Path, data: st.DataObject) -> None:
     path = _ledger(data, 40)

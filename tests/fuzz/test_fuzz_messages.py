@@ -35,7 +35,7 @@ def _message(data: st.DataObject) -> bytes:
     return byte_mutation(data, text.encode("utf-8", "surrogatepass"))
 
 
-@fuzz(500)
+@fuzz(250)
 @given(st.data())
 def test_verify_and_sign_messages(merchant_dir: Path, data: st.DataObject) -> None:
     path = Path(tempfile.mkdtemp(prefix="golive-fuzz-")) / "message.txt"
