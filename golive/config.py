@@ -246,7 +246,8 @@ def _friendly(error: Any, key: str = "") -> str:
             return f"quote this value: YAML reads it as {_kind_of(instance)} (not shown: it is a secret)"
         return f"quote this value: {instance!r} is read by YAML as a {type(instance).__name__}"
     if secret:
-        found = "" if isinstance(instance, dict) else f", found {_kind_of(instance)}"
+        found = "" if isinstance(instance, dict) else (", found an empty string" if instance == "" else
+                                                       f", found {_kind_of(instance)}")
         return f"expected {{env: NAME}}, {{file: PATH}} or a quoted string{found} (the value is a secret: not shown)"
     if error.validator == "type":
         expected = error.validator_value
