@@ -132,6 +132,9 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "properties": {
                 "captures": {"type": "array", "items": {"type": "string"}},
                 "ledger": {"type": "string"},
+                "max_line_bytes": {"type": "integer", "minimum": 1024, "maximum": 64 * 1024 * 1024,
+                                   "description": "longest JSON Lines capture line read (default 4 MiB); a longer "
+                                                  "line is skipped with a note naming file:line"},
             },
         },
         "scope": {

@@ -264,6 +264,7 @@ class Run:
             if path.is_dir():
                 raise InputError("is a directory, expected a file", file=str(path), key=f"evidence.{name}")
         started = time.perf_counter()
+        limits = (self.config.get("evidence.max_line_bytes"),) if name == "captures" else ()
         # Bound feed methods and local counters: this loop runs once per record of million-row files.
         feeders = [(c.meta.id, judges[c.meta.id].feed) for c in checks if c.meta.id in judges]
         crashed = self.crashed
@@ -273,7 +274,7 @@ class Run:
             self._say(f"reading {written}")
             file_records = file_broken = 0
             first_broken = ""
-            for record in iterate(path, written):
+            for record in iterate(path, written, *limits):
                 file_records += 1
                 if getattr(record, "broken", False):
                     replayed = getattr(record, "replayed", None)

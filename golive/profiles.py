@@ -92,18 +92,18 @@ def _string_list(value: Any, where: str, file: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def _raw(name: str) -> tuple[str, dict[str, Any]]:
-    import yaml
+    from golive.config import parse_yaml
 
     files = _profile_files()
     if name not in files:
         raise InputError(f"unknown profile {name!r}; available: {', '.join(sorted(files))}", key="merchant.profile")
     file = f"profiles/{name}.yaml"
     try:
-        data = yaml.safe_load(files[name].read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"not valid YAML: {problem}", file=file, line=mark.line + 1 if mark else None) from None
+        text = files[name].read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the profile: {exc}", file=file) from None
+    # The same bounded loader as golive.yaml: nesting and alias expansion are capped.
+    data, _lines = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise InputError("a profile is a mapping", file=file)
     unknown = set(data) - _ALLOWED_KEYS

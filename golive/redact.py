@@ -44,6 +44,8 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
+from golive import safe_json
+
 MASK = "*"
 SECRET_MARK = re.compile(r"^\[(?:secret|REDACTED|redacted)\b")
 PRIVATE_KEY_REMOVED = "[private key removed]"
@@ -344,7 +346,7 @@ def redact_value(field: str, value: Any, names: re.Pattern[str] | None = None) -
     name = field.rsplit(".", 1)[-1].lower()
     if name == "risk_item" and value.lstrip().startswith("{"):
         try:
-            inner = json.loads(value)
+            inner = safe_json.loads(value)
         except ValueError:
             return _sweep_names(mask_free_text(remove_secrets(value)), names)
         if isinstance(inner, dict):
@@ -388,8 +390,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def _encodable(text: str) -> str:
     """Text UTF-8 can hold: a lone surrogate (a JSON ``\\ud800`` escape in a capture) would make
-    every report file fail to encode, and the signature's hash with it."""
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    every report file fail to encode, and the signature's hash with it. It is written as its escape
+    (``\\udc80``), as golive verify prints it, so staff see what the capture held."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _SURROGATE.search(text) else text
 
 
 def _identifiers(node: Any, found: set[str], key: str = "") -> None:
@@ -469,7 +472,7 @@ class _Redactor:
         stripped = text.strip()
         if stripped[:1] in "{[" and stripped[-1:] in "}]":
             try:
-                inner = json.loads(stripped)
+                inner = safe_json.loads(stripped)
             except ValueError:
                 return None
             if not isinstance(inner, (dict, list)):

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+from golive import safe_json
 from golive.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -229,7 +230,7 @@ def result_from_html(html: str, source: str) -> dict[str, Any]:
     if not embedded.result_text:
         raise InputError("not a golive HTML report (no embedded result)", file=source)
     try:
-        data = json.loads(embedded.result_text)
+        data = safe_json.loads(embedded.result_text)
     except ValueError as exc:
         raise InputError(f"the embedded result is not valid JSON: {exc}", file=source) from None
     if not isinstance(data, dict):
@@ -304,8 +305,8 @@ def verify_report(html: str, key: RsaKey) -> Verification:
     if embedded.result_text == "" or embedded.signature_text == "":
         return Verification(EXIT_ALTERED, ["ALTERED: the report holds more than one embedded result or signature"])
     try:
-        result = json.loads(embedded.result_text)
-        signature = json.loads(embedded.signature_text)
+        result = safe_json.loads(embedded.result_text)
+        signature = safe_json.loads(embedded.signature_text)
     except ValueError as exc:
         return Verification(EXIT_ALTERED, [f"ALTERED: an embedded block is no longer valid JSON ({exc})"])
     if not isinstance(result, dict) or not isinstance(signature, dict):

@@ -329,3 +329,59 @@ def test_python_m_golive_verify_subprocess(tmp_path: Path) -> None:
         capture_output=True, text=True, encoding="utf-8", env=env, cwd=tmp_path, timeout=60,
     )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr and "x.json" in missing.stderr
+
+
+def _md5_hex(source: str) -> str:
+    import hashlib
+
+    return hashlib.md5((source + "&key=" + DEMO_KEY).encode("utf-8")).hexdigest()
+
+
+SURROGATE_PARAMS = {"oid_partner": "201408071000001543", "sign_type": "MD5", "no_order": "O1",
+                    "name_goods": "表情\ud83d", "money_order": "0.01"}
+# What LianLian's Java code signs: the lone surrogate becomes '?' (String.getBytes("UTF-8"))
+SURROGATE_SOURCE = "money_order=0.01&name_goods=表情?&no_order=O1&oid_partner=201408071000001543&sign_type=MD5"
+
+
+def test_a_lone_surrogate_verifies_as_javas_question_mark(tmp_path, capsys, md5_env):
+    message = tmp_path / "m.json"
+    message.write_text(json.dumps({**SURROGATE_PARAMS, "sign": _md5_hex(SURROGATE_SOURCE)}), encoding="utf-8")
+    code, out, err = _run(capsys, "verify", "--message", str(message), "--md5-key-env", md5_env)
+    assert code == 0, err
+    assert "name_goods=表情\\ud83d" in out and "signed as '?'" in out and "VALID" in out
+
+
+def test_a_lone_surrogate_signs_as_javas_question_mark(tmp_path, capsys, md5_env):
+    params = tmp_path / "p.json"
+    params.write_text(json.dumps(SURROGATE_PARAMS), encoding="utf-8")
+    code, out, err = _run(capsys, "sign", "--params", str(params), "--md5-key-env", md5_env)
+    assert code == 0, err
+    assert f"sign:        {_md5_hex(SURROGATE_SOURCE)}" in out
+    code, out, err = _run(capsys, "sign", "--params", str(params), "--md5-key-env", md5_env, "--json")
+    assert code == 0 and json.loads(out)["name_goods"] == "表情\ud83d"
+
+
+def test_a_sign_over_javas_case_insensitive_key_order_is_explained(tmp_path, capsys, md5_env):
+    params = {"oid_partner": "201408071000001543", "sign_type": "MD5", "Sign_memo": "a", "no_order": "O1"}
+    java = "&".join(f"{k}={params[k]}" for k in sorted(params, key=str.lower))
+    message = tmp_path / "m.json"
+    message.write_text(json.dumps({**params, "sign": _md5_hex(java)}), encoding="utf-8")
+    code, out, _ = _run(capsys, "verify", "--message", str(message), "--md5-key-env", md5_env)
+    assert code == 1
+    assert "case-insensitive order" in out and "Sign_memo" in out and f"sign source: {java}" in out
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    ("[" * 1000 + "]" * 1000, "nested deeper than 64 levels at line 1, column 65"),
+    ('{"money_order": ' + "1" * 5000 + "}", "number longer than 100 characters"),
+    ('{"money_order": NaN, "sign": "x"}', "NaN is not a JSON value"),
+    ("req_data=" + quote('{"a":' * 100 + "1" + "}" * 100), "nested deeper"),
+])
+def test_hostile_json_messages_exit_2(tmp_path, capsys, md5_env, content, needle):
+    message = tmp_path / "m.txt"
+    message.write_text(content, encoding="utf-8")
+    for argv in (["verify", "--message", str(message), "--md5-key-env", md5_env],
+                 ["sign", "--params", str(message), "--md5-key-env", md5_env]):
+        code, _, err = _run(capsys, *argv)
+        assert code == 2 and "Traceback" not in err
+        assert needle in err and str(message) in err

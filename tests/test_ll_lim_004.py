@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import check_of, status_of
 
 
@@ -49,3 +51,21 @@ def test_no_pay_requests_is_error_not_pass(config_factory, run_checks, tmp_path)
     capture = tmp_path / "c.jsonl"
     capture.write_text('{"kind": "notify", "request": {"body": "{}"}}\n', encoding="utf-8")
     assert status_of(run_checks(config_factory(), "LL-LIM-004", captures=[str(capture)]), "LL-LIM-004") == "error"
+
+
+def test_a_negative_amount_is_a_finding_and_never_lowers_a_total(config_factory, run_checks, tmp_path):
+    # -15 would have brought u1's day back to 5 CNY: the 20 CNY of real payments passed.
+    capture = _capture(tmp_path / "c.jsonl", [("u1", "9.00", "20261129100000"), ("u1", "-15.00", "20261129110000"),
+                                              ("u1", "9.00", "20261129120000")])
+    check = check_of(run_checks(config_factory(), "LL-LIM-004", captures=[str(capture)]), "LL-LIM-004")
+    assert check["status"] == "fail"
+    messages = [(f["location"]["line"], f["message"]["en"]) for f in check["findings"]]
+    assert messages[0] == (2, "money_order -15.00 is not a positive amount (LianLian wants yuan above 0)")
+    assert messages[1][0] == 3 and "18.00" in messages[1][1]
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "0", "-0.01"])
+def test_amounts_that_are_not_positive_numbers_fail(config_factory, run_checks, tmp_path, amount):
+    capture = _capture(tmp_path / "c.jsonl", [("u1", amount, "20261129100000")])
+    check = check_of(run_checks(config_factory(), "LL-LIM-004", captures=[str(capture)]), "LL-LIM-004")
+    assert check["status"] == "fail" and "not a positive amount" in check["findings"][0]["message"]["en"]

@@ -64,3 +64,23 @@ def test_virtual_goods_profile_lowers_the_severity(capture_demo, config_factory,
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-006",
                      profile="virtual_goods", category="1002")
     assert check["status"] == "fail" and check["severity"] == "medium"
+
+
+def test_the_literal_null_is_no_agreement(capture_demo, config_factory, run_checks, tmp_path):
+    # LianLian's demo pages post the text "null" for an unset field, and the signer's old-demo
+    # rule drops it: it is no no_agree. Before, it was taken as an agreement number: "card_no and
+    # no_agree together" on line 1 and "already has a no_agree" on line 3.
+    card_and_null = lambda p: p.update(card_no="6222021234567890123", no_agree="null")  # noqa: E731
+    first = mc.pay_params(capture_demo, "u1", "O1", 0, edit=card_and_null)
+    again = mc.pay_params(capture_demo, "u1", "O2", 30, edit=lambda p: p.update(card_no="6222021234567890123"))
+    lines = [mc.pay_line(first), mc.notify_line(capture_demo, first, "NULL", "P1"), mc.pay_line(again)]
+    check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-RSK-006")
+    [finding] = check["findings"]
+    assert finding["location"]["line"] == 3 and "sends card_no again" in finding["message"]["en"]
+
+
+def test_the_literal_null_is_no_identity(capture_demo, config_factory, run_checks, tmp_path):
+    params = mc.pay_params(capture_demo, "u1", "O1", 0, edit=lambda p: p.update(id_no="null"))
+    check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-RSK-006")
+    assert check["status"] == "fail"
+    assert check["findings"][0]["location"]["pointer"] == "id_no" and "id_no" in check["findings"][0]["message"]["en"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -160,3 +161,35 @@ def test_requests_left_unverified_beside_verified_ones_are_reported(capture_demo
     assert check["status"] == "fail" and check["severity"] == "medium"
     assert check["findings"][0]["location"]["pointer"] == "signing.md5_key"
     assert check["evidence"][0]["verified"] == {"RSA": 1}
+
+
+def _ascii_capture(path, params: dict) -> str:
+    # ensure_ascii: a lone surrogate goes into the file as its JSON escape (UTF-8 cannot hold it)
+    path.write_text(json.dumps({"kind": "pay_request", "channel": "web", "params": params}) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_lone_surrogate_signs_as_javas_question_mark(capture_demo, config_factory, run_checks, tmp_path):
+    # A cut-off emoji: name_goods ends with half of U+1F600. LianLian's Java code encodes the lone
+    # surrogate as '?' (String.getBytes("UTF-8")), so the merchant's Java signer signed a '?'.
+    params = _unsigned(capture_demo, edit=lambda p: p.update(name_goods="示例理财\ud83d"))
+    source = _join(_sorted_nonempty(params)).replace("\ud83d", "?")
+    params["sign"] = _md5(source)
+    capture = _ascii_capture(tmp_path / "c.jsonl", params)
+    result = run_checks(config_factory(mc.config_overrides(Path(capture))), "LL-SIG-006")
+    check = next(c for c in result["checks"] if c["id"] == "LL-SIG-006")
+    assert check["status"] == "pass", check
+    assert check["evidence"][0]["verified"] == {"MD5": 1}
+
+
+def test_keys_signed_in_javas_case_insensitive_order_are_named(capture_demo, config_factory, run_checks, tmp_path):
+    # Mixed-case field names sort differently in Java's String.CASE_INSENSITIVE_ORDER (how
+    # LianLian's Java demos sort) and in plain order: "Memo_x" goes first in plain order only.
+    params = _unsigned(capture_demo, edit=lambda p: p.update(Memo_x="note"))
+    java = sorted(((k, v) for k, v in params.items() if v), key=lambda kv: kv[0].lower())
+    params["sign"] = _md5(_join(java))
+    check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-SIG-006")
+    assert check["status"] == "fail"
+    [finding] = check["findings"]
+    assert finding["data"]["diagnosis"] == "java_case_order"
+    assert "case-insensitive order" in finding["message"]["en"] and "String.CASE_INSENSITIVE_ORDER" in finding["message"]["zh"]

@@ -11,6 +11,7 @@ an integration config that declares a limit above the integration limit will see
 from __future__ import annotations
 
 import ipaddress
+import math
 from urllib.parse import urlsplit
 
 from golive.evidence.bundle import Bundle
@@ -74,7 +75,13 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
         checked = Text("生产配置的商户号与地址", "production merchant number and endpoints")
     else:
         limit = (config.get("limits") or {}).get("integration_limit_cny")
-        if limit is not None and float(limit) > INTEGRATION_LIMIT_CNY:
+        if limit is not None and not (isinstance(limit, (int, float)) and math.isfinite(limit)):
+            # The config loader refuses NaN/Infinity; this guards a bundle built any other way:
+            # NaN > 10 is False, which would read as within the limit.
+            findings.append(Finding(
+                Text(f"联调限额 {limit!r} 不是有限数字", f"declared integration limit {limit!r} is not a finite number"),
+                ctx.at("limits.integration_limit_cny"), severity=Severity.MEDIUM))
+        elif limit is not None and float(limit) > INTEGRATION_LIMIT_CNY:
             findings.append(Finding(
                 Text(f"联调限额声明为 {limit} 元，高于联调阶段的 {INTEGRATION_LIMIT_CNY} 元", f"declared integration limit {limit} CNY exceeds the {INTEGRATION_LIMIT_CNY} CNY integration limit"),
                 ctx.at("limits.integration_limit_cny"), severity=Severity.MEDIUM))

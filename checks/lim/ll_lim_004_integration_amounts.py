@@ -7,6 +7,10 @@ test merchant really charges cards, so the guide asks for 0.01 test amounts (gui
 payments above the limit are refused by LianLian, so a capture that shows them means the
 integration was not tested the way it will be reviewed. design.md folds this into LL-LIM-001;
 it is a separate check here so LL-LIM-001 stays judgeable from the config alone.
+
+An amount that is zero, negative, NaN or infinite is a finding of its own, never a pass: LianLian's
+``money_order`` is a positive amount in yuan (protocol.md §3), and a negative one would otherwise
+pull a user's daily total under the limit.
 """
 
 from __future__ import annotations
@@ -59,6 +63,14 @@ class Judge(StreamJudge):
         self.payments += 1
         user = str(params.get("user_id", ""))
         day = str(params.get("dt_order", ""))[:8]
+        if not amount.is_finite() or amount <= 0:
+            # Not a payment amount (Decimal("NaN") > 10 would even raise); never counted in a
+            # total, where a negative amount would hide a real excess.
+            self.add(Finding(
+                Text(f"money_order {amount} 不是正数金额（连连要求大于 0 的元金额）",
+                     f"money_order {amount} is not a positive amount (LianLian wants yuan above 0)"),
+                record.location("money_order"), data={"amount": str(amount)}))
+            return
         if amount > LIMIT:
             self.add(Finding(
                 Text(f"单笔金额 {amount} 元超过联调限额 {LIMIT} 元", f"amount {amount} CNY exceeds the {LIMIT} CNY integration limit"),

@@ -12,6 +12,10 @@ Background (protocol.md §3; S1 ``ToPayServlet`` comments, [1 SOURCE, official d
   ``card_no``/``acct_name``/``id_no``/``id_type``, and the demo says never to send ``card_no``
   together with ``no_agree``.
 
+The literal text ``null`` (any case) is blank here, as it is for the signer's old-demo rule
+(protocol.md §2.1 step 2): LianLian's demo pages post ``null`` for an unset field, so a
+``no_agree=null`` is no agreement and an ``id_no=null`` no identity.
+
 The check follows users through the capture: a pay request maps ``no_order`` to ``user_id``, a
 notification for that order teaches the user's ``no_agree``; a later request by the same user that
 sends ``card_no`` (or nothing) instead of the known ``no_agree`` is flagged. State is bounded
@@ -25,7 +29,7 @@ from typing import Any
 
 from golive.evidence.capture_judge import CaptureJudge
 from golive.evidence.captures import CaptureRecord
-from golive.lianlian.fields import is_blank
+from golive.lianlian import fields
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
 
 META = CheckMeta(
@@ -48,6 +52,12 @@ META = CheckMeta(
     references=("guide 四 认证支付", "protocol.md §3, §5.1, §7.2"),
     stream="captures",
 )
+
+def is_blank(value: Any) -> bool:
+    """Absent, empty, whitespace -- or the literal text ``null`` in any case, which the old demo's
+    sign rule drops too (golive.lianlian.sign.NullRule.OLD_DEMO): a demo page's unset field."""
+    return fields.is_blank(value) or (isinstance(value, str) and len(value) == 4 and value.lower() == "null")
+
 
 MAX_USERS = 50_000
 MAX_ORDERS = 10_000  # a notification follows its request within minutes: recent orders suffice
@@ -96,6 +106,7 @@ class Judge(CaptureJudge):
     def _identity(self, record: CaptureRecord, params: dict[str, Any], has_agree: bool) -> None:
         get = params.get
         if get("flag_modify") == "1" and get("id_type") and get("id_no") and get("acct_name"):
+            # is_blank below also catches "  " and the literal "null"
             if not any(is_blank(get(name)) for name in _IDENTITY):
                 return  # the usual case, decided without building anything
         missing = [name for name in _IDENTITY if is_blank(get(name))]

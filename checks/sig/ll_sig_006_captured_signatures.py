@@ -12,7 +12,10 @@ leave the identity fields out of the source (`APP_SDK_EXCLUDED`, §2.1, [1 SOURC
 fails, the check tries the mistakes seen in public code (§2.6) and names the one that reproduces
 it: empty values kept (``key=``), keys in the order sent instead of sorted, URL-encoded or trimmed
 values, ``sign_type`` left out, the other channel's field set, ``risk_item`` signed as a different
-JSON text than posted. A sign that verifies only with literal ``"null"`` values kept (the newer
+JSON text than posted, and keys in Java's case-insensitive order (``String.CASE_INSENSITIVE_ORDER``,
+which LianLian's Java demos sort with, §2.1 step 3): for mixed-case field names it differs from
+plain order, so a sign made that way fails here and the finding says so. A lone UTF-16 surrogate
+(a cut-off emoji) is signed as ``?``, as Java's UTF-8 encoder writes it (`golive.lianlian.sign.java_utf8`). A sign that verifies only with literal ``"null"`` values kept (the newer
 SDK rule) passes LianLian's server or not -- which rule it applies is UNCERTAIN (§2.1, §11) -- so that
 is reported at low severity. Records whose method's key is not configured cannot be judged.
 
@@ -23,10 +26,10 @@ functions (`md5_hex_of_source`, `decode_rsa_signature`, `rsa_verify_source`).
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import quote, quote_plus
 
+from golive import safe_json
 from golive.evidence.capture_judge import CaptureJudge
 from golive.evidence.captures import CaptureRecord
 from golive.lianlian import sign as llsign
@@ -89,8 +92,15 @@ def _variants(params: Mapping[str, Any], exclude: frozenset[str], app: bool) -> 
         if len(pairs) != len(kept):
             yield "empty_kept_unsorted", Text("签名时既没排序又保留了空值", "the sign was computed unsorted and with empty values kept"), \
                 _join(pairs)
+    if llsign.has_mixed_case_order(params):
+        yield "java_case_order", Text(
+            "签名时按 Java 的不区分大小写顺序（String.CASE_INSENSITIVE_ORDER）排列了键，而字段名有大小写混用，与普通排序不同；连连的字段名都是小写，请用小写字段名",
+            "the sign was computed with the keys in Java's case-insensitive order (String.CASE_INSENSITIVE_ORDER), "
+            "which differs from plain order for these mixed-case field names; LianLian's field names are lower-case, "
+            "send them lower-case"), sign_source(params, exclude=exclude, case_insensitive=True)
     for encode, how in ((quote_plus, "quote_plus"), (quote, "quote")):
-        encoded = [(k, encode(v, safe="")) for k, v in ordered]
+        # errors="replace": a lone surrogate encodes as "?" (%3F), as Java's URLEncoder does
+        encoded = [(k, encode(v, safe="", errors="replace")) for k, v in ordered]
         if encoded != ordered:
             yield f"url_encoded_{how}", Text("签名时对值做了 URL 编码，规范要求用原值",
                                              "the sign was computed over URL-encoded values; values are signed verbatim"), _join(encoded)
@@ -115,15 +125,15 @@ def _variants(params: Mapping[str, Any], exclude: frozenset[str], app: bool) -> 
 def _risk_item_variants(params: Mapping[str, Any], exclude: frozenset[str]) -> Iterator[tuple[str, Text, str]]:
     text = params.get("risk_item")
     try:
-        obj = json.loads(text) if isinstance(text, str) else text
-    except ValueError:
+        obj = safe_json.loads(text) if isinstance(text, str) else text
+    except ValueError:  # JSONInputError too: not JSON, too deep, a number too long
         return
     if not isinstance(obj, dict):
         return
     posted = render_value(text)
     seen = {posted}
     for dumps_kw in ({"ensure_ascii": False}, {}, {"separators": (",", ":")}):
-        alt = json.dumps(obj, default=str, **dumps_kw)  # type: ignore[arg-type]
+        alt = _json_text(obj, **dumps_kw)
         if alt in seen:
             continue
         seen.add(alt)
@@ -133,11 +143,17 @@ def _risk_item_variants(params: Mapping[str, Any], exclude: frozenset[str]) -> I
             "sign the exact text you post"), sign_source({**params, "risk_item": alt}, exclude=exclude)
 
 
+def _json_text(obj: Any, **dumps_kw: Any) -> str:
+    import json
+
+    return json.dumps(obj, default=str, **dumps_kw)
+
+
 def _matcher(sign_type: str, sign: str, md5_key: str | None, public_key: Any) -> Callable[[str], bool] | None:
     """A test 'does this candidate source produce the captured sign?', or None if it cannot be built."""
     if sign_type == "MD5" and md5_key:
         md5_hex = llsign.md5_hex_of_source
-        wanted = sign.encode("utf-8")
+        wanted = llsign.java_utf8(sign)
         return lambda source: hmac.compare_digest(md5_hex(source, md5_key).encode("ascii"), wanted)
     if sign_type == "RSA" and public_key is not None:
         raw = llsign.decode_rsa_signature(sign, public_key)

@@ -76,6 +76,8 @@ def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
     from golive.report_files import write_reports
     from golive.reporters import FORMATS, parse_formats, render
 
+    # (A lone UTF-16 surrogate a finding quotes was written as its \udXXX escape by the redaction
+    # pass that built the result: every report below can hold it.)
     formats = parse_formats(args.format)
     signature = None
     if args.sign_with:

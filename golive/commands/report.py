@@ -11,7 +11,6 @@ the files are written, 2 on bad input.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -42,15 +41,14 @@ def load_result(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=str(path), key="--from") from None
     if text.lstrip().startswith("<"):
-        from golive.report_signing import result_from_html
+        from golive.report_signing import extract_embedded
 
-        data: Any = result_from_html(text, str(path))
+        embedded = extract_embedded(text).result_text
+        if not embedded:
+            raise InputError("not a golive HTML report (no embedded result)", file=str(path), key="--from")
+        data: Any = parse_result_json(embedded, str(path), "the embedded result")
     else:
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            line = getattr(exc, "lineno", None)
-            raise InputError(f"not valid JSON: {getattr(exc, 'msg', exc)}", file=str(path), line=line, key="--from") from None
+        data = parse_result_json(text, str(path))
     from golive.result_doc import accept_result
 
     # Structure checked (InputError naming the key path), then the one redaction pass: a result
@@ -58,11 +56,26 @@ def load_result(path: Path) -> dict[str, Any]:
     return accept_result(data, str(path))
 
 
-def validate_result(data: Any, source: str) -> None:
-    """The golive.result/1 shape every reporter relies on, at every depth (golive.result_doc)."""
-    from golive.result_doc import validate_result as validate
+RESULT_MAX_DEPTH = 128
+"""A result nests captured evidence (itself capped at golive.safe_json.MAX_DEPTH) a few levels deep."""
 
-    validate(data, source)
+
+def parse_result_json(text: str, source: str, what: str = "") -> Any:
+    """A saved result's JSON, bounded (golive.safe_json); InputError naming the file and line."""
+    from golive import safe_json
+
+    prefix = f"{what}: " if what else ""
+    try:
+        data = safe_json.loads(text, max_depth=RESULT_MAX_DEPTH)
+    except safe_json.JSONInputError as exc:
+        message = exc.msg if exc.msg.startswith("not valid JSON") else f"not valid JSON: {exc.msg}"
+        raise InputError(prefix + message + (f" (column {exc.colno})" if exc.colno else ""), file=source,
+                         line=exc.lineno, key="--from") from None
+    if safe_json.has_lone_surrogate(text, data):
+        # golive writes results as UTF-8, which cannot hold one: this result was not written by golive
+        raise InputError(prefix + "not a golive result: a string holds a lone UTF-16 surrogate (\\udXXX)",
+                         file=source, key="--from")
+    return data
 
 
 def run(args: argparse.Namespace) -> int:

@@ -40,7 +40,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    from golive.commands.verify import load_key_file, md5_key_from_env, parse_message, read_input_file
+    from golive.commands.verify import (
+        SURROGATE_NOTE,
+        load_key_file,
+        md5_key_from_env,
+        parse_message,
+        read_input_file,
+        shown,
+    )
     from golive.lianlian.sign import APP_SDK_EXCLUDED, NullRule, sign_params, sign_source
 
     params = parse_message(read_input_file(args.params, "parameters"), file=args.params)
@@ -52,11 +59,11 @@ def run(args: argparse.Namespace) -> int:
 
     given_type = params.get("sign_type")
     if given_type not in (None, "", sign_type):
-        sys.stderr.write(f"note: the parameters say sign_type={given_type}; signing as {sign_type} and setting it\n")
+        sys.stderr.write(f"note: the parameters say sign_type={shown(str(given_type))}; signing as {sign_type} and setting it\n")
     for name, value in params.items():
         if name != "sign" and value is not None and not isinstance(value, str):
             sys.stderr.write(
-                f"note: {name} is a JSON {type(value).__name__}, not a string; signed as its text, "
+                f"note: {shown(name)} is a JSON {type(value).__name__}, not a string; signed as its text, "
                 "but send it as a string (LL-SIG-008)\n"
             )
 
@@ -70,14 +77,20 @@ def run(args: argparse.Namespace) -> int:
     source = sign_source(signed, **source_kw)  # type: ignore[arg-type]
 
     rule = args.null_rule + (" + app-sdk field set" if args.app_sdk else "")
+    printable = shown(source)
     if args.json:
-        sys.stderr.write(f"sign source ({rule}): {source}\n")
-        sys.stdout.write(json.dumps(signed, ensure_ascii=False, indent=2) + "\n")
+        sys.stderr.write(f"sign source ({rule}): {printable}\n")
+        # shown() turns a lone surrogate into its JSON escape, so the output is still the same JSON
+        sys.stdout.write(shown(json.dumps(signed, ensure_ascii=False, indent=2)) + "\n")
+        if printable != source:
+            sys.stderr.write(SURROGATE_NOTE + "\n")
         return 0
     out = sys.stdout
     out.write(f"sign_type:   {sign_type}\n")
     out.write(f"null rule:   {rule}\n")
-    out.write(f"sign source: {source}\n")
+    out.write(f"sign source: {printable}\n")
+    if printable != source:
+        out.write(SURROGATE_NOTE + "\n")
     if sign_type == "MD5":
         out.write(f"md5 input:   <sign source>&key=<MD5 key from ${args.md5_key_env}, not shown>\n")
     out.write(f"sign:        {signed['sign']}\n")

@@ -80,13 +80,15 @@ def parse_message(data: bytes, *, file: str) -> dict[str, Any]:
 
 
 def _parse_json(text: str, file: str, key: str | None = None) -> dict[str, Any]:
-    import json
     from decimal import Decimal
 
+    from golive import safe_json
+
     try:
-        value = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", file=file, key=key) from None
+        # Bounded: deep nesting, 5000-digit numbers and NaN are refused with their position.
+        value = safe_json.loads(text, parse_float=Decimal)
+    except safe_json.JSONInputError as exc:
+        raise InputError(str(exc), file=file, key=key) from None
     if not isinstance(value, dict):
         raise InputError(f"expected a JSON object of parameters, found a JSON {type(value).__name__}", file=file, key=key)
     return value
@@ -107,6 +109,20 @@ def _parse_form(text: str, file: str) -> dict[str, Any]:
             raise InputError("the form body repeats this field", file=file, key=name)
         params[name] = value
     return params
+
+
+def shown(text: str) -> str:
+    """`text` safe to print: a lone UTF-16 surrogate (valid in JSON, "\\ud800", but not in UTF-8)
+    is written as its escape instead of making the terminal's encoder fail."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+SURROGATE_NOTE = ("note: \\udXXX above is a lone UTF-16 surrogate (a cut-off emoji, say); it is signed as '?', "
+                  "as LianLian's Java code encodes it (String.getBytes(\"UTF-8\"))")
 
 
 def md5_key_from_env(var: str) -> str:
@@ -180,10 +196,13 @@ def run(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     out.write(f"message:     {args.message}\n")
-    out.write(f"sign_type:   {result.sign_type or '(missing)'}\n")
+    out.write(f"sign_type:   {shown(result.sign_type or '(missing)')}\n")
     out.write(f"key:         {key_line}\n")
     out.write(f"null rule:   {result.null_rule.value}\n")
-    out.write(f"sign source: {result.source}\n")
+    source = shown(result.source)
+    out.write(f"sign source: {source}\n")
     verdict = "VALID / 验签通过" if result.ok else "INVALID / 验签失败"
-    out.write(f"result:      {verdict}: {result.reason}\n")
+    out.write(f"result:      {verdict}: {shown(result.reason)}\n")
+    if source != result.source:
+        out.write(SURROGATE_NOTE + "\n")
     return 0 if result.ok else 1

@@ -23,10 +23,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the merchant's RSA public key as uploaded to the merchant site (PEM or bare Base64)")
 
 
+def _unreadable_block(html: str) -> str | None:
+    """Why an embedded JSON block cannot be read safely (golive.safe_json: too deep, a number too
+    long, NaN, a lone surrogate), or None. Plain syntax errors are left to `verify_report`."""
+    from golive import safe_json
+    from golive.commands.report import RESULT_MAX_DEPTH
+    from golive.report_signing import extract_embedded
+
+    embedded = extract_embedded(html)
+    for name, text in (("result", embedded.result_text), ("signature", embedded.signature_text)):
+        if not text:
+            continue
+        try:
+            value = safe_json.loads(text, max_depth=RESULT_MAX_DEPTH)
+        except safe_json.JSONInputError as exc:
+            if exc.msg.startswith("not valid JSON"):
+                continue
+            return f"the embedded {name} is not readable JSON: {exc}"
+        if safe_json.has_lone_surrogate(text, value):
+            return f"the embedded {name} holds a lone UTF-16 surrogate (\\udXXX), which golive never writes"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from golive.report_signing import EXIT_VALID, load_verifying_key, verify_report
+    from golive.report_signing import EXIT_ALTERED, EXIT_VALID, load_verifying_key, verify_report
 
     path = Path(args.report)
     try:
@@ -40,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"cannot read report: {exc.strerror}", file=str(path)) from None
     key = load_verifying_key(Path(args.public_key))
+    unreadable = _unreadable_block(html)
+    if unreadable:
+        # golive never writes such a block: the report was altered (exit 1), as for any invalid JSON
+        print(f"{path}: ALTERED: {unreadable}", file=sys.stderr)
+        return EXIT_ALTERED
     outcome = verify_report(html, key)
     stream = sys.stdout if outcome.code == EXIT_VALID else sys.stderr
     prefix = "" if outcome.code == EXIT_VALID else f"{path}: "

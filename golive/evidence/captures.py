@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
+from golive import safe_json
 from golive.errors import InputError
 from golive.model import Location
 
@@ -70,13 +71,18 @@ __all__ = [
 KINDS = frozenset({"pay_request", "notify", "return", "withdraw", "query", "other"})
 CHANNELS = frozenset({"web", "wap", "app", "api"})
 _CHANNEL_ALIASES = {"android": "app", "ios": "app", "sdk": "app", "h5": "wap", "server": "api"}
-MAX_LINE_BYTES = 32 * 1024 * 1024
-"""A longer line is a broken record (skipped without being held in memory)."""
+MAX_LINE_BYTES = 4 * 1024 * 1024
+"""Default cap of one JSON Lines line (``evidence.max_line_bytes``). A longer line is a broken
+record, skipped without ever being held whole in memory: a line is read at most this many bytes at
+a time. 4 MiB is far above any real exchange, and what decoding it costs stays in the tens of MiB
+(a 32 MiB line of small JSON values took over 1 GB)."""
 
-# Numbers with a fraction keep their exact text (LL-SIG-008 shows them; signing renders Decimal
-# the way LianLian's Java demos would, see golive.lianlian.sign.render_value).
-_DECODER = json.JSONDecoder(parse_float=Decimal)
-_decode = _DECODER.decode
+
+def _decode(text: str) -> Any:
+    # Bounded JSON (golive.safe_json: depth, number length, no NaN). Numbers with a fraction keep
+    # their exact text (LL-SIG-008 shows them; signing renders Decimal the way LianLian's Java
+    # demos would, see golive.lianlian.sign.render_value).
+    return safe_json.loads(text, parse_float=Decimal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,7 @@ def _parse_risk_item(params: Mapping[str, Any] | None) -> RiskItem:
         return RiskItem("empty")
     try:
         decoded = _decode(value)
-    except json.JSONDecodeError as exc:
+    except safe_json.JSONInputError as exc:
         return RiskItem("invalid_json", error=f"{exc.msg} at character {exc.pos}")
     if not isinstance(decoded, dict):
         return RiskItem("not_object", error=type(decoded).__name__)
@@ -171,7 +177,7 @@ class _Unreadable(ValueError):
 def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
         value = _decode(text)
-    except json.JSONDecodeError as exc:
+    except safe_json.JSONInputError as exc:
         raise _Unreadable(f"{what} is not valid JSON ({exc.msg} at character {exc.pos})") from None
     if not isinstance(value, dict):
         raise _Unreadable(f"{what} is JSON but not an object")
@@ -340,6 +346,11 @@ def _line_params(obj: dict[str, Any], request: dict[str, Any] | None) -> tuple[d
     return None, None
 
 
+def _kind(value: Any) -> str:
+    """A line's ``kind`` if it is one golive knows, else ``other`` (a list or object included)."""
+    return value if isinstance(value, str) and value in KINDS else "other"
+
+
 def _record_from_line(obj: Any, file: str, line: int) -> CaptureRecord:
     if not isinstance(obj, dict):
         return CaptureRecord(file, line, broken=True, error="a capture line must be a JSON object")
@@ -354,8 +365,7 @@ def _record_from_line(obj: Any, file: str, line: int) -> CaptureRecord:
         response = _exchange(obj.get("response"), "response")
         params, wrapped = _line_params(obj, request)
     except _Unreadable as exc:
-        kind = obj.get("kind")
-        return CaptureRecord(file, line, kind=kind if kind in KINDS else "other", broken=True, error=str(exc))
+        return CaptureRecord(file, line, kind=_kind(obj.get("kind")), broken=True, error=str(exc))
     if request is not None:
         request.pop("body_object", None)
     if response is not None:
@@ -366,8 +376,8 @@ def _record_from_line(obj: Any, file: str, line: int) -> CaptureRecord:
         found = classify_exchange((request or {}).get("method"), (request or {}).get("url"), params, wrapped)
         kind, inferred = found if found else ("other", None)
         channel = channel or inferred
-    elif kind not in KINDS:
-        kind = "other"
+    else:
+        kind = _kind(kind)
     if channel is None and kind == "pay_request" and params is not None:
         channel = _pay_channel(params, wrapped)
     effect = obj.get("effect") if isinstance(obj.get("effect"), dict) else None
@@ -389,19 +399,28 @@ def _skip_rest_of_line(handle: IO[bytes]) -> None:
             return
 
 
-def iter_jsonl_records(handle: IO[bytes], display: str) -> Iterator[CaptureRecord]:
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MiB" if count % (1024 * 1024) == 0 else f"{count} bytes"
+
+
+def iter_jsonl_records(handle: IO[bytes], display: str, max_line_bytes: int | None = None) -> Iterator[CaptureRecord]:
+    """Records of a JSON Lines file. A line over `max_line_bytes` (default `MAX_LINE_BYTES`) is a
+    broken record naming its line; it is read past in 1 MiB pieces, never held whole."""
     readline = handle.readline
+    limit = max_line_bytes or MAX_LINE_BYTES
     number = 0
     while True:
-        raw = readline(MAX_LINE_BYTES)
+        raw = readline(limit + 1)  # one byte more than the cap: its newline, or proof it is too long
         if not raw:
             return
         number += 1
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        if len(raw) >= MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            _skip_rest_of_line(handle)
-            yield CaptureRecord(display, number, broken=True, error=f"line longer than {MAX_LINE_BYTES // (1024 * 1024)} MiB")
+        if len(raw.rstrip(b"\r\n")) > limit:
+            if not raw.endswith(b"\n"):
+                _skip_rest_of_line(handle)
+            yield CaptureRecord(display, number, broken=True,
+                                error=f"line longer than {_size(limit)} (evidence.max_line_bytes), skipped")
             continue
         if raw.isspace():
             continue
@@ -412,11 +431,10 @@ def iter_jsonl_records(handle: IO[bytes], display: str) -> Iterator[CaptureRecor
             continue
         try:
             obj = _decode(text)
-        except json.JSONDecodeError as exc:
-            yield CaptureRecord(display, number, broken=True, error=f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        except RecursionError:
-            yield CaptureRecord(display, number, broken=True, error="JSON nested too deeply")
+        except safe_json.JSONInputError as exc:
+            message = exc.msg if exc.msg.startswith("not valid JSON") else f"not readable JSON: {exc.msg}"
+            where = f" at column {exc.colno}" if exc.colno is not None else ""
+            yield CaptureRecord(display, number, broken=True, error=message + where)
             continue
         yield _record_from_line(obj, display, number)
 
@@ -431,8 +449,9 @@ def _is_har(path: Path, head: bytes) -> bool:
     return bool(_HAR_START.match(head.removeprefix(b"\xef\xbb\xbf")))
 
 
-def iter_capture_records(path: Path, display: str) -> Iterator[CaptureRecord]:
-    """Every record of a capture file (JSON Lines or HAR), streamed. Unreadable file: InputError."""
+def iter_capture_records(path: Path, display: str, max_line_bytes: int | None = None) -> Iterator[CaptureRecord]:
+    """Every record of a capture file (JSON Lines or HAR), streamed. Unreadable file: InputError.
+    `max_line_bytes` caps a JSON Lines line (default: the run's ``evidence.max_line_bytes``)."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -444,4 +463,4 @@ def iter_capture_records(path: Path, display: str) -> Iterator[CaptureRecord]:
 
             yield from iter_har_records(handle, display)
         else:
-            yield from iter_jsonl_records(handle, display)
+            yield from iter_jsonl_records(handle, display, max_line_bytes)

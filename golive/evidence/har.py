@@ -23,11 +23,11 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import json
 import re
 from decimal import Decimal
 from typing import IO, Any, Iterator
 
+from golive import safe_json
 from golive.evidence.captures import (
     CaptureRecord,
     _params_from_text,
@@ -40,7 +40,6 @@ __all__ = ["MAX_ENTRY_CHARS", "iter_har_records"]
 MAX_ENTRY_CHARS = 16 * 1024 * 1024
 _CHUNK = 1 << 20
 _WS = " \t\r\n"
-_DECODER = json.JSONDecoder(parse_float=Decimal)
 
 
 class _HarError(ValueError):
@@ -102,16 +101,17 @@ class _Reader:
         self.peek()
         while True:
             try:
-                value, end = _DECODER.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
+                # Bounded (golive.safe_json): nesting, number length and NaN are refused, not crashed on.
+                value, end = safe_json.raw_decode(self.buf, self.pos, parse_float=Decimal)
+            except safe_json.JSONInputError as exc:
+                if not exc.msg.startswith("not valid JSON"):
+                    raise _HarError(exc.msg) from None  # more text cannot make it readable
                 if len(self.buf) - self.pos > MAX_ENTRY_CHARS:
                     raise _TooLarge(f"a value is larger than {MAX_ENTRY_CHARS // (1024 * 1024)} MiB") from None
                 # Read as much again as is pending, so a large entry costs O(size), not O(size^2).
                 if not self._fill(len(self.buf) - self.pos):
-                    raise _HarError(f"not valid JSON ({exc.msg})") from None
+                    raise _HarError(exc.msg) from None
                 continue
-            except RecursionError:
-                raise _HarError("JSON nested too deeply") from None
             if end == len(self.buf) and not self.eof and not isinstance(value, (dict, list, str)):
                 self._fill()  # a number or literal at the window's edge may continue
                 continue

@@ -251,10 +251,11 @@ def parse_time(text: str) -> str | None:
         text = text[:-1] + "+00:00"
     try:
         moment = dt.datetime.fromisoformat(text)
-    except ValueError:
+        if moment.tzinfo is not None:
+            # 9999-12-31T23:59:59-12:00 is year 10000 in CST: no datetime holds it
+            moment = moment.astimezone(CST)
+    except (ValueError, OverflowError):
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(CST)
     return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond:06d}" if moment.year >= 1000 else None
 
 
@@ -393,14 +394,29 @@ def iter_ledger_stream(path: Path, display: str, max_users: int | None = None) -
     return _rows(raw, header_lines, columns, display, track=max_users or MAX_USERS_IN_MEMORY, path=path)
 
 
+def disk_error(exc: OSError, display: str) -> InputError:
+    """The one-line error for an OSError while reading or re-sorting a ledger. Re-sorting writes
+    temporary files (RowSpill): a full or unwritable temporary directory must say so, not crash."""
+    where = exc.filename
+    if where is None or "golive-ledger-" in str(where):
+        return InputError(f"re-sorting the ledger needs temporary disk space and writing it failed: "
+                          f"{exc.strerror or exc} (temporary directory {tempfile.gettempdir()}; free space there "
+                          "or point TMPDIR elsewhere, or sort the ledger by user and time)",
+                          file=display, key="evidence.ledger")
+    return InputError(f"cannot read ledger: {exc.strerror or exc}", file=display, key="evidence.ledger")
+
+
 def _resorted_rows(items: Iterator[Any], resorted: str, display: str, size: int) -> Iterator[LedgerRow]:
-    with RowSpill(display, size) as spill:
-        for item in items:
-            if type(item) is str:
-                spill.add_text(item[:item.index(_SEP)], item)
-            else:
-                yield item  # a broken or failed row: needs no order
-        yield from spill.sorted_rows(resorted)
+    try:
+        with RowSpill(display, size) as spill:
+            for item in items:
+                if type(item) is str:
+                    spill.add_text(item[:item.index(_SEP)], item)
+                else:
+                    yield item  # a broken or failed row: needs no order
+            yield from spill.sorted_rows(resorted)
+    except OSError as exc:
+        raise disk_error(exc, display) from None
 
 
 def _read_header(raw: IO[bytes], display: str) -> tuple[LedgerColumns, int]:
@@ -557,6 +573,8 @@ def _rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str, rec
         if spill is not None:
             spill.pending = pending
             yield from spill.sorted_rows(resorted)
+    except OSError as exc:  # the ledger unreadable midway, or the re-sort's temporary files
+        raise disk_error(exc, display) from None
     finally:
         raw.close()
         if spill is not None:

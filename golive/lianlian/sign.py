@@ -16,7 +16,11 @@ messages, §2.7):
   ``ksort`` (byte order). LianLian's parameter names are lower-case ASCII letters, digits and ``_``;
   for such keys case folding changes nothing, and ``_`` (0x5F) sorts before every lower-case letter
   in both orders, so a plain Python ``sorted()`` over the keys gives the same order as both demos.
-  (Only mixed-case keys, which LianLian never uses, would sort differently in Java.)
+  (Only mixed-case keys, which LianLian never uses, would sort differently in Java: `java_order`
+  builds that order, and a sign that verifies only in it is explained, not passed.)
+* Bytes (§2.1 step 6): UTF-8, as Java's ``String.getBytes("UTF-8")`` writes it (`java_utf8`): a lone
+  UTF-16 surrogate -- half of an emoji cut off by a length limit, ``"\\ud83d"`` in JSON -- has no
+  UTF-8 form, and Java's encoder writes ``?`` for it, so golive signs and verifies ``?`` too.
 * MD5 (§2.2): ``lowercase_hex(MD5(UTF-8(source + "&key=" + MD5_KEY)))``; the Java demo compares
   with ``String.equals``, i.e. case-sensitively, and so do we.
 * RSA (§2.3): MD5withRSA = RSASSA-PKCS1-v1_5 with an MD5 DigestInfo over the UTF-8 source;
@@ -52,6 +56,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -65,6 +70,8 @@ __all__ = [
     "SIGN_TYPES",
     "NullRule",
     "Verification",
+    "java_order",
+    "java_utf8",
     "md5_sign",
     "md5_verify",
     "render_value",
@@ -131,23 +138,62 @@ def render_value(value: object) -> str:
     return str(value)
 
 
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def java_utf8(text: str) -> bytes:
+    """`text` as UTF-8 bytes the way Java's ``String.getBytes("UTF-8")`` writes them: a surrogate
+    pair held as two code points becomes its character, a lone surrogate becomes ``?``."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        joined = _SURROGATE_PAIR.sub(
+            lambda m: chr(0x10000 + ((ord(m.group()[0]) - 0xD800) << 10) + (ord(m.group()[1]) - 0xDC00)), text)
+        return joined.encode("utf-8", "replace")  # "replace" writes b"?" when encoding, as Java does
+
+
+def _java_fold(key: str) -> str:
+    # String.CASE_INSENSITIVE_ORDER compares Character.toLowerCase(Character.toUpperCase(c)) per
+    # char; a char whose case mapping is not one char (ß) stays itself, as in Java's char API.
+    out = []
+    for char in key:
+        upper = char.upper()
+        lower = upper.lower() if len(upper) == 1 else char
+        out.append(lower if len(lower) == 1 else char)
+    return "".join(out)
+
+
+def java_order(keys: Iterable[str]) -> list[str]:
+    """Keys in Java's ``String.CASE_INSENSITIVE_ORDER`` (LianLian's Java demos, protocol.md §2.1
+    step 3); keys equal but for case keep plain order. Same as sorted() for lower-case keys."""
+    return sorted(sorted(keys), key=_java_fold)
+
+
+def has_mixed_case_order(params: Mapping[str, object]) -> bool:
+    """Whether Java's case-insensitive order and plain order differ for these keys."""
+    keys = [k for k in params if isinstance(k, str)]
+    return any(k != k.lower() for k in keys) and java_order(keys) != sorted(keys)
+
+
 def sign_source(
     params: Mapping[str, object],
     *,
     null_rule: NullRule = NullRule.OLD_DEMO,
     exclude: Iterable[str] = (),
+    case_insensitive: bool = False,
 ) -> str:
     """The canonical sign source (待签名串) of `params` (protocol.md §2.1).
 
     Drops ``sign``, every key in `exclude`, values that are None or ``""`` and, under
     `NullRule.OLD_DEMO`, values equal to ``null`` in any case; sorts the keys; joins ``k=v`` with
-    ``&``. Values are used verbatim (non-strings via `render_value`).
+    ``&``. Values are used verbatim (non-strings via `render_value`). `case_insensitive` sorts the
+    keys as Java's ``String.CASE_INSENSITIVE_ORDER`` does (differs only for mixed-case keys).
     """
     drop_literal_null = NullRule(null_rule) is NullRule.OLD_DEMO
     skip = frozenset(exclude) | {"sign"} if exclude else _ONLY_SIGN
     parts: list[str] = []
     append = parts.append
-    for key in sorted(params):
+    for key in (java_order(params) if case_insensitive else sorted(params)):
         if key in skip:
             continue
         value = params[key]
@@ -166,7 +212,7 @@ def sign_source(
 
 def md5_hex_of_source(source: str, md5_key: str) -> str:
     """MD5 sign of an already-built sign source (LL-SIG-006 tests candidate sources with it)."""
-    return hashlib.md5((source + "&key=" + md5_key).encode("utf-8")).hexdigest()
+    return hashlib.md5(java_utf8(source + "&key=" + md5_key)).hexdigest()
 
 
 def _require_md5_key(md5_key: object) -> str:
@@ -187,7 +233,7 @@ def md5_verify(params: Mapping[str, object], md5_key: str, **source_kw: object) 
     if not isinstance(given, str) or not given:
         return False
     expected = md5_sign(params, md5_key, **source_kw)
-    return hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8"))
+    return hmac.compare_digest(expected.encode("ascii"), java_utf8(given))
 
 
 def _private_key(key: object) -> RsaKey:
@@ -217,7 +263,7 @@ def rsa_sign_source(source: str, private_key: RsaKey) -> str:
     from Crypto.Hash import MD5
     from Crypto.Signature import pkcs1_15
 
-    signature = pkcs1_15.new(private_key).sign(MD5.new(source.encode("utf-8")))
+    signature = pkcs1_15.new(private_key).sign(MD5.new(java_utf8(source)))
     return base64.b64encode(signature).decode("ascii")
 
 
@@ -247,7 +293,7 @@ def rsa_verify_source(source: str, signature: bytes, public_key: RsaKey) -> bool
     from Crypto.Signature import pkcs1_15
 
     try:
-        pkcs1_15.new(public_key).verify(MD5.new(source.encode("utf-8")), signature)
+        pkcs1_15.new(public_key).verify(MD5.new(java_utf8(source)), signature)
     except (ValueError, TypeError):
         return False
     return True
@@ -367,7 +413,7 @@ def verify_message(
         key = _require_md5_key(md5_key)
 
         def check(source: str) -> bool:
-            return hmac.compare_digest(md5_hex_of_source(source, key).encode("ascii"), sign.encode("utf-8"))
+            return hmac.compare_digest(md5_hex_of_source(source, key).encode("ascii"), java_utf8(sign))
 
         method = "MD5 with the given key"
     else:
@@ -399,8 +445,21 @@ def verify_message(
         which = "neither the old-demo nor the SDK sign source"
     else:
         which = f"the sign source built with the {_RULE_TEXT[first_rule]}"
+    if has_mixed_case_order(params):
+        rule = null_rule if null_rule is not None else NullRule.OLD_DEMO
+        java_source = sign_source(params, null_rule=rule, case_insensitive=True)
+        if check(java_source) or (null_rule is None and check(
+                sign_source(params, null_rule=NullRule.SDK, case_insensitive=True))):
+            mixed = ", ".join(k for k in params if isinstance(k, str) and k != k.lower())
+            return result(
+                False,
+                f"sign matches only with the keys in Java's case-insensitive order (String.CASE_INSENSITIVE_ORDER, "
+                f"as LianLian's Java demos sort), not in plain order: mixed-case field names ({mixed}) sort "
+                "differently in the two; LianLian's field names are lower-case -- send them lower-case",
+                java_source,
+            )
     if sign_type == "MD5" and sign != sign.lower():
-        lowered = sign.lower().encode("utf-8")
+        lowered = java_utf8(sign.lower())
         if any(hmac.compare_digest(md5_hex_of_source(src, key).encode("ascii"), lowered) for src in sources):
             return result(
                 False,

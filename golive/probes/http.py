@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from golive import safe_json
 from golive.redact import mask_free_text, redact_params
 
 MAX_RESPONSE_BYTES = 1 << 20
@@ -137,7 +138,7 @@ def redact_body(body: bytes | str | None, content_type: str = "") -> str | None:
     stripped = text.lstrip()
     if stripped.startswith("{"):
         try:
-            parsed = json.loads(text)
+            parsed = safe_json.loads(text)
         except ValueError:
             parsed = None
         if isinstance(parsed, dict):

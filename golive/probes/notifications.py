@@ -24,6 +24,7 @@ import secrets as _random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from golive import safe_json
 from golive.lianlian.platform import ACK_SUCCESS
 from golive.lianlian.sign import sign_params
 from golive.lianlian.validators import gb11643_check_char
@@ -182,7 +183,7 @@ def read_ack(label: str, response: HttpResponse, exchange: Exchange | None = Non
     shown = mask_free_text(text.strip()[:300])
     valid_json, is_object, ret_code, ret_msg, lenient, single = False, False, None, None, None, False
     try:
-        parsed = json.loads(text)
+        parsed = safe_json.loads(text)
         valid_json = True
     except ValueError:
         parsed = None

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, NamedTuple
 from urllib.parse import quote, urlencode
 
+from golive import safe_json
 from golive.config import LoadedConfig, Secrets
 from golive.model import Text
 from golive.probes.http import Exchange, HttpClient, HttpRequest, redact_body, redact_url
@@ -419,7 +420,7 @@ def _parse_json_answer(body: bytes, headers: Mapping[str, str]) -> tuple[Any, st
     except UnicodeDecodeError:
         return None, "the answer is not UTF-8 text"
     try:
-        return json.loads(text), None
+        return safe_json.loads(text), None
     except ValueError:
         looks = "HTML" if text.lstrip()[:15].lower().startswith(("<!doctype", "<html")) else (ctype or "text")
         return None, f"the answer is not JSON ({looks}: {mask_free_text(text.strip()[:60])!r})"
