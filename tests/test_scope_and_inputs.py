@@ -116,3 +116,13 @@ def test_reports_show_a_partial_run_and_an_attestation(tmp_path: Path, capsys):
     assert "deselected with --select/--skip" in markdown
     # The withdrawal declaration is shown to staff as an attestation, not as a pass.
     assert "Not applicable (attested)" in html and "张三 (CTO)" in html
+
+
+def test_the_html_report_counts_unreadable_lines(tmp_path: Path, capsys):
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text((EXAMPLES / "captures" / "integration.jsonl").read_text(encoding="utf-8") + "oops\n", encoding="utf-8")
+    config = _example_config(tmp_path, evidence={"captures": [str(mixed)]})
+    main(["check", str(config), "--format", "text,html", "--lang", "en", "--output-dir", str(tmp_path / "out")])
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "1 of" in html and "lines unreadable, skipped" in html
+    assert "unreadable lines: 1 of" in capsys.readouterr().out

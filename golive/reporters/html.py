@@ -290,7 +290,9 @@ def _provenance(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
         (ui("online", lang), yes_no.get(bool(prov.get("online")), "")),
     ]
     targets = [_str(x) for x in prov.get("probe_targets") or []]
-    inputs = [{"kind": _str(i.get("kind")), "file": _str(i.get("file")), "bytes": _str(i.get("bytes"))}
+    inputs = [{"kind": _str(i.get("kind")), "file": _str(i.get("file")), "bytes": _str(i.get("bytes")),
+               "unreadable": ui("unreadable_lines", lang, n=_str(i.get("unreadable")), of=_str(i.get("records")),
+                                first=_str(i.get("first_unreadable"))) if i.get("unreadable") else ""}
               for i in prov.get("inputs") or [] if isinstance(i, Mapping)]
     timings = prov.get("timings_s") if isinstance(prov.get("timings_s"), Mapping) else {}
     evidence = result.get("evidence") if isinstance(result.get("evidence"), Mapping) else {}
