@@ -22,7 +22,7 @@ from golive.config import LoadedConfig, Secrets, load_config, resolve_path
 from golive.errors import InputError
 from golive.evidence.bundle import Bundle, Evidence
 from golive.model import Check, Context, Finding, Item, Judgement, Outcome, Severity, Status, Text, Verdict
-from golive.profiles import Profile, load_profile
+from golive.profile import Profile, load_profile
 from golive.waivers import Waiver, load_waivers
 
 RESULT_SCHEMA = "golive.result/1"

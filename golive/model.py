@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from golive.evidence.bundle import Bundle
-    from golive.profiles import Profile
+    from golive.profile import Profile
 
 
 class Severity(str, Enum):

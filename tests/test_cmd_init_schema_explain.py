@@ -9,7 +9,7 @@ from jsonschema import Draft202012Validator
 
 from golive.cli import main
 from golive.config import load_config
-from golive.profiles import available_profiles
+from golive.profile import available_profiles
 
 
 def test_init_template_is_a_valid_config_for_every_profile(tmp_path, capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from golive.examples.captures import make_captures as mc
-from golive.profiles import available_profiles, load_profile
+from golive.profile import available_profiles, load_profile
 
 # A valid value for every risk_item field a profile may require (protocol.md §4).
 SAMPLES = {

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from golive import profiles as profiles_module
+from golive import profile as profiles_module
 from golive.cli import main
 from golive.errors import InputError
 from golive.lianlian.fields import FIELDS
 from golive.lianlian.validators import FORMATS
-from golive.profiles import available_profiles, load_profile
+from golive.profile import available_profiles, load_profile
 
 BASIC = {"frms_ware_category", "user_info_mercht_userno", "user_info_dt_register", "goods_name"}
 
@@ -58,7 +58,7 @@ def fake_profiles(tmp_path, monkeypatch):
     """Point the loader at a folder of our own profiles (the shipped folder stays untouched)."""
     folder = tmp_path / "profiles"
     folder.mkdir()
-    shipped = resources.files("golive.profile_data") / "base.yaml"  # works installed or editable
+    shipped = resources.files("golive.profiles") / "base.yaml"  # works installed or editable
     (folder / "base.yaml").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(profiles_module, "_profile_files",
                         lambda: {p.stem: p for p in folder.glob("*.yaml")})

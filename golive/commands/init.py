@@ -75,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def render_template(profile_name: str) -> str:
-    from golive.profiles import load_profile
+    from golive.profile import load_profile
 
     profile = load_profile(profile_name)
     category = profile.categories[0] if profile.categories else "1999"

@@ -54,7 +54,7 @@ def _print_list(lang: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from golive.profiles import available_profiles, load_profile
+    from golive.profile import available_profiles, load_profile
 
     zh = lang == "zh"
     table = Table(title="golive profiles" + ("（商户类型画像）" if zh else " (merchant types)"))
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from golive.errors import InputError
-    from golive.profiles import available_profiles, load_profile
+    from golive.profile import available_profiles, load_profile
 
     if args.name:
         try:

@@ -291,7 +291,7 @@ def judge_pay_params(judgement: Judgement, params: Mapping[str, Any], channel: s
 def judge_risk(judgement: Judgement, params: Mapping[str, Any], settings: SandboxSettings, now: datetime) -> None:
     """9910 when risk_item is missing, not a JSON string of strings, or wrong for the profile (§4)."""
     from golive.lianlian.validators import validate
-    from golive.profiles import load_profile
+    from golive.profile import load_profile
 
     raw = params.get("risk_item")
     info: dict[str, Any] = {}

@@ -123,7 +123,7 @@ def settings_from_config(config_path: str | Path, *, environ: Mapping[str, str] 
     from golive.config import load_config, read_secret, secret_ref
     from golive.lianlian.keys import KeyFormatError, load_public_key
     from golive.lianlian.platform import INITIAL_QUOTA_CNY, INTEGRATION_LIMIT_CNY_PER_USER_PER_DAY, TEST_MERCHANT_OID
-    from golive.profiles import load_profile
+    from golive.profile import load_profile
 
     config = load_config(config_path)
     env = dict(os.environ if environ is None else environ)

@@ -64,7 +64,7 @@ class Profile:
 
 
 def _profile_files() -> dict[str, Any]:
-    folder = resources.files("golive.profile_data")
+    folder = resources.files("golive.profiles")
     return {entry.name[:-5]: entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
 
 
