@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("verify", "verify the sign of a LianLian message"),
     "report": ("report", "re-render a saved result.json in any format, offline"),
     "verify-report": ("verify_report", "check that a signed HTML report is unaltered"),
+    "scan": ("scan", "scan a merchant repository with the LL-SEC rules (keys, TLS, logging, notify handlers)"),
 }
 
 
