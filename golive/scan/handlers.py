@@ -45,14 +45,17 @@ RESPONSE_NAMES = frozenset({
     "make_response", "content", "ok", "writestring", "writeasync", "fprint", "fprintf", "fprintln", "string", "data",
     "exit", "die", "writejson", "render_json", "sendstring", "writebytes", "flushbuffer", "jsonp", "body",
 })
-# Logging calls: the callee's receiver or function says "log" (and stdout prints, which end up in logs).
-_LOG_CALLEE = re.compile(r"(?:^|[.:>_\s])(?:log|logs|logger|logging|_?log4j|slf4j|console|syslog|trace|debug|"
-                         r"Log|LOG|Logger|LOGGER|_logger|_log|log_)(?:[.:\-_>]|$)|"
-                         r"^(?:error_log|syslog|logResult|log_result|print|System\.out\.print\w*|System\.err\.print\w*|"
-                         r"fmt\.Print\w*|Console\.Write\w*|Debug\.Write\w*|Trace\.Write\w*|var_dump|print_r)$|"
-                         r"(?:^|\.)(?:info|debug|warn|warning|error|trace|fatal|critical|exception)$", re.IGNORECASE)
-_LOG_METHODS = re.compile(r"^(?:info|debug|warn|warning|error|trace|fatal|critical|exception|log|print\w*|"
-                          r"infof|debugf|warnf|errorf|printf|println|write\w*|log\w+)$", re.IGNORECASE)
+# Logging calls: a logger's method (logger.info, log.Printf, console.log, Log::info, _logger.LogInformation),
+# or a function that writes to the process log or stdout (error_log, System.out.println, fmt.Println).
+_LOG_RECEIVER = re.compile(r"(?:^|[.:>\s$])_?(?:log|logs|logger|logging|log4j|slf4j|logutils?|loghelper|console|syslog|"
+                           r"sugar|zap|logrus|klog|glog)(?:\(\s*\))?\s*(?:\.|::|->)\s*\w+$", re.IGNORECASE)
+_LOG_METHODS = re.compile(r"^(?:info|debug|warn|warning|error|trace|fatal|critical|exception|log|print\w*|infof|debugf|"
+                          r"warnf|errorf|infow|errorw|println|log\w+|[diwev])$", re.IGNORECASE)
+_LOG_FUNCTIONS = frozenset({
+    "error_log", "syslog", "logResult", "log_result", "System.out.println", "System.out.print", "System.out.printf",
+    "System.err.println", "System.err.print", "System.err.printf", "fmt.Println", "fmt.Printf", "fmt.Print",
+    "Console.WriteLine", "Console.Write", "Debug.WriteLine", "Trace.WriteLine", "Trace.TraceInformation", "println",
+})
 
 # Order updates: persistence calls, SQL that changes rows, and fulfilment verbs.
 _FULFIL_NAMES = re.compile(r"^(?:mark_?\w*paid\w*|set_?paid\w*|fulfil+\w*|deliver\w*|ship_?order\w*|credit\w*|"
@@ -104,7 +107,7 @@ def role(syn: Syntax, unit: Unit) -> str | None:
     elif own & RETURN_WORDS:
         found = "return"
     else:
-        entry = (unit.kind == "lambda" or unit.name.lower() in ENTRY_NAMES or unit.kind == "file"
+        entry = (unit.kind in ("lambda", "file") or unit.name.lower().replace("_", "") in ENTRY_NAMES
                  or bool(_REQUEST_PARAM.search(unit.header)))
         scope = _scope_words(unit)
         if entry and scope & NOTIFY_WORDS:
@@ -124,14 +127,11 @@ def handlers(syn: Syntax, wanted: str) -> list[Unit]:
     return [u for u in syn.build().units if role(syn, u) == wanted]
 
 
-def is_log_call(call: Call) -> bool:
-    callee = call.callee
-    if call.name.lower() in ("print", "println", "printf") and not callee.startswith(("System.", "print")):
-        return False  # out.println / writer.print write the response, not a log
-    if _LOG_CALLEE.search(callee):
-        return bool(_LOG_METHODS.match(call.name)) or callee in ("error_log", "syslog", "logResult", "log_result",
-                                                                  "print", "var_dump", "print_r")
-    return False
+def is_log_call(call: Call, lang: str | None = None) -> bool:
+    """A call that writes to a log or the process output (not to the HTTP response)."""
+    if call.callee in _LOG_FUNCTIONS or (lang == "python" and call.callee == "print"):
+        return True
+    return bool(_LOG_RECEIVER.search(call.callee)) and bool(_LOG_METHODS.match(call.name))
 
 
 def ack_names(syn: Syntax) -> set[str]:
@@ -162,7 +162,7 @@ def ack_events(syn: Syntax, unit: Unit) -> list[Event]:
     names = ack_names(syn)
     events: list[Event] = []
     for call in syn.unit_calls(unit):
-        if call.name.lower() in RESPONSE_NAMES and not is_log_call(call) and (
+        if call.name.lower() in RESPONSE_NAMES and not is_log_call(call, syn.lang) and (
                 ACK.search(call.args) or _mentions(call.args, names)):
             events.append(Event(call.start, call.end, syn.exit_at(call.start, call.end)))
     for start, end in syn.exits:
@@ -213,7 +213,7 @@ def is_update(call: Call, sql_vars: set[str]) -> bool:
 
 def update_events(syn: Syntax, unit: Unit) -> list[Call]:
     sql_vars = sql_names(syn)
-    return [c for c in syn.unit_calls(unit) if is_update(c, sql_vars) and not is_log_call(c)]
+    return [c for c in syn.unit_calls(unit) if is_update(c, sql_vars) and not is_log_call(c, syn.lang)]
 
 
 def verify_calls(syn: Syntax, unit: Unit) -> list[Call]:

@@ -60,7 +60,7 @@ class ScanRule:
     """A rule's scanning definition (``SCAN`` in its rule file).
 
     * `text`: runs over every readable text file (the key pass; base install).
-    * `code`: runs over the tree-sitter view of files in `languages` whose text matches
+    * `code`: runs over the tree-sitter view of files in `languages` whose path or text matches
       `triggers` (a cheap regex prefilter, so most files are never parsed).
     * `history`: the text detector also runs over added lines in ``git log -p`` (``--history``).
     """

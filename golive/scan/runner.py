@@ -113,8 +113,8 @@ class Scanner:
                 continue
             hits.extend((rule, hit) for hit in self._run(rule, "text", source))
         if origin.kind == "tree" and self.engine is not None and self.engine.available and source.is_code:
-            wanted = [r for r in self.code_rules
-                      if source.kind in r.scan.languages and self.triggers[r.id].search(source.text)]
+            wanted = [r for r in self.code_rules if source.kind in r.scan.languages
+                      and (self.triggers[r.id].search(source.path) or self.triggers[r.id].search(source.text))]
             if wanted:
                 self.code_languages_seen.add(source.kind)
                 syntax = self._parse(source, wanted)
