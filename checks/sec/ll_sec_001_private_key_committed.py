@@ -26,6 +26,7 @@ import base64
 import binascii
 import hashlib
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from golive.evidence.bundle import Bundle
@@ -127,28 +128,64 @@ def _trim(der: bytes) -> bytes:
     return der[: outer[2] + outer[1]] if outer else der
 
 
+def _integer(der: bytes, pos: int) -> tuple[int, int] | None:
+    """(value, next offset) of the DER INTEGER at `pos`."""
+    head = _header(der, pos)
+    if head is None or head[0] != 0x02 or head[2] + head[1] > len(der):
+        return None
+    return int.from_bytes(der[head[2]:head[2] + head[1]], "big"), head[2] + head[1]
+
+
+def rsa_public_numbers(der: bytes, fmt: str) -> tuple[int, int] | None:
+    """(n, e) of an RSA private key, read from the DER without importing the key: importing runs
+    primality tests on p and q (milliseconds per key), and only the public half is shown."""
+    outer = _header(der, 0)
+    if outer is None:
+        return None
+    if fmt == "PKCS#8":  # … OCTET STRING { RSAPrivateKey }
+        version = _integer(der, outer[2])
+        algorithm = _header(der, version[1]) if version else None
+        octets = _header(der, algorithm[2] + algorithm[1]) if algorithm else None
+        if octets is None or octets[0] != 0x04:
+            return None
+        der = der[octets[2]:octets[2] + octets[1]]
+        outer = _header(der, 0)
+        if outer is None:
+            return None
+    version = _integer(der, outer[2])
+    modulus = _integer(der, version[1]) if version else None
+    exponent = _integer(der, modulus[1]) if modulus else None
+    if modulus is None or exponent is None or modulus[0] < 2 or exponent[0] < 3:
+        return None
+    return modulus[0], exponent[0]
+
+
+@lru_cache(maxsize=256)
 def describe(der: bytes, fmt: str, algorithm: str) -> tuple[str, dict[str, object], Text | None]:
-    """A safe label, facts, and (for a key LianLian published) a note naming where."""
+    """A safe label, facts, and (for a key LianLian published) a note naming where. Cached: a
+    repository often holds the same key in several files."""
     facts: dict[str, object] = {"format": fmt, "algorithm": algorithm}
     if algorithm != "RSA":
         return f"{algorithm} private key, {fmt}", facts, None
-    from golive.lianlian.keys import KeyFormatError, fingerprint_sha256, key_bits, load_private_key
-    from golive.lianlian.platform import published_demo_key
-
-    try:
-        key = load_private_key(der, source="key")
-    except KeyFormatError:
+    numbers = rsa_public_numbers(der, fmt)
+    if numbers is None:
         facts["parsed"] = False
         return f"RSA private key, {fmt}, incomplete (split or truncated)", facts, None
-    fingerprint = fingerprint_sha256(key)
-    facts.update(bits=key_bits(key), fingerprint_sha256=fingerprint)
+    from Crypto.PublicKey import RSA
+
+    from golive.lianlian.keys import fingerprint_sha256
+    from golive.lianlian.platform import published_demo_key
+
+    fingerprint = fingerprint_sha256(RSA.construct(numbers))
+    bits = numbers[0].bit_length()
+    facts.update(bits=bits, fingerprint_sha256=fingerprint)
     published = published_demo_key(fingerprint)
     note = None
     if published is not None:
         facts["published_in"] = published.where
         note = Text(f"这是连连在官方 demo 中公开的密钥（{published.where}）",
                     f"this is a key LianLian publishes in its demos ({published.where})")
-    return f"RSA {key_bits(key)}-bit private key, {fmt}, sha256:{fingerprint[:16]}…", facts, note
+    return f"RSA {bits}-bit private key, {fmt}, sha256:{fingerprint[:16]}…", facts, note
 
 
 def _message(label: str, note: Text | None) -> Text:
@@ -181,7 +218,7 @@ def _pem_hits(source: SourceFile) -> Iterator[Hit]:
             shown, severity = "OpenSSH private key", Severity.HIGH
         elif der and (kind := classify(der)):
             shown, more, note = describe(_trim(der), *kind)
-            facts.update(more)
+            facts.update(more)  # into this hit's own dict: describe's result is cached, never mutated
             if kind[1] != "RSA":
                 severity = Severity.HIGH
         else:

@@ -190,8 +190,7 @@ SCAN = ScanRule(
     text=find_tls_off_in_config,
     code=find_tls_off_in_code,
     languages=ALL_LANGUAGES,
-    triggers=r"verify|ssl|SSL|Trust|HostnameVerifier|InsecureSkipVerify|rejectUnauthorized|strictSSL|NODE_TLS|"
-             r"CertificateValidationCallback|CERT_NONE|unverified|CURLOPT_SSL",
+    triggers=("verif", "ssl", "trust", "rejectunauthorized", "node_tls", "validationcallback", "cert_none"),
 )
 
 

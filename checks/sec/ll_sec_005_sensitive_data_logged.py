@@ -31,7 +31,7 @@ from typing import Iterator
 
 from golive.evidence.bundle import Bundle
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
-from golive.scan.handlers import LIANLIAN_HINT, is_log_call
+from golive.scan.handlers import LIANLIAN_HINT, LIANLIAN_TRIGGERS, is_log_call
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
 from golive.scan.syntax import ALL_LANGUAGES, Call, Syntax
@@ -201,8 +201,9 @@ def find_sensitive_logging(syn: Syntax) -> Iterator[Hit]:
 SCAN = ScanRule(
     code=find_sensitive_logging,
     languages=ALL_LANGUAGES,
-    triggers=r"(?i)id_?no|card_?no|acct_?name|bind_?mob|phone|mobile|readReqStr|getInputStream|php://input|"
-             r"request\.body|req\.body|get_data|ReadAll|ReadToEnd|rawBody|RAW_POST|@RequestBody|FromBody|\$_POST",
+    # every field name SENSITIVE can match; raw bodies are judged only in files that handle LianLian messages
+    triggers=("id_no", "id_card", "id_number", "card_no", "card_number", "bank_card", "acct_", "bind_mob", "bind_phone",
+              "full_name", "phone", "mobile", "cert_no", *LIANLIAN_TRIGGERS),
 )
 
 

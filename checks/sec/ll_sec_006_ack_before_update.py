@@ -25,7 +25,7 @@ from typing import Iterator
 
 from golive.evidence.bundle import Bundle
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
-from golive.scan.handlers import ack_events, handlers, update_events
+from golive.scan.handlers import LIANLIAN_TRIGGERS, ack_events, handlers, update_events
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
 from golive.scan.syntax import ALL_LANGUAGES, Syntax
@@ -81,7 +81,7 @@ def find_ack_before_update(syn: Syntax) -> Iterator[Hit]:
 SCAN = ScanRule(
     code=find_ack_before_update,
     languages=ALL_LANGUAGES,
-    triggers=r"(?i)ret_?code",
+    triggers=LIANLIAN_TRIGGERS,
 )
 
 

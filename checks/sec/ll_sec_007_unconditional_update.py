@@ -172,7 +172,7 @@ SCAN = ScanRule(
     text=find_unconditional_mapper_updates,
     code=find_unconditional_updates,
     languages=ALL_LANGUAGES,
-    triggers=r"(?i)\bupdate",
+    triggers=("update",),
 )
 
 

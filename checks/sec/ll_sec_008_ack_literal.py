@@ -21,7 +21,7 @@ from typing import Iterator
 
 from golive.evidence.bundle import Bundle
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
-from golive.scan.handlers import RESPONSE_NAMES, handlers, is_log_call
+from golive.scan.handlers import LIANLIAN_TRIGGERS, RESPONSE_NAMES, handlers, is_log_call
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
 from golive.scan.source import SourceFile
@@ -108,7 +108,7 @@ SCAN = ScanRule(
     text=find_wrong_ack_in_pages,
     code=find_wrong_ack,
     languages=ALL_LANGUAGES,
-    triggers=r"(?i)ret_?code|success|\bok\b",
+    triggers=LIANLIAN_TRIGGERS,  # the single-quoted ack holds ret_code; handlers mention LianLian's fields
 )
 
 

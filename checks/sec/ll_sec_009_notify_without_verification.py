@@ -20,7 +20,7 @@ from typing import Iterator
 
 from golive.evidence.bundle import Bundle
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
-from golive.scan.handlers import ack_events, handlers, update_events, verify_calls
+from golive.scan.handlers import LIANLIAN_TRIGGERS, ack_events, handlers, update_events, verify_calls
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
 from golive.scan.syntax import ALL_LANGUAGES, Syntax
@@ -69,7 +69,7 @@ def find_unverified_handlers(syn: Syntax) -> Iterator[Hit]:
 SCAN = ScanRule(
     code=find_unverified_handlers,
     languages=ALL_LANGUAGES,
-    triggers=r"(?i)ret_?code|result_pay|oid_paybill",
+    triggers=LIANLIAN_TRIGGERS,
 )
 
 

@@ -21,7 +21,7 @@ from typing import Iterator
 
 from golive.evidence.bundle import Bundle
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
-from golive.scan.handlers import LIANLIAN_HINT, VERIFY
+from golive.scan.handlers import LIANLIAN_HINT, LIANLIAN_TRIGGERS, VERIFY
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
 from golive.scan.syntax import ALL_LANGUAGES, Syntax
@@ -133,7 +133,7 @@ def find_sign_type_from_message(syn: Syntax) -> Iterator[Hit]:
 SCAN = ScanRule(
     code=find_sign_type_from_message,
     languages=ALL_LANGUAGES,
-    triggers=r"(?i)sign_?type|checkSign",
+    triggers=LIANLIAN_TRIGGERS,  # the detector looks only at files that handle LianLian messages
 )
 
 

@@ -20,7 +20,7 @@ from typing import Iterator
 
 from golive.evidence.bundle import Bundle
 from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
-from golive.scan.handlers import handlers, update_events
+from golive.scan.handlers import LIANLIAN_TRIGGERS, handlers, update_events
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
 from golive.scan.syntax import ALL_LANGUAGES, Syntax
@@ -63,8 +63,7 @@ def find_return_fulfilment(syn: Syntax) -> Iterator[Hit]:
 SCAN = ScanRule(
     code=find_return_fulfilment,
     languages=ALL_LANGUAGES,
-    triggers=r"(?i)res_data|url_?return|return_?url|[a-z0-9]_?return\b|\breturn_|/return\b|"
-             r"Return(?:Servlet|Controller|Handler|Action)",
+    triggers=LIANLIAN_TRIGGERS,  # return handlers must mention LianLian's fields
 )
 
 

@@ -38,6 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip", metavar="IDS", help="skip these rules (comma-separated LL-SEC ids)")
     parser.add_argument("--max-file-size", default="2M", metavar="SIZE",
                         help="skip larger files (bytes, or with k/M suffix; default 2M)")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="worker processes (default: one per core, up to 8, on trees of 2000+ files; 1: none)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the verdict line")
 
@@ -70,11 +72,13 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)
     if args.history_depth < 1:
         raise InputError("must be at least 1", key="--history-depth")
+    if args.jobs < 0:
+        raise InputError("must be 0 (automatic) or more", key="--jobs")
     options = ScanOptions(
         path=args.path, all_files=args.all_files, history=args.history, history_depth=args.history_depth,
         excludes=tuple(args.exclude), select=parse_ids(args.select, "--select"), skip=parse_ids(args.skip, "--skip"),
         max_file_size=parse_size(args.max_file_size), baseline=Path(args.baseline) if args.baseline else None,
-        update_baseline=args.update_baseline, fail_on=Severity(args.fail_on),
+        update_baseline=args.update_baseline, fail_on=Severity(args.fail_on), jobs=args.jobs,
     )
     outcome = run_scan(options)
     document = safe_document(outcome.report, outcome.secrets)

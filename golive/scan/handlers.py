@@ -26,6 +26,10 @@ from golive.scan.syntax import Call, Syntax, Unit
 
 LIANLIAN_HINT = re.compile(r"ret_code|result_pay|oid_paybill|oid_partner|no_order|res_data|llpay|lianlian|yintong|"
                            r"llianpay", re.IGNORECASE)
+# The same words as code-rule triggers (ScanRule.triggers): a rule that only looks at handlers,
+# which must mention them, needs a file to mention them before it is worth parsing.
+LIANLIAN_TRIGGERS: tuple[str, ...] = ("ret_code", "result_pay", "oid_paybill", "oid_partner", "no_order", "res_data",
+                                      "llpay", "lianlian", "yintong", "llianpay")
 NOTIFY_WORDS = frozenset({"notify", "notification", "callback", "async", "asyn", "notice"})
 RETURN_WORDS = frozenset({"return"})
 ENTRY_NAMES = frozenset({"dopost", "doget", "service", "handle", "handler", "execute", "invoke", "__invoke", "index",

@@ -60,22 +60,26 @@ class ScanRule:
     """A rule's scanning definition (``SCAN`` in its rule file).
 
     * `text`: runs over every readable text file (the key pass; base install).
-    * `code`: runs over the tree-sitter view of files in `languages` whose path or text matches
-      `triggers` (a cheap regex prefilter, so most files are never parsed).
+    * `code`: runs over the tree-sitter view of files in `languages` whose path or text contains
+      one of `triggers` -- literal substrings, compared lower-case and with underscores dropped
+      (``ret_code`` also finds ``retCode``): a prefilter that costs microseconds, so most files
+      are never parsed.
     * `history`: the text detector also runs over added lines in ``git log -p`` (``--history``).
     """
 
     text: TextDetector | None = None
     code: CodeDetector | None = None
     languages: frozenset[str] = frozenset()
-    triggers: str | None = None
+    triggers: tuple[str, ...] = ()
     history: bool = False
 
     def __post_init__(self) -> None:
         if self.text is None and self.code is None:
             raise ValueError("a ScanRule needs a text or a code detector")
         if self.code is not None and (not self.languages or not self.triggers):
-            raise ValueError("a code detector needs its languages and a triggers regex")
+            raise ValueError("a code detector needs its languages and its trigger substrings")
+        if any(t != t.lower() for t in self.triggers):
+            raise ValueError("triggers are matched against lower-cased text: write them in lower case")
 
 
 class RuleState(str, Enum):

@@ -11,12 +11,12 @@ detector that raises on a strange file is isolated: the scan goes on, the rule i
 from __future__ import annotations
 
 import datetime as dt
-import re
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from golive import __version__
 from golive.model import Severity, Text
@@ -28,6 +28,8 @@ from golive.scan.source import SourceFile, content_hash
 from golive.scan.suppress import find_suppression
 
 NOTES_PER_REASON = 10  # list this many skipped files per reason; count the rest
+PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
+MAX_AUTO_JOBS = 8
 
 _SKIP_TEXT = {
     "too_large": ("文件过大，未扫描", "too large, not scanned"),
@@ -52,6 +54,7 @@ class ScanOptions:
     update_baseline: bool = False
     fail_on: Severity = Severity.HIGH
     today: dt.date | None = None
+    jobs: int = 0  # worker processes; 0: one per core on large trees, 1: none
 
 
 @dataclass
@@ -87,8 +90,14 @@ class Scanner:
         self.max_file_size = max_file_size
         self.text_rules = [r for r in rules if r.scan.text is not None]
         self.code_rules = [r for r in rules if r.scan.code is not None]
-        self.triggers = {r.id: re.compile(r.scan.triggers or "") for r in self.code_rules}
         self.status = {r.id: _RuleStatus() for r in rules}
+        # Each distinct trigger once per file, against the lower-cased text with underscores
+        # dropped (so "ret_code" and "retCode" are one needle): the prefilter runs on every
+        # source file, so it must cost microseconds.
+        self.needles: dict[str, set[str]] = {}
+        for rule in self.code_rules:
+            for trigger in rule.scan.triggers:
+                self.needles.setdefault(trigger.replace("_", ""), set()).add(rule.id)
         self.findings: list[ScanFinding] = []
         self.secrets: set[str] = set()
         self.secret_ids: set[str] = set()
@@ -113,8 +122,12 @@ class Scanner:
                 continue
             hits.extend((rule, hit) for hit in self._run(rule, "text", source))
         if origin.kind == "tree" and self.engine is not None and self.engine.available and source.is_code:
-            wanted = [r for r in self.code_rules if source.kind in r.scan.languages
-                      and (self.triggers[r.id].search(source.path) or self.triggers[r.id].search(source.text))]
+            text, path = source.lower.replace("_", ""), source.path.lower().replace("_", "")
+            hit: set[str] = set()
+            for needle, ids in self.needles.items():
+                if not ids <= hit and (needle in text or needle in path):
+                    hit |= ids
+            wanted = [r for r in self.code_rules if r.id in hit and source.kind in r.scan.languages]
             if wanted:
                 self.code_languages_seen.add(source.kind)
                 syntax = self._parse(source, wanted)
@@ -164,9 +177,8 @@ class Scanner:
         self.findings.append(finding)
         return finding
 
-    def scan_tree(self, target: Target, excludes: tuple[str, ...]) -> None:
-        for path in list_files(target, excludes):
-            relative = target.relative(path)
+    def scan_files(self, files: Iterable[tuple[str, str]]) -> None:
+        for path, relative in files:
             self.stats["files_listed"] += 1
             source = read_source(path, relative, self.max_file_size)
             if isinstance(source, Skipped):
@@ -188,6 +200,51 @@ class Scanner:
                 self.add(source, rule, hit)
                 if hit.secret_id:
                     self.secret_ids.add(hit.secret_id)
+
+    def scan_tree(self, target: Target, excludes: tuple[str, ...], jobs: int) -> None:
+        """Every file of the target; on large trees in `jobs` worker processes (one core per
+        process: the work is Python, and each file is independent)."""
+        files = list_files(target, excludes)
+        if jobs == 1:
+            self.scan_files(files)
+            return
+        listed = list(files)
+        if jobs == 0:
+            jobs = min(os.cpu_count() or 1, MAX_AUTO_JOBS) if len(listed) >= PARALLEL_MIN_FILES else 1
+        if jobs <= 1:
+            self.scan_files(listed)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork where it exists: workers inherit the imported rules instead of importing them again
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        size = max(200, min(2000, len(listed) // (jobs * 8) or 1))
+        chunks = [listed[i:i + size] for i in range(0, len(listed), size)]
+        ids = tuple(r.id for r in self.rules)
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method)) as pool:
+            for part in pool.map(_scan_chunk, [(ids, self.today, self.max_file_size, chunk) for chunk in chunks]):
+                self.merge(part)
+
+    def merge(self, other: Scanner) -> None:
+        """Take over a worker's results (findings, secrets seen, stats, notes, rule states)."""
+        self.findings.extend(other.findings)
+        self.secrets |= other.secrets
+        self.secret_ids |= other.secret_ids
+        self.notes.extend(other.notes)
+        self.stats.update(other.stats)
+        for reason, paths in other.skipped.items():
+            self.skipped.setdefault(reason, []).extend(paths)
+        self.code_languages_seen |= other.code_languages_seen
+        for rule_id, status in other.status.items():
+            for reason in status.reasons:
+                self.status[rule_id].degrade(reason, not_run=status.state is RuleState.NOT_RUN)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A worker sends back its results, not its rules or engine (modules and C objects).
+        state = dict(self.__dict__)
+        state.update(rules=(), text_rules=[], code_rules=[], engine=None, needles={})
+        return state
 
     def skip_notes(self) -> list[Note]:
         notes = []
@@ -229,7 +286,7 @@ def run_scan(options: ScanOptions) -> ScanOutcome:
     scanner = Scanner(rules, today, options.max_file_size)
     if target.note:
         scanner.notes.append(Note(Text(_zh_mode_note(target.note), target.note), None, "mode"))
-    scanner.scan_tree(target, options.excludes)
+    scanner.scan_tree(target, options.excludes, options.jobs)
 
     history_info: dict[str, Any] = {"enabled": options.history}
     if options.history:
@@ -278,6 +335,14 @@ def run_scan(options: ScanOptions) -> ScanOutcome:
     if options.update_baseline and options.baseline is not None:
         outcome.baseline_written = write_baseline(options.baseline, findings, __version__)
     return outcome
+
+
+def _scan_chunk(args: tuple[tuple[str, ...], dt.date, int, list[tuple[str, str]]]) -> Scanner:
+    """Worker: scan one chunk of files with the same rules; the parent merges the result."""
+    ids, today, max_file_size, files = args
+    scanner = Scanner(selected_rules(set(ids), None), today, max_file_size)
+    scanner.scan_files(files)
+    return scanner
 
 
 def _zh_mode_note(note: str) -> str:

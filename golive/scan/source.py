@@ -15,7 +15,6 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from golive.redact import mask_free_text
 from golive.scan.model import Hit
@@ -43,10 +42,11 @@ CONFIG_EXTENSIONS: dict[str, str] = {
 
 def kind_of(path: str) -> str:
     """``java`` … ``csharp`` for source, ``config:<format>`` for config files, ``text`` otherwise."""
-    name = PurePosixPath(path).name.lower()
+    name = path.rsplit("/", 1)[-1].lower()
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
         return "config:env"
-    suffix = PurePosixPath(name).suffix
+    dot = name.rfind(".")
+    suffix = name[dot:] if dot > 0 else ""
     if suffix in LANGUAGE_BY_EXTENSION:
         return LANGUAGE_BY_EXTENSION[suffix]
     if suffix in CONFIG_EXTENSIONS:
@@ -68,6 +68,14 @@ class SourceFile:
     first_line: int = 1
     encoding: str = "utf-8"
     _line_starts: list[int] | None = field(default=None, repr=False)
+    _lower: str | None = field(default=None, repr=False)
+
+    @property
+    def lower(self) -> str:
+        """The text lower-cased, computed once (prefilters test literal substrings against it)."""
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
 
     @classmethod
     def of(cls, path: str, text: str, *, first_line: int = 1, encoding: str = "utf-8") -> SourceFile:
