@@ -121,3 +121,47 @@ def test_explain_and_catalogue_know_the_rules() -> None:
     assert len(sec) == 11
     assert {c["item"] for c in sec.values()} == {"integration.signature", "review.notify", "integration.hygiene"}
     assert all(c["needs"] == ["scan"] and c["proves_item"] is False for c in sec.values())
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
+def test_ci_examples_scan_with_real_flags(name: str) -> None:
+    """The CI examples' scan job parses with golive's own parser, writes SARIF and JSON, reads git
+    history, and gates on the scan's exit codes."""
+    import re
+    import shlex
+
+    import yaml
+
+    from conftest import REPO
+    from golive.cli import build_parser
+
+    text = (REPO / "docs" / "ci" / name).read_text(encoding="utf-8")
+    yaml.safe_load(text)
+    line = re.search(r"golive scan \. [^\n]*", text)
+    assert line, "no golive scan command"
+    argv = [a for a in shlex.split(line.group(0).replace('"${baseline[@]}"', ""))[1:]]
+    args = build_parser("scan").parse_args(argv)
+    assert set(args.format.split(",")) == {"text", "json", "sarif"} and args.history
+    assert "lianlian-golive[scan]" in text and "scan.sarif" in text
+    assert "0 no open finding at or above --fail-on" in text
+
+
+def test_pre_commit_hooks_parse() -> None:
+    import shlex
+
+    import yaml
+
+    from conftest import REPO
+    from golive.cli import build_parser
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {h["id"] for h in hooks} == {"golive-scan", "golive-scan-keys"}
+    for hook in hooks:
+        argv = shlex.split(hook["entry"])[1:] + hook.get("args", [])
+        assert argv[0] == "scan" and hook["pass_filenames"] is False and hook["language"] == "python"
+        build_parser("scan").parse_args(argv)
+    grammars = {d.split(">")[0] for d in hooks[0]["additional_dependencies"]}
+    import tomllib
+
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["scan"]
+    assert grammars == {d.split(">")[0] for d in extra}  # the hook installs exactly the [scan] extra

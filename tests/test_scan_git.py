@@ -150,3 +150,26 @@ def test_suppression_of_another_rule_does_not_apply(tmp_path: Path) -> None:
     commit_all(repo)
     [finding] = scan(repo).report.findings
     assert finding.state.value == "open" and finding.suppression is None
+
+
+def test_worker_processes_find_exactly_what_one_process_finds(tmp_path: Path) -> None:
+    from golive.scan.runner import PARALLEL_MIN_FILES
+
+    tree = tmp_path / "big"
+    for index in range(PARALLEL_MIN_FILES + 100):
+        folder = tree / f"m{index % 40:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if index % 300 == 0:
+            text = f'class C{index} {{ String MD5_KEY = "Zq{index:04d}Lm8Nb3Vc6Xk1Jh"; }}\n'
+        elif index % 300 == 1:
+            text = "import requests\nrequests.get('https://queryapi.lianlianpay.com', verify=False)\n"
+        else:
+            text = f"class C{index} {{ int f() {{ return {index}; }} }}\n"
+        (folder / f"C{index}.{'py' if index % 300 == 1 else 'java'}").write_text(text, encoding="utf-8")
+    one = scan(tree, jobs=1)
+    two = scan(tree, jobs=2)
+    def key(outcome):
+        return sorted((f.rule, f.file, f.line, f.hash) for f in outcome.report.findings)
+    assert key(one) == key(two) and len(key(one)) == 14
+    assert one.report.stats == two.report.stats
+    assert one.secrets == two.secrets
