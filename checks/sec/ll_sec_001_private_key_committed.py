@@ -246,7 +246,7 @@ def _bare_hits(source: SourceFile, pem_spans: list[tuple[int, int]]) -> Iterator
             end = run.end()
         der = _b64decode("".join(pieces))
         kind = classify(der) if der else None
-        if kind is None:
+        if der is None or kind is None:
             continue  # a public key, a certificate, or not DER at all
         label, facts, note = describe(_trim(der), *kind)
         yield Hit(match.start(), end, _message(label, note), secrets=(Secret(match.start(), end, label),),

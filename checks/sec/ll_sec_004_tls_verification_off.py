@@ -75,7 +75,7 @@ def _returns_true(syn: Syntax, captures: dict[str, list[Node]]) -> bool:
 
 
 def _not_import(syn: Syntax, captures: dict[str, list[Node]]) -> bool:
-    node = captures["hit"][0]
+    node: Node | None = captures["hit"][0]
     while node is not None:
         if node.type in ("import_declaration", "using_directive"):
             return False

@@ -65,6 +65,7 @@ _PAYMENT_WORDS = frozenset({"pay", "paid", "payment", "notify", "notification", 
 _ORM_NAMES = frozenset({"update", "Update", "updateOne", "update_one", "updateMany", "update_many", "findOneAndUpdate",
                         "find_one_and_update", "Updates", "UpdateColumn", "UpdateColumns"})
 _MONGO_NAMES = frozenset({"updateOne", "update_one", "updateMany", "update_many", "findOneAndUpdate", "find_one_and_update"})
+_WHERE = re.compile(r"\bwhere\b")
 _SQL_IN_ARGS = re.compile(r"\bupdate\s+\S+\s+set\b", re.IGNORECASE)
 _CHAIN_FILTER = re.compile(r"(?:filter|where|Where|filter_by|table|Model|objects)\s*\(|::where\(|->where\(", re.IGNORECASE)
 
@@ -127,9 +128,8 @@ def find_unconditional_updates(syn: Syntax) -> Iterator[Hit]:
         if call.name in _MONGO_NAMES:
             cut = call.args.find("$set")
             condition, setting = (call.args[:cut], call.args[cut:]) if cut >= 0 else (None, call.args)
-        elif re.search(r"\bwhere\b", call.args):
-            cut = re.search(r"\bwhere\b", call.args).start()  # Sequelize: update({…}, {where: {…}})
-            condition, setting = call.args[cut:], call.args[:cut]
+        elif where := _WHERE.search(call.args):  # Sequelize: update({…}, {where: {…}})
+            condition, setting = call.args[where.start():], call.args[:where.start()]
         elif _CHAIN_FILTER.search(receiver):
             condition, setting = receiver, call.args
         else:

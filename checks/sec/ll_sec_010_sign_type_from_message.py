@@ -80,7 +80,8 @@ def message_sign_type(text: str, message_vars: set[str]) -> bool:
             if ident.lstrip("$") in message_vars:
                 return True
             continue
-        chain = _RECEIVER.search(receiver).group(0)
+        found = _RECEIVER.search(receiver)  # `*$` always matches, possibly empty
+        chain = found.group(0) if found else ""
         if _CONFIG.search(chain) or ident.isupper():
             continue
         return True

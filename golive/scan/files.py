@@ -109,10 +109,10 @@ def list_files(target: Target, excludes: tuple[str, ...] = ()) -> Iterator[tuple
         done = run_git(["ls-files", "-z", "--cached", "--full-name", "--", "."], target.scope)
         if done is None or done.returncode != 0:
             raise InputError("git ls-files failed; scan with --all-files", file=str(target.scope), key="PATH")
-        for name in sorted(done.stdout.split(b"\0")):
-            if not name:
+        for raw in sorted(done.stdout.split(b"\0")):
+            if not raw:
                 continue
-            relative = os.fsdecode(name)
+            relative = os.fsdecode(raw)
             if excludes and _excluded(relative, excludes):
                 continue
             yield os.path.join(root, relative), relative

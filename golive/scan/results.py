@@ -59,7 +59,7 @@ def _finding(data: Any, index: int) -> ScanFinding:
     for key in ("rule", "file", "snippet", "hash"):
         if not isinstance(data.get(key), str):
             raise ScanFormatError(f"{where}.{key}: expected a string")
-    origin = data.get("origin") if isinstance(data.get("origin"), Mapping) else {}
+    origin: Mapping[str, Any] = data["origin"] if isinstance(data.get("origin"), Mapping) else {}
     suppression = data.get("suppression")
     return ScanFinding(
         rule=data["rule"], severity=severity, message=_text(data.get("message"), f"{where}.message"),

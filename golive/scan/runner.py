@@ -30,6 +30,7 @@ from golive.scan.suppress import find_suppression
 NOTES_PER_REASON = 10  # list this many skipped files per reason; count the rest
 PARALLEL_MIN_FILES = 2000  # below this, starting worker processes costs more than it saves
 MAX_AUTO_JOBS = 8
+TREE = Origin()  # findings in the working tree (history findings name their commit)
 
 _SKIP_TEXT = {
     "too_large": ("文件过大，未扫描", "too large, not scanned"),
@@ -115,7 +116,7 @@ class Scanner:
                     self.status[rule.id].degrade(self.engine.reason, not_run=rule.scan.text is None)
 
     # -- one file ---------------------------------------------------------------------------
-    def scan_source(self, source: SourceFile, origin: Origin = Origin()) -> list[tuple[Rule, Hit]]:
+    def scan_source(self, source: SourceFile, origin: Origin = TREE) -> list[tuple[Rule, Hit]]:
         hits: list[tuple[Rule, Hit]] = []
         for rule in self.text_rules:
             if origin.kind == "history" and not rule.scan.history:
@@ -159,7 +160,7 @@ class Scanner:
             self.status[rule.id].degrade(f"{path}: the {part} detector failed ({type(exc).__name__}: {exc})")
             return []
 
-    def add(self, source: SourceFile, rule: Rule, hit: Hit, origin: Origin = Origin()) -> ScanFinding:
+    def add(self, source: SourceFile, rule: Rule, hit: Hit, origin: Origin = TREE) -> ScanFinding:
         line, column = source.position(hit.start)
         end_line, end_column = source.position(max(hit.start, hit.end - 1))
         snippet = source.snippet(hit)

@@ -125,7 +125,7 @@ def build(document: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
     index = {rule["id"]: i for i, rule in enumerate(rules)}
     tool = document.get("tool") or {}
     version = str(tool.get("version") or "")
-    notifications = [{"level": "warning" if note.get("kind") in ("engine", "error") else "note",
+    notifications: list[dict[str, Any]] = [{"level": "warning" if note.get("kind") in ("engine", "error") else "note",
                       "message": {"text": (f"{note['file']}: " if note.get("file") else "") + _t(note.get("message"), lang)}}
                      for note in document.get("notes") or []]
     for rule in document.get("rules") or []:

@@ -237,7 +237,10 @@ class Engine:
         if query is None:
             from tree_sitter import Query as _Query
 
-            query = self._queries[key] = _Query(self.language(lang), source)
+            language = self.language(lang)
+            if language is None:  # callers parse first, so the grammar loaded; say so if not
+                raise LookupError(f"no tree-sitter grammar for {lang}")
+            query = self._queries[key] = _Query(language, source)
         return query
 
     def parse(self, source: SourceFile) -> Syntax | None:
