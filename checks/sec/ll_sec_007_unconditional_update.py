@@ -8,7 +8,7 @@ changed a row. An update keyed on the order number alone (``… WHERE no_order=?
 every copy, so each copy credits again (what LL-NTF-003/004 catch at run time when the probes
 happen to win the race).
 
-The rule reads SQL in string literals (joined across concatenations), MyBatis mapper XML
+The rule reads SQL in string literals (joined across concatenation), MyBatis mapper XML
 (``<update>``), and ORM update chains (Django ``filter(…).update(status=…)``, Laravel
 ``where(…)->update([...])``, Sequelize ``update({status}, {where})``, GORM ``Where(…).Update``,
 MongoDB ``updateOne(filter, {$set})``). It reports an update that *sets* a status-like column
@@ -85,33 +85,32 @@ def _payment_scope(syn: Syntax, offset: int, notify_units: list[Unit]) -> bool:
     return False
 
 
-def _sql_candidates(syn: Syntax) -> dict[int, tuple[int, int, str]]:
-    """SQL text per first string: single literals, and literals joined within one call's
-    arguments or one assignment's value (``"UPDATE … " + "WHERE …"``). The longest wins."""
-    found: dict[int, tuple[int, int, str]] = {}
+_GAP = re.compile(r"[^,;{}]{0,120}", re.DOTALL)
 
-    def offer(pieces: list) -> None:
-        sql = " ".join(p.value for p in pieces)
-        if not pieces or not re.search(r"\bupdate\b", sql, re.IGNORECASE):
-            return
-        first = pieces[0]
-        current = found.get(first.start)
-        if current is None or len(sql) > len(current[2]):
-            found[first.start] = (first.start, pieces[-1].end, sql)
 
+def _sql_candidates(syn: Syntax) -> list[tuple[int, int, str]]:
+    """SQL texts: runs of string literals joined by concatenation (``"UPDATE … " + "WHERE …"``,
+    Python's adjacent literals, ``"… no_order='" . $no . "' AND status=…"``). A gap with a comma,
+    semicolon or brace ends the run: that is another argument or statement."""
+    runs: list[tuple[int, int, str]] = []
+    current: list = []
     for lit in syn.strings:
-        offer([lit])
-    for call in syn.calls:
-        offer(syn.strings_in(call.args_start, call.end))
-    for assign in syn.assigns:
-        offer(syn.strings_in(assign.start, assign.end))
-    return found
+        if current and not (lit.start >= current[-1].end
+                            and _GAP.fullmatch(syn.text(current[-1].end, lit.start))):
+            runs.append((current[0].start, current[-1].end, " ".join(p.value for p in current)))
+            current = []
+        if current and lit.start < current[-1].end:
+            continue  # a string nested in another (an interpolation): already inside it
+        current.append(lit)
+    if current:
+        runs.append((current[0].start, current[-1].end, " ".join(p.value for p in current)))
+    return [run for run in runs if re.search(r"\bupdate\b", run[2], re.IGNORECASE)]
 
 
 def find_unconditional_updates(syn: Syntax) -> Iterator[Hit]:
     syn.build()
     notify_units = handlers(syn, "notify")
-    for start, end, sql in _sql_candidates(syn).values():
+    for start, end, sql in _sql_candidates(syn):
         match = _UPDATE.search(sql)
         if match is None or not unconditional(match.group("set"), match.group("where")):
             continue

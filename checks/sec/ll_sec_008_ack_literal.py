@@ -9,8 +9,9 @@ The contract (protocol.md §5.1): the body is JSON with ``ret_code`` ``"0000"`` 
 * the go-live guide's own example, ``{'ret_code':'0000','ret_msg':'交易成功'}`` (guide 五) -- with
   single quotes, which is not JSON. Merchants paste it verbatim into a string literal.
 
-The rule reports a string literal holding the single-quoted ack anywhere in code (a Python or
-PHP *dict/array* with single-quoted keys is code, not text, and is fine), and in notify handlers
+The rule reports a string literal that is the single-quoted ack anywhere in code (a Python or
+PHP *dict/array* with single-quoted keys is code, not text, and is fine; so is prose that quotes
+the guide), and in notify handlers
 a response written or returned as just ``success``, ``ok``, ``true`` or a bare ``0000``.
 """
 
@@ -67,7 +68,9 @@ def _bare_ack(text: str) -> str | None:
 def find_wrong_ack(syn: Syntax) -> Iterator[Hit]:
     syn.build()
     for lit in syn.strings:
-        if _SINGLE_QUOTED_ACK.search(lit.value):
+        text = lit.value.strip()
+        # the ack itself (the whole string is the object), not prose or a docstring quoting it
+        if text.startswith("{") and text.endswith("}") and _SINGLE_QUOTED_ACK.match(text):
             yield syn.hit(lit.start, lit.end, Text(
                 "应答是单引号的 {'ret_code':…}（接入指南中的写法），不是合法 JSON：连连会当作未应答并重发",
                 "the ack is the guide's single-quoted {'ret_code':…}, which is not JSON: LianLian treats it as no "

@@ -56,8 +56,9 @@ _CONFIG = re.compile(r"config|conf\b|cfg|setting|env|const|option|propert|partne
                      r"\bsigntype_|sign_type_", re.IGNORECASE)
 _RECEIVER = re.compile(r"[\w$.\->:]*$")
 _ALGORITHM_LITERAL = re.compile(r"""["'`](?:RSA|MD5)["'`]""", re.IGNORECASE)
-_PUBLIC_KEY = re.compile(r"pub", re.IGNORECASE)
-_MD5_KEY = re.compile(r"md5", re.IGNORECASE)
+# arguments named like the demo's PartnerConfig.YT_PUB_KEY and PartnerConfig.MD5_KEY
+_PUBLIC_KEY = re.compile(r"pub\w*_?key|public_?key|yt_?pub", re.IGNORECASE)
+_MD5_KEY = re.compile(r"md5_?key|md5_?secret|\bkey\b.*\bmd5", re.IGNORECASE)
 
 
 def message_sign_type(text: str, message_vars: set[str]) -> bool:
@@ -71,6 +72,8 @@ def message_sign_type(text: str, message_vars: set[str]) -> bool:
         while end < len(text) and (text[end].isalnum() or text[end] == "_"):
             end += 1
         ident = text[start:end]
+        if ident.lstrip("$").lower().replace("_", "") not in ("signtype", "getsigntype"):
+            continue  # accepts_any_sign_type, notify_sign_type_env: other names, not the field
         before = text[max(0, start - 80):start]
         if before.endswith(("'", '"')):  # a key: data["sign_type"], getString("sign_type")
             receiver = before[:-1].rstrip().rstrip("[(").rstrip()
