@@ -38,8 +38,6 @@ GRAMMARS: dict[str, tuple[str, str]] = {
     "csharp": ("tree_sitter_c_sharp", "language"),
 }
 ALL_LANGUAGES = frozenset(GRAMMARS)
-# JavaScript rule queries run unchanged on TypeScript (its grammar extends JavaScript's).
-JS_FAMILY = frozenset({"javascript", "typescript", "tsx"})
 
 _JS_IR = """
 (call_expression) @call (new_expression) @call
