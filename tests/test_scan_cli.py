@@ -37,7 +37,7 @@ def test_usage_errors_are_one_line_and_exit_2(tmp_path: Path, args: list[str], e
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("{not json", "the baseline is not JSON"),
+    ("{not json", "baseline file is not JSON"),
     ('{"schema": "something/1", "findings": []}', "not a golive scan baseline"),
     ('{"schema": "golive.scan-baseline/1", "findings": [{"hash": "abc"}]}', "64-hex"),
     (None, "baseline file not found"),
@@ -54,7 +54,7 @@ def test_a_broken_baseline_is_a_usage_error(tmp_path: Path, content: str | None,
 def test_a_non_utf8_baseline_is_a_usage_error(tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     baseline.write_bytes(b"\xff\xfe\x00{")
-    assert "not UTF-8" in _one_line_error(golive("scan", str(tmp_path), "--baseline", str(baseline)))
+    assert "is not UTF-8" in _one_line_error(golive("scan", str(tmp_path), "--baseline", str(baseline)))
 
 
 def test_odd_files_become_notes_not_tracebacks(tmp_path: Path) -> None:

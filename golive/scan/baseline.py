@@ -24,21 +24,12 @@ from golive.scan.model import FindingState, ScanFinding
 
 def load_baseline(path: Path) -> Counter[str]:
     """Hash -> how many findings with that hash are known. Bad files are usage errors (exit 2)."""
+    from golive.scan.results import read_json
+
     where = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("baseline file not found (create it with --update-baseline)", file=where,
-                         key="--baseline") from None
-    except OSError as exc:
-        raise InputError(f"cannot read the baseline: {exc.strerror}", file=where, key="--baseline") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("the baseline is not UTF-8 text", file=where, key="--baseline") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"the baseline is not JSON ({exc.msg})", file=where, line=exc.lineno,
-                         key="--baseline") from None
+    if not path.exists():
+        raise InputError("baseline file not found (create it with --update-baseline)", file=where, key="--baseline")
+    data = read_json(path, "baseline file", "--baseline")
     if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA:
         raise InputError(f"not a golive scan baseline (expected \"schema\": \"{BASELINE_SCHEMA}\")", file=where,
                          key="--baseline")

@@ -117,26 +117,24 @@ def report_from_dict(data: Any) -> ScanReport:
     )
 
 
+def read_json(path: Path, what: str, key: str) -> Any:
+    """A JSON file, or `InputError` naming it (missing, a directory, unreadable, not UTF-8, not JSON)."""
+    from golive.config import _read_text
+
+    text, _ = _read_text(path, what, key)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what} is not JSON ({exc.msg})", file=str(path), line=exc.lineno, key=key) from None
+
+
 def load_scan_report(path: str | Path) -> ScanReport:
     """Read a ``golive scan --format json`` result. Raises `InputError` naming the file."""
-    where = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("scan result not found (write one with golive scan --format json)", file=where,
-                         key="scan") from None
-    except OSError as exc:
-        raise InputError(f"cannot read the scan result: {exc.strerror}", file=where, key="scan") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("the scan result is not UTF-8 text", file=where, key="scan") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"the scan result is not JSON ({exc.msg})", file=where, line=exc.lineno, key="scan") from None
+    data = read_json(Path(path), "scan result", "scan")
     try:
         return report_from_dict(data)
     except ScanFormatError as exc:
-        raise InputError(str(exc), file=where, key="scan") from None
+        raise InputError(str(exc), file=str(path), key="scan") from None
 
 
 def as_report(scan_result: ScanReport | Mapping[str, Any]) -> ScanReport:
