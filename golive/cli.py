@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("report", "re-render a saved result.json in any format, offline"),
     "verify-report": ("verify_report", "check that a signed HTML report is unaltered"),
     "sandbox": ("sandbox", "serve LianLian's endpoints on loopback; judge and journal a merchant's real flow"),
+    "scan": ("scan", "scan a merchant repository with the LL-SEC rules (keys, TLS, logging, notify handlers)"),
 }
 
 

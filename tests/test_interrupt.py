@@ -66,7 +66,7 @@ def test_ctrl_c_stops_probes_within_a_second(tmp_path: Path):
     with serving(ThreadingHTTPServer(("127.0.0.1", 0), merchant.handler())) as url:
         config = probe_config(tmp_path, url, {"redeliveries": 30, "redelivery_interval_s": 0.2, "settle_s": 2})
         out = tmp_path / "out"
-        env = dict(os.environ, GOLIVE_PROBE_LOOPBACK_ONLY="1", PYTHONUNBUFFERED="1")
+        env = dict(os.environ, GOLIVE_PROBE_LOOPBACK_ONLY="1", PYTHONUNBUFFERED="1", PYTHONFAULTHANDLER="1")
         process = subprocess.Popen([sys.executable, "-m", "golive", "check", str(config), "--probe", "--no-progress",
                                     "--format", "text,json,html", "--output-dir", str(out)],
                                    cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -80,7 +80,12 @@ def test_ctrl_c_stops_probes_within_a_second(tmp_path: Path):
             assert process.poll() is None, process.communicate()
             interrupted_at = time.monotonic()
             process.send_signal(signal.SIGINT)
-            stdout, stderr = process.communicate(timeout=5)
+            try:
+                stdout, stderr = process.communicate(timeout=5)
+            except subprocess.TimeoutExpired:  # show where it hangs (PYTHONFAULTHANDLER dumps every thread)
+                process.send_signal(signal.SIGABRT)
+                stdout, stderr = process.communicate(timeout=5)
+                raise AssertionError("golive did not stop within 5 s of Ctrl-C:\n" + stderr.decode()[-8000:]) from None
             ended_at = time.monotonic()
         finally:
             if process.poll() is None:

@@ -1,0 +1,3 @@
+LLPAY_OID_PARTNER = "201811230001000001"
+LLPAY_MD5_KEY = "p9Lm2Qx7Rt4Vw8Zk3Nb6Jc1"  # expect: LL-SEC-002
+client = LLPayClient(oid_partner=LLPAY_OID_PARTNER, md5_key="p9Lm2Qx7Rt4Vw8Zk3Nb6Jc1")  # expect: LL-SEC-002
