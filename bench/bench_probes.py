@@ -44,21 +44,20 @@ def _config(tmp: Path, base_url: str, args: argparse.Namespace) -> Path:
 def one_round(config_path: Path) -> tuple[float, int, dict[str, str]]:
     from golive.config import load_config
     from golive.engine import RunOptions
-    from golive.evidence.bundle import Bundle
-    from golive.evidence.config_evidence import gather_config_evidence
+    from golive.gatherers.config import gather_keys
     from golive.probes.runner import gather_probe_evidence
 
     config = load_config(config_path)
-    bundle = Bundle()
-    secrets = gather_config_evidence(config, bundle)
+    signing = gather_keys(config)[2]
     lines: list[str] = []
     started = time.perf_counter()
-    gather_probe_evidence(config, secrets, bundle, RunOptions(config_path=config_path, probe=True), lines.append)
+    produced, _targets = gather_probe_evidence(config, signing, RunOptions(config_path=config_path, probe=True),
+                                               frozenset({"probe.notify", "probe.return"}), lines.append)
     wall = time.perf_counter() - started
     exchanges = sum(len(s["exchanges"]) for name in ("probe.notify", "probe.return")
-                    for s in bundle.value(name)["scenarios"].values())
+                    for s in produced[name].value["scenarios"].values())
     errors = {name: str(s["error"]["en"]) for ev in ("probe.notify", "probe.return")
-              for name, s in bundle.value(ev)["scenarios"].items() if s.get("error")}
+              for name, s in produced[ev].value["scenarios"].items() if s.get("error")}
     return wall, exchanges, errors
 
 

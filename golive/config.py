@@ -3,7 +3,7 @@
 Every problem is an `InputError` naming the file, the line and the dotted key, e.g.
 ``golive.yaml:7: signing.sign_type: 'SHA1' is not one of ['MD5', 'RSA']``. Secrets are written
 as `{env: NAME}` or `{file: PATH}` (relative to the config file); their values are resolved by
-the gatherer into `Secrets`, which is never serialised or printed.
+the config gatherer into `golive.signing.SigningMaterial`, which is never serialised or printed.
 """
 
 from __future__ import annotations
@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
 from golive.errors import InputError
 
-SECRET_KEYS = ("signing.md5_key", "signing.rsa_private_key", "live.lianlian_private_key")
-KEY_MATERIAL_KEYS = ("signing.rsa_public_key", "signing.lianlian_public_key")
 
 
 @dataclass(frozen=True)
@@ -55,21 +53,6 @@ class LoadedConfig:
 
     def error(self, key: str, message: str) -> InputError:
         return InputError(message, file=self.display, line=self.line_of(key), key=key)
-
-
-@dataclass
-class Secrets:
-    """Secret values in memory for the checks and probes that compute with them. Never printed."""
-
-    md5_key: str | None = None
-    rsa_private_key: Any = None  # Crypto.PublicKey.RSA.RsaKey
-    lianlian_private_key: Any = None  # probes: signs notifications as "LianLian" for RSA staging
-    rsa_public_key: Any = None
-    lianlian_public_key: Any = None
-    values: dict[str, str] = field(default_factory=dict)  # raw secret strings, for output scrubbing
-
-    def __repr__(self) -> str:  # never leak through a debug print or a traceback
-        return "Secrets(<redacted>)"
 
 
 def _read_text(path: Path, what: str, key: str | None = None) -> tuple[str, bytes]:
@@ -224,7 +207,9 @@ def _dotted(path: Any) -> str:
 
 def is_secret_key(key: str) -> bool:
     """Whether a dotted key is (inside) a secret: its value must never be shown in a message."""
-    return any(key == name or key.startswith((name + ".", name + "[")) for name in SECRET_KEYS)
+    from golive.signing import SECRET_CONFIG_KEYS
+
+    return any(key == name or key.startswith((name + ".", name + "[")) for name in SECRET_CONFIG_KEYS)
 
 
 _YAML_TYPES = {"dict": "a mapping", "list": "a list", "str": "a string", "int": "a number", "float": "a number",
@@ -237,7 +222,7 @@ def _kind_of(value: Any) -> str:
 
 def _friendly(error: Any, key: str = "") -> str:
     """Turn a jsonschema error into a message a merchant engineer can act on. Under a secret key
-    (`SECRET_KEYS`) the message never holds the value, nor a key written inside it."""
+    (`golive.signing.SECRET_CONFIG_KEYS`) the message never holds the value, nor a key written inside it."""
     secret = is_secret_key(key)
     instance = error.instance
     scalar = not isinstance(instance, (dict, list))
@@ -384,7 +369,10 @@ def read_secret(config: LoadedConfig, ref: SecretRef, environ: dict[str, str]) -
 
 
 def iter_secret_refs(config: LoadedConfig) -> Iterator[SecretRef]:
-    for key in SECRET_KEYS + KEY_MATERIAL_KEYS:
-        ref = secret_ref(config, key)
+    """How each key-material slot (golive.signing.KEY_SLOTS) is given, for the slots that are."""
+    from golive.signing import KEY_SLOTS
+
+    for slot in KEY_SLOTS:
+        ref = secret_ref(config, slot.key)
         if ref:
             yield ref

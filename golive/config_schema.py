@@ -152,6 +152,17 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "scan": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "A repository scan (golive scan) for the LL-SEC checks: earlier results, or a path to scan now.",
+            "properties": {
+                "results": {"type": "string", "description": "a golive scan --format json result file"},
+                "path": {"type": "string", "description": "a repository to scan during golive check"},
+                "baseline": {"type": "string", "description": "a golive scan baseline file (--baseline)"},
+                "history": {"type": "boolean", "description": "also search git history for removed keys (--history)"},
+            },
+        },
         "waivers": {"type": "string", "description": "a waivers YAML file (same as --waivers)"},
         "live": {
             "type": "object",

@@ -1,15 +1,18 @@
-"""The run: gather -> judge -> verdict -> result dict (design.md §7).
+"""The run: plan -> gather -> judge -> verdict -> result.
 
-Gathering (config and keys, captures and ledger streams, live probes) is the only I/O and
-stores failures as values. Judging calls the pure checks; a check that raises is reported as
-`error` with the exception, never as `pass`. The verdict applies waivers, attestations, the gate
-threshold and item coverage: a go-live item that no check could judge keeps the verdict from
-`ready`, so a run without evidence is `incomplete`, not falsely green.
+The selected checks say which evidence kinds they read; the plan runs the gatherers that produce
+them (golive/gathering.py), which are the only I/O and store failures as values. Judging calls the
+pure checks, each through a view of the kinds it declared; record streams (captures, ledger) are
+read once and fed to every reducer. A check that raises is reported as `error` with the exception,
+never as `pass`. The verdict applies waivers, attestations, the gate threshold and item coverage:
+a go-live item that no check could judge keeps the verdict from `ready`, so a run without evidence
+is `incomplete`, not falsely green.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import platform
 import time
 import traceback
@@ -18,15 +21,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from golive import __version__
-from golive.config import LoadedConfig, Secrets, load_config, resolve_path
+from golive.config import LoadedConfig, load_config, resolve_path
 from golive.errors import InputError
-from golive.evidence.bundle import Bundle, Evidence
-from golive.model import Check, Context, Finding, Item, Judgement, Outcome, Severity, Status, Text, Verdict
+from golive.evidence.bundle import Bundle, Evidence, EvidenceView
+from golive.model import Check, Context, Finding, Item, Judgement, Outcome, Reducer, Severity, Status, Text, Verdict
 from golive.profile import Profile, load_profile
 from golive.waivers import Waiver, load_waivers
 
 RESULT_SCHEMA = "golive.result/1"
-STREAMS = ("captures", "ledger")
 
 
 @dataclass
@@ -35,6 +37,7 @@ class RunOptions:
     profile: str | None = None
     captures: list[str] = field(default_factory=list)
     ledger: str | None = None
+    scan: str | None = None  # golive scan results (a file) or a repository to scan (a directory)
     probe: bool = False
     allow_probe_hosts: set[str] = field(default_factory=set)  # non-loopback hosts the user confirmed
     online: bool = False
@@ -107,15 +110,8 @@ def status_from_judgement(judgement: Judgement, severity: Severity) -> tuple[Sta
     return Status.ERROR, severity
 
 
-def _broken_where(record: Any, written: str) -> str:
-    """``file:line: why`` for a record the reader could not read (captures or ledger)."""
-    line = getattr(record, "line", None)
-    why = getattr(record, "error", None) or getattr(getattr(record, "problem", None), "en", None) or "unreadable"
-    return f"{written}:{line}: {why}" if line else f"{written}: {why}"
-
-
 def _missing_evidence(check: Check, bundle: Bundle) -> tuple[Status, Text] | None:
-    for name in check.meta.needs + ((check.meta.stream,) if check.meta.stream else ()):
+    for name in check.meta.required:
         evidence = bundle.get(name)
         if evidence.state.value == "failed":
             return Status.ERROR, evidence.reason or Text("证据收集失败", "gathering evidence failed")
@@ -154,14 +150,15 @@ def scope_decision(config: LoadedConfig, scope: str, today: dt.date) -> tuple[St
 _SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals")}
 
 
-def _crash(exc: BaseException) -> Text:
+def _crash(exc: BaseException, what: str = "check") -> Text:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     at = f" ({Path(where.filename).name}:{where.lineno})" if where else ""
-    return Text(f"检查程序出错：{type(exc).__name__}: {exc}{at}", f"check crashed: {type(exc).__name__}: {exc}{at}")
+    zh = "检查程序出错" if what == "check" else "证据收集程序出错"
+    return Text(f"{zh}：{type(exc).__name__}: {exc}{at}", f"{what} crashed: {type(exc).__name__}: {exc}{at}")
 
 
 class Run:
-    """One golive check run; keeps the pieces the reporters need."""
+    """One golive check run; keeps the pieces the result needs."""
 
     def __init__(self, options: RunOptions) -> None:
         self.options = options
@@ -180,28 +177,17 @@ class Run:
 
             check_probe_hosts(self.config, options.allow_probe_hosts)
         self.bundle = Bundle()
-        self.secrets = Secrets()
         self.waivers: list[Waiver] = []
-        self.probe_targets: list[str] = []
+        self.provenance: dict[str, Any] = {"probe_targets": []}
         self.inputs: list[dict[str, Any]] = []
         self.timings: dict[str, float] = {}
-        self.crashed: dict[str, BaseException] = {}  # stream checks whose feed() raised
+        self.crashed: dict[str, BaseException] = {}  # reducers whose feed() raised
+        self._load_waivers()
 
-    # -- gather ---------------------------------------------------------------------------------
+    # -- selection --------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
         if self.options.progress:
             self.options.progress(text)
-
-    def _capture_paths(self) -> list[tuple[Path, str]]:
-        if self.options.captures:
-            return [(Path(p), p) for p in self.options.captures]
-        return [(resolve_path(self.config, p), p) for p in self.config.get("evidence.captures", []) or []]
-
-    def _ledger_path(self) -> tuple[Path, str] | None:
-        if self.options.ledger:
-            return Path(self.options.ledger), self.options.ledger
-        written = self.config.get("evidence.ledger")
-        return (resolve_path(self.config, written), written) if written else None
 
     def _load_waivers(self) -> None:
         written = self.options.waivers
@@ -211,138 +197,116 @@ class Run:
         if path is not None:
             self.waivers = load_waivers(path)
 
-    def gather(self) -> None:
-        from golive.evidence.config_evidence import gather_config_evidence
-
-        started = time.perf_counter()
-        self.secrets = gather_config_evidence(self.config, self.bundle, self.options.environ)
-        self._load_waivers()
-        self.bundle.put("environment", Evidence.ok({"environment": self.environment, "online": self.options.online}))
-        if self.options.online:
-            from golive.evidence.online import gather_online_evidence
-
-            gather_online_evidence(self.config, self.bundle)
-        else:
-            self.bundle.put("online", Evidence.missing(Text("未开启在线检查（--online）", "online checks not requested (--online)")))
-        self.timings["gather_config_s"] = time.perf_counter() - started
-
-    # -- judge ----------------------------------------------------------------------------------
     def selected(self, check: Check) -> bool:
         check_id = check.meta.id
         if self.options.select is not None and check_id not in self.options.select:
             return False
         return check_id not in self.options.skip and self.profile.enabled(check_id)
 
+    def checks(self) -> list[Check]:
+        from golive.registry import all_checks
+
+        return list(all_checks())
+
+    # -- gather -----------------------------------------------------------------------------------
+    def gather(self, checks: list[Check]) -> None:
+        """Run the gatherers that produce what the selected checks read, in dependency order."""
+        from golive.gathering import GatherContext, plan
+
+        wanted: set[str] = set()
+        for check in checks:
+            if self.selected(check) and not self._scoped_out(check):
+                wanted |= check.meta.readable
+        environ = dict(os.environ if self.options.environ is None else self.options.environ)
+        for gatherer, kinds in plan(wanted):
+            started = time.perf_counter()
+            ctx = GatherContext(self.config, self.options, environ, self.now, kinds, self._say,
+                                {k: self.bundle.get(k) for k in gatherer.uses})
+            try:
+                produced = dict(gatherer.gather(ctx))
+            except (InputError, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # a crashing gatherer is an error of its evidence, never a pass
+                produced = {kind: Evidence.failed(_crash(exc, "gatherer")) for kind in gatherer.produces}
+            for kind in gatherer.produces:
+                self.bundle.put(kind, produced.get(kind) or Evidence.failed(Text(
+                    f"{gatherer.name} 没有给出证据 {kind}", f"{gatherer.name} produced no {kind} evidence")))
+            self.provenance.update(ctx.provenance)
+            self.timings[f"gather_{gatherer.name}_s"] = time.perf_counter() - started
+
+    def _scoped_out(self, check: Check) -> bool:
+        """A check the merchant declared out of scope (scope.*) needs no evidence gathered."""
+        return bool(check.meta.scope) and self.config.get(f"scope.{check.meta.scope}.offered") is False
+
+    # -- judge ------------------------------------------------------------------------------------
     def context(self, check: Check) -> Context:
         return Context(
             profile=self.profile, environment=self.environment, now=self.now,
-            config=self.bundle.get("config").value or {}, secrets=self.secrets,
             severity=self.profile.severity_for(check.meta.id, check.meta.severity),
             config_file=self.config.display, config_lines=self.config.lines,
         )
 
-    def _stream(self, name: str, checks: list[Check], judges: dict[str, Any]) -> None:
-        """Read one record stream once, feeding every check that judges it."""
-        if name == "captures":
-            from golive.evidence.captures import iter_capture_records as iterate
+    def view(self, check: Check) -> EvidenceView:
+        return EvidenceView(self.bundle, check.meta.readable, check.meta.id)
 
-            paths = self._capture_paths()
-            missing_reason = Text("未提供抓包记录（evidence.captures / --captures）",
-                                  "no captures given (evidence.captures or --captures)")
-        else:
-            from golive.evidence.ledger import iter_ledger_stream as iterate  # type: ignore[no-redef]
+    def _reducers(self, checks: list[Check]) -> dict[str, Reducer]:
+        """A reducer for every selected stream check whose evidence is there."""
+        reducers: dict[str, Reducer] = {}
+        for check in checks:
+            if check.stream_judge is None or not self.selected(check) or self._scoped_out(check):
+                continue
+            if _missing_evidence(check, self.bundle):
+                continue
+            try:
+                reducers[check.meta.id] = check.stream_judge(self.view(check), self.context(check))
+            except Exception as exc:  # a crash is an error of this check, never a pass
+                self.crashed[check.meta.id] = exc
+        return reducers
 
-            ledger = self._ledger_path()
-            paths = [ledger] if ledger else []
-            missing_reason = Text("未提供台账（evidence.ledger / --ledger）", "no ledger given (evidence.ledger or --ledger)")
-        if not paths:
-            self.bundle.put(name, Evidence.missing(missing_reason))
-            return
-        for path, _written in paths:
-            if not path.exists():
-                raise InputError(f"{name} file not found", file=str(path), key=f"evidence.{name}")
-            if path.is_dir():
-                raise InputError("is a directory, expected a file", file=str(path), key=f"evidence.{name}")
+    def _stream(self, kind: str, reducers: list[tuple[str, Reducer]]) -> None:
+        """Read one record stream once, feeding every reducer of it."""
+        from golive.evidence.streams import RecordSource
+
+        source = self.bundle.value(kind)
+        assert isinstance(source, RecordSource)
         started = time.perf_counter()
-        limits = (self.config.get("evidence.max_line_bytes"),) if name == "captures" else ()
-        # Bound feed methods and local counters: this loop runs once per record of million-row files.
-        feeders = [(c.meta.id, judges[c.meta.id].feed) for c in checks if c.meta.id in judges]
+        self._say(f"reading {source.source}")
+        # Bound feed methods and local state: this loop runs once per record of million-row files.
+        feeders = [(check_id, reducer.feed) for check_id, reducer in reducers]
         crashed = self.crashed
-        records = broken = 0
-        unreadable_files: list[str] = []
-        for path, written in paths:
-            self._say(f"reading {written}")
-            file_records = file_broken = 0
-            first_broken = ""
-            for record in iterate(path, written, *limits):
-                file_records += 1
-                if getattr(record, "broken", False):
-                    replayed = getattr(record, "replayed", None)
-                    if replayed is None:
-                        file_broken += 1
-                        if not first_broken:
-                            first_broken = _broken_where(record, written)
-                    else:  # the reader starts over in another order (LedgerRestart): not a record itself
-                        file_records -= replayed + 1
-                for check_id, feed in feeders:
-                    try:
-                        feed(record)
-                    except Exception as exc:  # one crashing check must not abort the run or pass
-                        crashed[check_id] = exc
-                if crashed:
-                    feeders = [(i, f) for i, f in feeders if i not in crashed]
-            records += file_records
-            broken += file_broken
-            self.inputs.append({"kind": name, "file": written, "bytes": path.stat().st_size, "records": file_records,
-                                "unreadable": file_broken, "first_unreadable": first_broken or None})
-            if file_records and file_broken == file_records:
-                unreadable_files.append(first_broken)
-        self.timings[f"stream_{name}_s"] = time.perf_counter() - started
-        source = ", ".join(w for _, w in paths)
-        if unreadable_files:
-            # A file golive could not read a single line of: judging only the other files could pass
-            # what this one would fail, so the checks of this stream cannot judge.
-            shown = "; ".join(unreadable_files[:3])
-            self.bundle.put(name, Evidence.failed(Text(f"文件的每一行都无法读取：{shown}",
-                                                       f"not one line of the file could be read: {shown}"), source=source))
-            return
-        self.bundle.put(name, Evidence.ok({"files": [w for _, w in paths], "records": records, "broken": broken},
-                                          source=source))
+        for record in source:
+            for check_id, feed in feeders:
+                try:
+                    feed(record)
+                except Exception as exc:  # one crashing check must not abort the run or pass
+                    crashed[check_id] = exc
+            if crashed:
+                feeders = [(i, f) for i, f in feeders if i not in crashed]
+        self.timings[f"stream_{kind}_s"] = time.perf_counter() - started
+        self.inputs.extend(stats.to_dict(kind) for stats in source.stats)
+        problem = source.problem()
+        if problem is not None:  # a file of which not one line could be read: its checks cannot judge
+            self.bundle.put(kind, Evidence.failed(problem, source=source.source))
 
-    def _gather_probes(self) -> None:
-        if not self.options.probe:
-            self.bundle.put("probe", Evidence.missing(Text("未开启在线探测（--probe）", "live probes not requested (--probe)")))
-            return
-        from golive.probes.runner import gather_probe_evidence
+    def judge(self, checks: list[Check]) -> list[CheckResult]:
+        from golive.evidence.kinds import KINDS
 
-        started = time.perf_counter()
-        self.probe_targets = gather_probe_evidence(self.config, self.secrets, self.bundle, self.options, self._say)
-        self.timings["probes_s"] = time.perf_counter() - started
-
-    def judge(self) -> list[CheckResult]:
-        from golive.registry import all_checks
-
-        checks = list(all_checks())
-        results: dict[str, CheckResult] = {}
-        judges: dict[str, Any] = {}
+        reducers = self._reducers(checks)
+        for kind in (name for name, k in KINDS.items() if k.stream):
+            of_kind = [(c.meta.id, reducers[c.meta.id]) for c in checks
+                       if c.meta.stream == kind and c.meta.id in reducers]
+            if of_kind:
+                self._stream(kind, of_kind)
+        results: list[CheckResult] = []
         for check in checks:
             if not self.selected(check):
-                results[check.meta.id] = CheckResult(check, Status.SKIPPED, check.meta.severity, None,
-                                                     Text("未选中本检查", "deselected"))
-            elif check.stream_judge is not None:
-                judges[check.meta.id] = check.stream_judge(self.context(check))
-        for stream in STREAMS:
-            stream_checks = [c for c in checks if c.meta.stream == stream and c.meta.id in judges]
-            if stream_checks:
-                self._stream(stream, stream_checks, judges)
-        self._gather_probes()
-        for check in checks:
-            if check.meta.id in results:
-                continue
-            results[check.meta.id] = self._judge_one(check, judges.get(check.meta.id))
-        return [results[c.meta.id] for c in checks]
+                results.append(CheckResult(check, Status.SKIPPED, check.meta.severity, None,
+                                           Text("未选中本检查", "deselected")))
+            else:
+                results.append(self._judge_one(check, reducers.get(check.meta.id)))
+        return results
 
-    def _judge_one(self, check: Check, stream_judge: Any) -> CheckResult:
+    def _judge_one(self, check: Check, reducer: Reducer | None) -> CheckResult:
         severity = self.profile.severity_for(check.meta.id, check.meta.severity)
         if check.meta.scope:
             decided = scope_decision(self.config, check.meta.scope, self.now.date())
@@ -355,11 +319,11 @@ class Run:
             return CheckResult(check, Status.ERROR, severity, None, _crash(self.crashed[check.meta.id]))
         started = time.perf_counter()
         try:
-            if stream_judge is not None:
-                judgement = stream_judge.finish()
+            if reducer is not None:
+                judgement = reducer.finish()
             else:
                 assert check.judge is not None
-                judgement = check.judge(self.bundle, self.context(check))
+                judgement = check.judge(self.view(check), self.context(check))
             if not isinstance(judgement, Judgement):
                 raise TypeError(f"returned {type(judgement).__name__}, not a Judgement")
         except Exception as exc:  # a crashing check is an error, never a pass
@@ -381,6 +345,11 @@ class Run:
                 result.status, result.waiver = Status.WAIVED, waiver
                 return
             result.expired_waiver = waiver
+
+    def secret_values(self) -> tuple[str, ...]:
+        """The exact secrets this run read (scrubbed from the result wherever they slipped in)."""
+        signing = self.bundle.get("signing")
+        return signing.value.secret_values() if signing.is_ok else ()
 
 
 def compute_verdict(results: list[CheckResult], threshold: Severity, environment: str) -> tuple[Verdict, list[dict[str, Any]]]:
@@ -463,7 +432,7 @@ def build_result(run: Run, results: list[CheckResult], verdict: Verdict, reasons
             "environment": run.environment,
             "probe": run.options.probe,
             "online": run.options.online,
-            "probe_targets": run.probe_targets,
+            "probe_targets": run.provenance.get("probe_targets", []),
             "selection": _selection(run, results),
             "inputs": run.inputs,
             "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
@@ -496,12 +465,13 @@ def _item_status(statuses: list[str]) -> str:
 def run_check(options: RunOptions) -> dict[str, Any]:
     """Run everything and return the result dict (golive.result/1). Raises InputError on bad input."""
     run = Run(options)
-    run.gather()
-    results = run.judge()
+    checks = run.checks()
+    run.gather(checks)
+    results = run.judge(checks)
     verdict, reasons = compute_verdict(results, options.fail_on, run.environment)
     result = build_result(run, results, verdict, reasons)
     from golive.redact import redact_result
 
     # The one redaction pass (golive.redact): personal data by name and by shape, and the exact
     # secrets this run read, wherever a check or a gatherer let them into the result.
-    return redact_result(result, run.secrets.values.values())
+    return redact_result(result, run.secret_values())

@@ -1,7 +1,7 @@
 """The vocabulary every part of golive shares: severities, statuses, go-live items, check metadata,
 findings and the judgement a check returns.
 
-Design (see design.md §3 and style.md): a check never sets its own status. It returns a
+Design (README "Statuses"): a check never sets its own status. It returns a
 `Judgement` that says what it saw -- violations, clean, not applicable, cannot judge, or needs an
 attestation -- and the engine turns that into a `Status`, applying waivers, attestations and the
 gate threshold. Nothing that could not be judged ever becomes `pass`.
@@ -15,7 +15,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from golive.evidence.bundle import Bundle
+    from golive.evidence.bundle import EvidenceView
     from golive.profile import Profile
 
 
@@ -229,9 +229,11 @@ class Judgement:
 class CheckMeta:
     """Everything the catalogue, `golive explain` and the reports say about a check.
 
-    `needs` names the evidence the check reads (keys of the evidence bundle). If one is missing
-    the engine reports `not_applicable` with the gatherer's reason; if gathering it failed, `error`.
-    `stream` names a record stream ("captures" or "ledger") for checks that judge record by record.
+    `needs` names the evidence kinds the check reads (golive/evidence/kinds.py). If one is missing
+    the engine reports `not_applicable` with the gatherer's reason; if gathering it failed, `error`
+    -- without calling the check. `optional` kinds may be read when present and change nothing when
+    not. `stream` names a record stream ("captures" or "ledger") for checks that reduce it record
+    by record (a `Reducer`); it is needed like the others.
     """
 
     id: str
@@ -242,6 +244,7 @@ class CheckMeta:
     remediation: Text
     references: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     stream: str | None = None
     # Whether passing this check shows its go-live item is done (item coverage in the verdict).
     # False for checks that only look at the shape of config (e.g. a well-formed notify_url says
@@ -251,6 +254,16 @@ class CheckMeta:
     # golive.yaml ``scope.<name>.offered: false`` -- attested by someone, on a date -- gets
     # not_applicable for it (shown as an attestation); without the attestation, manual.
     scope: str | None = None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Every kind that must be present before the check can judge: ``needs`` and the stream."""
+        return self.needs + ((self.stream,) if self.stream and self.stream not in self.needs else ())
+
+    @property
+    def readable(self) -> frozenset[str]:
+        """Every kind the check's evidence view lets it read."""
+        return frozenset(self.required + self.optional)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -262,6 +275,7 @@ class CheckMeta:
             "remediation": self.remediation.to_dict(),
             "references": list(self.references),
             "needs": list(self.needs),
+            "optional": list(self.optional),
             "stream": self.stream,
             "proves_item": self.proves_item,
             "scope": self.scope,
@@ -270,17 +284,12 @@ class CheckMeta:
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may read besides evidence: the run's settings. No I/O happens through it.
-
-    `secrets` holds the merchant's MD5 key and private keys in memory for checks that must
-    compute with them (e.g. verifying captured signatures). They are never serialised.
-    """
+    """What a check may know besides its evidence: the run's settings. No I/O happens through it,
+    and no key: checks that compute with keys declare the ``signing`` evidence kind."""
 
     profile: Profile
     environment: str  # integration | production
     now: datetime
-    config: Mapping[str, Any]  # validated config with secrets replaced by descriptors
-    secrets: Any  # golive.config.Secrets
     severity: Severity  # this check's effective severity (profile overrides applied)
     config_file: str = "golive.yaml"
     config_lines: Mapping[str, int] = field(default_factory=dict)
@@ -295,16 +304,18 @@ class Context:
         return Location(file=self.config_file, line=line, pointer=key)
 
 
-class StreamJudge:
-    """Base for checks that judge a record stream (captures, ledger) one record at a time.
+class Reducer:
+    """Base for checks that reduce a record stream (captures, ledger) one record at a time.
 
-    The engine reads each stream once and feeds every record to every interested check, so a
-    1 GB capture is never held in memory. Subclasses keep only bounded state.
+    The engine reads each stream once -- from the files, or from saved evidence -- and feeds every
+    record to every interested check, so a 1 GB capture is never held in memory. Subclasses keep
+    only bounded state; `evidence` is the check's view (its declared kinds, e.g. ``config``).
     """
 
     max_findings = 200  # keep reports readable; the rest are counted
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        self.evidence = evidence
         self.ctx = ctx
         self.findings: list[Finding] = []
         self.dropped_findings = 0
@@ -322,14 +333,14 @@ class StreamJudge:
         raise NotImplementedError
 
 
-JudgeFunction = Callable[["Bundle", Context], Judgement]
+JudgeFunction = Callable[["EvidenceView", Context], Judgement]
 
 
 @dataclass(frozen=True)
 class Check:
-    """A registered check: metadata plus either a `judge` function or a `StreamJudge` class."""
+    """A registered check: metadata plus either a `judge` function or a `Reducer` class."""
 
     meta: CheckMeta
     judge: JudgeFunction | None = None
-    stream_judge: type[StreamJudge] | None = None
+    stream_judge: type[Reducer] | None = None
     module: str = ""

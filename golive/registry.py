@@ -2,7 +2,7 @@
 
 A check module is named after its id (`checks/sig/ll_sig_002_md5_key_format.py` is LL-SIG-002)
 and defines `META` (a `CheckMeta`) and either `judge(bundle, ctx)` or a `Judge` class (a
-`StreamJudge` fed one record at a time). Registration validates the id format, that the file
+`Reducer` fed one record at a time). Registration validates the id format, that the file
 name matches the id, uniqueness, that retired ids are not reused, and complete bilingual
 metadata -- so a broken check fails loudly at start-up and in the catalogue test, not in a report.
 """
@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from types import ModuleType
 
-from golive.model import Check, CheckMeta, StreamJudge
+from golive.model import Check, CheckMeta, Reducer
 
 ID_PATTERN = re.compile(r"^LL-(SIG|RSK|NTF|RET|CRD|REG|LIM|PAY|REC|SEC)-\d{3}$")
 
@@ -47,7 +47,14 @@ def validate_meta(meta: CheckMeta, module_name: str) -> None:
         if not text.zh.strip() or not text.en.strip():
             raise RegistryError(f"{module_name}: {label} needs both zh and en text")
     if not meta.references:
-        raise RegistryError(f"{module_name}: cite at least one reference (guide or protocol.md section)")
+        raise RegistryError(f"{module_name}: cite at least one reference (guide section, docs/protocol.md §, LianLian's docs)")
+    from golive.evidence.kinds import KINDS
+
+    for name in meta.required + meta.optional:
+        if name not in KINDS:
+            raise RegistryError(f"{module_name}: unknown evidence kind {name!r}; known: {', '.join(KINDS)}")
+    if meta.stream and not KINDS[meta.stream].stream:
+        raise RegistryError(f"{module_name}: {meta.stream!r} is not a stream kind")
 
 
 def _check_from_module(module: ModuleType) -> Check:
@@ -58,11 +65,11 @@ def _check_from_module(module: ModuleType) -> Check:
     judge = getattr(module, "judge", None)
     stream_judge = getattr(module, "Judge", None)
     if meta.stream:
-        if not (isinstance(stream_judge, type) and issubclass(stream_judge, StreamJudge)):
-            raise RegistryError(f"{module.__name__}: stream check needs a Judge(StreamJudge) class")
+        if not (isinstance(stream_judge, type) and issubclass(stream_judge, Reducer)):
+            raise RegistryError(f"{module.__name__}: stream check needs a Judge(Reducer) class")
         return Check(meta=meta, stream_judge=stream_judge, module=module.__name__)
     if not callable(judge):
-        raise RegistryError(f"{module.__name__}: defines no judge(bundle, ctx) function")
+        raise RegistryError(f"{module.__name__}: defines no judge(evidence, ctx) function")
     return Check(meta=meta, judge=judge, module=module.__name__)
 
 

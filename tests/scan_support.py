@@ -149,28 +149,22 @@ def scanned(rule: str, kind: str) -> Any:
     return _SCANS[(rule, kind)]
 
 
-def context() -> Any:
-    """A real check Context (the LL-SEC checks read only their "scan" evidence)."""
-    import datetime as dt
+def judge_with(rule: str, scan_result: Any) -> dict[str, Any]:
+    """The rule's check judging `scan_result` through the real engine: the scan saved as JSON, read
+    by the scan gatherer (``--scan FILE``), the check run with --select. Returns its result entry."""
+    import json
+    import tempfile
 
-    from golive.config import Secrets
-    from golive.model import Context, Severity
-    from golive.profile import load_profile
+    from golive.engine import RunOptions, run_check
 
-    return Context(profile=load_profile("base"), environment="integration",
-                   now=dt.datetime.now(dt.timezone.utc), config={}, secrets=Secrets(), severity=Severity.HIGH)
-
-
-def judge_with(rule: str, scan_result: Any) -> Any:
-    """The rule's check judging `scan_result` as the "scan" evidence, through the registry."""
-    from golive.evidence.bundle import Bundle, Evidence
-    from golive.registry import get_check
-
-    bundle = Bundle()
-    bundle.put("scan", Evidence.ok(scan_result))
-    check = get_check(rule)
-    assert check is not None and check.judge is not None
-    return check.judge(bundle, context())
+    folder = Path(tempfile.mkdtemp(prefix="golive-scan-judge-"))
+    results = folder / "scan.json"
+    results.write_text(json.dumps(scan_result, ensure_ascii=False), encoding="utf-8")
+    config = folder / "golive.yaml"
+    config.write_text('merchant: {oid_partner: "201811230001000001", name: t, profile: base, environment: integration}\n'
+                      "signing: {sign_type: MD5, notify_sign_type: MD5}\n", encoding="utf-8")
+    result = run_check(RunOptions(config_path=config, select={rule}, scan=str(results)))
+    return next(c for c in result["checks"] if c["id"] == rule)
 
 
 def rule_tests(rule: str) -> tuple[Any, Any, Any]:
@@ -194,11 +188,9 @@ def rule_tests(rule: str) -> tuple[Any, Any, Any]:
                                                          if f.rule == rule and f.file == name]
 
     def test_check_judges_the_scan() -> None:
-        from golive.model import Outcome
-
         bad = judge_with(rule, scanned(rule, "bad").report.to_dict())
-        assert bad.outcome is Outcome.VIOLATIONS and all(f.location and f.location.line for f in bad.findings)
+        assert bad["status"] == "fail" and all(f["location"] and f["location"]["line"] for f in bad["findings"])
         good = judge_with(rule, scanned(rule, "good").report.to_dict())
-        assert good.outcome is Outcome.CLEAN and good.checked is not None
+        assert good["status"] == "pass" and good["checked"] is not None
 
     return test_finds_each_defect, test_silent_on_correct_forms, test_check_judges_the_scan

@@ -122,9 +122,9 @@ def test_crashing_check_is_error_not_pass(config_factory, run_checks, monkeypatc
 
 def test_crashing_stream_check_is_error_and_the_run_goes_on(config_factory, run_checks, monkeypatch, tmp_path):
     import golive.registry as registry
-    from golive.model import StreamJudge
+    from golive.model import Reducer
 
-    class Boom(StreamJudge):
+    class Boom(Reducer):
         def feed(self, record):
             raise ValueError("bad record handling")
 

@@ -17,12 +17,11 @@ from probe_support import demo_merchant, probe_config
 
 def _context(config_path: Path):
     from golive.config import load_config
-    from golive.evidence.bundle import Bundle
-    from golive.evidence.config_evidence import gather_config_evidence
+    from golive.gatherers.config import gather_keys
     from golive.probes.runner import build_context
 
     config = load_config(config_path)
-    return build_context(config, gather_config_evidence(config, Bundle()), environ={"GOLIVE_PROBE_LOOPBACK_ONLY": "1"})
+    return build_context(config, gather_keys(config)[2], environ={"GOLIVE_PROBE_LOOPBACK_ONLY": "1"})
 
 
 def test_resolve_pointer_follows_rfc6901():
@@ -107,19 +106,17 @@ def test_redaction_of_bodies_and_headers():
 def test_select_limits_the_probes_to_the_selected_checks(tmp_path: Path):
     from golive.config import load_config
     from golive.engine import RunOptions
-    from golive.evidence.bundle import Bundle
-    from golive.evidence.config_evidence import gather_config_evidence
+    from golive.gatherers.config import gather_keys
     from golive.probes.runner import gather_probe_evidence
 
     with demo_merchant() as running:
         config_path = probe_config(tmp_path, running.base_url)
         config = load_config(config_path)
-        bundle = Bundle()
-        secrets = gather_config_evidence(config, bundle)
-        targets = gather_probe_evidence(config, secrets, bundle, RunOptions(config_path, select={"LL-NTF-007"}),
-                                        lambda _text: None)
-    assert set(bundle.value("probe.notify")["scenarios"]) == {"non_success.FAILURE", "non_success.PROCESSING"}
-    assert bundle.value("probe.return")["scenarios"] == {}
+        produced, targets = gather_probe_evidence(config, gather_keys(config)[2],
+                                                  RunOptions(config_path, select={"LL-NTF-007"}),
+                                                  frozenset({"probe.notify", "probe.return"}), lambda _text: None)
+    assert set(produced["probe.notify"].value["scenarios"]) == {"non_success.FAILURE", "non_success.PROCESSING"}
+    assert produced["probe.return"].value["scenarios"] == {}
     assert any(t.endswith("/llpay/notify") for t in targets)
 
 

@@ -14,8 +14,7 @@ legitimate withdrawal to card A) must be accepted, or a merchant that refuses ev
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.probes.withdraw import EVIDENCE, judge_attempts
 
 META = CheckMeta(
@@ -38,12 +37,12 @@ META = CheckMeta(
     ),
     references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "protocol.md §5.1 (no_agree)",
                 "protocol.md §7.2 (bind-card list)", "design.md §5 (live.withdraw, live.payouts)"),
-    needs=("probe", EVIDENCE),
+    needs=(EVIDENCE,),
     scope="withdrawals",
 )
 
 RULE = Text("提现的卡必须是支付的卡", "the withdrawal card must be a card the user paid with")
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_attempts(bundle.value(EVIDENCE), ("other_card",), RULE, ctx.at("live.withdraw"))
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    return judge_attempts(evidence.value(EVIDENCE), ("other_card",), RULE, ctx.at("live.withdraw"))

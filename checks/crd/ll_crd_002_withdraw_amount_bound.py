@@ -15,8 +15,7 @@ positive control must be accepted, or a merchant that refuses everything would p
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.probes.withdraw import EVIDENCE, judge_attempts
 
 META = CheckMeta(
@@ -38,12 +37,12 @@ META = CheckMeta(
         "amount above paid + earnings − already withdrawn, creating no payout.",
     ),
     references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "design.md §5 (live.withdraw, live.earn, live.payouts)"),
-    needs=("probe", EVIDENCE),
+    needs=(EVIDENCE,),
     scope="withdrawals",
 )
 
 RULE = Text("提现金额不能多于 支付 + 收益 − 已提现", "the amount must not exceed paid + earnings − already withdrawn")
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_attempts(bundle.value(EVIDENCE), ("over_bound", "over_bound_cumulative"), RULE, ctx.at("live.withdraw"))
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    return judge_attempts(evidence.value(EVIDENCE), ("over_bound", "over_bound_cumulative"), RULE, ctx.at("live.withdraw"))

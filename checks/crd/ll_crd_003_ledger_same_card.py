@@ -35,7 +35,18 @@ from typing import Any
 from golive.evidence.ledger import (
     EARNING, FAILED, PAYMENT, PENDING, REFUND, WITHDRAWAL, LedgerRestart, LedgerRow, display_card, resort_reason,
 )
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Location, Severity, StreamJudge, Text
+from golive.check_api import (
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Location,
+    Reducer,
+    Severity,
+    Text,
+)
 from golive.probes.withdraw import GUIDE_RULE
 
 META = CheckMeta(
@@ -86,11 +97,11 @@ def _money(value: Decimal) -> str:
     return f"{value:f}"
 
 
-class Judge(StreamJudge):
+class Judge(Reducer):
     """Replays the ledger per user in time order (see the module docstring)."""
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.balances: dict[str, _Balance] = {}
         self.users = 0
         self.current_user: str | None = None

@@ -14,9 +14,8 @@ import ipaddress
 import math
 from urllib.parse import urlsplit
 
-from golive.evidence.bundle import Bundle
 from golive.lianlian.platform import PUBLISHED_DEMO_MERCHANTS, TEST_HOSTS
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-LIM-001",
@@ -57,8 +56,8 @@ def _suspicious_host(url: str) -> str | None:
     return host if not address.is_global else None
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    config = bundle.value("config")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    config = evidence.value("config")
     findings: list[Finding] = []
     if ctx.environment == "production":
         oid = str((config.get("merchant") or {}).get("oid_partner", ""))

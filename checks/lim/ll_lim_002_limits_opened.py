@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-LIM-002",
@@ -35,10 +34,10 @@ META = CheckMeta(
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     if ctx.environment != "production":
         return Judgement.not_applicable(Text("联调环境：限额在上线审核通过后开通", "integration: limits are opened after the launch review"))
-    attestation = ((bundle.value("config").get("limits") or {}).get("production_opened"))
+    attestation = ((evidence.value("config").get("limits") or {}).get("production_opened"))
     if not attestation:
         return Judgement.needs_attestation(Text(
             "请在 limits.production_opened 中记录连连确认开通限额的人员与日期",

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-LIM-003",
@@ -37,8 +36,8 @@ DEFAULT_DAYS = 7
 MAX_DAYS = 30
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    entries = bundle.value("config").get("whitelist") or []
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    entries = evidence.value("config").get("whitelist") or []
     if not entries:
         return Judgement.not_applicable(Text("未声明风控白名单", "no whitelist entries declared"))
     today = ctx.now.date()

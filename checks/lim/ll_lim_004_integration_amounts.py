@@ -19,7 +19,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, StreamJudge, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Reducer, Severity, Text
 
 META = CheckMeta(
     id="LL-LIM-004",
@@ -44,9 +44,9 @@ LIMIT = Decimal("10")
 MAX_TRACKED = 200_000  # (user, day) pairs kept; beyond that the check says it stopped counting
 
 
-class Judge(StreamJudge):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+class Judge(Reducer):
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         self.flagged: set[tuple[str, str]] = set()
         self.payments = 0

@@ -19,8 +19,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-NTF-001",
@@ -69,8 +68,8 @@ def _host_problem(host: str, production: bool) -> Text | None:
     return None
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    endpoints = bundle.value("config").get("endpoints") or {}
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    endpoints = evidence.value("config").get("endpoints") or {}
     url = endpoints.get("notify_url")
     if not url:
         return Judgement.not_applicable(Text("未配置 endpoints.notify_url", "endpoints.notify_url is not configured"))

@@ -21,8 +21,7 @@ merchant-site method).
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 from golive.probes import view
 from golive.probes.view import LIANLIAN_ACK_LIMIT_MS
 
@@ -45,12 +44,12 @@ META = CheckMeta(
         "text -- as application/json, all within 5 s.",
     ),
     references=("guide 五 异步通知和同步通知", "protocol.md §5.1 (acknowledgement, retry)", "protocol.md §11 item 4"),
-    needs=("probe", "probe.notify"),
+    needs=("probe.notify",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    value = bundle.value("probe.notify")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    value = evidence.value("probe.notify")
     found = view.scenarios(value, "ack")
     if not found:
         return Judgement.cannot_judge(Text("没有应答探测结果", "no result of the ack probe"))

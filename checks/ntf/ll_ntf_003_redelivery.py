@@ -16,8 +16,7 @@ are LL-NTF-002's business.
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 from golive.probes import view
 
 META = CheckMeta(
@@ -37,12 +36,12 @@ META = CheckMeta(
         "for orders that are already paid.",
     ),
     references=("guide 五 异步通知和同步通知（订单防重）", "protocol.md §5.1 (retry, duplicates)"),
-    needs=("probe", "probe.notify"),
+    needs=("probe.notify",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    value = bundle.value("probe.notify")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    value = evidence.value("probe.notify")
     found = view.scenarios(value, "redelivery")
     if not found:
         return Judgement.cannot_judge(Text("没有重发探测结果", "no result of the redelivery probe"))

@@ -14,8 +14,7 @@ two orders, so a race that loses once still shows. A merchant that never credits
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 from golive.probes import view
 
 META = CheckMeta(
@@ -35,12 +34,12 @@ META = CheckMeta(
         "unique constraint / row lock (SELECT … FOR UPDATE) on the order.",
     ),
     references=("guide 五 异步通知和同步通知（订单防重）", "protocol.md §5.1 (duplicates, source IPs)"),
-    needs=("probe", "probe.notify"),
+    needs=("probe.notify",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    value = bundle.value("probe.notify")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    value = evidence.value("probe.notify")
     found = view.scenarios(value, "burst")
     if not found:
         return Judgement.cannot_judge(Text("没有并发探测结果", "no result of the concurrent-duplicate probe"))

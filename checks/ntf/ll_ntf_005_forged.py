@@ -16,8 +16,7 @@ does not depend on the signature check.
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.probes import view
 
 META = CheckMeta(
@@ -39,12 +38,12 @@ META = CheckMeta(
         "and credit nothing.",
     ),
     references=("protocol.md §2.5 (verifying notifications)", "protocol.md §5.1", "guide 二 安全签名机制"),
-    needs=("probe", "probe.notify"),
+    needs=("probe.notify",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(bundle.value("probe.notify"), "forged", what=Text("伪造的通知", "a forged notification"),
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    tally = view.judge_no_credit(evidence.value("probe.notify"), "forged", what=Text("伪造的通知", "a forged notification"),
                                  ack_matters=True)
     return tally.conclude(Text(f"{tally.judged} 种伪造通知：均未应答 0000、未入账",
                                f"{tally.judged} kinds of forged notification: none acknowledged 0000, none credited"), ctx.severity)

@@ -15,8 +15,7 @@ credits recipe -- counts as zero); another merchant's oid_partner. None may cred
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.probes import view
 
 META = CheckMeta(
@@ -35,12 +34,12 @@ META = CheckMeta(
         "equals the order amount (compare as decimals, not floats); on a mismatch credit nothing and raise an alert.",
     ),
     references=("protocol.md §5.1 (notification fields)", "guide 五 异步通知和同步通知"),
-    needs=("probe", "probe.notify"),
+    needs=("probe.notify",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(bundle.value("probe.notify"), "tampered",
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    tally = view.judge_no_credit(evidence.value("probe.notify"), "tampered",
                                  what=Text("与订单不符的通知", "a notification not matching the order"),
                                  ack_matters=False, roles=("main", "unknown"))
     return tally.conclude(Text(f"{tally.judged} 种与订单不符的通知（金额、订单号、商户号）：均未入账",

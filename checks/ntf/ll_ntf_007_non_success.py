@@ -13,8 +13,7 @@ PROCESSING for fresh orders. Neither may credit; how the merchant answers them i
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.probes import view
 
 META = CheckMeta(
@@ -32,12 +31,12 @@ META = CheckMeta(
         "crediting, and confirm through the order query API when needed.",
     ),
     references=("protocol.md §5.1 (result_pay, success criteria)", "guide 五 异步通知和同步通知"),
-    needs=("probe", "probe.notify"),
+    needs=("probe.notify",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(bundle.value("probe.notify"), "non_success",
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    tally = view.judge_no_credit(evidence.value("probe.notify"), "non_success",
                                  what=Text("非成功结果的通知", "a notification with a non-SUCCESS result"), ack_matters=False)
     return tally.conclude(Text(f"{tally.judged} 种非 SUCCESS 结果（FAILURE、PROCESSING）：均未入账",
                                f"{tally.judged} non-SUCCESS results (FAILURE, PROCESSING): none credited"), ctx.severity)

@@ -22,8 +22,7 @@ configured method was shown to credit; otherwise it is an error.
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 from golive.probes import view
 
 META = CheckMeta(
@@ -44,12 +43,12 @@ META = CheckMeta(
         "never from the request or the notification; reject a notification whose sign_type differs from it.",
     ),
     references=("guide 二 安全签名机制, 三 接口联调", "protocol.md §2.5 (which method signs notifications)"),
-    needs=("probe", "probe.notify"),
+    needs=("probe.notify",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    value = bundle.value("probe.notify")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    value = evidence.value("probe.notify")
     site = next(iter(view.scenarios(value, "sign_method.site")), None)
     other = next(iter(view.scenarios(value, "sign_method.other")), None)
     if site is None or other is None:

@@ -30,9 +30,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge
-from golive.evidence.captures import CaptureRecord
-from golive.model import CheckMeta, Item, Judgement, Severity, Text
+from golive.check_api import CaptureJudge, CaptureRecord, CheckMeta, EvidenceView, Item, Judgement, Severity, Text
 from golive.probes.http import HttpResponse
 from golive.probes.notifications import read_ack
 from golive.probes.view import ack_findings
@@ -80,8 +78,8 @@ def _ack_of(record: CaptureRecord) -> dict[str, Any]:
 class Judge(CaptureJudge):
     kinds = frozenset({"notify"})
 
-    def __init__(self, ctx: Any) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.credited_once: set[int] = set()
         self.credited_twice: set[int] = set()
         self.with_effect = 0

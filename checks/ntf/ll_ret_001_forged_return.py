@@ -14,8 +14,7 @@ WAP ``res_data``. Neither may credit the order; the page it shows is not judged.
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.probes import view
 
 META = CheckMeta(
@@ -34,12 +33,12 @@ META = CheckMeta(
         "only from a verified async notification, or confirm through the order query API.",
     ),
     references=("protocol.md §5.2 (synchronous return)", "guide 五 异步通知和同步通知"),
-    needs=("probe", "probe.return"),
+    needs=("probe.return",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(bundle.value("probe.return"), "return",
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    tally = view.judge_no_credit(evidence.value("probe.return"), "return",
                                  what=Text("伪造的同步返回", "a forged synchronous return"), ack_matters=False)
     return tally.conclude(Text(f"{tally.judged} 种伪造的同步返回（Web 表单、WAP res_data）：均未入账",
                                f"{tally.judged} forged synchronous returns (Web form, WAP res_data): none credited"), ctx.severity)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-REG-001",
@@ -51,8 +50,8 @@ def is_registered(host: str, domains: list[str]) -> bool:
     return False
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    config = bundle.value("config")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    config = evidence.value("config")
     endpoints = config.get("endpoints") or {}
     domains = list((config.get("registration") or {}).get("domains") or [])
     urls = [(f"endpoints.{k}", endpoints[k]) for k in ("notify_url", "url_return") if endpoints.get(k)]

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-REG-002",
@@ -31,11 +30,12 @@ META = CheckMeta(
     ),
     references=("guide 六 鉴权配置(域名、IP)", "protocol.md §1 (1008), §6"),
     needs=("config",),
+    optional=("dns",),
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    registration = bundle.value("config").get("registration") or {}
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    registration = evidence.value("config").get("registration") or {}
     ips = list(registration.get("server_ips") or [])
     findings: list[Finding] = []
     if not ips:
@@ -51,7 +51,7 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
         if not address.is_global and not _documentation(address):
             findings.append(Finding(Text(f"{address} 不是公网地址，连连看到的不会是它", f"{address} is not a public address; LianLian never sees it"),
                                     ctx.at(key)))
-    dns = bundle.get("dns")
+    dns = evidence.get("dns")
     online_zh, online_en = "未开启在线检查（--online），未解析域名", "online checks off (--online): domains not resolved"
     if dns.is_ok:
         unresolved = {host: answer["error"] for host, answer in dns.value.items() if "error" in answer}

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-REG-003",
@@ -35,8 +34,8 @@ _IOS = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _PATTERNS = {"android": (_ANDROID, "Android 包名", "Android package name"), "ios": (_IOS, "iOS Bundle ID", "iOS bundle id")}
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    config = bundle.value("config")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    config = evidence.value("config")
     channels = [c for c in (config.get("merchant") or {}).get("channels") or [] if c in _PATTERNS]
     if not channels:
         return Judgement.not_applicable(Text("未使用 App SDK 渠道（android、ios）", "no app SDK channel (android, ios) in use"))

@@ -15,10 +15,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge, json_kind, value_text
-from golive.evidence.captures import CaptureRecord
 from golive.lianlian.fields import LIST_FIELDS
-from golive.model import CheckMeta, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    EvidenceView,
+    Item,
+    json_kind,
+    Judgement,
+    Severity,
+    Text,
+    value_text,
+)
 
 META = CheckMeta(
     id="LL-RSK-001",
@@ -50,8 +59,8 @@ _STATE_TEXT = {
 
 
 class Judge(CaptureJudge):
-    def __init__(self, ctx: Any) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.as_string = 0
 
     def judge_record(self, record: CaptureRecord) -> None:

@@ -17,10 +17,18 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge
-from golive.evidence.captures import CaptureRecord
 from golive.lianlian.fields import is_blank, iter_field
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+)
 
 META = CheckMeta(
     id="LL-RSK-002",
@@ -53,8 +61,8 @@ def _blank(value: Any) -> bool:
 
 
 class Judge(CaptureJudge):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.required = ctx.profile.required_fields
         self.top_required = tuple(f for f in self.required if "[]" not in f)
         self.list_required = tuple(f for f in self.required if "[]" in f)

@@ -18,11 +18,20 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from golive.evidence.capture_judge import CaptureJudge, value_text
-from golive.evidence.captures import CaptureRecord
 from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank, list_items
 from golive.lianlian.validators import FAST_ACCEPT, FORMATS, Problem, ValidationContext, Validator
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    value_text,
+)
 
 META = CheckMeta(
     id="LL-RSK-003",
@@ -51,8 +60,8 @@ MAX_REMEMBERED = 4096  # accepted values remembered per format (repeat users' va
 
 
 class Judge(CaptureJudge):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.vctx = ValidationContext(ctx.now)
         names: dict[str, str] = {name: info.format for name, info in FIELDS.items() if info.format}
         names.update(ctx.profile.formats)

@@ -16,10 +16,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge, value_text
-from golive.evidence.captures import CaptureRecord
 from golive.lianlian import codes
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    value_text,
+)
 
 META = CheckMeta(
     id="LL-RSK-004",
@@ -38,6 +48,7 @@ META = CheckMeta(
         "risk_item; choose a merchant.profile that fits the category (golive profiles).",
     ),
     references=("guide 四 风控参数", "protocol.md §4, §4.5"),
+    needs=("config",),
     stream="captures",
 )
 
@@ -49,9 +60,9 @@ def _category_name(code: str) -> str:
 
 
 class Judge(CaptureJudge):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        merchant = ctx.config.get("merchant") or {}
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
+        merchant = evidence.value("config").get("merchant") or {}
         assigned = merchant.get("frms_ware_category")
         self.assigned: str | None = assigned if isinstance(assigned, str) and assigned else None
         self.sent: dict[str, int] = {}

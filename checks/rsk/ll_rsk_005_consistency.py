@@ -19,9 +19,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge, value_text
-from golive.evidence.captures import CaptureRecord
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    value_text,
+)
 
 META = CheckMeta(
     id="LL-RSK-005",
@@ -60,8 +69,8 @@ def _text(value: Any) -> str | None:
 
 
 class Judge(CaptureJudge):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.userno_of: dict[str, tuple[str, int]] = {}
         self.user_of: dict[str, tuple[str, int]] = {}
         self.users_not_tracked = 0

@@ -27,10 +27,18 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge
-from golive.evidence.captures import CaptureRecord
 from golive.lianlian import fields
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+)
 
 META = CheckMeta(
     id="LL-RSK-006",
@@ -77,8 +85,8 @@ class Judge(CaptureJudge):
     kinds = frozenset({"pay_request", "notify"})
     subject = Text("支付请求（异步通知用于跟踪 no_agree）", "pay requests (notifications tracked for no_agree)")
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.identity_required = ctx.profile.identity_required
         self.users: dict[str, _User] = {}
         self.order_user: OrderedDict[str, str] = OrderedDict()

@@ -11,8 +11,7 @@ RSA callbacks need `lianlian_public_key`.
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-001",
@@ -41,8 +40,8 @@ _NEEDED: dict[tuple[str, str], tuple[str, Text]] = {
 }
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    signing = bundle.value("config").get("signing", {})
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    signing = evidence.value("config").get("signing", {})
     findings: list[Finding] = []
     sign_type = signing.get("sign_type")
     notify_sign_type = signing.get("notify_sign_type")

@@ -9,10 +9,7 @@ signed notification, so weak keys are warned (low severity).
 
 from __future__ import annotations
 
-import re
-
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-002",
@@ -30,22 +27,17 @@ META = CheckMeta(
         "the merchant site and in the program's configuration.",
     ),
     references=("guide 三 接口联调（MD5 秘钥支持字母数字下划线，100 位以内）", "protocol.md §2.2"),
-    needs=("config",),
+    needs=("config", "keys"),
 )
 
-_ALLOWED = re.compile(r"^[A-Za-z0-9_]{1,100}$")
 MIN_STRONG_LENGTH = 16
 
 
-def _classes(key: str) -> int:
-    return sum(bool(re.search(pattern, key)) for pattern in (r"[a-z]", r"[A-Z]", r"[0-9]", r"_"))
-
-
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    key: str | None = ctx.secrets.md5_key
-    signing = bundle.value("config").get("signing", {})
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    facts = evidence.value("keys").get("md5")
+    signing = evidence.value("config").get("signing", {})
     uses_md5 = "MD5" in (signing.get("sign_type"), signing.get("notify_sign_type"))
-    if key is None:
+    if facts is None:
         if uses_md5:
             return Judgement.violations(
                 [Finding(Text("使用 MD5 签名但未配置 md5_key", "MD5 signing is used but md5_key is not configured"),
@@ -54,16 +46,16 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
         return Judgement.not_applicable(Text("未使用 MD5 签名", "MD5 signing is not used"))
     findings: list[Finding] = []
     where = ctx.at("signing.md5_key")
-    if not _ALLOWED.match(key):
-        bad = sorted({c for c in key if not re.match(r"[A-Za-z0-9_]", c)})
-        reason_zh = f"长度 {len(key)}" if len(key) > 100 else f"含不允许的字符（{len(bad)} 种）"
-        reason_en = f"length {len(key)}" if len(key) > 100 else f"contains {len(bad)} kind(s) of disallowed character"
+    length = facts["length"]
+    if length > 100 or facts["disallowed_kinds"]:
+        reason_zh = f"长度 {length}" if length > 100 else f"含不允许的字符（{facts['disallowed_kinds']} 种）"
+        reason_en = f"length {length}" if length > 100 else f"contains {facts['disallowed_kinds']} kind(s) of disallowed character"
         findings.append(Finding(Text(f"MD5 密钥格式不符合商户站要求：{reason_zh}", f"MD5 key is not accepted by the merchant site: {reason_en}"), where))
     else:
-        if len(key) < MIN_STRONG_LENGTH:
-            findings.append(Finding(Text(f"MD5 密钥仅 {len(key)} 位，过短", f"MD5 key has only {len(key)} characters"), where,
+        if length < MIN_STRONG_LENGTH:
+            findings.append(Finding(Text(f"MD5 密钥仅 {length} 位，过短", f"MD5 key has only {length} characters"), where,
                                     severity=Severity.LOW))
-        if len(set(key)) <= 3 or _classes(key) < 2:
+        if facts["distinct_chars"] <= 3 or facts["classes"] < 2:
             findings.append(Finding(Text("MD5 密钥字符种类单一，易被猜测", "MD5 key uses too few kinds of characters"), where,
                                     severity=Severity.LOW))
-    return Judgement.from_findings(findings, Text(f"MD5 密钥（{len(key)} 位，不显示内容）", f"MD5 key ({len(key)} characters, value not shown)"))
+    return Judgement.from_findings(findings, Text(f"MD5 密钥（{length} 位，不显示内容）", f"MD5 key ({length} characters, value not shown)"))

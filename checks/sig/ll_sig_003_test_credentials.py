@@ -11,9 +11,8 @@ a finding: the merchant's requests would be forgeable by anyone who read the dem
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.lianlian.platform import PUBLISHED_DEMO_MD5_KEYS, PUBLISHED_DEMO_MERCHANTS, published_demo_key
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.lianlian.platform import PUBLISHED_DEMO_MERCHANTS, published_demo_key
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-003",
@@ -35,9 +34,9 @@ META = CheckMeta(
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    config = bundle.value("config")
-    keys = bundle.value("keys")
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    config = evidence.value("config")
+    keys = evidence.value("keys")
     oid = str(config.get("merchant", {}).get("oid_partner", ""))
     production = ctx.environment == "production"
     findings: list[Finding] = []
@@ -45,7 +44,7 @@ def judge(bundle: Bundle, ctx: Context) -> Judgement:
         findings.append(Finding(
             Text(f"生产配置使用了公开的演示商户号 {oid}", f"the production config uses the published demo merchant {oid}"),
             ctx.at("merchant.oid_partner")))
-    md5_owner = PUBLISHED_DEMO_MD5_KEYS.get(ctx.secrets.md5_key or "")
+    md5_owner = (keys.get("md5") or {}).get("published_demo_owner")
     if md5_owner and (production or md5_owner != oid):
         findings.append(Finding(
             Text(f"MD5 密钥是公开的演示密钥（属于商户 {md5_owner}）", f"the MD5 key is a published demo key (of merchant {md5_owner})"),

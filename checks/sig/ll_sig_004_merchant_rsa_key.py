@@ -11,8 +11,7 @@ wants) happens when keys are gathered; an unreadable key stops the run with exit
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-004",
@@ -38,9 +37,9 @@ MIN_BITS = 1024
 RECOMMENDED_BITS = 2048
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    keys = bundle.value("keys")
-    signing = bundle.value("config").get("signing", {})
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    keys = evidence.value("keys")
+    signing = evidence.value("config").get("signing", {})
     private = keys.get("signing.rsa_private_key")
     if private is None:
         if signing.get("sign_type") == "RSA":

@@ -9,9 +9,8 @@ accepts callbacks signed by whoever holds the other key. Compared by fingerprint
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
 from golive.lianlian.platform import LIANLIAN_PUBLIC_KEY_SHA256
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-005",
@@ -33,9 +32,9 @@ META = CheckMeta(
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    keys = bundle.value("keys")
-    signing = bundle.value("config").get("signing", {})
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    keys = evidence.value("keys")
+    signing = evidence.value("config").get("signing", {})
     facts = keys.get("signing.lianlian_public_key")
     if facts is None:
         if signing.get("notify_sign_type") == "RSA" or signing.get("sign_type") == "RSA":

@@ -7,7 +7,7 @@ posted. MD5 appends ``&key=`` + the merchant key; RSA is MD5withRSA checked with
 merchant uploaded to the merchant site. LianLian answers a mismatch with 1001 (签名错误).
 
 Each captured merchant request (pay requests, queries, other signed API calls) is verified with
-the configured keys through `golive.lianlian.sign.verify_message`; App SDK orders (channel ``app``)
+the configured keys (the ``signing`` evidence: `golive.signing.SigningMaterial`); App SDK orders (channel ``app``)
 leave the identity fields out of the source (`APP_SDK_EXCLUDED`, §2.1, [1 SOURCE]). When a sign
 fails, the check tries the mistakes seen in public code (§2.6) and names the one that reproduces
 it: empty values kept (``key=``), keys in the order sent instead of sorted, URL-encoded or trimmed
@@ -19,30 +19,31 @@ plain order, so a sign made that way fails here and the finding says so. A lone 
 SDK rule) passes LianLian's server or not -- which rule it applies is UNCERTAIN (§2.1, §11) -- so that
 is reported at low severity. Records whose method's key is not configured cannot be judged.
 
-Diagnosis tests candidate sources against the sign with the signing library's source-level
-functions (`md5_hex_of_source`, `decode_rsa_signature`, `rsa_verify_source`).
+Diagnosis tests candidate sources against the sign with the signing material's matcher (which holds
+the key; the check never sees it). The signing library's result code (`VerifyCode`), not its prose,
+says why a request is malformed.
 """
 
 from __future__ import annotations
 
-import hmac
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Iterator, Mapping
 from urllib.parse import quote, quote_plus
 
-from golive import safe_json
-from golive.evidence.capture_judge import CaptureJudge
-from golive.evidence.captures import CaptureRecord
 from golive.lianlian import sign as llsign
-from golive.lianlian.sign import (
-    APP_SDK_EXCLUDED,
-    NullRule,
-    md5_verify,
-    render_value,
-    rsa_verify,
-    sign_source,
-    verify_message,
+from golive.lianlian.sign import APP_SDK_EXCLUDED, NullRule, VerifyCode, render_value, sign_source
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    safe_json,
 )
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-006",
@@ -62,6 +63,7 @@ META = CheckMeta(
         "values you signed; never modify, encode or re-serialise a parameter after signing.",
     ),
     references=("guide 二 安全签名机制", "protocol.md §2.1, §2.2, §2.3, §2.6"),
+    needs=("signing",),
     stream="captures",
 )
 
@@ -149,42 +151,26 @@ def _json_text(obj: Any, **dumps_kw: Any) -> str:
     return json.dumps(obj, default=str, **dumps_kw)
 
 
-def _matcher(sign_type: str, sign: str, md5_key: str | None, public_key: Any) -> Callable[[str], bool] | None:
-    """A test 'does this candidate source produce the captured sign?', or None if it cannot be built."""
-    if sign_type == "MD5" and md5_key:
-        md5_hex = llsign.md5_hex_of_source
-        wanted = llsign.java_utf8(sign)
-        return lambda source: hmac.compare_digest(md5_hex(source, md5_key).encode("ascii"), wanted)
-    if sign_type == "RSA" and public_key is not None:
-        raw = llsign.decode_rsa_signature(sign, public_key)
-        if isinstance(raw, str):
-            return None
-        verify = llsign.rsa_verify_source
-        return lambda source: verify(source, raw, public_key)
-    return None
-
-
-_BILINGUAL_REASONS = (
-    ("no sign field", Text("请求没有 sign 字段（或为空）", "the request has no sign (or it is empty)")),
-    ("no sign_type", Text("请求没有 sign_type 字段，应为 MD5 或 RSA", "the request has no sign_type; expected MD5 or RSA")),
-    ("unknown sign_type", Text("sign_type 不是 MD5 或 RSA", "sign_type is neither MD5 nor RSA")),
-    ("not a string", Text("sign 不是字符串", "the sign is not a string")),
-)
+# Malformed requests, by the signing library's result code: the request itself is broken.
+_MALFORMED = {
+    VerifyCode.NO_SIGN: Text("请求没有 sign 字段（或为空）", "the request has no sign (or it is empty)"),
+    VerifyCode.NO_SIGN_TYPE: Text("请求没有 sign_type 字段，应为 MD5 或 RSA", "the request has no sign_type; expected MD5 or RSA"),
+    VerifyCode.UNKNOWN_SIGN_TYPE: Text("sign_type 不是 MD5 或 RSA", "sign_type is neither MD5 nor RSA"),
+    VerifyCode.SIGN_NOT_TEXT: Text("sign 不是字符串", "the sign is not a string"),
+}
 
 
 class Judge(CaptureJudge):
     kinds = frozenset({"pay_request", "query", "other"})
     subject = Text("商户发出的签名请求", "signed merchant requests")
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        secrets = ctx.secrets
-        self.md5_key: str | None = getattr(secrets, "md5_key", None) or None
-        public = getattr(secrets, "rsa_public_key", None)
-        private = getattr(secrets, "rsa_private_key", None)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
+        self.signing = evidence.value("signing")
+        self.has_md5 = self.signing.has_md5
         # The key LianLian verifies with is the public key uploaded to the merchant site; without it
-        # the private key's public half is the best available stand-in.
-        self.public_key = public if public is not None else (private.public_key() if private is not None else None)
+        # the private key's public half is the best available stand-in (SigningMaterial.merchant_public).
+        self.has_public = self.signing.merchant_public() is not None
         self.verified: dict[str, int] = {}
         self.failed: dict[str, int] = {}
         self.diagnoses: dict[str, int] = {}
@@ -196,11 +182,11 @@ class Judge(CaptureJudge):
         if record.kind == "other" and not ("sign" in params and "oid_partner" in params):
             return False  # not a signed merchant request
         sign_type = params.get("sign_type")
-        if sign_type == "MD5" and not self.md5_key:
+        if sign_type == "MD5" and not self.has_md5:
             self.skip(record, "MD5-signed, but signing.md5_key is not configured")
             self.keyless["md5_key"] = self.keyless.get("md5_key", 0) + 1
             return False
-        if sign_type == "RSA" and self.public_key is None:
+        if sign_type == "RSA" and not self.has_public:
             self.skip(record, "RSA-signed, but signing.rsa_public_key is not configured")
             self.keyless["rsa_public_key"] = self.keyless.get("rsa_public_key", 0) + 1
             return False
@@ -208,13 +194,7 @@ class Judge(CaptureJudge):
         exclude = APP_SDK_EXCLUDED if app else frozenset()
         view = {k: v for k, v in params.items() if k not in exclude} if app else params
         label = sign_type if isinstance(sign_type, str) else "?"
-        # The common case first, with the library's plain verifiers (one sign source, one hash or
-        # RSA check); verify_message then explains anything that did not verify that way.
-        if (md5_verify(view, self.md5_key) if sign_type == "MD5" else
-                sign_type == "RSA" and rsa_verify(view, self.public_key)):
-            self.verified[label] = self.verified.get(label, 0) + 1
-            return None
-        result = verify_message(view, md5_key=self.md5_key, public_key=self.public_key)
+        result = self.signing.verify_request(view)
         if result.ok:
             self.verified[label] = self.verified.get(label, 0) + 1
             if result.null_rule is NullRule.SDK:
@@ -225,20 +205,20 @@ class Judge(CaptureJudge):
                     record, "sign", severity=Severity.LOW, uncertain=True)
             return None
         self.failed[label] = self.failed.get(label, 0) + 1
-        self._failure(record, params, label, result.reason, exclude, app)
+        self._failure(record, params, label, result, exclude, app)
         return None
 
-    def _failure(self, record: CaptureRecord, params: Mapping[str, Any], sign_type: str, reason: str,
+    def _failure(self, record: CaptureRecord, params: Mapping[str, Any], sign_type: str, result: Any,
                  exclude: frozenset[str], app: bool) -> None:
-        for needle, text in _BILINGUAL_REASONS:
-            if needle in reason:
-                self.report(f"malformed:{needle}", text, record, "sign")
-                return
+        reason = result.reason
+        if result.code in _MALFORMED:
+            self.report(f"malformed:{result.code.value}", _MALFORMED[result.code], record, "sign")
+            return
         found: tuple[str, Text] | None = None
         sign = params.get("sign")
         if self.diagnosed < DIAGNOSE_LIMIT and isinstance(sign, str):
             self.diagnosed += 1
-            match = _matcher(sign_type, sign, self.md5_key, self.public_key)
+            match = self.signing.request_matcher(sign_type, sign)
             if match is not None:
                 found = next(((vid, why) for vid, why, source in _variants(params, exclude, app) if match(source)), None)
         where = "App SDK " if app else ""
@@ -256,7 +236,7 @@ class Judge(CaptureJudge):
 
     def summary(self) -> dict[str, Any]:
         return {"verified": dict(self.verified), "failed": dict(self.failed), "diagnoses": dict(self.diagnoses),
-                "keys": {"md5_key": self.md5_key is not None, "rsa_public_key": self.public_key is not None}}
+                "keys": {"md5_key": self.has_md5, "rsa_public_key": self.has_public}}
 
     def finish(self) -> Judgement:
         if self.judged:

@@ -9,8 +9,7 @@ application config, and never committed to git.
 
 from __future__ import annotations
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Finding, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
 
 META = CheckMeta(
     id="LL-SIG-007",
@@ -27,15 +26,13 @@ META = CheckMeta(
         "Use {env: NAME} or {file: PATH}; keep key files outside the repository with chmod 600; treat a committed key "
         "as leaked: rotate it on the merchant site and purge it from git history.",
     ),
-    references=("protocol.md §2.2, §2.3", "design.md §5 (secrets)"),
-    needs=("secrets",),
+    references=("protocol.md §2.2, §2.3", "README: Config reference (secrets as {env:} or {file:})"),
+    needs=("keys",),
 )
 
-_SECRET_KEYS = {"signing.md5_key", "signing.rsa_private_key", "live.lianlian_private_key"}
 
-
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    facts = [f for f in bundle.value("secrets") if f["key"] in _SECRET_KEYS]
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    facts = [f for f in evidence.value("keys")["storage"] if f["secret"]]
     if not facts:
         return Judgement.not_applicable(Text("配置中没有密钥", "the config holds no secrets"))
     findings: list[Finding] = []

@@ -21,9 +21,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge, json_kind, value_text
-from golive.evidence.captures import CaptureRecord
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    json_kind,
+    Judgement,
+    Severity,
+    Text,
+    value_text,
+)
 
 META = CheckMeta(
     id="LL-SIG-008",
@@ -51,8 +61,8 @@ class Judge(CaptureJudge):
     kinds = frozenset({"pay_request", "query", "other"})
     subject = Text("商户发出的签名请求", "signed merchant requests")
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.counts = {"null": 0, "spaces": 0, "non_string": 0}
 
     def judge_record(self, record: CaptureRecord) -> bool | None:

@@ -21,10 +21,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge
-from golive.evidence.captures import CaptureRecord
-from golive.lianlian.sign import verify_message
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import (
+    KeyRole,
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+)
 
 META = CheckMeta(
     id="LL-SIG-009",
@@ -48,6 +56,7 @@ META = CheckMeta(
         "method configured there. Keep the server's configuration and golive.yaml from one source.",
     ),
     references=("guide 二 安全签名机制, 三 接口联调", "protocol.md §2.2, §2.3, §2.5"),
+    needs=("config", "signing"),
     stream="captures",
 )
 
@@ -56,12 +65,11 @@ class Judge(CaptureJudge):
     kinds = frozenset({"notify", "return"})
     subject = Text("连连回调（异步通知、同步返回）", "LianLian callbacks (notifications, returns)")
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        signing = ctx.config.get("signing") or {}
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
+        signing = evidence.value("config").get("signing") or {}
         self.site_method = str(signing.get("notify_sign_type") or signing.get("sign_type") or "")
-        self.md5_key = ctx.secrets.md5_key
-        self.public_key = ctx.secrets.lianlian_public_key
+        self.material = evidence.value("signing")
         self.verified = 0
 
     def judge_record(self, record: CaptureRecord) -> bool | None:
@@ -81,13 +89,13 @@ class Judge(CaptureJudge):
                 f"signs callbacks with the merchant-site method, so one of them does not match the merchant site"),
                 record, "sign_type", sign_type=method)
             return True
-        if method == "MD5" and not self.md5_key:
+        if method == "MD5" and not self.material.has(KeyRole.MD5):
             self.skip(record, "MD5-signed, but signing.md5_key is not configured")
             return False
-        if method == "RSA" and self.public_key is None:
+        if method == "RSA" and not self.material.has(KeyRole.LIANLIAN_PUBLIC):
             self.skip(record, "RSA-signed, but signing.lianlian_public_key is not configured")
             return False
-        outcome = verify_message(params, md5_key=self.md5_key, public_key=self.public_key)
+        outcome = self.material.verify_callback(params)
         if outcome.ok:
             self.verified += 1
             return True

@@ -17,9 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.evidence.capture_judge import CaptureJudge
-from golive.evidence.captures import CaptureRecord
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import (
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+)
 
 META = CheckMeta(
     id="LL-SIG-010",
@@ -41,6 +49,7 @@ META = CheckMeta(
         "captured number is the wrong one, fix the integration's configuration instead.",
     ),
     references=("protocol.md §3 (oid_partner)", "protocol.md §10", "guide 三 接口联调"),
+    needs=("config",),
     stream="captures",
 )
 
@@ -51,9 +60,9 @@ class Judge(CaptureJudge):
     kinds = KINDS
     subject = Text("带商户号的记录", "records with a merchant number")
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.configured = str(ctx.config.get("merchant", {}).get("oid_partner") or "")
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
+        self.configured = str(evidence.value("config").get("merchant", {}).get("oid_partner") or "")
         self.others: dict[str, list[Any]] = {}  # number -> [count, first record]
         self.matching = 0
 

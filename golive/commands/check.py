@@ -36,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", help="merchant-type profile (overrides merchant.profile)")
     parser.add_argument("--captures", nargs="+", metavar="FILE", help="captured transactions (JSON Lines or HAR)")
     parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
+    parser.add_argument("--scan", metavar="PATH",
+                        help="golive scan results (a JSON file) or a repository to scan now, for the LL-SEC checks")
     parser.add_argument("--probe", action="store_true", help="probe the running merchant server (config live:)")
     parser.add_argument("--allow-probe-host", action="append", default=[], metavar="HOST",
                         help="confirm a non-loopback probe target not declared in live.staging_hosts (repeatable)")
@@ -121,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         profile=args.profile,
         captures=list(args.captures or []),
         ledger=args.ledger,
+        scan=args.scan,
         probe=args.probe,
         allow_probe_hosts={h.strip().lower() for h in args.allow_probe_host if h.strip()},
         online=args.online,

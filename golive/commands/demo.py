@@ -155,8 +155,7 @@ def _lines(running: Any, config_path: Path) -> Iterator[dict[str, Any]]:
     from decimal import Decimal
 
     from golive.config import load_config
-    from golive.evidence.bundle import Bundle
-    from golive.evidence.config_evidence import gather_config_evidence
+    from golive.gatherers.config import gather_keys
     from golive.examples.demo_merchant import WAP_ACTION, WEB_ACTION
     from golive.probes.notifications import build_notification, notify_body, send_notification
     from golive.probes.recipes import TestOrder
@@ -169,7 +168,7 @@ def _lines(running: Any, config_path: Path) -> Iterator[dict[str, Any]]:
     yield {"kind": "pay_request", "channel": "web", "request": {"method": "POST", "url": WEB_ACTION}, "params": params}
 
     config = load_config(config_path)
-    ctx = build_context(config, gather_config_evidence(config, Bundle()))
+    ctx = build_context(config, gather_keys(config)[2])
     order = TestOrder(no_order, DEMO_USER, str(params["money_order"]), str(params["dt_order"]))
     notification = build_notification(ctx, order)
     ack, _ = send_notification(ctx, notification, "demo notification")

@@ -1,10 +1,12 @@
-"""The evidence bundle: everything gathered (the only I/O), handed to the pure checks.
+"""Evidence values, the run's set of them, and the view a check gets of that set.
 
-A gatherer's failure is stored as a value (`Evidence.failed`), never raised past the gather
-step, so the check that needed it reports `error` instead of passing (the Lighthouse artifact
-model, see style.md). Evidence that was simply not provided is `Evidence.missing`, which makes
-the checks that need it `not_applicable` -- with the reason, so the report says what to add.
-Values in the bundle are redacted and serialisable; secrets live in `golive.config.Secrets`.
+A gatherer's failure is stored as a value (`Evidence.failed`), never raised past the gather step,
+so the check that needed it reports `error` instead of passing (the Lighthouse artifact model).
+Evidence that was simply not provided is `Evidence.missing`, which makes the checks that need it
+`not_applicable` -- with the reason, so the report says what to add.
+
+A check sees the run's evidence only through an `EvidenceView` limited to the kinds it declares
+(``needs`` and ``optional``): reading anything else is a programming error, raised at once.
 """
 
 from __future__ import annotations
@@ -48,9 +50,13 @@ class Evidence:
         return self.state is EvidenceState.OK
 
 
+def not_gathered(name: str) -> Evidence:
+    return Evidence.missing(Text(f"未收集证据 {name}", f"evidence '{name}' was not gathered"))
+
+
 @dataclass
 class Bundle:
-    """Named evidence. `get()` of an unknown name is `missing`, never a KeyError."""
+    """The run's evidence by kind. `get()` of a kind nobody gathered is `missing`, never a KeyError."""
 
     items: dict[str, Evidence] = field(default_factory=dict)
 
@@ -58,12 +64,10 @@ class Bundle:
         self.items[name] = evidence
 
     def get(self, name: str) -> Evidence:
-        return self.items.get(name) or Evidence.missing(
-            Text(f"未收集证据 {name}", f"evidence '{name}' was not gathered")
-        )
+        return self.items.get(name) or not_gathered(name)
 
     def value(self, name: str) -> Any:
-        """The value of evidence that the engine already confirmed is present (checks' `needs`)."""
+        """The value of evidence the engine already confirmed is present."""
         evidence = self.get(name)
         if not evidence.is_ok:
             raise LookupError(name)
@@ -78,3 +82,35 @@ class Bundle:
                    "reason": ev.reason.to_dict() if ev.reason else None}
             for name, ev in self.items.items()
         }
+
+
+class UndeclaredEvidence(LookupError):
+    """A check read a kind of evidence it did not declare: a bug in the check, not user input."""
+
+
+class EvidenceView:
+    """What one check may read: the kinds in its ``needs`` and ``optional``, nothing else.
+
+    ``needs`` are confirmed present before the check runs (otherwise the engine reports
+    not_applicable or error without calling it); ``optional`` kinds may be missing -- ask `get()`.
+    """
+
+    __slots__ = ("_bundle", "_allowed", "_check")
+
+    def __init__(self, bundle: Bundle, allowed: frozenset[str], check: str = "") -> None:
+        self._bundle = bundle
+        self._allowed = allowed
+        self._check = check
+
+    def _guard(self, name: str) -> None:
+        if name not in self._allowed:
+            raise UndeclaredEvidence(f"{self._check or 'a check'} reads evidence {name!r} without declaring it "
+                                     f"(declared: {', '.join(sorted(self._allowed)) or 'none'})")
+
+    def get(self, name: str) -> Evidence:
+        self._guard(name)
+        return self._bundle.get(name)
+
+    def value(self, name: str) -> Any:
+        self._guard(name)
+        return self._bundle.value(name)

@@ -8,7 +8,7 @@ It does the bookkeeping every capture check needs, so that each check module hol
   could be judged ends as `cannot_judge` (so the check errors instead of passing);
 * findings are grouped by rule: the first `per_rule_limit` of each rule are listed, the rest are
   counted (``not_listed`` in the evidence), so a 100,000-record capture with one systematic mistake
-  gives a readable report and stays cheap; `StreamJudge.add`'s overall cap still applies;
+  gives a readable report and stays cheap; `Reducer.add`'s overall cap still applies;
 * `value_text` shows a value redacted (golive.redact) and shortened, for finding messages.
 """
 
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from golive.evidence.bundle import EvidenceView
 from golive.evidence.captures import CaptureRecord
-from golive.model import Context, Finding, Judgement, Severity, StreamJudge, Text
+from golive.model import Context, Finding, Judgement, Severity, Reducer, Text
 from golive.redact import redact_value
 
 __all__ = ["CaptureJudge", "KIND_NAMES", "json_kind", "value_text"]
@@ -63,16 +64,16 @@ def value_text(field: str, value: Any, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-class CaptureJudge(StreamJudge):
-    """A StreamJudge over capture records; subclasses implement `judge_record` and `summary`."""
+class CaptureJudge(Reducer):
+    """A Reducer over capture records; subclasses implement `judge_record` and `summary`."""
 
     kinds: ClassVar[frozenset[str]] = frozenset({"pay_request"})
     subject: ClassVar[Text | None] = None  # what the judged records are called; default: by kind
     per_rule_limit: ClassVar[int] = 5
     max_notes: ClassVar[int] = 20
 
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
+    def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
+        super().__init__(evidence, ctx)
         self.judged = 0
         self.broken = 0
         self.unjudgeable = 0  # records of our kinds that could not be judged (e.g. no key)

@@ -348,15 +348,33 @@ def sign_params(
     return signed
 
 
+class VerifyCode(str, Enum):
+    """Why a verification came out as it did: what code branches on (``reason`` is for people)."""
+
+    VERIFIED = "verified"
+    VERIFIED_SDK_RULE = "verified_sdk_rule"  # only with literal "null" values kept (newer SDKs)
+    NO_SIGN = "no_sign"
+    SIGN_NOT_TEXT = "sign_not_text"
+    NO_SIGN_TYPE = "no_sign_type"
+    UNKNOWN_SIGN_TYPE = "unknown_sign_type"
+    METHOD_NOT_ACCEPTED = "method_not_accepted"
+    NO_KEY = "no_key"
+    BAD_SIGNATURE_ENCODING = "bad_signature_encoding"
+    JAVA_KEY_ORDER = "java_key_order"  # verifies only with Java's case-insensitive key order
+    UPPER_CASE_MD5 = "upper_case_md5"  # verifies only lower-cased
+    MISMATCH = "mismatch"
+
+
 @dataclass(frozen=True)
 class Verification:
-    """Outcome of `verify_message`. `reason` is safe to show: it never contains a key or a sign."""
+    """Outcome of `verify_message`. `code` says why; `reason` is safe to show (never a key or a sign)."""
 
     ok: bool
     sign_type: str | None
     source: str
     null_rule: NullRule
     reason: str
+    code: VerifyCode = VerifyCode.MISMATCH
 
 
 _RULE_TEXT = {
@@ -386,18 +404,19 @@ def verify_message(
     sign_type_value = params.get("sign_type")
     sign_type = sign_type_value if isinstance(sign_type_value, str) else None
 
-    def result(ok: bool, reason: str, source: str = first_source, rule: NullRule = first_rule) -> Verification:
-        return Verification(ok=ok, sign_type=sign_type, source=source, null_rule=rule, reason=reason)
+    def result(ok: bool, reason: str, source: str = first_source, rule: NullRule = first_rule, *,
+               code: VerifyCode) -> Verification:
+        return Verification(ok=ok, sign_type=sign_type, source=source, null_rule=rule, reason=reason, code=code)
 
     sign = params.get("sign")
     if sign is None or sign == "":
-        return result(False, "the message has no sign field (or it is empty)")
+        return result(False, "the message has no sign field (or it is empty)", code=VerifyCode.NO_SIGN)
     if not isinstance(sign, str):
-        return result(False, "the sign field is not a string")
+        return result(False, "the sign field is not a string", code=VerifyCode.SIGN_NOT_TEXT)
     if sign_type is None or sign_type == "":
-        return result(False, "the message has no sign_type field; expected MD5 or RSA")
+        return result(False, "the message has no sign_type field; expected MD5 or RSA", code=VerifyCode.NO_SIGN_TYPE)
     if sign_type not in SIGN_TYPES:
-        return result(False, f"unknown sign_type {sign_type!r}; LianLian uses MD5 or RSA")
+        return result(False, f"unknown sign_type {sign_type!r}; LianLian uses MD5 or RSA", code=VerifyCode.UNKNOWN_SIGN_TYPE)
     if allowed_sign_types is not None:
         allowed = sorted({str(t).upper() for t in allowed_sign_types})
         if sign_type not in allowed:
@@ -405,11 +424,12 @@ def verify_message(
                 False,
                 f"sign_type {sign_type} is not accepted here (accepted: {', '.join(allowed) or 'none'}); "
                 "LianLian signs notifications with the method configured on the merchant site",
+                code=VerifyCode.METHOD_NOT_ACCEPTED,
             )
 
     if sign_type == "MD5":
         if md5_key is None or md5_key == "":
-            return result(False, "the message is MD5-signed but no MD5 key was given")
+            return result(False, "the message is MD5-signed but no MD5 key was given", code=VerifyCode.NO_KEY)
         key = _require_md5_key(md5_key)
 
         def check(source: str) -> bool:
@@ -418,11 +438,11 @@ def verify_message(
         method = "MD5 with the given key"
     else:
         if public_key is None:
-            return result(False, "the message is RSA-signed but no public key was given")
+            return result(False, "the message is RSA-signed but no public key was given", code=VerifyCode.NO_KEY)
         rsa_key = _public_key(public_key)
         signature = decode_rsa_signature(sign, rsa_key)
         if isinstance(signature, str):
-            return result(False, signature)
+            return result(False, signature, code=VerifyCode.BAD_SIGNATURE_ENCODING)
         raw_signature = signature
 
         def check(source: str) -> bool:
@@ -431,7 +451,8 @@ def verify_message(
         method = "MD5withRSA with the given public key"
 
     if check(first_source):
-        return result(True, f"{sign_type} sign verifies ({method}) over the {_RULE_TEXT[first_rule]}")
+        return result(True, f"{sign_type} sign verifies ({method}) over the {_RULE_TEXT[first_rule]}",
+                      code=VerifyCode.VERIFIED_SDK_RULE if first_rule is NullRule.SDK else VerifyCode.VERIFIED)
     sdk_source = first_source if null_rule is not None else sign_source(params, null_rule=NullRule.SDK)
     sources = (first_source,) if sdk_source == first_source else (first_source, sdk_source)
     if len(sources) == 2 and check(sdk_source):
@@ -440,6 +461,7 @@ def verify_message(
             f"{sign_type} sign verifies ({method}) only over the {_RULE_TEXT[NullRule.SDK]}",
             sdk_source,
             NullRule.SDK,
+            code=VerifyCode.VERIFIED_SDK_RULE,
         )
     if len(sources) == 2:
         which = "neither the old-demo nor the SDK sign source"
@@ -457,6 +479,7 @@ def verify_message(
                 f"as LianLian's Java demos sort), not in plain order: mixed-case field names ({mixed}) sort "
                 "differently in the two; LianLian's field names are lower-case -- send them lower-case",
                 java_source,
+                code=VerifyCode.JAVA_KEY_ORDER,
             )
     if sign_type == "MD5" and sign != sign.lower():
         lowered = java_utf8(sign.lower())
@@ -465,9 +488,11 @@ def verify_message(
                 False,
                 "sign matches only when lower-cased: LianLian's MD5 sign is lower-case hex and the "
                 "Java demo compares it case-sensitively",
+                code=VerifyCode.UPPER_CASE_MD5,
             )
     return result(
         False,
         f"sign does not match: {method} does not verify {which} "
         "(wrong key, altered value, or a different field set)",
+        code=VerifyCode.MISMATCH,
     )

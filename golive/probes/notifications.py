@@ -97,19 +97,16 @@ def sign_as(ctx: ProbeContext, params: dict[str, str], method: str, *, md5_key: 
     Raises ProbeError (naming the config key) when the key for `method` is not configured.
     """
     from golive.probes.recipes import ProbeError
+    from golive.signing import MissingKey
 
-    if method == "MD5":
-        key = md5_key if md5_key is not None else ctx.secrets.md5_key
-        if not key:
-            raise ProbeError(Text("MD5 签名的通知需要 signing.md5_key", "MD5-signed notifications need signing.md5_key"))
-        return sign_params(params, "MD5", md5_key=key)
-    key = private_key if private_key is not None else ctx.secrets.lianlian_private_key
-    if key is None:
-        raise ProbeError(Text(
-            "RSA 签名的通知需要 live.lianlian_private_key（预发布环境信任其公钥以代替连连公钥；可用 golive keys 生成）",
-            "RSA-signed notifications need live.lianlian_private_key (a pair whose public half the staging server "
-            "trusts in place of LianLian's; golive keys makes one)"))
-    return sign_params(params, "RSA", private_key=key)
+    if method == "MD5" and md5_key is not None:
+        return sign_params(params, "MD5", md5_key=md5_key)
+    if method == "RSA" and private_key is not None:
+        return sign_params(params, "RSA", private_key=private_key)
+    try:
+        return ctx.signing.sign_as_lianlian(params, method)
+    except MissingKey as exc:
+        raise ProbeError(exc.reason) from None
 
 
 def build_notification(ctx: ProbeContext, order: TestOrder, **overrides: str) -> dict[str, str]:

@@ -264,7 +264,9 @@ def _sign_method(variant: str) -> Any:
 
 
 def _can_sign(ctx: ProbeContext, method: str) -> bool:
-    return bool(ctx.secrets.md5_key) if method == "MD5" else ctx.secrets.lianlian_private_key is not None
+    from golive.signing import KeyRole
+
+    return ctx.signing.has(KeyRole.MD5 if method == "MD5" else KeyRole.STAGING_LIANLIAN_PRIVATE)
 
 
 def _t(zh: str, en: str) -> Text:

@@ -35,9 +35,10 @@ from typing import Any, Callable, Mapping, NamedTuple
 from urllib.parse import quote, urlencode
 
 from golive import safe_json
-from golive.config import LoadedConfig, Secrets
+from golive.config import LoadedConfig
 from golive.model import Text
 from golive.probes.http import Exchange, HttpClient, HttpRequest, redact_body, redact_url
+from golive.signing import SigningMaterial
 from golive.redact import mask_free_text
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -154,15 +155,15 @@ def recipe_urls(live: Mapping[str, Any]) -> list[str]:
 
 
 class ProbeContext:
-    """One probe session: config, secrets, the guarded HTTP client, and what was exchanged.
+    """One probe session: config, signing material, the guarded HTTP client, and what was exchanged.
 
     Thread-safe: scenarios run in parallel and share one context.
     """
 
-    def __init__(self, config: LoadedConfig, secrets: Secrets, client: HttpClient,
+    def __init__(self, config: LoadedConfig, signing: SigningMaterial, client: HttpClient,
                  say: Callable[[str], None] | None = None) -> None:
         self.config = config
-        self.secrets = secrets
+        self.signing = signing
         self.client = client
         self.live: Mapping[str, Any] = config.get("live") or {}
         self.timeout_s: float = float(self.live.get("timeout_s", DEFAULT_TIMEOUT_S))

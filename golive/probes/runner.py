@@ -16,14 +16,14 @@ import time
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
-from golive.config import LoadedConfig, Secrets
-from golive.evidence.bundle import Bundle, Evidence
+from golive.config import LoadedConfig
+from golive.evidence.bundle import Evidence
 from golive.model import Text
 from golive.probes.http import HttpClient, TargetPolicy, hosts_of, redact_url
 from golive.probes.recipes import DEFAULT_TIMEOUT_S, PLACEHOLDER, ProbeContext, recipe_urls
+from golive.signing import KeyRole, SigningMaterial
 
 LOOPBACK_ONLY_ENV = "GOLIVE_PROBE_LOOPBACK_ONLY"
-PROBE_EVIDENCE = "probe"  # ok when probes ran; the engine puts "missing" without --probe
 NOTIFY_EVIDENCE = "probe.notify"
 RETURN_EVIDENCE = "probe.return"
 WITHDRAW_FALLBACK_EVIDENCE = "probe.withdraw"  # where a crash of the same-card probes is recorded
@@ -41,7 +41,7 @@ def run_bound_s(live: Mapping[str, Any]) -> float:
     return 30.0 + 6 * timeout + copies * interval
 
 
-def build_context(config: LoadedConfig, secrets: Secrets, say: Callable[[str], None] | None = None,
+def build_context(config: LoadedConfig, signing: SigningMaterial, say: Callable[[str], None] | None = None,
                   environ: Mapping[str, str] | None = None) -> ProbeContext:
     """The probe session for `config` (its live: section must exist)."""
     live: Mapping[str, Any] = config.get("live") or {}
@@ -50,12 +50,12 @@ def build_context(config: LoadedConfig, secrets: Secrets, say: Callable[[str], N
     started = time.monotonic()
     client = HttpClient(policy, float(live.get("timeout_s", DEFAULT_TIMEOUT_S)), started + run_bound_s(live),
                         started=started)
-    return ProbeContext(config, secrets, client, say)
+    return ProbeContext(config, signing, client, say)
 
 
-def _failed_everywhere(bundle: Bundle, reason: Text) -> None:
-    for name in (PROBE_EVIDENCE, NOTIFY_EVIDENCE, RETURN_EVIDENCE, WITHDRAW_FALLBACK_EVIDENCE):
-        bundle.put(name, Evidence.failed(reason, source="live"))
+def _failed_everywhere(produced: dict[str, Evidence], reason: Text) -> None:
+    for name in (NOTIFY_EVIDENCE, RETURN_EVIDENCE, WITHDRAW_FALLBACK_EVIDENCE):
+        produced[name] = Evidence.failed(reason, source="live")
 
 
 def _is_loopback(host: str) -> bool:
@@ -129,59 +129,56 @@ def signing_material(ctx: ProbeContext) -> dict[str, Any]:
 
     method = notify_sign_type(ctx)
     facts: dict[str, Any] = {"method": method, "oid_partner": ctx.oid_partner}
-    if method == "RSA" and ctx.secrets.lianlian_private_key is not None:
-        from golive.lianlian.keys import fingerprint_sha256
-
+    if method == "RSA" and ctx.signing.has(KeyRole.STAGING_LIANLIAN_PRIVATE):
         facts["key"] = "live.lianlian_private_key"
-        facts["public_key_sha256"] = fingerprint_sha256(ctx.secrets.lianlian_private_key)
-    elif method == "MD5" and ctx.secrets.md5_key:
+        facts["public_key_sha256"] = ctx.signing.fingerprint(KeyRole.STAGING_LIANLIAN_PRIVATE)
+    elif method == "MD5" and ctx.signing.has_md5:
         facts["key"] = "signing.md5_key"
-        facts["md5_key_chars"] = len(ctx.secrets.md5_key)
+        facts["md5_key_chars"] = ctx.signing.md5_length
     return facts
 
 
-def gather_probe_evidence(config: LoadedConfig, secrets: Secrets, bundle: Bundle, options: Any,
-                          say: Callable[[str], None]) -> list[str]:
-    """Run the live probes and put ``probe.notify`` / ``probe.return`` (and the same-card probes'
-    evidence, when golive/probes/withdraw.py is present) into `bundle`. Returns the targets."""
+def gather_probe_evidence(config: LoadedConfig, signing: SigningMaterial, options: Any, wanted: frozenset[str],
+                          say: Callable[[str], None]) -> tuple[dict[str, Evidence], list[str]]:
+    """Run the live probes for the `wanted` kinds (probe.notify, probe.return, probe.withdraw);
+    return their evidence and the targets contacted."""
     from golive.probes.notify import notify_scenarios
     from golive.probes.scenarios import run_all
     from golive.probes.sync_return import return_scenarios
 
+    produced: dict[str, Evidence] = {}
     problem = _prerequisites(config)
     if problem is not None:
-        _failed_everywhere(bundle, problem)
-        return []
+        _failed_everywhere(produced, problem)
+        return produced, []
     environ = getattr(options, "environ", None)
-    ctx = build_context(config, secrets, say, environ)
+    ctx = build_context(config, signing, say, environ)
     started = time.monotonic()
-    bundle.put(PROBE_EVIDENCE, Evidence.ok({"bound_s": run_bound_s(ctx.live)}, source="live"))
     say(f"probing {redact_url(str(ctx.live.get('notify_url')))}")
     withdraw_thread = None
-    no_withdrawals = config.get("scope.withdrawals.offered") is False  # declared: nothing to probe
-    if not no_withdrawals and (_wanted("LL-CRD-001", options) or _wanted("LL-CRD-002", options)):
-        withdraw_thread = _start_withdraw_probes(ctx, bundle)
-    scenarios = notify_scenarios(ctx)
+    if WITHDRAW_FALLBACK_EVIDENCE in wanted and (_wanted("LL-CRD-001", options) or _wanted("LL-CRD-002", options)):
+        withdraw_thread = _start_withdraw_probes(ctx, produced)
+    scenarios = notify_scenarios(ctx) if NOTIFY_EVIDENCE in wanted else []
     has_return = bool(ctx.live.get("url_return"))
-    if has_return:
+    if has_return and RETURN_EVIDENCE in wanted:
         scenarios += return_scenarios(ctx)
     scenarios = [s for s in scenarios if _wanted(s.check, options)]
     records = run_all(ctx, scenarios)
     notify_records = [r for r in records if not r.name.startswith("return.")]
     return_records = [r for r in records if r.name.startswith("return.")]
-    bundle.put(NOTIFY_EVIDENCE, Evidence.ok(_value(ctx, notify_records, "notify_url", started), source="live.notify_url"))
+    produced[NOTIFY_EVIDENCE] = Evidence.ok(_value(ctx, notify_records, "notify_url", started), source="live.notify_url")
     if has_return:
-        bundle.put(RETURN_EVIDENCE, Evidence.ok(_value(ctx, return_records, "url_return", started), source="live.url_return"))
+        produced[RETURN_EVIDENCE] = Evidence.ok(_value(ctx, return_records, "url_return", started), source="live.url_return")
     else:
-        bundle.put(RETURN_EVIDENCE, Evidence.missing(Text("live.url_return 未配置，未探测同步返回",
-                                                          "live.url_return is not configured; the synchronous return was not probed")))
+        produced[RETURN_EVIDENCE] = Evidence.missing(Text("live.url_return 未配置，未探测同步返回",
+                                                          "live.url_return is not configured; the synchronous return was not probed"))
     if withdraw_thread is not None:
         withdraw_thread.join(max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)
         if withdraw_thread.is_alive():
-            bundle.put(WITHDRAW_FALLBACK_EVIDENCE, Evidence.failed(Text("同卡进出探测未在时限内完成",
-                                                                         "the same-card probes did not finish in time")))
+            produced[WITHDRAW_FALLBACK_EVIDENCE] = Evidence.failed(Text("同卡进出探测未在时限内完成",
+                                                                         "the same-card probes did not finish in time"))
     say(f"probes done: {ctx.client.count} exchanges in {time.monotonic() - started:.1f} s")
-    return ctx.targets
+    return produced, ctx.targets
 
 
 def _wanted(check_id: str, options: Any) -> bool:
@@ -190,25 +187,20 @@ def _wanted(check_id: str, options: Any) -> bool:
     return (select is None or check_id in select) and check_id not in (getattr(options, "skip", None) or set())
 
 
-def _start_withdraw_probes(ctx: ProbeContext, bundle: Bundle) -> threading.Thread | None:
+def _start_withdraw_probes(ctx: ProbeContext, produced: dict[str, Evidence]) -> threading.Thread | None:
     """Run golive/probes/withdraw.py (same-card probes) alongside, when present and configured."""
     if not ctx.live.get("withdraw"):
-        bundle.put(WITHDRAW_FALLBACK_EVIDENCE, Evidence.missing(Text(
-            "live.withdraw 未配置，未探测同卡进出", "live.withdraw is not configured; withdrawals were not probed")))
+        produced[WITHDRAW_FALLBACK_EVIDENCE] = Evidence.missing(Text(
+            "live.withdraw 未配置，未探测同卡进出", "live.withdraw is not configured; withdrawals were not probed"))
         return None
-    try:
-        from golive.probes.withdraw import run_withdraw_probes  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+    from golive.probes.withdraw import run_withdraw_probes
 
     def work() -> None:
         try:
-            produced = run_withdraw_probes(ctx)
-            for name, evidence in produced.items():
-                bundle.put(name, evidence)
+            produced.update(run_withdraw_probes(ctx))
         except Exception as exc:  # their crash is an error of their evidence, never a pass
-            bundle.put(WITHDRAW_FALLBACK_EVIDENCE, Evidence.failed(Text(
-                f"同卡进出探测出错：{type(exc).__name__}: {exc}", f"same-card probes crashed: {type(exc).__name__}: {exc}")))
+            produced[WITHDRAW_FALLBACK_EVIDENCE] = Evidence.failed(Text(
+                f"同卡进出探测出错：{type(exc).__name__}: {exc}", f"same-card probes crashed: {type(exc).__name__}: {exc}"))
 
     thread = threading.Thread(target=work, name="golive-withdraw-probes", daemon=True)
     thread.start()

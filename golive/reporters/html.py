@@ -24,7 +24,7 @@ from typing import Any, Mapping
 from golive.reporters import view
 from golive.reporters.view import pick, t, ui
 
-MAX_FINDINGS = 60  # per check in the HTML; StreamJudge already caps at 200
+MAX_FINDINGS = 60  # per check in the HTML; Reducer already caps at 200
 MAX_VALUE = 600  # characters of a field value shown in a table cell
 MAX_BODY = 6000  # characters of an HTTP body shown
 INLINE_FIELDS, INLINE_VALUE = 8, 80  # small evidence shown on one line instead of a collapsed table

@@ -121,11 +121,13 @@ def read_json(path: Path, what: str, key: str) -> Any:
     """A JSON file, or `InputError` naming it (missing, a directory, unreadable, not UTF-8, not JSON)."""
     from golive.config import _read_text
 
+    from golive import safe_json
+
     text, _ = _read_text(path, what, key)
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{what} is not JSON ({exc.msg})", file=str(path), line=exc.lineno, key=key) from None
+        return safe_json.loads(text)
+    except safe_json.JSONInputError as exc:
+        raise InputError(f"{what} is not JSON ({exc})", file=str(path), key=key) from None
 
 
 def load_scan_report(path: str | Path) -> ScanReport:

@@ -1,4 +1,4 @@
-"""Online evidence (only with --online): DNS resolution of the declared domains.
+"""The DNS gatherer (only with --online): resolution of the registered domains.
 
 Resolution runs in a small thread pool with an overall deadline, so a dead resolver cannot hang
 the run; a name that does not resolve in time is recorded as such. Never used by the tests.
@@ -10,8 +10,9 @@ import socket
 from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 
-from golive.config import LoadedConfig
-from golive.evidence.bundle import Bundle, Evidence
+from golive.evidence.bundle import Evidence
+from golive.gathering import GatherContext, Gatherer
+from golive.model import Text
 
 DEADLINE_S = 5.0
 
@@ -21,10 +22,12 @@ def _resolve(host: str) -> list[str]:
     return sorted({info[4][0] for info in infos})
 
 
-def gather_online_evidence(config: LoadedConfig, bundle: Bundle) -> None:
-    """Resolve registration.domains; store {host: {addresses} | {error}} as evidence "dns"."""
-    domains = [d.strip().lstrip("*.") for d in config.get("registration.domains", []) or [] if d.strip()]
-    bundle.put("dns", Evidence.ok(resolve_hosts(sorted(set(domains))), source="DNS"))
+def gather(ctx: GatherContext) -> dict[str, Evidence]:
+    """Resolve registration.domains with --online: {host: {addresses} | {error}}."""
+    if not ctx.options.online:
+        return {"dns": Evidence.missing(Text("未开启在线检查（--online）", "online checks not requested (--online)"))}
+    domains = [d.strip().lstrip("*.") for d in ctx.config.get("registration.domains", []) or [] if d.strip()]
+    return {"dns": Evidence.ok(resolve_hosts(sorted(set(domains))), source="DNS")}
 
 
 def resolve_hosts(hosts: list[str], deadline_s: float = DEADLINE_S) -> dict[str, Any]:
@@ -41,3 +44,11 @@ def resolve_hosts(hosts: list[str], deadline_s: float = DEADLINE_S) -> dict[str,
             results[host] = {"addresses": future.result()}
     pool.shutdown(wait=False, cancel_futures=True)
     return results
+
+
+GATHERER = Gatherer(
+    name="dns",
+    produces=("dns",),
+    reads=Text("registration.domains 的 DNS 解析（仅 --online）", "DNS answers for registration.domains (--online only)"),
+    gather=gather,
+)

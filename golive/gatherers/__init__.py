@@ -1,0 +1,1 @@
+"""Evidence sources, one module each (``GATHERER = Gatherer(...)``; see golive/gathering.py)."""
