@@ -22,9 +22,8 @@ import re
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from golive.evidence.bundle import Bundle
 from golive.lianlian.platform import PUBLISHED_DEMO_MD5_KEYS
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.scan.model import Hit, ScanRule, Secret
 from golive.scan.results import judge_rule
 from golive.scan.source import SourceFile
@@ -129,5 +128,5 @@ def find_md5_keys(source: SourceFile) -> Iterator[Hit]:
 SCAN = ScanRule(text=find_md5_keys, history=True)
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_rule(bundle.value("scan"), META.id)
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    return judge_rule(evidence.value("scan"), META.id)

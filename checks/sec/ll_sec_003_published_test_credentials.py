@@ -18,10 +18,9 @@ import hashlib
 import re
 from typing import Iterator
 
-from golive.evidence.bundle import Bundle
 from golive.lianlian.platform import (PUBLISHED_DEMO_MD5_KEYS, PUBLISHED_DEMO_MERCHANTS, TEST_MERCHANT_MD5_KEY_DEMO,
                                       TEST_MERCHANT_MD5_KEY_GUIDE)
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.scan.model import Hit, ScanRule, Secret
 from golive.scan.results import judge_rule
 from golive.scan.source import SourceFile
@@ -83,5 +82,5 @@ def find_published_credentials(source: SourceFile) -> Iterator[Hit]:
 SCAN = ScanRule(text=find_published_credentials, history=True)
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_rule(bundle.value("scan"), META.id)
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    return judge_rule(evidence.value("scan"), META.id)

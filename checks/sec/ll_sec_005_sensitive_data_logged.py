@@ -29,8 +29,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.scan.handlers import LIANLIAN_HINT, LIANLIAN_TRIGGERS, is_log_call
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
@@ -207,5 +206,5 @@ SCAN = ScanRule(
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_rule(bundle.value("scan"), META.id)
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    return judge_rule(evidence.value("scan"), META.id)

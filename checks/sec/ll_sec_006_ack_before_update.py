@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from golive.evidence.bundle import Bundle
-from golive.model import CheckMeta, Context, Item, Judgement, Severity, Text
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
 from golive.scan.handlers import LIANLIAN_TRIGGERS, ack_events, handlers, update_events
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
@@ -85,5 +84,5 @@ SCAN = ScanRule(
 )
 
 
-def judge(bundle: Bundle, ctx: Context) -> Judgement:
-    return judge_rule(bundle.value("scan"), META.id)
+def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
+    return judge_rule(evidence.value("scan"), META.id)
