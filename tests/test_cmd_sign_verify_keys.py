@@ -243,7 +243,7 @@ def test_keys_generate_writes_every_form(capsys: pytest.CaptureFixture[str], tmp
     code, out, err = _run(capsys, "keys", "--bits", "1024", "--out-dir", str(out_dir), "--prefix", "shop")
     assert code == 0, err
     names = {
-        "shop_private_pkcs8.pem": True,
+        "shop_private.pem": True,
         "shop_private_pkcs1.pem": True,
         "shop_private_pkcs8.b64": True,
         "shop_public.pem": False,

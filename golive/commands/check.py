@@ -34,7 +34,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("config", nargs="?", default="golive.yaml", help="config file (default golive.yaml)")
     parser.add_argument("--profile", help="merchant-type profile (overrides merchant.profile)")
-    parser.add_argument("--captures", nargs="+", metavar="FILE", help="captured transactions (JSON Lines or HAR)")
+    # One file per flag (repeat it, or separate with commas): a list-taking flag would swallow the
+    # config path that follows it (`--captures a.har shop.yaml`).
+    parser.add_argument("--captures", action="append", metavar="FILE",
+                        help="captured transactions (JSON Lines or HAR); repeat the flag or separate with commas")
     parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
     parser.add_argument("--scan", metavar="PATH",
                         help="golive scan results (a JSON file) or a repository to scan now, for the LL-SEC checks")
@@ -121,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     options = RunOptions(
         config_path=Path(args.config),
         profile=args.profile,
-        captures=list(args.captures or []),
+        captures=[part.strip() for given in args.captures or [] for part in given.split(",") if part.strip()],
         ledger=args.ledger,
         scan=args.scan,
         probe=args.probe,

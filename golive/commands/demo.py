@@ -224,8 +224,16 @@ def run_demo(defects: frozenset[str], options_args: argparse.Namespace | None = 
         settings = DemoSettings.from_example_keys(
             example / "keys", db_path=scratch / "merchant.sqlite3", defects=defects,
             notify_url=endpoints.get("notify_url"), url_return=endpoints.get("url_return"))
+        # The config and the live captures are kept beside the reports: findings point at their
+        # lines, and `golive check <out>/demo-golive.yaml` re-runs the check on what they name.
+        out_dir = Path(getattr(options_args, "output_dir", None) or "golive-report")
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a read-only or full output directory: say which, no traceback
+            raise InputError(f"cannot create the output directory: {exc.strerror or exc}", file=str(out_dir),
+                             key="--output-dir") from None
         with start_demo_merchant(settings, host="127.0.0.1", port=0) as running:
-            live_captures = scratch / "demo-live.jsonl"
+            live_captures = (out_dir / "demo-live.jsonl").resolve()
             config_path = scratch / EXAMPLE_CONFIG
             data = demo_config(example, running.base_url, [live_captures])
             config_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -233,14 +241,14 @@ def run_demo(defects: frozenset[str], options_args: argparse.Namespace | None = 
                 capture_live_traffic(running, config_path, live_captures)
             except ProbeError as exc:  # the bundled merchant itself misbehaves: say so, no traceback
                 raise InputError(f"the demo merchant did not answer as expected: {exc.reason.en}", key="demo") from None
+            except OSError as exc:
+                raise InputError(f"cannot write demo-live.jsonl: {exc.strerror or exc}", file=str(out_dir),
+                                 key="--output-dir") from None
             fail_on = Severity(getattr(options_args, "fail_on", "high") or "high")
-            # Keep the generated config beside the reports: findings point at its lines.
-            out_dir = Path(getattr(options_args, "output_dir", None) or "golive-report")
             kept = out_dir / "demo-golive.yaml"
             try:
-                out_dir.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(config_path, kept)
-            except OSError as exc:  # a read-only or full output directory: say which, no traceback
+            except OSError as exc:
                 raise InputError(f"cannot write demo-golive.yaml: {exc.strerror or exc}", file=str(out_dir),
                                  key="--output-dir") from None
             options = RunOptions(config_path=config_path, probe=True, fail_on=fail_on, progress=progress,

@@ -1,8 +1,9 @@
 """`golive init`: print (or write) a commented golive.yaml to start from.
 
-The template names every key of design.md §5 with a one-line explanation, uses `{env:}` /
-`{file:}` for secrets, and quotes every code -- so the first run gives useful findings, not
-schema errors.
+The template names every key with a one-line explanation, uses `{env:}` / `{file:}` for secrets,
+quotes every code, points at the key files `golive keys` writes, and starts with the line that
+tells editors (YAML language server) where the schema is -- so the first run gives useful
+findings, not schema errors.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ import argparse
 
 from golive.errors import InputError
 
+SCHEMA_FILE = "golive.schema.json"
+LIANLIAN_KEY_FILE = "keys/llpay_public.pem"
 TEMPLATE = """\
-# golive.yaml — LianLian 认证支付 go-live readiness (golive schema prints the JSON Schema)
+# yaml-language-server: $schema=./golive.schema.json
+# golive.yaml — LianLian 认证支付 go-live readiness. Editors validate it against golive.schema.json
+# (golive init -o writes it beside this file; golive schema -o golive.schema.json refreshes it).
 merchant:
   oid_partner: "201811230001000001"   # 18-digit merchant number (quoted)
   name: 我的商户
@@ -25,9 +30,9 @@ signing:
   sign_type: RSA                      # what requests carry: MD5 | RSA
   notify_sign_type: MD5               # what 商户站 is configured with; callbacks use THIS
   md5_key: {{env: LLPAY_MD5_KEY}}       # secrets: {{env: NAME}} or {{file: PATH}} — never inline
-  rsa_private_key: {{file: keys/merchant_private.pem}}
-  rsa_public_key: {{file: keys/merchant_public.pem}}     # the one uploaded to 商户站
-  lianlian_public_key: {{file: keys/llpay_public.pem}}   # downloaded from 商户站
+  rsa_private_key: {{file: keys/merchant_private.pem}}    # golive keys writes this pair into keys/
+  rsa_public_key: {{file: keys/merchant_public.pem}}     # the one uploaded to 商户站 (merchant_public.b64)
+  lianlian_public_key: {{file: keys/llpay_public.pem}}   # LianLian's key (golive init -o writes the published one)
 
 endpoints:
   notify_url: https://pay.example.com/llpay/notify
@@ -43,9 +48,9 @@ registration:                         # what was registered (报备) with LianLi
 # whitelist:                          # 风控白名单 entries (7 days default, 30 max)
 #   - {{card_last4: "1234", added: 2026-11-25, days: 7}}
 
-evidence:
-  captures: [captures/integration.jsonl]    # JSON Lines or HAR of the test transactions
-  # ledger: captures/ledger.csv             # user_id,kind,no_order,amount,card,time,status
+# evidence:                           # what your integration did (README "The first hour")
+#   captures: [captures/integration.jsonl]  # JSON Lines or HAR of the test transactions
+#   ledger: captures/ledger.csv             # user_id,kind,no_order,amount,card,time,status
 
 # waivers: waivers.yaml
 
@@ -71,7 +76,8 @@ evidence:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", default="base", help="merchant-type profile to start from (default base)")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (refuses to overwrite) instead of printing")
+    parser.add_argument("--output", "-o", metavar="FILE",
+                        help="write to FILE (refuses to overwrite), and golive.schema.json beside it, instead of printing")
 
 
 def render_template(profile_name: str) -> str:
@@ -92,6 +98,21 @@ def run(args: argparse.Namespace) -> int:
             raise InputError("already exists; not overwriting", file=str(target))
         target.write_text(text, encoding="utf-8")
         print(f"wrote {target}")
+        schema = target.parent / SCHEMA_FILE
+        if not schema.exists():  # the file the first line points editors at
+            from golive.commands.schema_cmd import schema_text
+
+            schema.write_text(schema_text(), encoding="utf-8")
+            print(f"wrote {schema}")
+        lianlian = target.parent / LIANLIAN_KEY_FILE
+        if not lianlian.exists():  # LianLian's published platform key, the one the template names
+            from golive.lianlian.platform import LIANLIAN_PUBLIC_KEY_SHA256, lianlian_public_pem
+
+            lianlian.parent.mkdir(parents=True, exist_ok=True)
+            lianlian.write_text(lianlian_public_pem(), encoding="ascii")
+            print(f"wrote {lianlian} (LianLian's published public key, SHA-256 {LIANLIAN_PUBLIC_KEY_SHA256[:16]}…; "
+                  "compare it with the one on 商户站)")
+        print("next: golive keys   (your RSA pair in keys/), then golive check " + str(target))
     else:
         print(text, end="")
     return 0

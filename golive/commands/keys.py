@@ -24,7 +24,7 @@ from golive.errors import InputError
 
 # suffix -> (private?, what it is for, zh then en)
 _FILES: tuple[tuple[str, bool, str], ...] = (
-    ("_private_pkcs8.pem", True, "私钥 PKCS#8 PEM：OpenSSL 及多数语言库 / private key, PKCS#8 PEM (OpenSSL, most libraries)"),
+    ("_private.pem", True, "私钥 PKCS#8 PEM：golive.yaml 与 OpenSSL 及多数语言库 / private key, PKCS#8 PEM (golive.yaml, OpenSSL, most libraries)"),
     ("_private_pkcs1.pem", True, "私钥 PKCS#1 PEM：PHP 示例 (openssl_sign) / private key, PKCS#1 PEM (LianLian PHP demos)"),
     ("_private_pkcs8.b64", True, "私钥 PKCS#8 Base64 单行：Java 示例 TRADER_PRI_KEY / private key, bare Base64 (LianLian Java demos)"),
     ("_public.pem", False, "公钥 X.509 PEM：自己验签用 / public key, X.509 PEM (for your own checks)"),
@@ -34,7 +34,8 @@ _FILES: tuple[tuple[str, bool, str], ...] = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bits", type=int, default=2048, help="key size, at least 1024 (default 2048)")
-    parser.add_argument("--out-dir", default=".", metavar="DIR", help="where to write the files (default: .)")
+    parser.add_argument("--out-dir", default="keys", metavar="DIR",
+                        help="where to write the files (default: keys/, where golive init's golive.yaml looks)")
     parser.add_argument("--prefix", default="merchant", help="file name prefix (default: merchant)")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
     parser.add_argument("--check", nargs=2, metavar=("PRIVATE", "PUBLIC"),
@@ -90,7 +91,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     pair = generate_keypair(args.bits)
     contents = {
-        "_private_pkcs8.pem": pair.private_pkcs8_pem,
+        "_private.pem": pair.private_pkcs8_pem,
         "_private_pkcs1.pem": pair.private_pkcs1_pem,
         "_private_pkcs8.b64": pair.private_pkcs8_b64 + "\n",
         "_public.pem": pair.public_pem,

@@ -1,4 +1,9 @@
-"""`golive schema`: print the JSON Schema of golive.yaml (for editors and CI validation)."""
+"""`golive schema`: print the JSON Schema of golive.yaml (for editors and CI validation).
+
+The schema is the validation schema (golive/config_schema.py) with every key described in Chinese
+and English, examples, and the shipped profile names (golive/config_docs.py): what an editor shows
+on hover and completes.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
 
 
+def schema_text() -> str:
+    import json
+
+    from golive.config_docs import documented_schema
+    from golive.config_schema import CONFIG_SCHEMA
+
+    return json.dumps(documented_schema(CONFIG_SCHEMA), ensure_ascii=False, indent=2) + "\n"
+
+
 def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from golive.config_schema import CONFIG_SCHEMA
-
-    text = json.dumps(CONFIG_SCHEMA, ensure_ascii=False, indent=2) + "\n"
+    text = schema_text()
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

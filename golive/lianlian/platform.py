@@ -56,6 +56,12 @@ def lianlian_public_key() -> RsaKey:
     return key
 
 
+def lianlian_public_pem() -> str:
+    """The platform public key as a PEM file's text (what 商户站 offers as llpay_public_key.pem)."""
+    body = "\n".join(LIANLIAN_PUBLIC_KEY_B64[i:i + 64] for i in range(0, len(LIANLIAN_PUBLIC_KEY_B64), 64))
+    return f"-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n"
+
+
 # --- Published test merchant (protocol.md §1, §2.2; guide §三) ---------------------------------
 
 TEST_MERCHANT_OID = "201408071000001543"

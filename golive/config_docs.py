@@ -1,0 +1,156 @@
+"""What every golive.yaml key means, in Chinese and English, with examples: for editors and people.
+
+`golive schema` (and the ``golive.schema.json`` that ``golive init -o`` writes beside a new config)
+decorates the validation schema (golive/config_schema.py) with these texts, so VS Code, JetBrains
+and any YAML language server show them on hover and complete the values. The profile names come
+from the profiles shipped with golive. `tests/test_cmd_init_schema_explain.py` holds every key of
+the schema to having an entry here.
+
+A key is written dotted; ``*`` stands for any recipe name (create_order, credits, withdraw, ...)
+and ``[]`` for the items of a list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# key -> (中文, English, examples)
+DOCS: dict[str, tuple[str, str, tuple[Any, ...]]] = {
+    "merchant": ("商户信息", "the merchant", ()),
+    "merchant.oid_partner": ("连连分配的 18 位商户号（加引号）", "the 18-digit merchant number LianLian assigned (quoted)",
+                             ("201811230001000001",)),
+    "merchant.name": ("报告中显示的商户名称", "the merchant name shown in the report", ("示例理财",)),
+    "merchant.profile": ("商户类型画像，决定必传的风控参数（golive profiles 列出全部）",
+                         "the merchant-type profile: which risk_item fields are required (golive profiles lists them)",
+                         ("wealth_realname",)),
+    "merchant.frms_ware_category": ("连连为本商户分配的商品类目（4 位，加引号）",
+                                    "the goods category LianLian assigned to this merchant (4 digits, quoted)", ("2009",)),
+    "merchant.environment": ("integration：联调；production：正式环境", "integration or production", ("integration",)),
+    "merchant.channels": ("接入渠道", "the channels integrated", (["web", "wap", "android"],)),
+    "signing": ("签名与密钥", "signing and keys", ()),
+    "signing.sign_type": ("请求使用的签名方式", "the sign method requests carry", ("RSA",)),
+    "signing.notify_sign_type": ("商户站配置的签名方式：连连用它签名异步通知，而不是请求的 sign_type",
+                                 "the method configured on 商户站: LianLian signs callbacks with it, not the request's",
+                                 ("MD5",)),
+    "signing.md5_key": ("商户 MD5 密钥：用 {env: 变量名} 或 {file: 路径}，不要写在文件里",
+                        "the merchant MD5 key: {env: NAME} or {file: PATH}, never inline", ({"env": "LLPAY_MD5_KEY"},)),
+    "signing.rsa_private_key": ("商户 RSA 私钥（PEM PKCS#1/PKCS#8 或 Base64 DER）", "the merchant RSA private key (PEM or bare Base64)",
+                                ({"file": "keys/merchant_private.pem"},)),
+    "signing.rsa_public_key": ("上传到商户站的商户 RSA 公钥", "the merchant RSA public key uploaded to 商户站",
+                               ({"file": "keys/merchant_public.pem"},)),
+    "signing.lianlian_public_key": ("从商户站下载的连连公钥", "LianLian's public key, downloaded from 商户站",
+                                    ({"file": "keys/llpay_public.pem"},)),
+    "endpoints": ("正式环境的回调地址", "production callback URLs", ()),
+    "endpoints.notify_url": ("异步通知地址（外网可访问，生产环境用 https）", "the async notification URL (public; https in production)",
+                             ("https://pay.example.com/llpay/notify",)),
+    "endpoints.url_return": ("同步返回地址", "the synchronous return URL", ("https://www.example.com/pay/return",)),
+    "endpoints.pages": ("发起支付的页面地址", "pages that start a payment", (["https://www.example.com/checkout"],)),
+    "registration": ("已向连连报备的内容", "what was registered (报备) with LianLian", ()),
+    "registration.domains": ("已报备的域名", "registered domains", (["www.example.com", "pay.example.com"],)),
+    "registration.server_ips": ("已报备的服务器出口 IP", "registered server egress IPs", (["203.0.113.10"],)),
+    "registration.app_ids": ("已报备的应用标识", "registered app identifiers", ()),
+    "registration.app_ids.android": ("Android 包名", "the Android package name", ("com.example.app",)),
+    "registration.app_ids.ios": ("iOS Bundle ID", "the iOS bundle id", ("com.example.app",)),
+    "limits": ("支付限额", "payment limits", ()),
+    "limits.production_opened": ("连连确认已开通正式限额的人与日期", "who at LianLian confirmed the limits are open, and when",
+                                 ({"attested_by": "连连市场 张三", "date": "2026-11-20"},)),
+    "limits.production_opened.attested_by": ("确认人", "who confirmed it", ("连连市场 张三",)),
+    "limits.production_opened.date": ("确认日期", "when", ("2026-11-20",)),
+    "limits.production_opened.note": ("备注", "a note", ()),
+    "limits.integration_limit_cny": ("联调限额（元，不超过 10）", "the integration limit in CNY (at most 10)", (10,)),
+    "whitelist": ("风控白名单（默认 7 天，最长 30 天）", "risk whitelist entries (7 days by default, 30 at most)", ()),
+    "whitelist[].card_last4": ("卡号后四位", "the card's last four digits", ("1234",)),
+    "whitelist[].added": ("加入日期", "when it was added", ("2026-11-25",)),
+    "whitelist[].days": ("有效天数", "days it is valid", (7,)),
+    "evidence": ("证据文件", "evidence files", ()),
+    "evidence.captures": ("抓包文件（JSON Lines、HAR）", "capture files (JSON Lines, HAR)", (["captures/integration.jsonl"],)),
+    "evidence.ledger": ("商户台账 CSV：user_id,kind,no_order,amount,card,time,status",
+                        "the merchant ledger CSV: user_id,kind,no_order,amount,card,time,status", ("captures/ledger.csv",)),
+    "evidence.max_line_bytes": ("抓包单行上限（字节，默认 4 MiB）", "the longest capture line read (bytes, default 4 MiB)",
+                                (4194304,)),
+    "scope": ("商户没有的业务（需有人确认）", "lines of business the merchant does not have (attested)", ()),
+    "scope.withdrawals": ("提现业务", "withdrawals to users (提现)",
+                          ({"offered": False, "attested_by": "张三 (CTO)", "date": "2026-11-20"},)),
+    "scope.withdrawals.offered": ("是否提供提现", "whether users can withdraw", (False,)),
+    "scope.withdrawals.attested_by": ("确认人", "who attests it", ("张三 (CTO)",)),
+    "scope.withdrawals.date": ("确认日期", "when", ("2026-11-20",)),
+    "scope.withdrawals.note": ("备注", "a note", ()),
+    "scan": ("仓库扫描（LL-SEC 检查）", "a repository scan (the LL-SEC checks)", ()),
+    "scan.results": ("golive scan --format json 的结果文件", "a golive scan --format json result file", ("golive-scan/scan.json",)),
+    "scan.path": ("运行 golive check 时扫描的仓库", "a repository to scan during golive check", (".",)),
+    "scan.baseline": ("扫描基线文件", "a scan baseline file", (".golive-scan-baseline.json",)),
+    "scan.history": ("同时检查 git 历史中被删除的密钥", "also search git history for removed keys", (True,)),
+    "waivers": ("豁免文件（YAML）", "a waivers file (YAML)", ("waivers.yaml",)),
+    "live": ("运行中的预发布环境（golive check --probe）", "the running staging server (golive check --probe)", ()),
+    "live.notify_url": ("预发布环境的异步通知地址", "the staging notification URL", ("http://127.0.0.1:8000/llpay/notify",)),
+    "live.url_return": ("预发布环境的同步返回地址", "the staging return URL", ("http://127.0.0.1:8000/pay/return",)),
+    "live.staging_hosts": ("商户自己的预发布主机：--probe 只会访问这些非本机地址", "the merchant's own staging hosts: the only non-loopback hosts --probe contacts",
+                           (["staging.example.com"],)),
+    "live.timeout_s": ("每次请求的超时（秒）", "timeout of each request (seconds)", (5,)),
+    "live.redeliveries": ("重发测试的份数（连连最多 30 次）", "copies in the redelivery probe (LianLian: up to 30)", (30,)),
+    "live.redelivery_interval_s": ("重发间隔（秒）", "pause between copies (seconds)", (0,)),
+    "live.burst": ("并发重复通知的份数", "identical copies in a burst", (16,)),
+    "live.concurrency": ("同时进行的探测数", "probes run at once", (8,)),
+    "live.settle_s": ("最终计数前的等待（秒）", "wait before the final credit count (seconds)", (1,)),
+    "live.amount": ("测试订单金额（元）", "test order amount (CNY)", ("0.01",)),
+    "live.lianlian_private_key": ("探测用的“连连”私钥：预发布环境信任其公钥（golive keys 生成）",
+                                  "the probes' stand-in LianLian private key; staging trusts its public half (golive keys makes one)",
+                                  ({"file": "keys/staging_llpay_private.pem"},)),
+    "live.create_order": ("创建待支付测试订单的配方", "recipe: create a pending test order", ()),
+    "live.credits": ("读取订单入账次数的配方", "recipe: how many times an order was credited", ()),
+    "live.withdraw": ("发起提现的配方", "recipe: ask for a withdrawal", ()),
+    "live.earn": ("给用户增加收益的配方", "recipe: credit a user's earnings", ()),
+    "live.payouts": ("读取用户付款次数的配方", "recipe: how many payouts a user has", ()),
+    "live.*.http": ("HTTP 请求", "an HTTP request", ()),
+    "live.*.http.method": ("HTTP 方法", "the HTTP method", ("POST",)),
+    "live.*.http.url": ("URL，可含 {占位符}", "the URL, with {placeholders}", ("http://127.0.0.1:8000/test/orders",)),
+    "live.*.http.headers": ("请求头", "request headers", ()),
+    "live.*.http.json": ("JSON 请求体模板", "a JSON body template", ()),
+    "live.*.http.form": ("表单请求体模板", "a form body template", ()),
+    "live.*.http.body": ("原样请求体模板", "a raw body template", ()),
+    "live.*.command": ("命令（标准输出为 JSON 应答）", "a command whose stdout is the JSON answer", ("python tools/credits.py {no_order}",)),
+    "live.*.pointer": ("应答中的 JSON 指针", "a JSON pointer into the answer", ("/credits",)),
+    "live.*.fields": ("应答字段的 JSON 指针", "JSON pointers to the answer's fields", ({"no_order": "/data/no"},)),
+    "live.*.accepted": ("表示“已受理”的值", "the value meaning accepted", ("ACCEPTED",)),
+    "live.*.refused": ("表示“已拒绝”的值", "the value meaning refused", ("REFUSED",)),
+}
+
+
+def doc_for(key: str) -> tuple[str, str, tuple[Any, ...]] | None:
+    """The entry for a dotted key; recipe keys fall back to the ``live.*`` pattern."""
+    if key in DOCS:
+        return DOCS[key]
+    parts = key.split(".")
+    if len(parts) >= 3 and parts[0] == "live":
+        return DOCS.get(".".join(["live", "*", *parts[2:]]))
+    return None
+
+
+def documented_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `schema` with a bilingual description and examples on every documented key, and
+    the shipped profile names as the values of merchant.profile."""
+    import copy
+
+    from golive.profile import available_profiles
+
+    out = copy.deepcopy(schema)
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        for name, child in (node.get("properties") or {}).items():
+            key = f"{path}.{name}" if path else name
+            entry = doc_for(key)
+            if entry is not None and isinstance(child, dict):
+                zh, en, examples = entry
+                child["description"] = f"{zh} / {en}" + (f" — {child['description']}" if child.get("description") else "")
+                if examples:
+                    child["examples"] = list(examples)
+            if isinstance(child, dict):
+                walk(child, key)
+                items = child.get("items")
+                if isinstance(items, dict):
+                    walk(items, key + "[]")
+
+    walk(out, "")
+    profile = out["properties"]["merchant"]["properties"]["profile"]
+    profile["enum"] = sorted(available_profiles())
+    return out
