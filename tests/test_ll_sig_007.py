@@ -49,3 +49,20 @@ def test_waiver_turns_fail_into_waived_until_expiry(config_factory, run_checks, 
     result = run_checks(config, "LL-SIG-007", waivers=str(waivers), now=later)
     check = check_of(result, "LL-SIG-007")
     assert check["status"] == "fail" and check["expired_waiver"]["approver"] == "李四"
+
+
+def test_without_git_the_check_says_it_could_not_tell(config_factory, run_checks, tmp_path, monkeypatch):
+    # A CI image without git (python:*-slim) used to pass this check unseen: now it says why it
+    # cannot judge whether the key file is committed.
+    config = config_factory()
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    monkeypatch.setenv("PATH", str(empty_bin))
+    check = check_of(run_checks(config, "LL-SIG-007"), "LL-SIG-007")
+    assert check["status"] == "error"
+    assert "could not consult git" in check["reason"]["en"]
+
+
+def test_a_key_file_outside_any_repository_passes(config_factory, run_checks, tmp_path):
+    # Keys kept outside the repository are the recommended practice: git says "not a repository".
+    assert status_of(run_checks(config_factory(), "LL-SIG-007"), "LL-SIG-007") == "pass"

@@ -236,3 +236,24 @@ def test_no_wrong_shape_anywhere_reaches_a_reporter_as_a_traceback() -> None:
                     render(safe, fmt, lang=lang)
                 except Exception as exc:  # pragma: no cover - the failure message
                     pytest.fail(f"{_dotted(path)} = {wrong!r} passed validation but {fmt}/{lang} raised {exc!r}")
+
+
+@pytest.mark.parametrize("name", ["github-actions.yml", "gitlab-ci.yml"])
+def test_ci_examples_install_something_that_exists(name: str) -> None:
+    """golive is not on PyPI: every install line takes a wheel committed in the merchant's repository
+    (tools/golive/) or GOLIVE_PIP_SPEC, never the bare package name; every job that runs golive check
+    has git, so LL-SIG-007 can tell whether key files are committed."""
+    import re
+
+    import yaml
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "ci" / name).read_text(encoding="utf-8")
+    installs = re.findall(r"pip install ([^\n]+)", text)
+    assert installs
+    for line in installs:
+        assert "tools/golive/lianlian_golive-*.whl" in line and "GOLIVE_PIP_SPEC" in line, line
+        assert not re.search(r":-lianlian-golive", line), line
+    jobs = yaml.safe_load(text)
+    if name == "gitlab-ci.yml":
+        for job in ("golive", "golive-scan"):
+            assert any("install -y -qq git" in step for step in jobs[job]["before_script"]), job

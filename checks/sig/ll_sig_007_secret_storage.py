@@ -36,6 +36,7 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     if not facts:
         return Judgement.not_applicable(Text("配置中没有密钥", "the config holds no secrets"))
     findings: list[Finding] = []
+    unknown: list[str] = []  # file secrets git could not be asked about
     for fact in facts:
         key = fact["key"]
         where = ctx.at(key)
@@ -44,7 +45,9 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
             continue
         if fact["kind"] != "file":
             continue
-        if fact.get("tracked_in_git"):
+        if fact.get("tracked_in_git") is None:
+            unknown.append(key)
+        elif fact.get("tracked_in_git"):
             findings.append(Finding(Text(f"{key} 的文件已提交到 git 仓库", f"the file of {key} is committed to git"), where,
                                     data={"file": fact["file"]}))
         if fact.get("group_or_world_readable"):
@@ -52,4 +55,11 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
                 Text(f"{key} 的文件权限为 {fact['mode']}，同组或其他用户可读", f"the file of {key} has mode {fact['mode']}: readable by group or others"),
                 where, severity=Severity.MEDIUM, data={"file": fact["file"], "mode": fact["mode"]}))
     kinds = ", ".join(f"{f['key']}={f['kind']}" for f in facts)
-    return Judgement.from_findings(findings, Text(f"密钥来源：{kinds}", f"secret sources: {kinds}"))
+    checked = Text(f"密钥来源：{kinds}", f"secret sources: {kinds}")
+    if unknown and not findings:
+        # Without git nobody can tell whether the key file is committed: never a silent pass.
+        return Judgement.cannot_judge(Text(
+            f"无法调用 git（未安装或拒绝读取此仓库），不能确认 {', '.join(unknown)} 的文件是否已提交；请在装有 git 的环境中运行",
+            f"could not consult git (not installed, or it refuses to read this checkout), so whether the file of "
+            f"{', '.join(unknown)} is committed is unknown; run where git is available"))
+    return Judgement.from_findings(findings, checked)

@@ -29,7 +29,8 @@ from golive.signing import SLOT_BY_KEY, KeyRole, SigningMaterial
 
 
 def _git_tracked(path: Path) -> bool | None:
-    """True if git tracks the file; None if it cannot tell (no git, not a repository)."""
+    """True if git tracks the file; False if it does not (or the file is in no repository); None if
+    golive could not ask git (not installed, timed out) -- LL-SIG-007 then says so instead of passing."""
     try:
         completed = subprocess.run(
             ["git", "ls-files", "--error-unmatch", "--", path.name],
@@ -39,8 +40,9 @@ def _git_tracked(path: Path) -> bool | None:
         return None
     if completed.returncode == 0:
         return True
-    if b"not a git repository" in completed.stderr.lower():
-        return None
+    stderr = completed.stderr.lower()
+    if b"dubious ownership" in stderr or b"safe.directory" in stderr:
+        return None  # git refuses to look (a checkout owned by another user, as in CI containers)
     return False
 
 
