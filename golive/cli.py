@@ -7,16 +7,17 @@ its `run()` function.
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import signal
 import sys
-import threading
-from types import FrameType
-from typing import Sequence
 
 from golive import __version__
-from golive.errors import EXIT_USAGE, InputError
+
+# Not `from typing import TYPE_CHECKING`: even `typing` is a noticeable share of `golive --version`.
+# mypy treats any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    import argparse
+    from collections.abc import Sequence
+    from types import FrameType
 
 # command name -> (module under golive.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -37,13 +38,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse exits with code 2 on usage errors already; keep its one-line message."""
-
-
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
-    """The parser. Only the selected command's module is imported (start-up speed)."""
-    parser = _Parser(prog="golive", description="LianLian 认证支付 go-live readiness checker")
+    """The parser. Only the selected command's module is imported (start-up speed); argparse exits
+    with code 2 and a one-line message on usage errors already."""
+    import argparse
+    import importlib
+
+    parser = argparse.ArgumentParser(prog="golive", description="LianLian 认证支付 go-live readiness checker")
     parser.add_argument("--version", action="version", version=f"golive {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
@@ -73,6 +74,7 @@ def _exit_soon(code: int, grace_s: float = 0.3) -> None:
     """After an interruption, leave within the second Ctrl-C promises: worker threads were told to
     stop; if one is still busy after a short grace, end the process instead of waiting for it."""
     import os
+    import threading
     import time
 
     ends = time.monotonic() + grace_s
@@ -91,6 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list in (["--version"], ["-V"]):
         print(f"golive {__version__}")
         return 0
+    import signal
+    import threading
+
+    from golive.errors import EXIT_USAGE, InputError
+
     selected = next((a for a in args_list if not a.startswith("-")), None)
     parser = build_parser(selected if selected in COMMANDS else None)
     args = parser.parse_args(args_list)
