@@ -76,7 +76,7 @@ class HttpRequest:
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """The raw answer (the probe code reads only whether there was one); `Exchange` is its redacted record."""
+    """The raw answer (probe code reads only whether there was one, and a recipe's JSON); `Exchange` is its record."""
 
     status: int | None
     headers: Mapping[str, str]
