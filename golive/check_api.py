@@ -5,6 +5,11 @@ either ``judge(evidence, ctx)`` or a ``Judge`` reducer class, reads only the evi
 declares, never does I/O and never sets its own status. `tests/test_catalogue.py` holds every
 check to importing only this module and the LianLian protocol library, so checks stay pure and
 the engine can change underneath them.
+
+Judging shared by several checks (golive/judging/) is here too: `ack_contract` (the one reader of
+a merchant's acknowledgement), `probe_judging` (the notification and return probe evidence: groups,
+credits, positive controls, key trust) and `same_card` (withdrawal answers and the guide's rule).
+A check names the probe scenario groups it reads in ``CheckMeta.probes`` (golive/probe_spec.py).
 """
 
 from __future__ import annotations
@@ -13,6 +18,9 @@ from golive import safe_json
 from golive.evidence.bundle import Evidence, EvidenceView
 from golive.evidence.capture_judge import KIND_NAMES, CaptureJudge, json_kind, value_text
 from golive.evidence.captures import CaptureRecord
+from golive.judging import acks as ack_contract
+from golive.judging import probes as probe_judging
+from golive.judging import same_card
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
     CheckMeta,
@@ -46,4 +54,7 @@ __all__ = [
     "json_kind",
     "safe_json",
     "value_text",
+    "ack_contract",
+    "probe_judging",
+    "same_card",
 ]

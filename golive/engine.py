@@ -214,14 +214,16 @@ class Run:
         from golive.gathering import GatherContext, plan
 
         wanted: set[str] = set()
+        scenarios: set[str] = set()  # probe scenario groups (golive/probe_spec.py) the selected checks read
         for check in checks:
             if self.selected(check) and not self._scoped_out(check):
                 wanted |= check.meta.readable
+                scenarios |= set(check.meta.probes)
         environ = dict(os.environ if self.options.environ is None else self.options.environ)
         for gatherer, kinds in plan(wanted):
             started = time.perf_counter()
             ctx = GatherContext(self.config, self.options, environ, self.now, kinds, self._say,
-                                {k: self.bundle.get(k) for k in gatherer.uses})
+                                {k: self.bundle.get(k) for k in gatherer.uses}, scenarios=frozenset(scenarios))
             try:
                 produced = dict(gatherer.gather(ctx))
             except (InputError, KeyboardInterrupt):

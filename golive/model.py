@@ -233,7 +233,9 @@ class CheckMeta:
     the engine reports `not_applicable` with the gatherer's reason; if gathering it failed, `error`
     -- without calling the check. `optional` kinds may be read when present and change nothing when
     not. `stream` names a record stream ("captures" or "ledger") for checks that reduce it record
-    by record (a `Reducer`); it is needed like the others.
+    by record (a `Reducer`); it is needed like the others. `probes` names the live-probe scenario
+    groups the check reads (golive/probe_spec.py): with ``--probe`` the engine sends those of the
+    selected checks and nothing else.
     """
 
     id: str
@@ -254,6 +256,8 @@ class CheckMeta:
     # golive.yaml ``scope.<name>.offered: false`` -- attested by someone, on a date -- gets
     # not_applicable for it (shown as an attestation); without the attestation, manual.
     scope: str | None = None
+    # Probe scenario groups this check reads (golive/probe_spec.py group names, e.g. "forged").
+    probes: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -279,6 +283,7 @@ class CheckMeta:
             "stream": self.stream,
             "proves_item": self.proves_item,
             "scope": self.scope,
+            "probes": list(self.probes),
         }
 
 

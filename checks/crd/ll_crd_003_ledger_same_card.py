@@ -46,8 +46,10 @@ from golive.check_api import (
     Reducer,
     Severity,
     Text,
+    same_card,
 )
-from golive.probes.withdraw import GUIDE_RULE
+
+GUIDE_RULE = same_card.GUIDE_RULE
 
 META = CheckMeta(
     id="LL-CRD-003",

@@ -171,14 +171,16 @@ def _lines(running: Any, config_path: Path) -> Iterator[dict[str, Any]]:
     ctx = build_context(config, gather_keys(config)[2])
     order = TestOrder(no_order, DEMO_USER, str(params["money_order"]), str(params["dt_order"]))
     notification = build_notification(ctx, order)
-    ack, _ = send_notification(ctx, notification, "demo notification")
+    response, exchange = send_notification(ctx, notification, "demo notification")
     credits = _settled_credits(ctx, no_order)
     yield {"kind": "notify",
            "request": {"method": "POST", "url": str(config.get("endpoints.notify_url")),
                        "headers": {"Content-Type": "text/json;charset=utf-8"},
                        "body": notify_body(notification).decode("utf-8")},
-           "response": {"status": ack.status, "body": ack.body if ack.error is None else None,
-                        "elapsed_ms": round(ack.elapsed_ms, 1), **({"error": ack.error} if ack.error else {})},
+           # The answer as the probe client recorded it (redacted); LL-NTF-009 judges it.
+           "response": {"status": response.status, "body": exchange.response_body if response.error is None else None,
+                        "elapsed_ms": round(response.elapsed_ms, 1),
+                        **({"error": response.error} if response.error else {})},
            "effect": {"credited": credits > 0}}
     wap = merchant.pay(DEMO_USER, Decimal("0.01"), "wap", BROWSER_IP)
     yield {"kind": "pay_request", "channel": "wap", "request": {"method": "POST", "url": WAP_ACTION},
