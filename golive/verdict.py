@@ -66,7 +66,7 @@ def compute_verdict(results: Sequence[CheckResult], threshold: model.Severity,
     open_ = [r for r in results if r.status in (RunStatus.ERROR, RunStatus.MANUAL) and r.severity.at_least(threshold)]
     for r in failed + open_:
         meta = r.check.meta
-        kind: ReasonKind = "fail" if r.status is RunStatus.FAIL else r.status.value  # type: ignore[assignment]
+        kind: ReasonKind = "fail" if r.status is RunStatus.FAIL else "error" if r.status is RunStatus.ERROR else "manual"
         reasons.append(check_reason(kind, meta.id, r.severity.value, Text(meta.title.zh, meta.title.en)))
     # Item coverage: every review item (and, in production, every pre-release item) needs at
     # least one check that actually judged it; otherwise nothing was shown and "ready" would lie.
@@ -137,7 +137,7 @@ def summarize(checks: Sequence[CheckEntry], reasons: Sequence[VerdictReason], *,
               environment: str, titles: Mapping[str, Text]) -> Summary:
     """Counts, go-live items (in the order of `titles`), staff rows and attestations for these
     checks. `checks` carry `gating` already (`gating()` with the same `fail_on`)."""
-    counts = {status: 0 for status in STATUSES}
+    counts: dict[str, int] = {status: 0 for status in STATUSES}
     for check in checks:
         counts[check.status] = counts.get(check.status, 0) + 1
     return Summary(fail_on=fail_on, counts=counts, items=item_summaries(checks, reasons, environment, titles),
@@ -219,7 +219,7 @@ def staff_rows(checks: Sequence[CheckEntry], reasons: Sequence[VerdictReason], e
         of_item = [c for c in checks if c.item == item]
         cause = _staff_cause(item, of_item, production, uncovered, deselected)
         note = Text(_staff_note(key, cause, of_item, "zh"), _staff_note(key, cause, of_item, "en"))
-        rows.append(StaffRow(key=key, item=item, label=label, question=question, state=_STAFF_STATE[cause], note=note))
+        rows.append(StaffRow(id=key, item=item, label=label, question=question, state=_STAFF_STATE[cause], note=note))
     return tuple(rows)
 
 

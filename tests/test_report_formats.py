@@ -176,7 +176,7 @@ def test_markdown_escapes_cells_and_html() -> None:
 
 
 def _row(result: dict[str, Any], key: str, lang: str = "zh", reasons: tuple = ()) -> dict[str, str]:
-    row = next(r for r in judged(result, reasons).summary.staff if r.key == key)
+    row = next(r for r in judged(result, reasons).summary.staff if r.id == key)
     mark, label = staff_mark_label(row.state, lang)
     return {"state": row.state, "mark": mark, "state_label": label, "line": row.note.get(lang)}
 

@@ -142,7 +142,7 @@ def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
         return {"type": "fields", "title": ui("evidence", lang), "fields": [{"key": "", "value": _clip(ev, MAX_VALUE, lang)}]}
     kind = str(ev.get("kind") or "")
     if _is_http(ev):
-        request = ev.get("request") if isinstance(ev.get("request"), Mapping) else {}
+        request: Mapping[str, Any] = ev["request"] if isinstance(ev.get("request"), Mapping) else {}
         response = ev.get("response") if isinstance(ev.get("response"), Mapping) else None
         status = ev.get("status", (response or {}).get("status"))
         method = _str(ev.get("method") or request.get("method"))
@@ -302,7 +302,7 @@ def _signature_view(signature: Mapping[str, Any] | None) -> dict[str, Any] | Non
 def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the template shows, from an already-safe result."""
     merchant, summary = result.merchant, result.summary
-    items = []
+    items: list[dict[str, Any]] = []
     for item, item_summary, group in result.checks_by_item():
         mark, label = view.item_mark_label(item_summary.state, lang)
         items.append({
@@ -316,9 +316,9 @@ def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None =
     staff = []
     for row in summary.staff:
         mark, state_label = view.staff_mark_label(row.state, lang)
-        staff.append({"key": row.key, "label": t(row.label, lang), "question": t(row.question, lang), "item": row.item,
+        staff.append({"key": row.id, "label": t(row.label, lang), "question": t(row.question, lang), "item": row.item,
                       "state": row.state, "mark": mark, "state_label": state_label, "line": t(row.note, lang)})
-    return {
+    model: dict[str, Any] = {
         "lang": "en" if lang == "en" else "zh",
         "html_lang": "en" if lang == "en" else "zh-CN",
         "csp": CSP,
@@ -351,6 +351,7 @@ def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None =
         "verdict_begin": VERDICT_BEGIN, "verdict_end": VERDICT_END,
         "result_id": RESULT_ELEMENT_ID, "signature_id": SIGNATURE_ELEMENT_ID,
     }
+    return model
 
 
 def _selection_line(result: Result, lang: str) -> str | None:

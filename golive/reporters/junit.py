@@ -123,15 +123,15 @@ def build(result: Result, lang: str = "zh") -> ET.Element:
             if outcome in _COUNTER:
                 counts[_COUNTER[outcome]] += 1
             seconds += check.duration_ms / 1000
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            totals[key] += value
+        for key, count in counts.items():
+            suite.set(key, str(count))
+            totals[key] += count
         suite.set("time", f"{seconds:.3f}")
         seconds_total += seconds
         # Attribute order as JUnit readers print it: name first, then the counts.
         suite.attrib = {"name": suite.attrib["name"], **{k: suite.attrib[k] for k in ("tests", "failures", "errors", "skipped", "time")}}
-    for key, value in totals.items():
-        root.set(key, str(value))
+    for key, total in totals.items():
+        root.set(key, str(total))
     root.set("time", f"{seconds_total:.3f}")
     if result.provenance.time:
         root.set("timestamp", result.provenance.time)
