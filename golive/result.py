@@ -5,7 +5,8 @@ reporters (design.md §6). They are the single source of truth for three things:
 
 * the JSON document (`Result.to_json` / `Result.from_json`), schema ``golive.result/2``;
 * its JSON Schema (`json_schema`, printed by ``golive schema --result``), generated from the
-  dataclasses below, so the published schema cannot drift from what golive writes;
+  dataclasses below (golive.result_codec does the generic work), so the published schema cannot
+  drift from what golive writes;
 * the checks of a document from outside (``golive report --from``, ``golive verify-report``):
   `from_json` checks every key at every depth and raises one `InputError` naming the file and
   the key path (``checks[3].findings[0].location.line``) -- never a traceback in a reporter.
@@ -29,16 +30,12 @@ report`` load it without the engine, the registry or any check.
 
 from __future__ import annotations
 
-import dataclasses
-import sys
-import types
-import typing
-from collections.abc import Mapping as AbcMapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable, ClassVar, Literal, Mapping, TypeVar, get_args, get_origin
+from typing import Any, ClassVar, Literal, Mapping, get_args
 
 from golive.errors import InputError
+from golive.result_codec import Mismatch, decode, encode, join, kind_of, schema_of
+from golive.result_codec import map_strings as map_strings  # reporters escape a whole result with it
 
 RESULT_SCHEMA = "golive.result/2"
 RESULT_SCHEMA_V1 = "golive.result/1"
@@ -111,6 +108,28 @@ class Text:
     def get(self, lang: str) -> str:
         """The text in `lang`, falling back to the other language when it is empty."""
         return (self.en if lang == "en" else self.zh) or self.zh or self.en
+
+    @classmethod
+    def decode_json(cls, raw: JSON, path: str, legacy: bool) -> Text:
+        """``{"zh": ..., "en": ...}``; golive.result/1 also allowed a plain string, and either
+        language missing or null (the other one stands in)."""
+        if legacy and isinstance(raw, str):
+            return cls(raw, raw)
+        if not isinstance(raw, dict):
+            raise Mismatch(path, f"expected a text (a string or {{\"zh\": ..., \"en\": ...}}), got {kind_of(raw)}"
+                           if legacy else f"expected a text ({{\"zh\": ..., \"en\": ...}}), got {kind_of(raw)}")
+        values: dict[str, str] = {}
+        for lang in ("zh", "en"):
+            value = raw.get(lang)
+            if legacy and value is None:
+                continue
+            if lang not in raw:
+                raise Mismatch(join(path, lang), "required key missing")
+            if not isinstance(value, str):
+                raise Mismatch(join(path, lang), f"expected a string, got {kind_of(value)}")
+            values[lang] = value
+        zh, en = values.get("zh") or values.get("en") or "", values.get("en") or values.get("zh") or ""
+        return cls(zh, en)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -421,7 +440,7 @@ class Result(_Model):
 
     def to_json(self) -> dict[str, JSON]:
         """The JSON document (key order as declared), ready for json.dumps."""
-        return _encode(self)  # type: ignore[no-any-return]
+        return encode(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_json(cls, data: JSON, source: str) -> Result:
@@ -437,13 +456,13 @@ class Result(_Model):
                              f"(or {RESULT_SCHEMA_V1!r})", file=source, key="schema")
         legacy = schema == RESULT_SCHEMA_V1
         try:
-            result: Result = _decode(Result, data, "", legacy)
+            result: Result = decode(Result, data, "", legacy)
             if legacy:
                 from golive.result_v1 import upgrade
 
                 result = upgrade(result)
             _check_consistency(result)
-        except _Mismatch as exc:
+        except Mismatch as exc:
             raise InputError(f"not a valid {schema} result: {exc.message}", file=source, key=exc.path) from None
         return result
 
@@ -466,195 +485,7 @@ def _check_consistency(result: Result) -> None:
     of the summary, so grouping by item loses no check."""
     for index, check in enumerate(result.checks):
         if check.item not in result.summary.items:
-            raise _Mismatch(f"checks[{index}].item", f"{check.item!r} is not an item of summary.items")
-
-
-# -- encoding ------------------------------------------------------------------------------------------
-
-
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
-        return [_encode(v) for v in value]
-    if isinstance(value, AbcMapping):
-        return {str(k): _encode(v) for k, v in value.items()}
-    return value
-
-
-T = TypeVar("T")
-
-
-def map_strings(value: T, fn: Callable[[str], str]) -> T:
-    """A copy of `value` (a result, or any part of it) with `fn` applied to every string in it,
-    mapping keys and JSON values included. Reporters use it to escape control characters once."""
-    return _map(value, fn)  # type: ignore[no-any-return]
-
-
-def _map(value: Any, fn: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return fn(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return type(value)(**{f.name: _map(getattr(value, f.name), fn) for f in dataclasses.fields(value)})
-    if isinstance(value, tuple):
-        return tuple(_map(v, fn) for v in value)
-    if isinstance(value, list):
-        return [_map(v, fn) for v in value]
-    if isinstance(value, AbcMapping):
-        return {fn(str(k)): _map(v, fn) for k, v in value.items()}
-    return value
-
-
-# -- decoding ------------------------------------------------------------------------------------------
-
-
-class _Mismatch(Exception):
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(message)
-        self.path = path
-        self.message = message
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        shown = value if len(value) <= 24 else value[:23] + "…"
-        return f"a string ({shown!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-@lru_cache(maxsize=None)
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(sys.modules[cls.__module__]))
-
-
-def _optional_of(tp: Any) -> Any | None:
-    """X for ``X | None``, else None."""
-    if get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        if len(args) == 1 and len(get_args(tp)) == 2:
-            return args[0]
-    return None
-
-
-def _expected(tp: Any) -> str:
-    inner = _optional_of(tp)
-    if inner is not None:
-        return f"{_expected(inner)} or null"
-    if tp is str:
-        return "a string"
-    if tp is bool:
-        return "true or false"
-    if tp is int:
-        return "an integer"
-    if tp is float:
-        return "a number"
-    if tp is Text:
-        return "a text ({\"zh\": ..., \"en\": ...})"
-    origin = get_origin(tp)
-    if origin is Literal:
-        return "one of " + ", ".join(str(a) for a in get_args(tp))
-    if origin is tuple:
-        return "a list"
-    return "an object"
-
-
-def _decode(tp: Any, raw: Any, path: str, legacy: bool) -> Any:
-    inner = _optional_of(tp)
-    if inner is not None:
-        if raw is None:
-            return None
-        try:
-            return _decode(inner, raw, path, legacy)
-        except _Mismatch as exc:
-            if exc.path == path and exc.message.startswith("expected ") and ", got " in exc.message:
-                expected, got = exc.message.split(", got ", 1)
-                raise _Mismatch(path, f"{expected} or null, got {got}") from None
-            raise
-    if tp is Any:
-        return raw
-    if tp is str:
-        if isinstance(raw, str):
-            return raw
-    elif tp is bool:
-        if isinstance(raw, bool):
-            return raw
-    elif tp is int:
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-    elif tp is float:
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return raw  # an int stays an int: re-encoding must give back the same JSON
-    elif tp is Text:
-        return _decode_text(raw, path, legacy)
-    elif get_origin(tp) is Literal:
-        if raw in get_args(tp) and isinstance(raw, str):
-            return raw
-    elif get_origin(tp) is tuple:
-        if isinstance(raw, list):
-            (element, _) = get_args(tp)
-            return tuple(_decode(element, v, f"{path}[{i}]", legacy) for i, v in enumerate(raw))
-    elif get_origin(tp) in (AbcMapping, dict):
-        if isinstance(raw, dict):
-            _, value_type = get_args(tp)
-            return {key: _decode(value_type, v, _join(path, str(key)), legacy) for key, v in raw.items()}
-    elif dataclasses.is_dataclass(tp):
-        if isinstance(raw, dict):
-            return _decode_object(tp, raw, path, legacy)
-    else:  # pragma: no cover - a type this decoder was not taught
-        raise TypeError(f"cannot decode {tp!r}")
-    raise _Mismatch(path, f"expected {_expected(tp)}, got {_kind(raw)}")
-
-
-def _decode_text(raw: Any, path: str, legacy: bool) -> Text:
-    if legacy and isinstance(raw, str):  # v1 allowed a plain string
-        return Text(raw, raw)
-    if not isinstance(raw, dict):
-        raise _Mismatch(path, f"expected a text (a string or {{\"zh\": ..., \"en\": ...}}), got {_kind(raw)}"
-                        if legacy else f"expected a text ({{\"zh\": ..., \"en\": ...}}), got {_kind(raw)}")
-    values: dict[str, str] = {}
-    for lang in ("zh", "en"):
-        value = raw.get(lang)
-        if legacy and value is None:
-            continue  # v1 allowed either language to be missing or null
-        if lang not in raw:
-            raise _Mismatch(_join(path, lang), "required key missing")
-        if not isinstance(value, str):
-            raise _Mismatch(_join(path, lang), f"expected a string, got {_kind(value)}")
-        values[lang] = value
-    zh, en = values.get("zh") or values.get("en") or "", values.get("en") or values.get("zh") or ""
-    return Text(zh, en)
-
-
-def _decode_object(cls: Any, raw: dict[str, Any], path: str, legacy: bool) -> Any:
-    if legacy and issubclass(cls, _Model):
-        raw = cls._from_v1(raw)
-    hints = _hints(cls)
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        key = _join(path, f.name)
-        if f.name not in raw:
-            if f.default is not dataclasses.MISSING:
-                values[f.name] = f.default
-                continue
-            raise _Mismatch(key, "required key missing")
-        values[f.name] = _decode(hints[f.name], raw[f.name], key, legacy)
-    return cls(**values)
+            raise Mismatch(f"checks[{index}].item", f"{check.item!r} is not an item of summary.items")
 
 
 # -- JSON Schema -----------------------------------------------------------------------------------------
@@ -663,7 +494,7 @@ def _decode_object(cls: Any, raw: dict[str, Any], path: str, legacy: bool) -> An
 def json_schema() -> dict[str, JSON]:
     """The JSON Schema (draft 2020-12) of golive.result/2, generated from the classes above."""
     definitions: dict[str, Any] = {}
-    _schema_of(Result, definitions)
+    schema_of(Result, definitions)
     definitions["Result"]["properties"]["schema"] = {"const": RESULT_SCHEMA, "description": "the schema id"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -674,50 +505,6 @@ def json_schema() -> dict[str, JSON]:
         "$ref": "#/$defs/Result",
         "$defs": definitions,
     }
-
-
-def _schema_of(tp: Any, definitions: dict[str, Any]) -> dict[str, Any]:
-    inner = _optional_of(tp)
-    if inner is not None:
-        return {"anyOf": [_schema_of(inner, definitions), {"type": "null"}]}
-    if tp is Any:
-        return {}
-    if tp is str:
-        return {"type": "string"}
-    if tp is bool:
-        return {"type": "boolean"}
-    if tp is int:
-        return {"type": "integer"}
-    if tp is float:
-        return {"type": "number"}
-    origin = get_origin(tp)
-    if origin is Literal:
-        return {"enum": list(get_args(tp))}
-    if origin is tuple:
-        return {"type": "array", "items": _schema_of(get_args(tp)[0], definitions)}
-    if origin in (AbcMapping, dict):
-        return {"type": "object", "additionalProperties": _schema_of(get_args(tp)[1], definitions)}
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        name = tp.__name__
-        if name not in definitions:
-            definitions[name] = {}  # placeholder against recursion
-            hints = _hints(tp)
-            properties: dict[str, Any] = {}
-            for f in dataclasses.fields(tp):
-                prop = _schema_of(hints[f.name], definitions)
-                if f.metadata.get("doc"):
-                    prop = {**prop, "description": f.metadata["doc"]}
-                properties[f.name] = prop
-            definitions[name] = {
-                "type": "object",
-                "description": (tp.__doc__ or "").strip().splitlines()[0],
-                "properties": properties,
-                "required": [f.name for f in dataclasses.fields(tp) if f.default is dataclasses.MISSING],
-                # A newer golive may add keys; readers ignore what they do not know.
-                "additionalProperties": True,
-            }
-        return {"$ref": f"#/$defs/{name}"}
-    raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover
 
 
 # -- the words for the values above, in both languages (reporters and the engine's sentences) -------------
