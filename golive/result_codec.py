@@ -24,11 +24,31 @@ from functools import lru_cache
 from typing import Any, Callable, Literal, TypeVar, get_args, get_origin
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names in order; None for any other type (cached: results are big)."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+        _FIELD_NAMES[cls] = names
+        return names
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def encode(value: Any) -> Any:
     """The JSON form of a model value: dataclasses as objects in field order, tuples as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: encode(getattr(value, name)) for name in names}
+    if kind is tuple or kind is list:
         return [encode(v) for v in value]
     if isinstance(value, AbcMapping):
         return {str(k): encode(v) for k, v in value.items()}
@@ -45,16 +65,22 @@ def map_strings(value: T, fn: Callable[[str], str]) -> T:
 
 
 def _map(value: Any, fn: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return fn(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return type(value)(**{f.name: _map(getattr(value, f.name), fn) for f in dataclasses.fields(value)})
-    if isinstance(value, tuple):
+    if kind in _PLAIN:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return kind(**{name: _map(getattr(value, name), fn) for name in names})
+    if kind is tuple:
         return tuple(_map(v, fn) for v in value)
-    if isinstance(value, list):
+    if kind is list:
         return [_map(v, fn) for v in value]
     if isinstance(value, AbcMapping):
         return {fn(str(k)): _map(v, fn) for k, v in value.items()}
+    if isinstance(value, str):  # a str subclass
+        return fn(value)
     return value
 
 
@@ -125,67 +151,114 @@ def _expected(tp: Any) -> str:
     return "an object"
 
 
+Decoder = Callable[[Any, str, bool], Any]
+
+
 def decode(tp: Any, raw: Any, path: str, legacy: bool) -> Any:
+    """`raw` (parsed JSON) as a value of type `tp`; Mismatch naming `path` where it does not fit."""
+    return _decoder(tp)(raw, path, legacy)
+
+
+def _fails(tp: Any) -> Callable[[Any, str], Mismatch]:
+    expected = _expected(tp)
+    return lambda raw, path: Mismatch(path, f"expected {expected}, got {kind_of(raw)}")
+
+
+@lru_cache(maxsize=None)
+def _decoder(tp: Any) -> Decoder:
+    """A decoder for `tp`, built once per type (a result holds tens of thousands of values)."""
     inner = _optional_of(tp)
     if inner is not None:
+        return _optional(_decoder(inner))
+    if tp is Any:
+        return lambda raw, path, legacy: raw
+    fail = _fails(tp)
+    if tp in (str, bool):
+        def exact(raw: Any, path: str, legacy: bool) -> Any:
+            if type(raw) is tp:
+                return raw
+            raise fail(raw, path)
+        return exact
+    if tp in (int, float):
+        accepted = (int,) if tp is int else (int, float)
+
+        def number(raw: Any, path: str, legacy: bool) -> Any:
+            # An int stays an int where a float is declared: re-encoding gives back the same JSON.
+            if isinstance(raw, accepted) and not isinstance(raw, bool):
+                return raw
+            raise fail(raw, path)
+        return number
+    if hasattr(tp, "decode_json"):  # a type that reads itself (golive.result.Text)
+        return tp.decode_json  # type: ignore[no-any-return]
+    origin = get_origin(tp)
+    if origin is Literal:
+        allowed = frozenset(get_args(tp))
+
+        def literal(raw: Any, path: str, legacy: bool) -> Any:
+            if type(raw) is str and raw in allowed:
+                return raw
+            raise fail(raw, path)
+        return literal
+    if origin is tuple:
+        element = _decoder(get_args(tp)[0])
+
+        def sequence(raw: Any, path: str, legacy: bool) -> Any:
+            if type(raw) is list:
+                return tuple(element(v, f"{path}[{i}]", legacy) for i, v in enumerate(raw))
+            raise fail(raw, path)
+        return sequence
+    if origin in (AbcMapping, dict):
+        value = _decoder(get_args(tp)[1])
+
+        def mapping(raw: Any, path: str, legacy: bool) -> Any:
+            if type(raw) is dict:
+                return {key: value(v, join(path, str(key)), legacy) for key, v in raw.items()}
+            raise fail(raw, path)
+        return mapping
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _object(tp, fail)
+    raise TypeError(f"cannot decode {tp!r}")  # pragma: no cover - a type this decoder was not taught
+
+
+def _optional(decoder: Decoder) -> Decoder:
+    def optional(raw: Any, path: str, legacy: bool) -> Any:
         if raw is None:
             return None
         try:
-            return decode(inner, raw, path, legacy)
+            return decoder(raw, path, legacy)
         except Mismatch as exc:
             if exc.path == path and exc.message.startswith("expected ") and ", got " in exc.message:
                 expected, got = exc.message.split(", got ", 1)
                 raise Mismatch(path, f"{expected} or null, got {got}") from None
             raise
-    if tp is Any:
-        return raw
-    if tp is str:
-        if isinstance(raw, str):
-            return raw
-    elif tp is bool:
-        if isinstance(raw, bool):
-            return raw
-    elif tp is int:
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-    elif tp is float:
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return raw  # an int stays an int: re-encoding must give back the same JSON
-    elif hasattr(tp, "decode_json"):  # a type that reads itself (golive.result.Text)
-        return tp.decode_json(raw, path, legacy)
-    elif get_origin(tp) is Literal:
-        if raw in get_args(tp) and isinstance(raw, str):
-            return raw
-    elif get_origin(tp) is tuple:
-        if isinstance(raw, list):
-            (element, _) = get_args(tp)
-            return tuple(decode(element, v, f"{path}[{i}]", legacy) for i, v in enumerate(raw))
-    elif get_origin(tp) in (AbcMapping, dict):
-        if isinstance(raw, dict):
-            _, value_type = get_args(tp)
-            return {key: decode(value_type, v, join(path, str(key)), legacy) for key, v in raw.items()}
-    elif dataclasses.is_dataclass(tp):
-        if isinstance(raw, dict):
-            return _decode_object(tp, raw, path, legacy)
-    else:  # pragma: no cover - a type this decoder was not taught
-        raise TypeError(f"cannot decode {tp!r}")
-    raise Mismatch(path, f"expected {_expected(tp)}, got {kind_of(raw)}")
+    return optional
 
 
-def _decode_object(cls: Any, raw: dict[str, Any], path: str, legacy: bool) -> Any:
-    if legacy and hasattr(cls, "_from_v1"):  # what the class says a golive.result/1 document may lack
-        raw = cls._from_v1(raw)
+def _object(cls: type, fail: Callable[[Any, str], Mismatch]) -> Decoder:
     hints = _hints(cls)
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        key = join(path, f.name)
-        if f.name not in raw:
-            if f.default is not dataclasses.MISSING:
-                values[f.name] = f.default
-                continue
-            raise Mismatch(key, "required key missing")
-        values[f.name] = decode(hints[f.name], raw[f.name], key, legacy)
-    return cls(**values)
+    fields = [(f.name, hints[f.name], f.default) for f in dataclasses.fields(cls)]
+    # (name, decoder, default), built on first use: a class may name one defined after it
+    plan: list[tuple[str, Decoder, Any]] = []
+    from_v1 = getattr(cls, "_from_v1", None)  # what the class says a golive.result/1 document may lack
+
+    def read(raw: Any, path: str, legacy: bool) -> Any:
+        if type(raw) is not dict:
+            raise fail(raw, path)
+        if not plan:
+            plan.extend((name, _decoder(tp), default) for name, tp, default in fields)
+        if legacy and from_v1 is not None:
+            raw = from_v1(raw)
+        values: dict[str, Any] = {}
+        for name, decoder, default in plan:
+            key = f"{path}.{name}" if path else name
+            if name not in raw:
+                if default is not dataclasses.MISSING:
+                    values[name] = default
+                    continue
+                raise Mismatch(key, "required key missing")
+            values[name] = decoder(raw[name], key, legacy)
+        return cls(**values)
+    return read
 
 
 # -- JSON Schema -----------------------------------------------------------------------------------------
