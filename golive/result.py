@@ -48,7 +48,8 @@ Status = Literal["pass", "fail", "error", "not_applicable", "manual", "waived", 
 Severity = Literal["blocker", "high", "medium", "low", "info"]
 VerdictValue = Literal["ready", "not_ready", "incomplete"]
 # An item heading: its worst check status, or what the engine says instead of a tick.
-ItemState = Literal["pass", "fail", "error", "not_applicable", "manual", "waived", "skipped", "pending", "not_judged"]
+ItemState = Literal["pass", "fail", "error", "not_applicable", "manual", "waived", "skipped", "pending", "not_judged",
+                    "attested"]
 StaffState = Literal["ok", "fail", "error", "manual", "waived", "pending", "not_judged", "attested"]
 ReasonKind = Literal["fail", "error", "manual", "uncovered", "deselected"]
 AttestationState = Literal["attested", "awaiting"]
@@ -289,8 +290,9 @@ class ItemSummary(_Model):
     title: Text
     statuses: tuple[Status, ...] = _doc("the statuses of its checks, in catalogue order")
     status: Status = _doc("the worst of them (fail > error > manual > waived > pass > not_applicable > skipped)")
-    state: ItemState = _doc("what the heading shows: the status, or pending (a pre-release item in integration) "
-                            "or not_judged (no check judged it) where a tick would mislead")
+    state: ItemState = _doc("what the heading shows: the status, or where that would mislead pending (a "
+                            "pre-release item in integration), not_judged (no check judged it, or its checks were "
+                            "deselected) or attested (the merchant declared it has no such business, scope.*)")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -155,23 +155,33 @@ def item_summaries(checks: Sequence[CheckEntry], reasons: Sequence[VerdictReason
     not_judged = _not_judged(reasons)
     items: dict[str, ItemSummary] = {}
     for item, title in titles.items():
-        statuses = tuple(c.status for c in checks if c.item == item)
+        of_item = [c for c in checks if c.item == item]
+        statuses = tuple(c.status for c in of_item)
         status = worst_status(statuses)
         items[item] = ItemSummary(title=title, statuses=statuses, status=status,
-                                  state=item_state(item, status, not_judged, production))
+                                  state=item_state(item, status, not_judged, production, _attested(of_item)))
     return items
 
 
-def item_state(item: str, status: Status, not_judged: set[str], production: bool) -> ItemState:
-    """What an item's heading shows. A failure always shows; otherwise no tick where nothing judged
-    the item, and none for a pre-release item in integration: passing pre-checks there do not mean
-    limits are open or domains filed (the staff summary says "confirm before release" too)."""
+def _attested(of_item: Sequence[CheckEntry]) -> bool:
+    """Every check of the item does not apply because the merchant declared it has no such
+    business (scope.*), with who attested it and when."""
+    return bool(of_item) and all(c.attestation is not None and c.status == "not_applicable" for c in of_item)
+
+
+def item_state(item: str, status: Status, not_judged: set[str], production: bool, attested: bool = False) -> ItemState:
+    """What an item's heading shows, as the staff summary says it. A failure always shows;
+    otherwise no tick where nothing judged the item, none for a pre-release item in integration
+    (passing pre-checks there do not mean limits are open or domains filed), and an item the
+    merchant declared out of scope reads as attested, not as a plain "not applicable"."""
     if status == "fail":
         return status
     if item in not_judged:
         return "not_judged"
     if item.startswith("release.") and not production:
         return "pending"
+    if attested:
+        return "attested"
     return status
 
 
@@ -254,7 +264,7 @@ def _staff_cause(item: str, of_item: list[CheckEntry], production: bool, uncover
         return "manual"
     if _of(of_item, "waived"):
         return "waived"
-    if of_item and all(c.attestation is not None and c.status == "not_applicable" for c in of_item):
+    if _attested(of_item):
         return "attested"  # the merchant attested it has no such business (scope.*): settled, and said so
     if _of(of_item, "pass"):
         return "ok"

@@ -161,6 +161,7 @@ def test_a_scope_attestation_is_a_row_staff_see(config_factory, run_checks) -> N
     result = Result.from_json(run_checks(config_factory({"scope": scope})), "result.json")
     review3 = next(r for r in result.summary.staff if r.id == "review3")
     assert review3.state == "attested" and "张三 (CTO)" in review3.note.zh
+    assert result.summary.items["review.same_card"].state == "attested"  # the heading says what the row says
     rows = [a for a in result.summary.attestations if a.check.startswith("LL-CRD-")]
     assert rows and all(a.state == "attested" and a.attested_by == "张三 (CTO)" and a.note.zh.endswith(" — 到期回款")
                         for a in rows)
