@@ -14,7 +14,8 @@ reporters (design.md §6). They are the single source of truth for three things:
 The engine computes every judgement and stores it here: each check's status and whether it
 counts for the gate (`CheckEntry.gating`), each go-live item's heading state
 (`ItemSummary.state`: ``pending`` for pre-release items in integration, ``not_judged`` for items
-nobody judged or that were deselected), the six staff-summary rows (`StaffRow`), a bilingual
+nobody judged or that were deselected, ``attested`` for a business the merchant declared it does
+not have), the six staff-summary rows (`StaffRow`), a bilingual
 sentence per verdict reason (`VerdictReason.text`) and the attestations staff must see
 (`AttestationRow`). Reporters only format those fields; they import this module and nothing of
 the engine.
