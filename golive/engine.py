@@ -7,28 +7,32 @@ read once and fed to every reducer. A check that raises is reported as `error` w
 never as `pass`. The verdict applies waivers, attestations, the gate threshold and item coverage:
 a go-live item that no check could judge keeps the verdict from `ready`, so a run without evidence
 is `incomplete`, not falsely green.
+
+The verdict and every other judgement a report shows live in golive.verdict; turning the check
+results into the typed result (golive.result) and the one redaction pass, in golive.result_build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import platform
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from golive import __version__
 from golive.config import LoadedConfig, load_config, resolve_path
 from golive.errors import InputError
 from golive.evidence.bundle import Bundle, Evidence, EvidenceView
-from golive.model import Check, Context, Finding, Item, Judgement, Outcome, Reducer, Severity, Status, Text, Verdict
+from golive.model import Check, Context, Finding, Judgement, Outcome, Reducer, Severity, Status, Text
 from golive.profile import Profile, load_profile
+from golive.result import RESULT_SCHEMA, Result
+from golive.verdict import compute_verdict
 from golive.waivers import Waiver, load_waivers
 
-RESULT_SCHEMA = "golive.result/1"
+__all__ = ["RESULT_SCHEMA", "CheckResult", "Run", "RunOptions", "compute_verdict", "run_check", "run_result",
+           "scope_decision", "status_from_judgement"]
 
 
 @dataclass
@@ -62,29 +66,6 @@ class CheckResult:
     expired_waiver: Waiver | None = None
     duration_ms: float = 0.0
     attestation: Mapping[str, Any] | None = None  # a scope declaration that made the check not apply
-
-    def to_dict(self, today: dt.date) -> dict[str, Any]:
-        meta = self.check.meta
-        judgement = self.judgement
-        findings = [f.to_dict(self.severity) for f in (judgement.findings if judgement else ())]
-        return {
-            "id": meta.id,
-            "status": self.status.value,
-            "severity": self.severity.value,
-            "item": meta.item.value,
-            "title": meta.title.to_dict(),
-            "rationale": meta.rationale.to_dict(),
-            "remediation": meta.remediation.to_dict(),
-            "references": list(meta.references),
-            "checked": judgement.checked.to_dict() if judgement and judgement.checked else None,
-            "reason": self.reason.to_dict() if self.reason else None,
-            "findings": findings,
-            "evidence": [dict(e) for e in (judgement.evidence if judgement else ())],
-            "waiver": self.waiver.to_dict(today) if self.waiver else None,
-            "expired_waiver": self.expired_waiver.to_dict(today) if self.expired_waiver else None,
-            "attestation": dict(self.attestation) if self.attestation else None,
-            "duration_ms": round(self.duration_ms, 2),
-        }
 
 
 def _max_severity(findings: Iterable[Finding], default: Severity) -> Severity:
@@ -354,126 +335,19 @@ class Run:
         return signing.value.secret_values() if signing.is_ok else ()
 
 
-def compute_verdict(results: list[CheckResult], threshold: Severity, environment: str) -> tuple[Verdict, list[dict[str, Any]]]:
-    """The verdict and the reasons for it (design.md §3), including go-live items nobody judged."""
-    reasons: list[dict[str, Any]] = []
-    failed = [r for r in results if r.status is Status.FAIL and r.severity.at_least(threshold)]
-    open_ = [r for r in results if r.status in (Status.ERROR, Status.MANUAL) and r.severity.at_least(threshold)]
-    for r in failed:
-        reasons.append({"kind": "fail", "check": r.check.meta.id, "severity": r.severity.value})
-    for r in open_:
-        reasons.append({"kind": r.status.value, "check": r.check.meta.id, "severity": r.severity.value})
-    # Item coverage: every review item (and, in production, every pre-release item) needs at
-    # least one check that actually judged it; otherwise nothing was shown and "ready" would lie.
-    for item in Item:
-        if not item.on_golive_list or (item.value.startswith("release.") and environment != "production"):
-            continue
-        of_item = [r for r in results if r.check.meta.item is item]
-        if not of_item:
-            continue  # no check of this registry judges the item (nothing can be asked of it)
-        if all(r.attestation and r.status is Status.NOT_APPLICABLE for r in of_item):
-            continue  # the merchant attested it has no such business (scope.*): shown to staff as such
-        if not any(r.status in (Status.PASS, Status.WAIVED, Status.FAIL) and r.check.meta.proves_item for r in of_item):
-            # Deselecting (--select/--skip) never makes an item green: nothing judged it.
-            deselected = all(r.status is Status.SKIPPED for r in of_item if r.check.meta.proves_item)
-            reasons.append({"kind": "deselected" if deselected else "uncovered", "item": item.value,
-                            "title": item.title.to_dict()})
-    if failed:
-        return Verdict.NOT_READY, reasons
-    if reasons:
-        return Verdict.INCOMPLETE, reasons
-    return Verdict.READY, reasons
+def run_result(options: RunOptions) -> Result:
+    """Run everything and return the typed result (golive.result/2), judged and redacted.
+    Raises InputError on bad input."""
+    from golive.result_build import finish
 
-
-def build_result(run: Run, results: list[CheckResult], verdict: Verdict, reasons: list[dict[str, Any]]) -> dict[str, Any]:
-    import uuid
-
-    today = run.now.date()
-    counts = {status.value: 0 for status in Status}
-    for r in results:
-        counts[r.status.value] += 1
-    items: dict[str, Any] = {}
-    for item in Item:
-        statuses = [r.status.value for r in results if r.check.meta.item is item]
-        items[item.value] = {"title": item.title.to_dict(), "statuses": statuses, "status": _item_status(statuses)}
-    config = run.config
-    merchant = {
-        "oid_partner": config.get("merchant.oid_partner"),
-        "name": config.get("merchant.name"),
-        "environment": run.environment,
-        "channels": config.get("merchant.channels", []),
-        "frms_ware_category": config.get("merchant.frms_ware_category"),
-        "sign_type": config.get("signing.sign_type"),
-        "notify_sign_type": config.get("signing.notify_sign_type"),
-    }
-    return {
-        "schema": RESULT_SCHEMA,
-        "tool": {"name": "golive", "version": __version__},
-        "merchant": merchant,
-        "profile": run.profile.to_dict(),
-        "verdict": verdict.value,
-        "summary": {
-            "fail_on": run.options.fail_on.value,
-            "counts": counts,
-            "items": items,
-            "reasons": reasons,
-        },
-        "checks": [r.to_dict(today) for r in results],
-        "waivers": [w.to_dict(today) for w in run.waivers],
-        "evidence": run.bundle.summary(),
-        "provenance": {
-            # Names this run in every report format, so files of two runs sharing an output
-            # directory can be told apart (golive.report_files).
-            "run_id": uuid.uuid4().hex[:16],
-            "config_file": config.display,
-            "config_sha256": config.sha256,
-            "tool_version": __version__,
-            "python": platform.python_version(),
-            "time": run.now.isoformat(timespec="seconds"),
-            "profile": run.profile.name,
-            "environment": run.environment,
-            "probe": run.options.probe,
-            "online": run.options.online,
-            "probe_targets": run.provenance.get("probe_targets", []),
-            "selection": _selection(run, results),
-            "inputs": run.inputs,
-            "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
-        },
-    }
-
-
-def _selection(run: Run, results: list[CheckResult]) -> dict[str, Any] | None:
-    """What --select/--skip (and profiles) left out, recorded for staff; None for a full run."""
-    skipped = [r.check.meta.id for r in results if r.status is Status.SKIPPED]
-    if not skipped:
-        return None
-    return {
-        "select": sorted(run.options.select) if run.options.select is not None else None,
-        "skip": sorted(run.options.skip),
-        "skipped_checks": skipped,
-        "items_without_judgement": sorted({r.check.meta.item.value for r in results if r.status is Status.SKIPPED}
-                                          - {r.check.meta.item.value for r in results
-                                             if r.status in (Status.PASS, Status.FAIL, Status.WAIVED)}),
-    }
-
-
-def _item_status(statuses: list[str]) -> str:
-    for status in ("fail", "error", "manual", "waived", "pass", "not_applicable", "skipped"):
-        if status in statuses:
-            return status
-    return "not_applicable"
-
-
-def run_check(options: RunOptions) -> dict[str, Any]:
-    """Run everything and return the result dict (golive.result/1). Raises InputError on bad input."""
     run = Run(options)
     checks = run.checks()
     run.gather(checks)
-    results = run.judge(checks)
-    verdict, reasons = compute_verdict(results, options.fail_on, run.environment)
-    result = build_result(run, results, verdict, reasons)
-    from golive.redact import redact_result
+    # golive.result_build: the verdict, the result, and the one redaction pass (personal data by
+    # name and by shape, and the exact secrets this run read, wherever they slipped in).
+    return finish(run, run.judge(checks))
 
-    # The one redaction pass (golive.redact): personal data by name and by shape, and the exact
-    # secrets this run read, wherever a check or a gatherer let them into the result.
-    return redact_result(result, run.secret_values())
+
+def run_check(options: RunOptions) -> dict[str, Any]:
+    """`run_result` as the JSON document (golive.result/2), for callers that read it as data."""
+    return run_result(options).to_json()

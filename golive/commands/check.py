@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive.errors import EXIT_INCOMPLETE, EXIT_NOT_READY, EXIT_READY, InputError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from golive.result import Result
 
 SEVERITIES = ("blocker", "high", "medium", "low", "info")
 EXIT_FOR_VERDICT = {"ready": EXIT_READY, "not_ready": EXIT_NOT_READY, "incomplete": EXIT_INCOMPLETE}
@@ -69,7 +72,7 @@ def make_progress(args: argparse.Namespace) -> Any:
     return Progress.for_terminal(enabled=args.progress, quiet=args.quiet)
 
 
-def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
+def emit(result: Result, args: argparse.Namespace) -> int:
     """Print the text report and write the other formats; return the exit code for the verdict.
 
     Every file is rendered before any is written, and golive.report_files writes them as one set
@@ -104,21 +107,21 @@ def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
     if files:
         source = getattr(args, "source", None)  # golive report --from: never remove the input
         written, removed = write_reports(Path(args.output_dir), files,
-                                         run_id=(result.get("provenance") or {}).get("run_id"),
+                                         run_id=result.provenance.run_id or None,
                                          source=Path(source) if source else None)
     if "text" in formats and not args.quiet:
         sys.stdout.write(render(result, "text", lang=args.lang))
     else:
-        print(f"verdict: {result['verdict']}")
+        print(f"verdict: {result.verdict}")
     for path in written:
         print(f"  → {visible(str(path))}", file=sys.stderr)
     for path in removed:
         print(f"  × {visible(str(path))} removed: a report of another run", file=sys.stderr)
-    return EXIT_FOR_VERDICT[result["verdict"]]
+    return EXIT_FOR_VERDICT[result.verdict]
 
 
 def run(args: argparse.Namespace) -> int:
-    from golive.engine import RunOptions, run_check
+    from golive.engine import RunOptions, run_result
     from golive.model import Severity
 
     options = RunOptions(
@@ -144,5 +147,5 @@ def run(args: argparse.Namespace) -> int:
         load_signing_key(Path(args.sign_with))
     with make_progress(args) as progress:
         options.progress = progress.update
-        result = run_check(options)
+        result = run_result(options)
     return emit(result, args)
