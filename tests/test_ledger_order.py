@@ -100,6 +100,19 @@ def test_a_quoted_field_spanning_lines_out_of_order_is_re_sorted_naming_the_line
     assert [r.line for r in found] == [4, 5, 2] and found[-1].resorted == "order@5"
 
 
+def test_odd_fields_survive_the_re_sort_exactly(tmp_path: Path):
+    # NUL and quotes inside fields, several card columns, a masked card: what the spilled string
+    # form must keep apart.
+    text = ('user_id,kind,no_order,amount,card,no_agree,time,status\n'
+            'U1,withdrawal,"W\x00,""1""",2.00,622202******1234,,20261126100000,success\n'
+            'U1,payment,N1,-0.10,1234,A-1,20261125100000,pending\n'
+            'U1,payment,"N\n2",1E+3,,"A\x00",20261124100000,success\n')
+    path = write(tmp_path, text)
+    found = stream(path)
+    assert [r.line for r in found] == [4, 3, 2] and found[0].resorted == "order@3"
+    assert sorted(found, key=lambda r: r.line) == [r._replace(resorted="order@3") for r in read_ledger(path, path.name)]
+
+
 def test_a_file_with_broken_and_failed_rows_in_order_is_read_once_in_file_order(tmp_path: Path):
     path = write(tmp_path, HEADER.encode() + b"U1,payment,N1,1,C1,20261125100000,success\n"
                                              b"U1,payment,N2,1,C\xff,20261125100000,success\n"  # not UTF-8

@@ -243,7 +243,7 @@ def _exact_scan(path: Path, display: str, max_users: int) -> str:
     return ""
 
 
-_CHUNK_BYTES = 1 << 20
+_CHUNK_BYTES = 64 << 10  # smaller chunks are faster: what one creates is still in the CPU cache when freed
 
 
 def _skip_line(raw: IO[bytes]) -> None:

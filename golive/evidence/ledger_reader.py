@@ -32,7 +32,8 @@ from typing import IO, Callable, Iterator, NamedTuple
 
 from golive.errors import InputError
 from golive.evidence.ledger_values import (
-    ASCII_SPACE, KIND_WORDS, PAYMENT, REFUND, STATUS_WORDS, SUCCESS, TIME14, WITHDRAWAL, card_token,
+    ASCII_SPACE, KIND_WORDS, MINUTES_SECONDS, PAYMENT, REFUND, STATUS_WORDS, SUCCESS, VALID_HOURS, WITHDRAWAL,
+    card_token,
     parse_amount, parse_time,
 )
 from golive.model import Text
@@ -253,7 +254,7 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
     i_user, i_kind, i_amount, i_time = columns.user_id, columns.kind, columns.amount, columns.time
     i_cards, i_no, i_status, width = columns.cards, columns.no_order, columns.status, columns.width
     single_card = i_cards[0] if len(i_cards) == 1 else None
-    kinds, statuses, time14 = KIND_WORDS, STATUS_WORDS, TIME14.fullmatch
+    kinds, statuses, minutes_seconds, hours = KIND_WORDS, STATUS_WORDS, MINUTES_SECONDS, VALID_HOURS
     amount_of, time_of, token_of, space, dec = parse_amount, parse_time, card_token, ASCII_SPACE, Decimal
     make = tuple.__new__  # LedgerRow(...) without the keyword-handling wrapper: ~2x faster
     readline, limit = raw.readline, MAX_LINE_BYTES
@@ -267,7 +268,8 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
             start = number
             if len(data) < limit and b'"' not in data:  # _split's common case, inlined
                 try:
-                    row: list[str] | None = data.decode("utf-8").rstrip("\r\n").split(",")
+                    # The line end stays on the last field: every field used is stripped below.
+                    row: list[str] | None = data.decode("utf-8").split(",")
                 except UnicodeDecodeError:
                     number, row, problem = _split(readline, data, number)
             else:
@@ -294,8 +296,8 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
                 if not amount.is_finite():
                     amount = None
             written = row[i_time].strip()
-            if len(written) == 14 and time14(written) and written[6:8] < "29":
-                when: str | None = written + "000000"  # parse_time's fast path, inlined
+            if len(written) == 14 and written[10:] in minutes_seconds and written[:10] in hours:
+                when: str | None = written + "000000"  # parse_time's fast path, inlined (an hour seen valid)
             else:
                 when = time_of(written) if written else None
             if i_status is None:

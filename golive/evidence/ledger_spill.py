@@ -88,10 +88,12 @@ def resorted_rows(rows: Iterator[LedgerRow], resorted: str, display: str, size_h
             if broken or status == FAILED:
                 yield row
                 continue
-            # spill_text's common case, inlined: one card token that is the card itself, or none
-            text = f"{user}\x00{when}\x00{line:010d}\x00{kind}\x00{no_order}\x00{amount}\x00{card}\x00" \
-                   f"{written}\x00{status}"
-            if not ((len(cards) == 1 and cards[0] is card or not cards) and text.count("\x00") == 8):
+            if (len(cards) == 1 and cards[0] is card or not cards) and "\x00" not in no_order and "\x00" not in card:
+                # spill_text's common case, inlined: one card token that is the card itself, or none,
+                # and no NUL in a field (the reader lets none through in the others)
+                text = f"{user}\x00{when}\x00{line:010d}\x00{kind}\x00{no_order}\x00{amount}\x00{card}\x00" \
+                       f"{written}\x00{status}"
+            else:
                 text = spill_text(user, when, line, kind, no_order, str(amount), card, cards, written, status)
             buckets[hash(user) % count].append(text)  # spill.add_text, inlined
             pending += 1

@@ -90,7 +90,13 @@ def parse_amount(text: str) -> Decimal | None:
 
 
 # yyyyMMddHHmmss with a plausible date and a real clock; days 29-31 are checked against the month.
-TIME14 = re.compile(r"(?:1\d|2\d)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d")
+TIME14 = re.compile(r"(?:1\d|2\d)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d",
+                    re.ASCII)
+# The reader's fast path for yyyyMMddHHmmss: two set lookups instead of the regex (a third of the
+# cost, on every row). Every valid "mmss", and the hours (yyyyMMddHH) parse_time found valid so far.
+MINUTES_SECONDS = frozenset(f"{minute:02d}{second:02d}" for minute in range(60) for second in range(60))
+VALID_HOURS: set[str] = set()
+_MAX_VALID_HOURS = 200_000  # bounded: 20 years of hours; beyond, times just take the slow path
 
 
 def parse_time(text: str) -> str | None:
@@ -102,6 +108,8 @@ def parse_time(text: str) -> str | None:
         text = text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:]
     if len(text) == 14:
         if TIME14.fullmatch(text) and (text[6:8] < "29" or _valid_day(text[:8])):
+            if len(VALID_HOURS) < _MAX_VALID_HOURS:
+                VALID_HOURS.add(text[:10])
             return text + "000000"
         return None
     if text.endswith(("Z", "z")):
