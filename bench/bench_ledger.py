@@ -29,6 +29,7 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 _CHILD = r"""
 import json, sys, time
@@ -108,12 +109,12 @@ def shuffled_copy(source: Path, target: Path, seed: int = 11) -> None:
     target.write_text(header + "".join(body), encoding="utf-8")
 
 
-def audit(ledger: Path) -> dict[str, object]:
+def audit(ledger: Path) -> dict[str, Any]:
     completed = subprocess.run([sys.executable, "-P", "-c", _CHILD, str(ledger)], cwd=ledger.parent,
                                capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise SystemExit(f"audit failed:\n{completed.stderr}")
-    figures: dict[str, object] = json.loads(completed.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return figures
 
 
@@ -142,16 +143,16 @@ def main() -> None:
                 figures = audit(path)
                 if not runs["ordered"] and not runs["shuffled"]:
                     print(f"golive imported from {figures['golive']}")
-                stream, elapsed = float(figures["stream"]), float(figures["elapsed"])  # type: ignore[arg-type]
-                floor = float(figures["csv_floor"])  # type: ignore[arg-type]
-                evidence = figures["evidence"][0]  # type: ignore[index]
+                stream, elapsed = float(figures["stream"]), float(figures["elapsed"])
+                floor = float(figures["csv_floor"])
+                evidence = figures["evidence"][0]
                 rate = args.rows / stream
-                runs[label].append({"rate": rate, "ratio": rate / floor, "peak": int(figures["peak_kib"]) / 1024,  # type: ignore[arg-type]
-                                    "cpu": float(figures["cpu"])})  # type: ignore[arg-type]
+                runs[label].append({"rate": rate, "ratio": rate / floor, "peak": int(figures["peak_kib"]) / 1024,
+                                    "cpu": float(figures["cpu"])})
                 print(f"{label:9s} audit {stream:5.2f} s = {rate:9,.0f} rows/s = {rate / floor:.3f} x csv.reader "
-                      f"({floor:,.0f} rows/s now); whole run {elapsed:5.2f} s, {float(figures['cpu']):5.2f} s CPU; "  # type: ignore[arg-type]
-                      f"peak RSS {int(figures['peak_kib']) / 1024:6.1f} MiB "  # type: ignore[arg-type]
-                      f"(after imports {int(figures['base_kib']) / 1024:.1f} MiB); "  # type: ignore[arg-type]
+                      f"({floor:,.0f} rows/s now); whole run {elapsed:5.2f} s, {float(figures['cpu']):5.2f} s CPU; "
+                      f"peak RSS {int(figures['peak_kib']) / 1024:6.1f} MiB "
+                      f"(after imports {int(figures['base_kib']) / 1024:.1f} MiB); "
                       f"LL-CRD-003 {figures['status']}, {figures['findings']} findings; {evidence['order']}")
         if args.repeat > 1:
             for label, results in runs.items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -52,7 +53,7 @@ def assert_time_order_per_user(found: list[LedgerRow]) -> None:
 
 # -- the strategy -----------------------------------------------------------------------------------
 
-def test_rows_in_time_order_per_user_come_in_file_order(tmp_path: Path):
+def test_rows_in_time_order_per_user_come_in_file_order(tmp_path: Path) -> None:
     # Globally out of order, but each user's own rows are in time order: no re-sort needed.
     path = write(tmp_path, HEADER + "U2,payment,N1,1,C2,20261126100000,success\n"
                                     "U1,payment,N2,1,C1,20261125100000,success\n"
@@ -62,7 +63,7 @@ def test_rows_in_time_order_per_user_come_in_file_order(tmp_path: Path):
     assert [r.line for r in found] == [2, 3, 4, 5] and {r.resorted for r in found} == {""}
 
 
-def test_rows_out_of_time_order_are_re_sorted_by_user_and_time(tmp_path: Path):
+def test_rows_out_of_time_order_are_re_sorted_by_user_and_time(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "U2,withdrawal,N1,1,C2,20261128100000,success\n"
                                     "U1,payment,N2,1,C1,20261125100000,success\n"
                                     "U2,payment,N3,1,C2,20261125100000,success\n"
@@ -76,14 +77,14 @@ def test_rows_out_of_time_order_are_re_sorted_by_user_and_time(tmp_path: Path):
     assert [r.amount for r in found[2:]] == [Decimal(1)] * 4
 
 
-def test_more_users_than_fit_in_memory_are_grouped_by_user(tmp_path: Path):
+def test_more_users_than_fit_in_memory_are_grouped_by_user(tmp_path: Path) -> None:
     body = "".join(f"U{i % 5},payment,N{i},1,C,2026112510{i:04d},success\n" for i in range(20))
     found = stream(write(tmp_path, HEADER + body), max_users=3)
     assert len(found) == 20 and [r.user_id for r in found] == sorted(r.user_id for r in found)
     assert {r.resorted for r in found} == {"users@3"}
 
 
-def test_a_quoted_field_spanning_lines_in_time_order_comes_in_file_order(tmp_path: Path):
+def test_a_quoted_field_spanning_lines_in_time_order_comes_in_file_order(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "U2,payment,N1,1,C2,20261126100000,success\n"
                                     'U1,payment,"N1\nsecond line",1,C1,20261125100000,success\n'
                                     "U1,withdrawal,N2,1,C1,20261126100000,success\n")
@@ -92,7 +93,7 @@ def test_a_quoted_field_spanning_lines_in_time_order_comes_in_file_order(tmp_pat
     assert {r.resorted for r in found} == {""}
 
 
-def test_a_quoted_field_spanning_lines_out_of_order_is_re_sorted_naming_the_line(tmp_path: Path):
+def test_a_quoted_field_spanning_lines_out_of_order_is_re_sorted_naming_the_line(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + 'U1,payment,"N1\nsecond line",1,C1,20261126100000,success\n'
                                     "U1,payment,N2,1,C1,20261126100000,failed\n"  # failed: needs no order
                                     "U1,withdrawal,N3,1,C1,20261125100000,success\n")
@@ -100,7 +101,7 @@ def test_a_quoted_field_spanning_lines_out_of_order_is_re_sorted_naming_the_line
     assert [r.line for r in found] == [4, 5, 2] and found[-1].resorted == "order@5"
 
 
-def test_odd_fields_survive_the_re_sort_exactly(tmp_path: Path):
+def test_odd_fields_survive_the_re_sort_exactly(tmp_path: Path) -> None:
     # NUL and quotes inside fields, several card columns, a masked card: what the spilled string
     # form must keep apart.
     text = ('user_id,kind,no_order,amount,card,no_agree,time,status\n'
@@ -113,7 +114,7 @@ def test_odd_fields_survive_the_re_sort_exactly(tmp_path: Path):
     assert sorted(found, key=lambda r: r.line) == [r._replace(resorted="order@3") for r in read_ledger(path, path.name)]
 
 
-def test_a_file_with_broken_and_failed_rows_in_order_is_read_once_in_file_order(tmp_path: Path):
+def test_a_file_with_broken_and_failed_rows_in_order_is_read_once_in_file_order(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER.encode() + b"U1,payment,N1,1,C1,20261125100000,success\n"
                                              b"U1,payment,N2,1,C\xff,20261125100000,success\n"  # not UTF-8
                                              b"U1,payment,N3,1,C1,not a time,success\n"
@@ -152,11 +153,11 @@ def test_a_file_with_broken_and_failed_rows_in_order_is_read_once_in_file_order(
      "U1,payment,N2,1,C,,success\n"
      "U1,payment,N3,1,C,20261125100000,success\n", ""),
 ], ids=["mixed-formats", "mixed-formats-back", "fraction", "equal", "grouped", "grouped-back", "no-user-no-time"])
-def test_the_scan_compares_times_by_their_meaning(tmp_path: Path, body: str, expected: str):
+def test_the_scan_compares_times_by_their_meaning(tmp_path: Path, body: str, expected: str) -> None:
     assert scan(write(tmp_path, HEADER + body)) == expected
 
 
-def test_the_scan_across_many_chunks_keeps_each_users_latest_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_scan_across_many_chunks_keeps_each_users_latest_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Chunks of ~2 lines: in time order as a whole for a while (only the users are kept), then not
     # (each user's latest time is read back), then a user going back in time many chunks later.
     monkeypatch.setattr(ledger_order, "_CHUNK_BYTES", 90)
@@ -167,7 +168,7 @@ def test_the_scan_across_many_chunks_keeps_each_users_latest_time(tmp_path: Path
     assert scan(write(tmp_path, HEADER + "".join(ordered)), max_users=6) == "users@6"
 
 
-def test_an_over_long_line_is_left_to_the_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_an_over_long_line_is_left_to_the_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ledger_order, "_CHUNK_BYTES", 64)
     from golive.evidence import ledger_reader
 
@@ -224,7 +225,7 @@ def random_ledger(generator: random.Random) -> str:
 
 @pytest.mark.parametrize("seed", range(300))
 def test_the_scan_never_lets_a_ledger_out_of_order_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            seed: int):
+                                                            seed: int) -> None:
     """Against an oracle (the plain reader's judged rows): whatever the scan decides, the stream has
     every row once and each user's rows in time order; and it re-sorts whenever the oracle says
     it must. Tiny chunks put rows of one user in many chunks."""
@@ -274,7 +275,7 @@ def random_rows(count: int, users: int, times: int, seed: int = 5) -> list[Ledge
                       ("C",), "t", f"{generator.randrange(times):020d}", "success") for line in range(2, 2 + count)]
 
 
-def test_spill_in_memory_below_a_batch_touches_no_disk():
+def test_spill_in_memory_below_a_batch_touches_no_disk() -> None:
     spill = RowSpill(batch_rows=1000)
     added = random_rows(200, users=9, times=50)
     out = spilled(added, spill)
@@ -282,7 +283,7 @@ def test_spill_in_memory_below_a_batch_touches_no_disk():
     assert spill._dir is None and {r.resorted for r in out} == {"order@9"} and out[0].amount == Decimal(out[0].line)
 
 
-def test_spill_buckets_many_users_across_files_and_deletes_them():
+def test_spill_buckets_many_users_across_files_and_deletes_them() -> None:
     # size_hint makes 16 buckets; small batches put every user's rows in several flushes.
     spill = RowSpill("f", size_hint=16 * 1000 // 6, batch_rows=37, bucket_bytes=1000)
     assert len(spill.buckets) == 16
@@ -295,7 +296,7 @@ def test_spill_buckets_many_users_across_files_and_deletes_them():
     assert directory is not None and not directory.exists()
 
 
-def test_spill_equal_times_keep_file_order():
+def test_spill_equal_times_keep_file_order() -> None:
     spill = RowSpill("f", size_hint=10_000, batch_rows=3, bucket_bytes=1000)
     added = [LedgerRow("f", line, "U1" if line % 2 else "U2", "payment", f"N{line}", Decimal(1), "C", ("C",), "t",
                        "20261125100000000000", "success") for line in range(2, 40)]
@@ -305,7 +306,7 @@ def test_spill_equal_times_keep_file_order():
         assert lines == sorted(lines) and len(lines) == 19
 
 
-def test_spill_bucket_over_the_memory_limit_is_sorted_externally_in_passes(monkeypatch: pytest.MonkeyPatch):
+def test_spill_bucket_over_the_memory_limit_is_sorted_externally_in_passes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ledger_spill, "MAX_OPEN_RUNS", 3)
     # One bucket (no size hint) of ~1000 rows of ~60 bytes, limit 500 bytes: ~100 runs, merged in passes.
     spill = RowSpill("f", batch_rows=50, bucket_bytes=500, slice_rows=4)
@@ -313,18 +314,18 @@ def test_spill_bucket_over_the_memory_limit_is_sorted_externally_in_passes(monke
     sorted_externally: list[object] = []
     original = RowSpill._merged
 
-    def merged(self: RowSpill, *args: object):
-        sorted_externally.append(args)
-        return original(self, *args)
+    def merged(self: RowSpill, path: Path, name: str) -> Iterator[str]:
+        sorted_externally.append((path, name))
+        return original(self, path, name)
 
     monkeypatch.setattr(RowSpill, "_merged", merged)
     out = spilled(added, spill)
     assert sorted_externally and len(spill.buckets) == 1
     assert [(r.user_id, r.when, r.line) for r in out] == sorted((r.user_id, r.when, r.line) for r in added)
-    assert list(spill._dir.iterdir()) == []  # runs and merge passes deleted as they are used up
+    assert spill._dir is not None and list(spill._dir.iterdir()) == []  # runs and merge passes deleted as they are used up
 
 
-def test_spill_keeps_odd_fields_exactly():
+def test_spill_keeps_odd_fields_exactly() -> None:
     # Card tokens other than (card,), several cards, no card, and NUL inside fields.
     added = [
         LedgerRow("f", 2, "U1", "payment", "N1", Decimal("-0.10"), "1234", ("#1234",), "t", "1" * 20, "pending"),
@@ -340,7 +341,7 @@ def test_spill_keeps_odd_fields_exactly():
 
 
 def test_stream_re_sorted_through_many_bucket_files_matches_the_in_memory_re_sort(tmp_path: Path,
-                                                                                 monkeypatch: pytest.MonkeyPatch):
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     generator = random.Random(3)
     body = [f"U{generator.randrange(60)},payment,N{i},1.{i % 100:02d},C,2026112510{generator.randrange(30):04d},"
             f"{'failed' if i % 17 == 0 else 'success'}\n" for i in range(600)]

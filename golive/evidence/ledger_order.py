@@ -11,7 +11,8 @@ failed rows come either way, each once, so counts stay exact.
 
 The scan may answer "re-sort" when it need not (it also looks at failed rows and at some broken
 ones); re-sorting is always correct and only costs time. It must never answer "in order" for a
-file that is not: it sees every row the reader judges, with the same user and the same time key.
+file that is not: it sees every row the judge will, with the same user and a time key that
+orders as the reader's `when` does (tests/test_ledger_order.py checks this against an oracle).
 """
 
 from __future__ import annotations
@@ -180,10 +181,13 @@ def _time_key(time: bytes) -> bytes:
     return when[:14].encode("ascii") if when.endswith("000000") else when.encode("ascii")
 
 
-def _columns_of(chunk: bytes, count: int, columns: LedgerColumns) -> tuple[list[bytes], list[bytes], list[int] | None] | None:
-    """(users, time keys, line offsets) of the chunk's `count` lines that are rows with a user and a time; the line
-    offsets are None when every line of the chunk is such a row. None when a line is not a record
-    (a quoted field spanning lines, or anything the csv module balks at)."""
+Columns = tuple[list[bytes], list[bytes], "list[int] | None"]  # users, time keys, line offsets in the chunk
+
+
+def _columns_of(chunk: bytes, count: int, columns: LedgerColumns) -> Columns | None:
+    """(users, time keys, line offsets) of the rows among the chunk's `count` lines that have a user
+    and a time; the line offsets are None when every line is such a row. None when a line is not a
+    record (a quoted field spanning lines, or anything the csv module balks at)."""
     i_user, i_time, width = columns.user_id, columns.time, columns.width
     if not chunk.endswith(b"\n"):
         chunk += b"\n"  # the file's last line

@@ -33,8 +33,7 @@ from typing import IO, Callable, Iterator, NamedTuple
 from golive.errors import InputError
 from golive.evidence.ledger_values import (
     ASCII_SPACE, KIND_WORDS, MINUTES_SECONDS, PAYMENT, REFUND, STATUS_WORDS, SUCCESS, VALID_HOURS, WITHDRAWAL,
-    card_token,
-    parse_amount, parse_time,
+    card_token, parse_amount, parse_time,
 )
 from golive.model import Text
 
@@ -289,12 +288,11 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
             kind = kinds.get(kind_text) or kinds.get(kind_text.lower())
             amount_text = row[i_amount].strip()
             try:  # parse_amount's fast path, inlined
-                amount: Decimal | None = dec(amount_text)
+                parsed = dec(amount_text)
             except InvalidOperation:
                 amount = amount_of(amount_text)
             else:
-                if not amount.is_finite():
-                    amount = None
+                amount = parsed if parsed.is_finite() else None
             written = row[i_time].strip()
             if len(written) == 14 and written[10:] in minutes_seconds and written[:10] in hours:
                 when: str | None = written + "000000"  # parse_time's fast path, inlined (an hour seen valid)

@@ -34,6 +34,7 @@ def temp_error(exc: OSError, display: str) -> InputError:
                       "or point TMPDIR elsewhere, or sort the ledger by user and time)",
                       file=display, key="evidence.ledger")
 
+
 # -- the spilled form ---------------------------------------------------------------------------------
 #
 # A row waiting to be re-sorted is kept as one str, its fields joined by NUL:
@@ -124,8 +125,8 @@ class RowSpill:
     in bytes) so that a bucket holds about a quarter of `bucket_bytes`; a bucket that still comes
     out larger than `bucket_bytes` (one huge user, or a skewed hash) is sorted externally instead:
     sorted runs of at most `bucket_bytes`, merged (in passes above MAX_OPEN_RUNS runs). Nothing
-    touches the disk for fewer than `batch_rows` rows (defaults: SPILL_BATCH_ROWS, SPILL_BUCKET_BYTES). Call `close()` (or use `with`) to delete
-    the files.
+    touches the disk for fewer than `batch_rows` rows (defaults: SPILL_BATCH_ROWS,
+    SPILL_BUCKET_BYTES). Call `close()` (or use `with`) to delete the files.
     """
 
     def __init__(self, file: str = "", size_hint: int = 0, batch_rows: int | None = None,
@@ -141,7 +142,7 @@ class RowSpill:
         self.pending = 0  # rows in the lists, not yet on disk
         self._sizes = [0] * count  # bytes of each bucket on disk
         self._dir: Path | None = None
-        self._cleanup: weakref.finalize | None = None
+        self._cleanup: weakref.finalize[..., Any] | None = None
 
     def __enter__(self) -> RowSpill:
         return self
@@ -290,7 +291,7 @@ def _read_texts(path: Path) -> Iterator[str]:
         yield from chunk
 
 
-def _dump(value: object, out: IO[bytes]) -> int:
+def _dump(value: list[str], out: IO[bytes]) -> int:
     """Write `value` length-prefixed; the bytes written. (marshal.load() on a file reads in tiny
     pieces and is 10x slower than marshal.loads of one read.)"""
     blob = marshal.dumps(value)
