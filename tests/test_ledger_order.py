@@ -152,7 +152,11 @@ def test_a_file_with_broken_and_failed_rows_in_order_is_read_once_in_file_order(
     (",payment,N1,1,C,20261129100000,success\n"
      "U1,payment,N2,1,C,,success\n"
      "U1,payment,N3,1,C,20261125100000,success\n", ""),
-], ids=["mixed-formats", "mixed-formats-back", "fraction", "equal", "grouped", "grouped-back", "no-user-no-time"])
+    # 14 bytes but no yyyyMMddHHmmss: two no-break spaces, then a date the reader reads as midnight
+    ("U1,payment,N1,1,C,20261126100000,success\n"
+     "U1,payment,N2,1,C,\u00a0\u00a02026-11-25,success\n", "order@3"),
+], ids=["mixed-formats", "mixed-formats-back", "fraction", "equal", "grouped", "grouped-back", "no-user-no-time",
+        "fourteen-bytes"])
 def test_the_scan_compares_times_by_their_meaning(tmp_path: Path, body: str, expected: str) -> None:
     assert scan(write(tmp_path, HEADER + body)) == expected
 
@@ -205,7 +209,9 @@ def random_ledger(generator: random.Random) -> str:
         second = f"{moment:02d}"
         when = generator.choice([f"202611251000{second}", f"2026-11-25 10:00:{second}",
                                  f"2026-11-25T02:00:{second}Z", f"2026-11-25T10:00:{second}+08:00",
-                                 f"2026-11-25T10:00:{second}.5"] if generator.random() < 0.2 else
+                                 f"2026-11-25T10:00:{second}.5", f"2026-11-25T11:00:{second}+0900",
+                                 f"\u3000202611251000{second}", "\u00a0\u00a02026-11-25", "20261125"]
+                                if generator.random() < 0.2 else
                                 [f"202611251000{second}"])
         status = "failed" if generator.random() < 0.1 else "success"
         user_cell = generator.choice([user, f'"{user}"', f" {user} "]) if generator.random() < 0.1 else user

@@ -74,7 +74,7 @@ def order_scan(path: Path, columns: LedgerColumns, header_lines: int, max_users:
     """'' when each user's rows are in time order and there are at most `max_users` users; otherwise
     a `resort_reason` code ("order@LINE" names the first row found going back in time).
 
-    About 1 MiB of whole lines at a time: the user and time columns are cut out with bytes.split
+    64 KiB of whole lines at a time: the user and time columns are cut out with bytes.split
     and slicing, times in the usual shapes are keys as they are (or after one bytes.translate), and
     a chunk is checked with map() over the columns -- all in C. While the file is in time order as
     a whole (the usual export) only the set of users is kept; from the first chunk that is not, each
@@ -161,9 +161,10 @@ def _time_keys(times: list[bytes]) -> tuple[list[bytes], bool]:
     """The order key of each time, and whether every one is a time: the CST digits, 14 of them, or
     20 when the time has a fraction of a second (a prefix orders first, so 14 digits stand for
     .000000). Where the reader reads no time the key is b"" (and the flag False)."""
-    if set(map(len, times)) == {14}:
-        # yyyyMMddHHmmss, as LianLian writes dt_order: the keys as they are. Unchecked: a 14-character
-        # value is that or no time for the reader (parse_time), and one row too many only costs time.
+    if set(map(len, times)) == {14} and b"".join(times).isdigit():
+        # yyyyMMddHHmmss, as LianLian writes dt_order: the keys as they are. 14 ASCII digits are that
+        # time or no time for the reader (20261399250000), and one row too many only costs time.
+        # Not 14 bytes alone: "\xa0\xa02026-11-25" is 14 bytes, and midnight once stripped.
         return times, True
     joined = b"\n".join(times)
     if _FAST_RUN.fullmatch(joined):  # the other usual shapes: one regex and two translations for the chunk
