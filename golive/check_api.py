@@ -13,6 +13,8 @@ from golive import safe_json
 from golive.evidence.bundle import Evidence, EvidenceView
 from golive.evidence.capture_judge import KIND_NAMES, CaptureJudge, json_kind, value_text
 from golive.evidence.captures import CaptureRecord
+from golive.evidence.masked import MaskedNumber, MaskedText, list_items, text_key
+from golive.evidence.sign_observation import SignObservation
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
     CheckMeta,
@@ -39,11 +41,16 @@ __all__ = [
     "Judgement",
     "KeyRole",
     "Location",
+    "MaskedNumber",
+    "MaskedText",
     "Reducer",
     "Severity",
+    "SignObservation",
     "SigningMaterial",
     "Text",
     "json_kind",
+    "list_items",
     "safe_json",
+    "text_key",
     "value_text",
 ]
