@@ -49,6 +49,8 @@ class RunOptions:
     environ: Mapping[str, str] | None = None
     progress: Callable[[str], Any] | None = None  # receives short status lines
     config_display: str | None = None  # name findings use for the config file (default: its path)
+    save_evidence: str | None = None  # --save-evidence DIR: write the evidence there (golive.evidence.store)
+    from_evidence: Any = None  # an opened store (golive.evidence.store.SavedEvidence): judge it, gather nothing
 
 
 @dataclass
@@ -163,7 +165,9 @@ class Run:
     def __init__(self, options: RunOptions) -> None:
         self.options = options
         self.now = options.now or dt.datetime.now().astimezone()
-        self.config: LoadedConfig = load_config(options.config_path, options.config_display)
+        self.store = options.from_evidence  # replaying saved evidence: its config, waivers and kinds
+        self.config: LoadedConfig = self.store.config if self.store is not None else \
+            load_config(options.config_path, options.config_display)
         profile_name = options.profile or self.config.get("merchant.profile") or "base"
         try:
             self.profile: Profile = load_profile(profile_name)
@@ -172,7 +176,7 @@ class Run:
                 raise self.config.error("merchant.profile", exc.message) from None
             raise
         self.environment: str = self.config.get("merchant.environment", "integration")
-        if options.probe:  # refuse an undeclared, non-loopback target before anything is read or sent
+        if options.probe and self.store is None:  # refuse an undeclared, non-loopback target before anything is sent
             from golive.probes.runner import check_probe_hosts
 
             check_probe_hosts(self.config, options.allow_probe_hosts)
@@ -183,6 +187,11 @@ class Run:
         self.timings: dict[str, float] = {}
         self.crashed: dict[str, BaseException] = {}  # reducers whose feed() raised
         self._load_waivers()
+        self.saver: Any = None
+        if options.save_evidence:  # last: a refused directory stops the run before anything is gathered
+            from golive.evidence.store import EvidenceWriter
+
+            self.saver = EvidenceWriter.open(Path(options.save_evidence))
 
     # -- selection --------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
@@ -190,6 +199,9 @@ class Run:
             self.options.progress(text)
 
     def _load_waivers(self) -> None:
+        if self.store is not None:
+            self.waivers = list(self.store.waivers)
+            return
         written = self.options.waivers
         path = Path(written) if written else None
         if path is None and self.config.get("waivers"):
@@ -210,8 +222,16 @@ class Run:
 
     # -- gather -----------------------------------------------------------------------------------
     def gather(self, checks: list[Check]) -> None:
-        """Run the gatherers that produce what the selected checks read, in dependency order."""
+        """Run the gatherers that produce what the selected checks read, in dependency order
+        (or load every kind from saved evidence); with --save-evidence, start saving it."""
         from golive.gathering import GatherContext, plan
+
+        if self.store is not None:
+            self.store.fill(self.bundle)
+            self.provenance.update(self.store.provenance)
+            if self.saver is not None:
+                self.saver.begin(self)
+            return
 
         wanted: set[str] = set()
         for check in checks:
@@ -233,6 +253,8 @@ class Run:
                     f"{gatherer.name} 没有给出证据 {kind}", f"{gatherer.name} produced no {kind} evidence")))
             self.provenance.update(ctx.provenance)
             self.timings[f"gather_{gatherer.name}_s"] = time.perf_counter() - started
+        if self.saver is not None:
+            self.saver.begin(self)
 
     def _scoped_out(self, check: Check) -> bool:
         """A check the merchant declared out of scope (scope.*) needs no evidence gathered."""
@@ -465,13 +487,25 @@ def _item_status(statuses: list[str]) -> str:
 def run_check(options: RunOptions) -> dict[str, Any]:
     """Run everything and return the result dict (golive.result/1). Raises InputError on bad input."""
     run = Run(options)
-    checks = run.checks()
-    run.gather(checks)
-    results = run.judge(checks)
-    verdict, reasons = compute_verdict(results, options.fail_on, run.environment)
-    result = build_result(run, results, verdict, reasons)
-    from golive.redact import redact_result
+    try:
+        checks = run.checks()
+        run.gather(checks)
+        results = run.judge(checks)
+        verdict, reasons = compute_verdict(results, options.fail_on, run.environment)
+        result = build_result(run, results, verdict, reasons)
+        if run.store is not None:
+            result["provenance"]["saved_evidence"] = run.store.note()
+        elif run.saver is not None:
+            result["provenance"]["saved_evidence"] = {"saved_to": str(run.saver.target)}
+        from golive.redact import redact_result
 
-    # The one redaction pass (golive.redact): personal data by name and by shape, and the exact
-    # secrets this run read, wherever a check or a gatherer let them into the result.
-    return redact_result(result, run.secret_values())
+        # The one redaction pass (golive.redact): personal data by name and by shape, and the exact
+        # secrets this run read, wherever a check or a gatherer let them into the result.
+        result = redact_result(result, run.secret_values())
+        if run.saver is not None:
+            run.saver.commit(run, result)
+    except BaseException:
+        if run.saver is not None:  # an interrupted or failed run leaves no half-saved evidence
+            run.saver.abort()
+        raise
+    return result
