@@ -208,6 +208,8 @@ class Masker:
 
     def value(self, name: str, spec: str, value: Any) -> Any:
         """One value under field `name` (`spec`: its name in the field catalogue)."""
+        if isinstance(value, (MaskedText, MaskedNumber)):
+            return value  # saved evidence saved again: masking the mask would lose its token and outcomes
         if isinstance(value, str):
             return self._text(name, spec, value)
         if isinstance(value, dict):
@@ -284,6 +286,8 @@ class Masker:
         return {name: self._row_value(name, value) for name, value in fields.items()}
 
     def _row_value(self, name: str, value: Any) -> Any:
+        if isinstance(value, (MaskedText, MaskedNumber)):
+            return value
         if isinstance(value, str):
             if "card" in name.lower():
                 from golive.evidence.ledger import display_card

@@ -462,8 +462,8 @@ def _decode_capture(node: dict[str, Any], file: Path, line: int) -> Any:
     parts: dict[str, Any] = {}
     for key in ("params", "request", "response", "effect"):
         value = _decoded(node.get(key), file, line, key)
-        if value is not None and not isinstance(value, dict):
-            raise InputError("expected an object or null", file=str(file), line=line, key=key)
+        if value is not None and not (isinstance(value, dict) and _text_keys(value)):
+            raise InputError("expected an object (keyed by text) or null", file=str(file), line=line, key=key)
         parts[key] = value
     record = CaptureRecord(
         get("file", str), get("line", int), kind, get("channel", str, optional=True), parts["params"],
@@ -512,17 +512,76 @@ def _decode_row(node: dict[str, Any], kind: str, file: Path, line: int) -> Any:
     if not isinstance(fields, dict) or not isinstance(extra, dict):
         raise InputError("expected an object", file=str(file), line=line, key="fields")
     names = [f.name for f in dataclasses.fields(cls) if f.init] if dataclasses.is_dataclass(cls) else list(cls._fields)  # type: ignore[attr-defined]
+    hints = _hints(cls)
+    for name, value in fields.items():
+        if name in names and name in hints and not _fits(value, hints[name]):
+            raise InputError(f"not what a {cls.__name__} holds there ({type(value).__name__})", file=str(file),
+                             line=line, key=f"fields.{name}")
     try:
         row = cls(**{k: v for k, v in fields.items() if k in names})
     except TypeError as exc:  # a field this golive's row type requires is not in the saved row
         raise InputError(f"cannot rebuild a {cls.__name__}: {exc}", file=str(file), line=line, key="fields") from None
     for key, value in extra.items():
+        if key in hints and not _fits(value, hints[key]):
+            raise InputError(f"not what a {cls.__name__} holds there ({type(value).__name__})", file=str(file),
+                             line=line, key=f"attrs.{key}")
         if isinstance(key, str) and key.isidentifier() and not key.startswith("_"):
             try:
                 object.__setattr__(row, key, value)
             except (AttributeError, TypeError):
                 pass  # the row type no longer has room for it: nothing judges it then
     return row
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    import typing
+
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # an annotation this Python cannot resolve: the row is rebuilt unchecked
+        return {}
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a saved field value fits its annotation (classes, unions, tuples, lists, dicts; anything
+    else is taken as it is): a tampered store cannot hand a check a row its reader never makes."""
+    import types
+    import typing
+
+    if hint is Any:
+        return True
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arg) for arg in args)
+    if hint is type(None):
+        return value is None
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_fits(v, args[0]) for v in value)
+        return len(args) == len(value) and all(_fits(v, a) for v, a in zip(value, args))
+    if origin is list:
+        return isinstance(value, list) and all(_fits(v, args[0]) for v in value) if args else isinstance(value, list)
+    if origin is dict:
+        return isinstance(value, dict)
+    if isinstance(hint, type):
+        if hint is int and isinstance(value, bool):
+            return False
+        return isinstance(value, hint)
+    return True
+
+
+def _text_keys(node: Any) -> bool:
+    """Objects keyed by text only, as every JSON a capture reader decodes."""
+    if isinstance(node, dict):
+        return all(isinstance(k, str) and _text_keys(v) for k, v in node.items())
+    if isinstance(node, (list, tuple)):
+        return all(_text_keys(v) for v in node)
+    if isinstance(node, MaskedText):
+        return _text_keys(node.decoded)
+    return True
 
 
 class SavedEvidence:
@@ -584,8 +643,7 @@ class SavedEvidence:
             raise InputError("expected an object of line numbers", file=str(self.path), key="config.lines")
         file = self._file(self._get(section, "file", (str,), "config"), "config.file")
         data = _decoded(_read_document(file, "config"), file, None, "")
-        if not isinstance(data, dict):
-            raise InputError("expected an object", file=str(file))
+        _validate_config(data, file)
         self.config: LoadedConfig = LoadedConfig(path=file, data=data, lines=dict(lines),
                                                  sha256=str(self._get(section, "sha256", (str,), "config")),
                                                  display_name=self._get(section, "display", (str,), "config"))
@@ -674,6 +732,24 @@ class SavedEvidence:
         return {"replayed_from": str(self.directory), "saved_with": self.saved_with,
                 "original_verdict": self.manifest.get("original", {}).get("verdict")
                 if isinstance(self.manifest.get("original"), dict) else None}
+
+
+def _validate_config(data: Any, file: Path) -> None:
+    """The saved config against this golive's config schema, as a golive.yaml would be (the checks
+    rely on it); each key slot's saved description stands in for the secret it replaced."""
+    from golive.config import validate
+    from golive.signing import KEY_SLOTS
+
+    if not isinstance(data, dict):
+        raise InputError("expected an object", file=str(file))
+    stand_in: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    for slot in KEY_SLOTS:
+        section, _, name = slot.key.partition(".")
+        node = stand_in.get(section)
+        described = node.get(name) if isinstance(node, dict) else None
+        if isinstance(described, dict) and "secret" in described:
+            node[name] = {"env": "SAVED_EVIDENCE"}  # type: ignore[index]
+    validate(stand_in, {}, str(file))
 
 
 def open_store(directory: str | Path) -> SavedEvidence:
