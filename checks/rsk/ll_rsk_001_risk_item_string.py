@@ -20,6 +20,7 @@ from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
     CheckMeta,
+    Context,
     EvidenceView,
     Item,
     json_kind,

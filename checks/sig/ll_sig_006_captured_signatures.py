@@ -130,9 +130,9 @@ class Judge(CaptureJudge):
             self.report(f"malformed:{code.value}", _MALFORMED[code], record, "sign")
             return
         where = "App SDK " if app else ""
-        why = MISTAKES.get(seen.mistake) if seen.mistake else None
-        if why is not None:
-            vid = seen.mistake
+        vid = seen.mistake
+        if vid is not None and vid in MISTAKES:
+            why = MISTAKES[vid]
             self.diagnoses[vid] = self.diagnoses.get(vid, 0) + 1
             self.report(f"mismatch:{vid}", Text(f"{where}{sign_type} 签名验不过：{why.zh}", f"{where}{sign_type} sign does not verify: {why.en}"),
                         record, "sign", diagnosis=vid)

@@ -81,7 +81,7 @@ class MaskedText(str):
     def __hash__(self) -> int:
         return hash(self.token)
 
-    def upper(self) -> MaskedText:  # type: ignore[override]
+    def upper(self) -> MaskedText:
         return MaskedText(str.upper(self), self.upper_token or self.token, outcomes=self.outcomes)
 
     def __repr__(self) -> str:

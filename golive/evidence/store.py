@@ -143,9 +143,13 @@ class SavingSource(RecordSource):
         self.sink = sink
         self.read = False
 
-    @property  # type: ignore[override]
+    @property
     def stats(self) -> list[FileStats]:
         return self.inner.stats
+
+    @stats.setter
+    def stats(self, value: list[FileStats]) -> None:
+        self.inner.stats = value
 
     def __iter__(self) -> Iterator[Any]:
         self.read = True
@@ -659,8 +663,10 @@ class SavedEvidence:
                 expires = dt.date.fromisoformat(self._get(entry, "expires", (str,), where))
             except ValueError:
                 raise InputError("not a date", file=str(self.path), key=f"{where}.expires") from None
-            self.waivers.append(Waiver(*(self._get(entry, k, (str,), where) for k in ("check", "justification", "approver")),
-                                       expires, self._get(entry, "source", (str,), where)))
+            self.waivers.append(Waiver(self._get(entry, "check", (str,), where),
+                                       self._get(entry, "justification", (str,), where),
+                                       self._get(entry, "approver", (str,), where), expires,
+                                       self._get(entry, "source", (str,), where)))
 
     def _file(self, name: str, key: str) -> Path:
         if not _NAME.match(name):
