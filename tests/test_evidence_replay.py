@@ -311,8 +311,17 @@ def test_a_file_name_outside_the_store_is_refused(small_store, tmp_path, capsys)
 def test_replay_refuses_flags_that_would_change_what_is_judged(small_store, tmp_path, capsys):
     code, line = _cli(capsys, "check", "--from-evidence", str(small_store), "--probe", "--select", "LL-SIG-006")
     assert code == 2 and "--probe" in line and "--select" in line
-    code, line = _cli(capsys, "check", str(EXAMPLES / "golive.yaml"), "--from-evidence", str(small_store))
-    assert code == 2 and "CONFIG" in line
+
+def test_a_config_given_with_from_evidence_must_be_the_one_the_evidence_was_saved_from(small_store, tmp_path,
+                                                                                       capsys):
+    code = main(["check", str(EXAMPLES / "golive.yaml"), "--from-evidence", str(small_store), "--format", "json",
+                 "--output-dir", str(tmp_path / "out"), "-q"])
+    assert code == 0 and (tmp_path / "out" / "result.json").is_file()
+    capsys.readouterr()
+    other = tmp_path / "other.yaml"
+    other.write_text((EXAMPLES / "golive.yaml").read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    code, line = _cli(capsys, "check", str(other), "--from-evidence", str(small_store))
+    assert code == 2 and "other.yaml" in line and "not the config this evidence was saved from" in line
 
 
 def test_saving_refuses_a_directory_that_holds_something_else(tmp_path, capsys):

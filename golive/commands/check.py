@@ -121,7 +121,7 @@ def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
 
 
 # What a replay cannot change: the saved run's inputs and selection are what was judged.
-_GATHERING_FLAGS = (("config", "CONFIG"), ("profile", "--profile"), ("captures", "--captures"), ("ledger", "--ledger"),
+_GATHERING_FLAGS = (("profile", "--profile"), ("captures", "--captures"), ("ledger", "--ledger"),
                     ("scan", "--scan"), ("probe", "--probe"), ("allow_probe_host", "--allow-probe-host"),
                     ("online", "--online"), ("waivers", "--waivers"), ("select", "--select"), ("skip", "--skip"))
 
@@ -137,6 +137,16 @@ def replay_options(args: argparse.Namespace) -> Any:
                          "with the saved run's config, profile, inputs and selection (only --fail-on, --lang and "
                          "the output options may differ)", key="--from-evidence")
     store = open_store(args.from_evidence)
+    if args.config:  # a guard, not an input: the saved copy of the config is what is judged
+        import hashlib
+
+        from golive.config import _read_text
+
+        _text, raw = _read_text(Path(args.config), "config file")
+        if hashlib.sha256(raw).hexdigest() != store.config.sha256:
+            raise InputError(f"is not the config this evidence was saved from ({store.config.display}: the SHA-256 "
+                             "differs); --from-evidence judges the config saved with the evidence",
+                             file=args.config, key="--from-evidence")
     options = store.options(fail_on=Severity(args.fail_on) if args.fail_on else None)
     options.save_evidence = args.save_evidence
     return options
