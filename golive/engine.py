@@ -7,6 +7,10 @@ read once and fed to every reducer. A check that raises is reported as `error` w
 never as `pass`. The verdict applies waivers, attestations, the gate threshold and item coverage:
 a go-live item that no check could judge keeps the verdict from `ready`, so a run without evidence
 is `incomplete`, not falsely green.
+
+With ``--save-evidence DIR`` the run also writes its evidence (golive.evidence.store) as it gathers
+and reads it; with ``--from-evidence DIR`` it gathers nothing and judges the saved evidence, with the
+saved run's time, config, profile, selection and waivers.
 """
 
 from __future__ import annotations
