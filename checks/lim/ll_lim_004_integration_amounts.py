@@ -63,7 +63,9 @@ class Judge(Reducer):
         except InvalidOperation:
             return  # malformed amounts are LL-RSK/LL-SIG territory, not a limit question
         self.payments += 1
-        user = text_key(params.get("user_id", ""))  # a saved masked user id keeps its equality
+        user = params.get("user_id", "")
+        if user.__class__ is not str:
+            user = text_key(user)  # str(user), except that a saved masked user id keeps its equality
         day = str(params.get("dt_order", ""))[:8]
         if not amount.is_finite() or amount <= 0:
             # Not a payment amount (Decimal("NaN") > 10 would even raise); never counted in a

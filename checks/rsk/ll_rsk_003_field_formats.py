@@ -100,11 +100,11 @@ class Judge(CaptureJudge):
         """A value the shortcuts did not accept: run the validator (and remember it if it passes)."""
         if value.isspace():
             return  # blank: LL-RSK-002's
-        _name, format_name, _validate, _type, _fast, accepted = spec
+        _name, format_name, validate, _type, _fast, accepted = spec
         if id_type is not None and id_type != "" and id_type != "0" and format_name == "id_number":
             return  # not a resident ID card: no national check-digit rule applies
         # A saved masked value answers with what the validator said of its original.
-        problem = outcome(format_name, value, self.vctx)
+        problem = validate(value, self.vctx) if value.__class__ is str else outcome(format_name, value, self.vctx)
         if problem is not None:
             self._problem(record, pointer, format_name, value, problem)
             return
@@ -118,8 +118,10 @@ class Judge(CaptureJudge):
         get = specs.get
         for name, value in mapping.items():
             spec = get(name)
-            if spec is None or value.__class__ is not str or not value:
-                if spec is not None and value.__class__ is MaskedText:  # saved evidence: never fast-accepted
+            if spec is None:
+                continue
+            if value.__class__ is not str or not value:
+                if value.__class__ is MaskedText:  # saved evidence: never fast-accepted
                     seen += 1
                     if value not in spec[5]:
                         type_field = spec[3]
@@ -139,6 +141,8 @@ class Judge(CaptureJudge):
         for spec in self.request:
             name = spec[0]
             value = params.get(name)
+            if value is None:
+                continue
             if value.__class__ is not str or not value:
                 if value.__class__ is MaskedText:  # saved evidence: never fast-accepted
                     seen += 1

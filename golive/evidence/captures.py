@@ -61,6 +61,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from golive import safe_json
 from golive.errors import InputError
+from golive.evidence.sign_observation import SignObserver
 from golive.model import Location
 
 __all__ = [
@@ -147,9 +148,8 @@ class CaptureRecord:
     def sign_observation(self) -> Any:
         """The `SignObservation` of this record's sign (observed once, cached), or None."""
         sign = self._sign
-        observe = getattr(sign, "observe", None)
-        if observe is not None:
-            sign = self._sign = observe(self)
+        if sign.__class__ is SignObserver:
+            sign = self._sign = sign.observe(self)
         return sign
 
 

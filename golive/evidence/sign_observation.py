@@ -90,20 +90,14 @@ class SignObservation:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def is_signed_request(record: CaptureRecord) -> bool:
-    """A record LL-SIG-006 verifies: a merchant request with parameters (an ``other`` exchange
-    only if it carries ``sign`` and ``oid_partner``)."""
-    params = record.params
-    if record.broken or params is None or record.kind not in REQUEST_KINDS:
-        return False
-    return record.kind != "other" or ("sign" in params and "oid_partner" in params)
-
-
 class SignObserver:
     """Observes records' signs with the run's signing material (held here, never handed out)."""
 
     def __init__(self, signing: SigningMaterial) -> None:
         self._signing = signing
+        # Most observations are one of a few (verified under a rule, the same failure reason): made
+        # once and shared, so observing costs a dict lookup on top of the verification itself.
+        self._made: dict[str, dict[str, tuple[Any, Any, SignObservation]]] = {"request": {}, "callback": {}}
         self._has_md5 = signing.has_md5
         self._has_public = signing.merchant_public() is not None
         self._has_lianlian = signing.has(KeyRole.LIANLIAN_PUBLIC)
@@ -118,9 +112,26 @@ class SignObserver:
 
     def observe(self, record: CaptureRecord) -> SignObservation | None:
         """The observation of `record`, or None when it is neither a signed request nor a callback."""
-        if record.kind in CALLBACK_KINDS:
-            return self._callback(record) if not record.broken and record.params is not None else None
-        return self._request(record) if is_signed_request(record) else None
+        if record.broken or record.params is None:
+            return None
+        kind = record.kind
+        if kind in CALLBACK_KINDS:
+            return self._callback(record)
+        if kind in REQUEST_KINDS and (kind != "other" or ("sign" in record.params and "oid_partner" in record.params)):
+            return self._request(record)
+        return None
+
+    def _shared(self, role: str, result: Any) -> SignObservation:
+        """The observation of a verification result, not searched for a mistake (shared)."""
+        made = self._made[role]
+        seen = made.get(result.reason)
+        if seen is not None and seen[0] is result.code and seen[1] is result.null_rule:
+            return seen[2]
+        ok = bool(result.ok)
+        observation = SignObservation(role, result.code.value, ok, result.null_rule.value if ok else None, result.reason)
+        if len(made) < 512:  # bounded: failure reasons can quote a value
+            made[result.reason] = (result.code, result.null_rule, observation)
+        return observation
 
     def _request(self, record: CaptureRecord) -> SignObservation:
         from golive.lianlian.sign import APP_SDK_EXCLUDED
@@ -136,13 +147,13 @@ class SignObserver:
         view = {k: v for k, v in params.items() if k not in exclude} if app else params
         result = self._signing.verify_request(view)
         if result.ok:
-            return SignObservation("request", result.code.value, True, result.null_rule.value, result.reason)
+            return self._shared("request", result)
         sign = params.get("sign")
         if result.code in _MALFORMED or not isinstance(sign, str):
-            return SignObservation("request", result.code.value, False, None, result.reason)
+            return self._shared("request", result)
         with self._lock:  # the budget is the run's, in record order
             if self._diagnosed >= DIAGNOSE_LIMIT:
-                return SignObservation("request", result.code.value, False, None, result.reason)
+                return self._shared("request", result)
             self._diagnosed += 1
         mistake = None
         label = sign_type if isinstance(sign_type, str) else "?"
@@ -162,9 +173,7 @@ class SignObserver:
             return SignObservation("callback", NO_KEY, missing_key="md5_key")
         if method == "RSA" and not self._has_lianlian:
             return SignObservation("callback", NO_KEY, missing_key="lianlian_public_key")
-        result = self._signing.verify_callback(params)
-        return SignObservation("callback", result.code.value, result.ok,
-                               result.null_rule.value if result.ok else None, result.reason)
+        return self._shared("callback", self._signing.verify_callback(params))
 
 
 def _malformed() -> frozenset[Any]:

@@ -205,7 +205,7 @@ class EvidenceWriter:
         self.masker = Masker(run.now, run.secret_values())
         needles = self.masker.needles
         for name, evidence in list(run.bundle):
-            entry: dict[str, Any] = {"state": evidence.state.value, "source": evidence.source,
+            entry: dict[str, Any] = {"state": evidence.state.value, "source": self.masker.free_text(evidence.source),
                                      "reason": evidence.reason.to_dict() if evidence.reason else None, "file": None}
             self.kinds[name] = entry
             kind = KINDS.get(name)
@@ -240,7 +240,7 @@ class EvidenceWriter:
                         pass
                 source.sink.close()
                 self.kinds[name]["records"] = source.sink.records
-                self.kinds[name]["stats"] = [_stats(s) for s in source.stats]
+                self.kinds[name]["stats"] = [_stats(s, self.masker) for s in source.stats]
             self._write_manifest(run, result)
         except OSError as exc:
             self.abort()
@@ -296,9 +296,12 @@ def _config_value(config: LoadedConfig) -> dict[str, Any]:
     return redacted_config(config.data, {ref.key: ref for ref in iter_secret_refs(config)}, {})
 
 
-def _stats(stats: FileStats) -> dict[str, Any]:
-    return {"file": stats.file, "bytes": stats.bytes, "records": stats.records, "unreadable": stats.unreadable,
-            "first_unreadable": stats.first_unreadable}
+def _stats(stats: FileStats, masker: Masker | None) -> dict[str, Any]:
+    def shown(text: str | None) -> str | None:
+        return masker.free_text(text) if masker is not None else text
+
+    return {"file": shown(stats.file), "bytes": stats.bytes, "records": stats.records, "unreadable": stats.unreadable,
+            "first_unreadable": shown(stats.first_unreadable)}
 
 
 # -- records ------------------------------------------------------------------------------------------
@@ -312,7 +315,7 @@ def _is_capture(record: Any) -> bool:
 def _encode_capture(record: Any, masker: Masker) -> dict[str, Any]:
     params = masker.params(record.params) if record.params is not None else None
     node: dict[str, Any] = {
-        "$t": "capture", "file": record.file, "line": record.line, "kind": record.kind, "channel": record.channel,
+        "$t": "capture", "file": masker.free_text(record.file), "line": record.line, "kind": record.kind, "channel": record.channel,
         "params": encode(params), "request": encode(masker.exchange(record.request)),
         "response": encode(masker.exchange(record.response)), "broken": record.broken,
         "error": masker.free_text(record.error), "wrapped": record.wrapped, "source": record.source,

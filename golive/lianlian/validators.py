@@ -451,7 +451,7 @@ def outcome(format_name: str, value: str, ctx: ValidationContext) -> Problem | N
     """`validate`, for a value as transmitted or as saved masked: a masked value (one with
     ``outcomes``) answers with what the validator said of its original; one saved without that
     format's outcome gets `NOT_KEPT`, never a verdict on its masked text."""
-    known = getattr(value, "outcomes", None)
+    known = None if value.__class__ is str else getattr(value, "outcomes", None)
     if known is None:
         return FORMATS[format_name](value, ctx)
     return known[format_name] if format_name in known else NOT_KEPT
