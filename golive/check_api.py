@@ -21,6 +21,8 @@ from golive.evidence.captures import CaptureRecord
 from golive.judging import acks as ack_contract
 from golive.judging import probes as probe_judging
 from golive.judging import same_card
+from golive.evidence.masked import MaskedNumber, MaskedText, list_items, text_key
+from golive.evidence.sign_observation import SignObservation
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
     CheckMeta,
@@ -47,12 +49,17 @@ __all__ = [
     "Judgement",
     "KeyRole",
     "Location",
+    "MaskedNumber",
+    "MaskedText",
     "Reducer",
     "Severity",
+    "SignObservation",
     "SigningMaterial",
     "Text",
     "json_kind",
+    "list_items",
     "safe_json",
+    "text_key",
     "value_text",
     "ack_contract",
     "probe_judging",
