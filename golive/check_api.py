@@ -13,6 +13,7 @@ from golive import safe_json
 from golive.evidence.bundle import Evidence, EvidenceView
 from golive.evidence.capture_judge import KIND_NAMES, CaptureJudge, json_kind, value_text
 from golive.evidence.captures import CaptureRecord
+from golive.recon.judging import difference_findings, judge_differences, reconciled
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
     CheckMeta,
@@ -43,7 +44,10 @@ __all__ = [
     "Severity",
     "SigningMaterial",
     "Text",
+    "difference_findings",
+    "judge_differences",
     "json_kind",
+    "reconciled",
     "safe_json",
     "value_text",
 ]
