@@ -318,7 +318,7 @@ def test_withdrawals_same_card_and_amount_bound(start: Callable[..., RunningMerc
     assert requests.post(m.url("/test/withdrawals"), data=b"{not json", timeout=TIMEOUT,
                          headers={"Content-Type": "application/json"}).status_code == 400
     ledger = requests.get(m.url("/test/ledger.csv"), timeout=TIMEOUT).text.splitlines()
-    assert ledger[0] == "user_id,kind,no_order,amount,card,time,status"
+    assert ledger[0] == "user_id,kind,no_order,amount,card,time,status,settle_date,oid_paybill"
     assert sum(",withdrawal," in line for line in ledger) == 2
 
 

@@ -326,7 +326,8 @@ class DemoMerchant:
         if params.get("result_pay") not in ("SUCCESS", "FAILURE", "CANCEL"):
             return True  # an intermediate state: received, nothing to book
         reason = params.get("info_order") if params.get("result_pay") == "FAILURE" else None
-        self.store.payout_result(row["payout_no"], params["result_pay"], params.get("oid_paybill"), reason)
+        self.store.payout_result(row["payout_no"], params["result_pay"], params.get("oid_paybill"), reason,
+                                 params.get("settle_date") or None)
         return True
 
     def close(self, timeout_s: float = 3.0) -> None:

@@ -331,7 +331,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _ledger(self) -> None:
         out = io.StringIO()
-        columns = ["user_id", "kind", "no_order", "amount", "card", "time", "status"]
+        columns = ["user_id", "kind", "no_order", "amount", "card", "time", "status", "settle_date", "oid_paybill"]
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(self.server.merchant.store.ledger())

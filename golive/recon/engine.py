@@ -314,6 +314,9 @@ def _payouts(payouts: dict[str, list[StatementRow]], withdrawals: dict[str, list
     for no_order, rows in payouts.items():
         ll = rows[0]
         book, others = _one(withdrawals.get(no_order, []))
+        if book is None and ll.status == "5" and others:
+            result.matched += 1  # returned by the bank, and the books gave the money back: consistent
+            continue
         if book is None:
             kind = "status_mismatch" if others else "missing_in_ledger"
             result.add(Difference(

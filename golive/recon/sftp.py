@@ -192,13 +192,14 @@ class StatementServer:
     """
 
     def __init__(self, root: Path, host_key: Any, authorized_keys: list[str], *, host: str = "127.0.0.1",
-                 port: int = 0, username: str | None = None) -> None:
+                 port: int = 0, username: str | None = None, refresh: Any = None) -> None:
         self.root = Path(root)
         self.host_key = host_key
         self.authorized_keys = [k.strip() for k in authorized_keys if k.strip()]
         self.host = host
         self.port = port
         self.username = username
+        self.refresh = refresh  # called after each login, before files are served (the sandbox rewrites them)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -262,6 +263,11 @@ class StatementServer:
                 ok = authorized is not None and authorized.validate(key, "127.0.0.1", "127.0.0.1") is not None
                 if ok:
                     server.logins.append(username)
+                    if server.refresh is not None:
+                        try:
+                            server.refresh()
+                        except Exception:  # serve what is there; the next login tries again
+                            pass
                 return ok
 
         root = str(self.root.resolve()).encode()
