@@ -13,6 +13,9 @@ from golive import safe_json
 from golive.evidence.bundle import Evidence, EvidenceView
 from golive.evidence.capture_judge import KIND_NAMES, CaptureJudge, json_kind, value_text
 from golive.evidence.captures import CaptureRecord
+from golive.payout.judging import (balance_after, payout_probe_scenario, payout_applies, payout_branch_problems, payout_card_key, payout_field_problems,
+                                   payout_followups, payout_location, payout_name)
+from golive.payout.samecard import audit_payouts
 from golive.recon.judging import difference_findings, judge_differences, reconciled
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
@@ -44,9 +47,19 @@ __all__ = [
     "Severity",
     "SigningMaterial",
     "Text",
+    "audit_payouts",
+    "balance_after",
     "difference_findings",
     "judge_differences",
     "json_kind",
+    "payout_applies",
+    "payout_branch_problems",
+    "payout_card_key",
+    "payout_field_problems",
+    "payout_followups",
+    "payout_location",
+    "payout_name",
+    "payout_probe_scenario",
     "reconciled",
     "safe_json",
     "value_text",

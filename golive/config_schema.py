@@ -132,6 +132,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "properties": {
                 "captures": {"type": "array", "items": {"type": "string"}},
                 "ledger": {"type": "string"},
+                "sandbox": {"type": "string", "description": "a golive sandbox state directory (or its "
+                                                            "sandbox.sqlite3): the payout exchanges it journaled"},
                 "max_line_bytes": {"type": "integer", "minimum": 1024, "maximum": 64 * 1024 * 1024,
                                    "description": "longest JSON Lines capture line read (default 4 MiB); a longer "
                                                   "line is skipped with a note naming file:line"},
@@ -231,7 +233,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "lianlian_private_key": _SECRET,
                 "create_order": _recipe({"fields": {"type": "object", "additionalProperties": {"type": "string"}}}),
                 "credits": _recipe(),
-                "withdraw": _recipe({"accepted": {}, "refused": {}}),
+                "withdraw": _recipe({"accepted": {}, "refused": {},
+                                     "payout_no": {"type": "string", "pattern": "^(/.*)?$",
+                                                   "description": "pointer to the payout's no_order in the answer "
+                                                                  "(payout-notification probes, LL-PAY-008..011)"}}),
+                "payout_notify_url": {**_URL, "description": "the staging URL LianLian's payout notifications go to"},
+                "balance": _recipe(),
+                "payout_status": _recipe({"fields": {"type": "object", "additionalProperties": {"type": "string"}}}),
                 "earn": _recipe(),
                 "payouts": _recipe(),
             },

@@ -199,6 +199,17 @@ class SigningMaterial:
                                                              "RSA signing needs signing.rsa_private_key"))
         return sign_params(params, "RSA", private_key=key)
 
+    def open_pay_load(self, pay_load: str) -> str | None:
+        """The signed JSON inside a payout ``pay_load`` (docs/protocol.md §8), opened with the stand-in
+        LianLian private key (``live.lianlian_private_key``: staging encrypts for its public half);
+        None when that key is not configured. Raises `golive.lianlian.payload.PayLoadError`."""
+        key = self._keys.get(KeyRole.STAGING_LIANLIAN_PRIVATE)
+        if key is None:
+            return None
+        from golive.lianlian.payload import decrypt_pay_load
+
+        return decrypt_pay_load(pay_load, key)
+
     def md5_key_matches(self, candidates: Mapping[str, str]) -> str | None:
         """Which of `candidates` (label -> key text, e.g. LianLian's published demo keys) the MD5
         key equals, compared in constant time; the label, never the key."""

@@ -365,7 +365,7 @@ def test_fake_profiles_are_stable_and_valid() -> None:
 
 
 def test_every_defect_is_described_in_both_languages() -> None:
-    assert len(DEFECTS) == 15
+    assert len(DEFECTS) == 20
     for name, text in DEFECTS.items():
         assert name.isidentifier() and " / " in text, name
 

@@ -413,7 +413,7 @@ class Store:
             return conn.execute("SELECT * FROM withdrawals WHERE payout_no=?", (payout_no,)).fetchone()  # type: ignore[no-any-return]
 
     def payout_result(self, payout_no: str, result_pay: str, oid_paybill: str | None, reason: str | None,
-                      settle_date: str | None = None) -> None:
+                      settle_date: str | None = None, *, restore: bool = True) -> None:
         """A payout notification: SUCCESS stands; FAILURE or CANCEL (the bank sent it back) returns the
         money to the user's balance, once, however often the notification comes."""
         with self._transaction() as conn:
@@ -421,9 +421,31 @@ class Store:
                          " payout_reason=coalesce(?, payout_reason), settle_date=coalesce(?, settle_date)"
                          " WHERE payout_no=?",
                          (result_pay, oid_paybill, reason, settle_date, payout_no))
-            if result_pay in ("FAILURE", "CANCEL"):
+            if result_pay in ("FAILURE", "CANCEL") and restore:
                 conn.execute("UPDATE withdrawals SET result='REVERSED' WHERE payout_no=? AND result='ACCEPTED'",
                              (payout_no,))
+
+    def payout_refund_again(self, payout_no: str) -> None:
+        """Defect payout_refund_twice: give the money back as an extra balance entry, every time."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT user_id, amount FROM withdrawals WHERE payout_no=?", (payout_no,)).fetchone()
+            if row is not None:
+                conn.execute("INSERT INTO earnings (user_id, amount, created) VALUES (?,?,?)",
+                             (row["user_id"], row["amount"], fmt14(now_cst())))
+
+    def available(self, user_id: str) -> Decimal:
+        """What the user may still withdraw: paid + earnings − accepted withdrawals (同卡进出 bound)."""
+        with closing(self._connect()) as conn:
+            paid = _sum(conn.execute("SELECT amount FROM credits WHERE user_id=?", (user_id,)).fetchall())
+            earned = _sum(conn.execute("SELECT amount FROM earnings WHERE user_id=?", (user_id,)).fetchall())
+            withdrawn = _sum(conn.execute("SELECT amount FROM withdrawals WHERE user_id=? AND result='ACCEPTED'",
+                                          (user_id,)).fetchall())
+        return paid + earned - withdrawn
+
+    def retarget_payout(self, payout_no: str, new_payout_no: str) -> None:
+        """Defect payout_retry_on_ambiguous: the withdrawal now points at a second payout."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE withdrawals SET payout_no=? WHERE payout_no=?", (new_payout_no, payout_no))
 
     def payout_count(self, user_id: str) -> tuple[int, Decimal]:
         with closing(self._connect()) as conn:
