@@ -15,7 +15,7 @@ def test_failure_not_refunded_fails() -> None:
     assert result["status"] == "fail" and "moved by 0" in result["findings"][0]["message"]["en"]
 
 
-def test_dropped_reason_fails_at_medium() -> None:
+def test_dropped_reason_fails_at_high() -> None:
     result = check(demo_results("payout_reason_dropped"), "LL-PAY-009")
-    assert result["status"] == "fail" and result["findings"][0]["severity"] == "medium"
+    assert result["status"] == "fail" and result["findings"][0]["severity"] == "high"
     assert result["findings"][0]["location"]["file"] == "live.payout_status"

@@ -59,7 +59,7 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
         if not text or reason[:6] not in text:
             findings.append(Finding(Text("用户看到的付款状态中没有连连给出的失败原因（info_order）",
                                          "the payout as the user sees it does not carry LianLian's failure reason (info_order)"),
-                                    Location(file="live.payout_status", pointer="reason"), severity=Severity.MEDIUM,
+                                    Location(file="live.payout_status", pointer="reason"), severity=Severity.HIGH,
                                     data={"sent": reason, "shown": text[:80]}))
     checked = Text(f"代付失败通知后余额恢复 {restored}（应为 {amount}）", f"after a FAILURE notification the balance came back by {restored} (expected {amount})")
     if findings:
