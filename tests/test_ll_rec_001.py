@@ -112,3 +112,16 @@ def test_bad_pin_is_bad_input(config_factory, sftp, tmp_path: Path, monkeypatch,
     assert main(["check", str(config), "--select", "LL-REC-001", "-q", "--output-dir", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "reconciliation.sftp.host_key" in err and "Traceback" not in err
+
+
+def test_unreadable_sftp_key_is_bad_input_without_the_key(config_factory, sftp, tmp_path: Path, monkeypatch,
+                                                          capsys) -> None:
+    from golive.cli import main
+
+    monkeypatch.setenv("GOLIVE_TEST_MD5", "x" * 32)
+    (tmp_path / "keys" / "garbage").write_text("-----BEGIN OPENSSH PRIVATE KEY-----\nc2VjcmV0c2VjcmV0\n"
+                                               "-----END OPENSSH PRIVATE KEY-----\n", encoding="utf-8")
+    config = _sftp_config(config_factory, sftp, sftp.host_key_line, "keys/garbage")
+    assert main(["check", str(config), "--select", "LL-REC-001", "-q", "--output-dir", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "reconciliation.sftp.private_key" in err and "c2VjcmV0" not in err and "Traceback" not in err

@@ -46,7 +46,14 @@ def _window(config: LoadedConfig, date: str) -> bool:
 
 
 def _sftp_target(config: LoadedConfig, environ: Mapping[str, str]) -> Any:
-    from golive.recon.sftp import SftpTarget, check_pin
+    """The SFTP target from the config; bad input (no asyncssh, a pin or key that cannot be read) is
+    an InputError naming the key -- never a traceback, never the key itself."""
+    from golive.recon.sftp import SftpError, SftpTarget, check_pin, import_asyncssh
+
+    try:
+        asyncssh = import_asyncssh()
+    except SftpError as exc:
+        raise config.error("reconciliation.sftp", str(exc)) from None
 
     spec = config.get("reconciliation.sftp")
     key_ref = secret_ref(config, "reconciliation.sftp.private_key")
@@ -56,6 +63,12 @@ def _sftp_target(config: LoadedConfig, environ: Mapping[str, str]) -> Any:
     pass_ref = secret_ref(config, "reconciliation.sftp.passphrase")
     if pass_ref is not None:
         passphrase, _ = read_secret(config, pass_ref, dict(environ))
+    try:
+        asyncssh.import_private_key(key_text, passphrase)
+    except (ValueError, asyncssh.KeyImportError) as exc:
+        needs = " (encrypted: give reconciliation.sftp.passphrase)" if "passphrase" in str(exc).lower() else ""
+        raise config.error("reconciliation.sftp.private_key",
+                           f"not an SSH private key golive can read ({type(exc).__name__}){needs}") from None
     pin = str(spec["host_key"])
     problem = check_pin(pin)
     if problem:
