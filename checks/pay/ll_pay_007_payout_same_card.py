@@ -17,6 +17,7 @@ and books; this one judges the payouts themselves: golive.payout.samecard.audit_
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
                               audit_payouts, payout_card_key, payout_location, payout_name)
@@ -40,7 +41,7 @@ META = CheckMeta(
 _ACCEPTED = ("0000",)
 
 
-def _accepted(exchanges: list[dict]) -> list[dict]:
+def _accepted(exchanges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     confirmed = {(e.get("params") or {}).get("no_order") for e in exchanges
                  if e.get("api") == "confirmPayment" and (e.get("answer") or {}).get("ret_code") in _ACCEPTED}
     out = []

@@ -42,7 +42,7 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     base = balance_after(scenario, "withdrawal")
     success = balance_after(scenario, "cancel: SUCCESS")
     cancel = balance_after(scenario, "cancel: CANCEL")
-    if not base or not success or not cancel or None in (base[0], success[0], cancel[0]):
+    if not base or not success or not cancel or base[0] is None or success[0] is None or cancel[0] is None:
         return Judgement.cannot_judge(Text("未能读取余额", "the balance could not be read"))
     findings: list[Finding] = []
     where = Location(file="live.payout_notify_url", pointer="cancel")

@@ -121,7 +121,7 @@ async def _fetch(target: SftpTarget, wanted: Any) -> list[FetchedFile]:
     except (ValueError, asyncssh.KeyImportError) as exc:
         raise SftpError(f"the SFTP private key cannot be read ({type(exc).__name__}; is a passphrase needed?)") from None
 
-    class Pinned(asyncssh.SSHClient):  # type: ignore[misc]
+    class Pinned(asyncssh.SSHClient):  # type: ignore[misc,name-defined]
         def validate_host_public_key(self, host: str, addr: str, port: int, server_key: Any) -> bool:
             return _pin_matches(target.host_key, server_key, asyncssh)
 
@@ -170,7 +170,7 @@ def fetch_files(target: SftpTarget, wanted: Any) -> list[FetchedFile]:
 
 def host_key_line(key: Any) -> str:
     """The OpenSSH public-key line of an asyncssh key (what a merchant pins)."""
-    return key.export_public_key("openssh").decode("ascii").strip()
+    return str(key.export_public_key("openssh").decode("ascii")).strip()
 
 
 def load_or_create_host_key(path: Path) -> Any:
@@ -247,7 +247,7 @@ class StatementServer:
         authorized = asyncssh.import_authorized_keys("\n".join(self.authorized_keys) + "\n") if self.authorized_keys else None
         server = self
 
-        class Gate(asyncssh.SSHServer):  # type: ignore[misc]
+        class Gate(asyncssh.SSHServer):  # type: ignore[misc,name-defined]
             def begin_auth(self, username: str) -> bool:
                 return True
 
@@ -272,7 +272,7 @@ class StatementServer:
 
         root = str(self.root.resolve()).encode()
 
-        class ReadOnly(asyncssh.SFTPServer):  # type: ignore[misc]
+        class ReadOnly(asyncssh.SFTPServer):  # type: ignore[misc,name-defined]
             def __init__(self, chan: Any) -> None:
                 super().__init__(chan, chroot=root)
 
