@@ -59,3 +59,16 @@ def test_captured_payout_opened_with_the_stand_in_key(tmp_path: Path) -> None:
     bare = write_config(tmp_path, {"evidence": {"captures": [str(captures)]}}, name="bare.yaml")
     assert check_of(run_pay(bare, "LL-PAY-001"), "LL-PAY-001")["status"] == "not_applicable"
     assert OID
+
+
+def test_scope_payouts_attested_makes_every_payout_check_not_applicable(tmp_path: Path) -> None:
+    from sandbox_support import write_config
+
+    config = write_config(tmp_path, {"scope": {"payouts": {"offered": False, "attested_by": "张三 (CTO)",
+                                                           "date": "2026-11-20", "note": "不提现"}}})
+    result = run_pay(config, *[f"LL-PAY-00{n}" for n in range(1, 10)], "LL-PAY-010", "LL-PAY-011")
+    checks = [c for c in result["checks"] if c["id"].startswith("LL-PAY")]
+    assert len(checks) == 11
+    assert all(c["status"] == "not_applicable" and c["attestation"]["attested_by"] == "张三 (CTO)" for c in checks)
+    unattested = write_config(tmp_path, {"scope": {"payouts": {"offered": False}}}, name="u.yaml")
+    assert check_of(run_pay(unattested, "LL-PAY-001"), "LL-PAY-001")["status"] == "manual"
