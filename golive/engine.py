@@ -134,7 +134,7 @@ def scope_decision(config: LoadedConfig, scope: str, today: dt.date) -> tuple[St
         f"the merchant declares it has no {_SCOPE_NAMES.get(scope, (scope, scope))[1]}, attested by {who} on {date} ({key})"), attestation
 
 
-_SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals")}
+_SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals"), "payouts": ("代付（商户付款）", "payouts (代付)")}
 
 
 def _crash(exc: BaseException, what: str = "check") -> Text:
