@@ -131,3 +131,23 @@ def test_probes_know_no_check_and_judging_knows_no_probe_code():
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
         assert not {m for m in imported if m.startswith("golive.probes")}, path.name
+
+
+def test_every_reference_points_at_something_a_user_has():
+    """Checks cite docs/protocol.md sections that exist, the go-live guide by its sections, the README,
+    LianLian's public sources or related checks -- never the team's working notes (protocol.md,
+    design.md beside the checkout), which users don't have."""
+    protocol = (REPO / "docs" / "protocol.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^#{2,3} (\d+(?:\.\d+)?)[. ]", protocol, flags=re.M))
+    problems = []
+    for check in all_checks():
+        for ref in check.meta.references:
+            if ref.startswith("docs/protocol.md"):
+                cited = re.findall(r"§(\d+(?:\.\d+)?)", ref)
+                problems += [f"{check.meta.id}: {ref} (no §{n})" for n in cited if n not in sections]
+                if not cited:
+                    problems.append(f"{check.meta.id}: {ref} (no section)")
+            elif not (ref.startswith(("guide ", "README", "docs/", "http", "LianLian "))  # LianLian's public code/docs
+                      or re.fullmatch(r"LL-[A-Z]{3}-\d{3}(, LL-[A-Z]{3}-\d{3})*", ref)):  # related checks
+                problems.append(f"{check.meta.id}: {ref}")
+    assert problems == []

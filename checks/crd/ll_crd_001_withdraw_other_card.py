@@ -37,8 +37,8 @@ META = CheckMeta(
         "Store the no_agree from each payment notification as the user's paying card and allow withdrawals only to "
         "those cards (or check against the user's bind-card list); refuse any other card without creating a payout.",
     ),
-    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "protocol.md §5.1 (no_agree)",
-                "protocol.md §7.2 (bind-card list)", "design.md §5 (live.withdraw, live.payouts)"),
+    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "docs/protocol.md §5.1 (no_agree)",
+                "docs/protocol.md §7.2 (bind-card list)", "README: Config reference (live.withdraw, live.payouts)"),
     needs=(EVIDENCE,),
     probes=("withdraw.other_card",),
     scope="withdrawals",

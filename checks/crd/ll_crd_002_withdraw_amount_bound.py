@@ -37,7 +37,7 @@ META = CheckMeta(
         "Keep a per-user paid / earned / withdrawn balance and, in the same transaction as the payout, refuse any "
         "amount above paid + earnings − already withdrawn, creating no payout.",
     ),
-    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "design.md §5 (live.withdraw, live.earn, live.payouts)"),
+    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "README: Config reference (live.withdraw, live.earn, live.payouts)"),
     needs=(EVIDENCE,),
     probes=("withdraw.over_bound",),
     scope="withdrawals",

@@ -70,8 +70,8 @@ META = CheckMeta(
         "withdrawn balance and, in the same transaction as the payout, refuse any amount above "
         "paid + earnings − already withdrawn.",
     ),
-    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "protocol.md §5.1 (no_agree)",
-                "protocol.md §7.2 (bind-card list)", "design.md §5 (ledger CSV)"),
+    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "docs/protocol.md §5.1 (no_agree)",
+                "docs/protocol.md §7.2 (bind-card list)", "README: Config reference (ledger CSV)"),
     stream="ledger",
     scope="withdrawals",
 )

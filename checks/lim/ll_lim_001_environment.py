@@ -33,7 +33,7 @@ META = CheckMeta(
         "Use the production merchant number and public https callback URLs in production; keep integration test "
         "amounts within 10 CNY (0.01 recommended).",
     ),
-    references=("guide 三 接口联调, 七 同卡进出（联调限额 10 元）", "protocol.md §1, §10"),
+    references=("guide 三 接口联调, 七 同卡进出（联调限额 10 元）", "docs/protocol.md §1, §10"),
     needs=("config",),
 )
 

@@ -29,7 +29,7 @@ META = CheckMeta(
         "After the launch review ask LianLian's market staff to open the limits, compare with their limit table, and "
         "record who confirmed it and when under limits.production_opened.",
     ),
-    references=("guide 七 同卡进出（开通限额）", "guide 九 正式发布前确认事项 2", "protocol.md §10"),
+    references=("guide 七 同卡进出（开通限额）", "guide 九 正式发布前确认事项 2", "docs/protocol.md §10"),
     needs=("config",),
 )
 

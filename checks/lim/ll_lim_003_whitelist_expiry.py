@@ -28,7 +28,7 @@ META = CheckMeta(
         "Re-send the rule-immunity form (open.lianlianpay.com #cat=86) before expiry, asking for up to 30 days if "
         "needed, and update the dates under whitelist:.",
     ),
-    references=("guide 四 风控参数（白名单有效期默认 7 天，最长 30 天）", "protocol.md §6 (1003 vs 9910)"),
+    references=("guide 四 风控参数（白名单有效期默认 7 天，最长 30 天）", "docs/protocol.md §6 (1003 vs 9910)"),
     needs=("config",),
 )
 

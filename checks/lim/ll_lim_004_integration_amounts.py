@@ -38,7 +38,7 @@ META = CheckMeta(
         "Test with small amounts such as 0.01 and keep each user under 10 CNY per day; open the limits through the "
         "go-live process before testing larger amounts.",
     ),
-    references=("guide 三 接口联调（测试 0.01 元）", "guide 七 同卡进出（联调限额 10 元）", "protocol.md §10"),
+    references=("guide 三 接口联调（测试 0.01 元）", "guide 七 同卡进出（联调限额 10 元）", "docs/protocol.md §10"),
     stream="captures",
 )
 

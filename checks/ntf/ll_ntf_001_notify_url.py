@@ -37,7 +37,7 @@ META = CheckMeta(
         "Set endpoints.notify_url to a full internet-reachable URL (e.g. https://pay.example.com/llpay/notify), https "
         "(TLS 1.2+) in production, at most 128 characters, and send the same value in pay requests.",
     ),
-    references=("guide 五 异步通知和同步通知", "protocol.md §3 (notify_url String(128))", "protocol.md §5.1"),
+    references=("guide 五 异步通知和同步通知", "docs/protocol.md §3 (notify_url String(128))", "docs/protocol.md §5.1"),
     needs=("config",),
     proves_item=False,  # a well-formed URL does not show notifications are acked and credited once
 )

@@ -44,7 +44,7 @@ META = CheckMeta(
         "{\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"} -- valid JSON with double quotes, not the guide's single-quoted "
         "text -- as application/json, all within 5 s.",
     ),
-    references=("guide 五 异步通知和同步通知", "protocol.md §5.1 (acknowledgement, retry)", "protocol.md §11 item 4"),
+    references=("guide 五 异步通知和同步通知", "docs/protocol.md §5.1 (acknowledgement, retry)", "docs/protocol.md §11 item 4"),
     needs=("probe.notify",),
     probes=("ack",),
 )

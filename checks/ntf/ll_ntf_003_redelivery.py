@@ -36,7 +36,7 @@ META = CheckMeta(
         "WHERE no_order=? AND status='pending') and the credit only if it changed a row; answer 0000 to notifications "
         "for orders that are already paid.",
     ),
-    references=("guide 五 异步通知和同步通知（订单防重）", "protocol.md §5.1 (retry, duplicates)"),
+    references=("guide 五 异步通知和同步通知（订单防重）", "docs/protocol.md §5.1 (retry, duplicates)"),
     needs=("probe.notify",),
     probes=("redelivery",),
 )

@@ -35,7 +35,7 @@ META = CheckMeta(
         "no_order=? AND status='pending' in the crediting transaction, crediting only when it changed one row; or a "
         "unique constraint / row lock (SELECT … FOR UPDATE) on the order.",
     ),
-    references=("guide 五 异步通知和同步通知（订单防重）", "protocol.md §5.1 (duplicates, source IPs)"),
+    references=("guide 五 异步通知和同步通知（订单防重）", "docs/protocol.md §5.1 (duplicates, source IPs)"),
     needs=("probe.notify",),
     probes=("burst",),
 )

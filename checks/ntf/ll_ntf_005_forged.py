@@ -36,7 +36,7 @@ META = CheckMeta(
         "configured method or verification fails, answer a failure (e.g. {\"ret_code\":\"9999\",\"ret_msg\":\"交易失败\"}) "
         "and credit nothing.",
     ),
-    references=("protocol.md §2.5 (verifying notifications)", "protocol.md §5.1", "guide 二 安全签名机制"),
+    references=("docs/protocol.md §2.5 (verifying notifications)", "docs/protocol.md §5.1", "guide 二 安全签名机制"),
     needs=("probe.notify",),
     probes=("forged",),
 )

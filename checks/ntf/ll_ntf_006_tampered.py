@@ -32,7 +32,7 @@ META = CheckMeta(
         "After verifying, compare: oid_partner is your merchant number, no_order is one of your orders, money_order "
         "equals the order amount (compare as decimals, not floats); on a mismatch credit nothing and raise an alert.",
     ),
-    references=("protocol.md §5.1 (notification fields)", "guide 五 异步通知和同步通知"),
+    references=("docs/protocol.md §5.1 (notification fields)", "guide 五 异步通知和同步通知"),
     needs=("probe.notify",),
     probes=("tampered",),
 )

@@ -29,7 +29,7 @@ META = CheckMeta(
         "Credit only when result_pay equals \"SUCCESS\"; record other values (FAILURE, PROCESSING, REFUND ...) without "
         "crediting, and confirm through the order query API when needed.",
     ),
-    references=("protocol.md §5.1 (result_pay, success criteria)", "guide 五 异步通知和同步通知"),
+    references=("docs/protocol.md §5.1 (result_pay, success criteria)", "guide 五 异步通知和同步通知"),
     needs=("probe.notify",),
     probes=("non_success",),
 )

@@ -43,7 +43,7 @@ META = CheckMeta(
         "Take the verification method from configuration (as set on the merchant site under 安全中心—商户密钥维护), "
         "never from the request or the notification; reject a notification whose sign_type differs from it.",
     ),
-    references=("guide 二 安全签名机制, 三 接口联调", "protocol.md §2.5 (which method signs notifications)"),
+    references=("guide 二 安全签名机制, 三 接口联调", "docs/protocol.md §2.5 (which method signs notifications)"),
     needs=("probe.notify",),
     probes=("sign_method",),
 )

@@ -51,7 +51,7 @@ META = CheckMeta(
         "{\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"}; make crediting idempotent per order. When capturing, add "
         "\"effect\": {\"credited\": true/false} to each notification line so the captures can show one credit per order.",
     ),
-    references=("protocol.md §5.1 (acknowledgement, duplicates)", "guide 五 异步通知和同步通知", "design.md §5 (captures)"),
+    references=("docs/protocol.md §5.1 (acknowledgement, duplicates)", "guide 五 异步通知和同步通知", "README: Config reference (captures)"),
     stream="captures",
 )
 

@@ -31,7 +31,7 @@ META = CheckMeta(
         "Let the url_return page only display the result (verified, if shown at all) and never change the order; credit "
         "only from a verified async notification, or confirm through the order query API.",
     ),
-    references=("protocol.md §5.2 (synchronous return)", "guide 五 异步通知和同步通知"),
+    references=("docs/protocol.md §5.2 (synchronous return)", "guide 五 异步通知和同步通知"),
     needs=("probe.return",),
     probes=("return",),
 )

@@ -28,7 +28,7 @@ META = CheckMeta(
         "Download the registration form (open.lianlianpay.com #cat=86), list every production domain, stamp and send it; "
         "list the registered domains under registration.domains in golive.yaml.",
     ),
-    references=("guide 六 鉴权配置(域名、IP)", "guide 九 正式发布前确认事项 1", "protocol.md §1, §10"),
+    references=("guide 六 鉴权配置(域名、IP)", "guide 九 正式发布前确认事项 1", "docs/protocol.md §1, §10"),
     needs=("config",),
 )
 

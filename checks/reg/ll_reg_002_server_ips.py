@@ -28,7 +28,7 @@ META = CheckMeta(
         "List every production server's public egress IP (including NAT gateways) under registration.server_ips, "
         "matching the registration form sent to LianLian.",
     ),
-    references=("guide 六 鉴权配置(域名、IP)", "protocol.md §1 (1008), §6"),
+    references=("guide 六 鉴权配置(域名、IP)", "docs/protocol.md §1 (1008), §6"),
     needs=("config",),
     optional=("dns",),
 )

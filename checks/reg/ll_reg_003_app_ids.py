@@ -25,7 +25,7 @@ META = CheckMeta(
         "在 registration.app_ids 中填写 android（包名）和/或 ios（Bundle ID），并确认已随报备表格提交连连。",
         "Fill registration.app_ids.android (package) and/or .ios (bundle id) and make sure they were sent with the registration form.",
     ),
-    references=("guide 九 正式发布前确认事项 1", "protocol.md §1 (App SDK)"),
+    references=("guide 九 正式发布前确认事项 1", "docs/protocol.md §1 (App SDK)"),
     needs=("config",),
 )
 

@@ -47,7 +47,7 @@ META = CheckMeta(
         "Build the risk fields as an object, serialise it to a JSON string (every value a string, e.g. \"2009\"), then "
         "sign and send that string as the risk_item parameter; inside WAP req_data risk_item must be a string too.",
     ),
-    references=("guide 四 风控参数", "protocol.md §2.1 step 5, §2.6, §4"),
+    references=("guide 四 风控参数", "docs/protocol.md §2.1 step 5, §2.6, §4"),
     stream="captures",
 )
 

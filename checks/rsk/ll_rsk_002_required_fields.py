@@ -45,7 +45,7 @@ META = CheckMeta(
         "Add every required field listed by `golive profiles <profile>` to risk_item, with non-empty values; make sure "
         "merchant.profile matches the category LianLian assigned.",
     ),
-    references=("guide 四 风控参数", "protocol.md §4.1-§4.4"),
+    references=("guide 四 风控参数", "docs/protocol.md §4.1-§4.4"),
     stream="captures",
 )
 

@@ -51,7 +51,7 @@ META = CheckMeta(
         "with the check character); use the documented codes; send user_info_identify_type whenever "
         "user_info_identify_state is 1. `golive profiles <profile>` lists every field's format.",
     ),
-    references=("guide 四 风控参数", "protocol.md §3, §4.3, §4.4, §4.6"),
+    references=("guide 四 风控参数", "docs/protocol.md §3, §4.3, §4.4, §4.6"),
     stream="captures",
 )
 

@@ -47,7 +47,7 @@ META = CheckMeta(
         "Put the category LianLian assigned in merchant.frms_ware_category (quoted) and always send that value in "
         "risk_item; choose a merchant.profile that fits the category (golive profiles).",
     ),
-    references=("guide 四 风控参数", "protocol.md §4, §4.5"),
+    references=("guide 四 风控参数", "docs/protocol.md §4, §4.5"),
     needs=("config",),
     stream="captures",
 )

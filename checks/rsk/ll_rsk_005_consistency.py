@@ -49,7 +49,7 @@ META = CheckMeta(
         "Derive user_info_mercht_userno and user_id from the same user (they may be equal); take the real-name "
         "fields and acct_name/id_no/id_type from the same verified identity; send the user's real registration time.",
     ),
-    references=("guide 四 风控参数", "protocol.md §3, §4.1, §4.3"),
+    references=("guide 四 风控参数", "docs/protocol.md §3, §4.1, §4.3"),
     stream="captures",
 )
 

@@ -57,7 +57,7 @@ META = CheckMeta(
         "Send id_type, id_no, acct_name and flag_modify=1 on every 认证支付 request; store the no_agree from the "
         "notification (or the bind-list query) and send only no_agree, not card_no, on the user's next payment.",
     ),
-    references=("guide 四 认证支付", "protocol.md §3, §5.1, §7.2"),
+    references=("guide 四 风控参数（签约协议号 no_agree）", "docs/protocol.md §3, §5.1, §7.2"),
     stream="captures",
 )
 

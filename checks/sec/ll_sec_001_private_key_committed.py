@@ -53,7 +53,7 @@ META = CheckMeta(
         "key as leaked: generate a new pair with `golive keys`, upload the new public key on 商户站, purge the old key "
         "from git history (git filter-repo) and re-check with golive scan --history.",
     ),
-    references=("protocol.md §2.3 (key formats, Java demos keep PKCS#8 Base64)", "protocol.md §2.4 (LianLian public key)",
+    references=("docs/protocol.md §2.3 (key formats, Java demos keep PKCS#8 Base64)", "docs/protocol.md §2.4 (LianLian public key)",
                 "guide 二 安全签名机制"),
     needs=("scan",),
     proves_item=False,

@@ -47,7 +47,7 @@ META = CheckMeta(
         "in golive.yaml write md5_key: {env: LLPAY_MD5_KEY}. Treat a committed key as leaked: change it on 商户站 "
         "(安全中心 - 商户密钥维护) and purge it from git history.",
     ),
-    references=("protocol.md §2.2 (MD5 signature)", "protocol.md §2.5 (verifying notifications)",
+    references=("docs/protocol.md §2.2 (MD5 signature)", "docs/protocol.md §2.5 (verifying notifications)",
                 "guide 三 (MD5 密钥：字母数字下划线，100 位以内)"),
     needs=("scan",),
     proves_item=False,

@@ -42,7 +42,7 @@ META = CheckMeta(
         "Use your own production merchant number and read your own MD5 key (set on 商户站) from the environment; a "
         "config kept only for integration tests gets a golive-ignore comment with a justification and an expiry.",
     ),
-    references=("guide 三 接口联调（临时商户号与密钥）", "protocol.md §1, §2.2 [CONFLICT], §10"),
+    references=("guide 三 接口联调（临时商户号与密钥）", "docs/protocol.md §1, §2.2 [CONFLICT], §10"),
     needs=("scan",),
     proves_item=False,
 )

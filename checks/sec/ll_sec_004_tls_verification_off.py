@@ -49,7 +49,7 @@ META = CheckMeta(
         ".NET callbacks return true only for SslPolicyErrors.None; drop InsecureSkipVerify in Go (set RootCAs if "
         "needed); drop rejectUnauthorized: false in Node. Fix proxy problems with the right CA, not by trusting all.",
     ),
-    references=("protocol.md §1 (all server APIs are HTTPS)", "protocol.md §5.1 (HTTPS, TLS ≥ 1.2)", "protocol.md §8 (payouts)"),
+    references=("docs/protocol.md §1 (all server APIs are HTTPS)", "docs/protocol.md §5.1 (HTTPS, TLS ≥ 1.2)", "docs/protocol.md §8 (payouts)"),
     needs=("scan",),
     proves_item=False,
 )

@@ -54,8 +54,8 @@ META = CheckMeta(
         "keep (card first 6 and last 4, ID and phone first 3 and last 4, name first character). Remove the lines "
         "that print the raw notification.",
     ),
-    references=("protocol.md §5.1 (notification fields: id_no, acct_name)", "protocol.md §3, §4.3 (card_no, ID and phone fields)",
-                "design.md §7 (redaction rules)"),
+    references=("docs/protocol.md §5.1 (notification fields: id_no, acct_name)", "docs/protocol.md §3, §4.3 (card_no, ID and phone fields)",
+                "README: Reports (what is redacted)"),
     needs=("scan",),
     proves_item=False,
 )

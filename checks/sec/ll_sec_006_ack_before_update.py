@@ -48,7 +48,7 @@ META = CheckMeta(
         "status='PENDING') and commit; only then answer {\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"}. If the update "
         "fails, answer something else so LianLian re-sends.",
     ),
-    references=("protocol.md §5.1 (ack contract, redelivery 30×)", "guide 五 异步通知", "LL-NTF-002, LL-NTF-003"),
+    references=("docs/protocol.md §5.1 (ack contract, redelivery 30×)", "guide 五 异步通知", "LL-NTF-002, LL-NTF-003"),
     needs=("scan",),
     proves_item=False,
 )

@@ -48,7 +48,7 @@ META = CheckMeta(
         "status='PENDING', and credit or ship only when it changed one row; with an ORM, put the state in the "
         "filter/where.",
     ),
-    references=("protocol.md §5.1 (duplicates, process idempotently)", "guide 五 (一笔订单只能成功入账一次)", "LL-NTF-003, LL-NTF-004"),
+    references=("docs/protocol.md §5.1 (duplicates, process idempotently)", "guide 五 (一笔订单只能成功入账一次)", "LL-NTF-003, LL-NTF-004"),
     needs=("scan",),
     proves_item=False,
 )

@@ -45,7 +45,7 @@ META = CheckMeta(
         "Answer {\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"} with double quotes, preferably built by a JSON library, "
         "with Content-Type: application/json.",
     ),
-    references=("protocol.md §5.1 (ack body)", "guide 五 (the single-quoted example)", "LL-NTF-002"),
+    references=("docs/protocol.md §5.1 (ack body)", "guide 五 (the single-quoted example)", "LL-NTF-002"),
     needs=("scan",),
     proves_item=False,
 )

@@ -42,7 +42,7 @@ META = CheckMeta(
         "RSA: MD5withRSA with LianLian's public key); on failure answer something other than 0000 and change nothing; "
         "then check oid_partner, the amount and result_pay=SUCCESS.",
     ),
-    references=("protocol.md §2.5 (verifying notifications)", "protocol.md §5.1 (success = signature valid and SUCCESS)",
+    references=("docs/protocol.md §2.5 (verifying notifications)", "docs/protocol.md §5.1 (success = signature valid and SUCCESS)",
                 "LL-NTF-005"),
     needs=("scan",),
     proves_item=False,

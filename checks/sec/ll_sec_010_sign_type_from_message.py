@@ -45,7 +45,7 @@ META = CheckMeta(
         "notification whose sign_type differs. Do not hand both the RSA public key and the MD5 key to a verifier "
         "that picks by the message.",
     ),
-    references=("guide 二/三 (异步回调按商户站配置的签名方式)", "protocol.md §2.5", "LL-NTF-008"),
+    references=("guide 二/三 (异步回调按商户站配置的签名方式)", "docs/protocol.md §2.5", "LL-NTF-008"),
     needs=("scan",),
     proves_item=False,
 )

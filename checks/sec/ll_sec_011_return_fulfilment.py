@@ -43,7 +43,7 @@ META = CheckMeta(
         "notification has not arrived); credit and ship only in the verified async notification handler (or after "
         "an order query).",
     ),
-    references=("protocol.md §5.2 (synchronous return: display only)", "guide 五 同步通知", "LL-RET-001"),
+    references=("docs/protocol.md §5.2 (synchronous return: display only)", "guide 五 同步通知", "LL-RET-001"),
     needs=("scan",),
     proves_item=False,
 )

@@ -28,7 +28,7 @@ META = CheckMeta(
         "Set signing.sign_type and signing.notify_sign_type (as configured on the merchant site under 安全中心—商户密钥维护) "
         "and configure the keys each needs: MD5 -> md5_key; RSA requests -> rsa_private_key; RSA callbacks -> lianlian_public_key.",
     ),
-    references=("guide 二 安全签名机制, 三 接口联调", "protocol.md §2.2, §2.3, §2.5"),
+    references=("guide 二 安全签名机制, 三 接口联调", "docs/protocol.md §2.2, §2.3, §2.5"),
     needs=("config",),
 )
 

@@ -26,7 +26,7 @@ META = CheckMeta(
         "Set a new random MD5 key of 32+ characters mixing upper/lower-case letters, digits and underscore on "
         "the merchant site and in the program's configuration.",
     ),
-    references=("guide 三 接口联调（MD5 秘钥支持字母数字下划线，100 位以内）", "protocol.md §2.2"),
+    references=("guide 三 接口联调（MD5 秘钥支持字母数字下划线，100 位以内）", "docs/protocol.md §2.2"),
     needs=("config", "keys"),
 )
 

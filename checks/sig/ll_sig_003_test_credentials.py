@@ -29,7 +29,7 @@ META = CheckMeta(
         "Use your own production merchant number; set your own MD5 key on the merchant site and generate your own "
         "RSA pair with `golive keys`, uploading the public key.",
     ),
-    references=("guide 三 接口联调（临时商户号）", "protocol.md §1, §2.2, §10"),
+    references=("guide 三 接口联调（临时商户号）", "docs/protocol.md §1, §2.2, §10"),
     needs=("config", "keys"),
 )
 

@@ -29,7 +29,7 @@ META = CheckMeta(
         "Generate a new pair with `golive keys --bits 2048`, configure the private key in the program, upload the "
         "public key (.b64) to the merchant site, and confirm with `golive keys --check PRIVATE PUBLIC`.",
     ),
-    references=("guide 三 接口联调（RSA 密钥）", "protocol.md §2.3"),
+    references=("guide 三 接口联调（RSA 密钥）", "docs/protocol.md §2.3"),
     needs=("config", "keys"),
 )
 

@@ -27,7 +27,7 @@ META = CheckMeta(
         "Download llpay_public_key.pem from the merchant site (or use YT_PUB_KEY from the official demos) as "
         "signing.lianlian_public_key; its fingerprint is c5e86d06…1572.",
     ),
-    references=("protocol.md §2.4, §2.5",),
+    references=("docs/protocol.md §2.4, §2.5",),
     needs=("config", "keys"),
 )
 

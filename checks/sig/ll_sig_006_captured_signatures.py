@@ -64,7 +64,7 @@ META = CheckMeta(
         "Build the sign source exactly as protocol.md §2.1 says (compare with `golive sign`) and post exactly the "
         "values you signed; never modify, encode or re-serialise a parameter after signing.",
     ),
-    references=("guide 二 安全签名机制", "protocol.md §2.1, §2.2, §2.3, §2.6"),
+    references=("guide 二 安全签名机制", "docs/protocol.md §2.1, §2.2, §2.3, §2.6"),
     needs=("keys",),
     stream="captures",
 )

@@ -26,7 +26,7 @@ META = CheckMeta(
         "Use {env: NAME} or {file: PATH}; keep key files outside the repository with chmod 600; treat a committed key "
         "as leaked: rotate it on the merchant site and purge it from git history.",
     ),
-    references=("protocol.md §2.2, §2.3", "README: Config reference (secrets as {env:} or {file:})"),
+    references=("docs/protocol.md §2.2, §2.3", "README: Config reference (secrets as {env:} or {file:})"),
     needs=("keys",),
 )
 

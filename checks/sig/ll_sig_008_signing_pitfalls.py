@@ -52,7 +52,7 @@ META = CheckMeta(
         "Leave out parameters without a value (never \"null\" or blanks); trim values before signing; send every "
         "parameter as a string (amount \"49.65\", risk_item serialised to a JSON string).",
     ),
-    references=("guide 二 安全签名机制", "protocol.md §2.1 step 2, §2.6, §11"),
+    references=("guide 二 安全签名机制", "docs/protocol.md §2.1 step 2, §2.6, §11"),
     stream="captures",
 )
 

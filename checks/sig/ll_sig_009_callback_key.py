@@ -58,7 +58,7 @@ META = CheckMeta(
         "signing.lianlian_public_key is the LianLian public key downloaded there; signing.notify_sign_type is the "
         "method configured there. Keep the server's configuration and golive.yaml from one source.",
     ),
-    references=("guide 二 安全签名机制, 三 接口联调", "protocol.md §2.2, §2.3, §2.5"),
+    references=("guide 二 安全签名机制, 三 接口联调", "docs/protocol.md §2.2, §2.3, §2.5"),
     needs=("config",),
     stream="captures",
 )

@@ -48,7 +48,7 @@ META = CheckMeta(
         "Set merchant.oid_partner to the merchant number LianLian assigned (the one registered and reviewed); if the "
         "captured number is the wrong one, fix the integration's configuration instead.",
     ),
-    references=("protocol.md §3 (oid_partner)", "protocol.md §10", "guide 三 接口联调"),
+    references=("docs/protocol.md §3 (oid_partner)", "docs/protocol.md §10", "guide 三 接口联调"),
     needs=("config",),
     stream="captures",
 )

@@ -66,7 +66,7 @@ __all__ = [
 
 
 class Confidence(str, Enum):
-    """protocol.md's confidence marks."""
+    """docs/protocol.md's confidence marks."""
 
     VERIFIED = "VERIFIED"
     TWO_SOURCES = "2+ SOURCES"

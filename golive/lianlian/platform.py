@@ -213,7 +213,7 @@ INTEGRATION_LIMIT_CNY_PER_USER_PER_DAY = Decimal("10")
 """Go-live guide §七: during integration every user is limited to 10 CNY per transaction and per
 day; production limits open only after LianLian's launch review (LL-LIM-001/002)."""
 INITIAL_QUOTA_CNY = Decimal("50")
-"""protocol.md §10 (S6 prepartion.md, S2 "初始额度：50元"): each product starts with a 50 CNY
+"""docs/protocol.md §10 (S6 prepartion.md, S2 "初始额度：50元"): each product starts with a 50 CNY
 per-transaction / per-day / per-month limit per customer until the go-live review. The two figures
 come from different documents and eras; the checker treats amounts above 10 CNY in integration as
 suspicious and above 50 CNY as beyond any documented integration quota."""
