@@ -106,7 +106,7 @@ def _prerequisites(config: LoadedConfig) -> Text | None:
     if not isinstance(live, dict):
         return Text("使用了 --probe，但 golive.yaml 中没有 live: 配置（预发布环境的 notify_url 与测试配方，见 README「Config reference」）",
                     "--probe was given but golive.yaml has no live: section (the staging notify_url and the test "
-                    "recipes, README "Config reference")")
+                    "recipes, README 'Config reference')")
     for key in ("notify_url", "create_order", "credits"):
         if not live.get(key):
             return Text(f"live.{key} 未配置，无法探测异步通知", f"live.{key} is not configured, so notifications cannot be probed")
