@@ -127,7 +127,7 @@ def _bounded_loader(text: str) -> Any:
         def compose_node(self, parent: Any, index: Any) -> Any:
             # PyYAML composes recursively: refuse before Python's recursion limit is near.
             self.depth += 1
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave it untyped
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent):
                 if anchor in self.open_anchors:  # &a {x: *a}: a value that contains itself
@@ -154,7 +154,7 @@ def _bounded_loader(text: str) -> Any:
                 sizes[id(node)] = size
                 if size > MAX_YAML_NODES:
                     raise _YamlLimit(f"this value expands to more than {MAX_YAML_NODES} values through aliases "
-                                     "(*name); golive does not expand alias bombs", node.start_mark)
+                                     "(*name); golive does not expand alias bombs", getattr(node, "start_mark", None))
             return node
 
         def construct_object(self, node: Any, deep: bool = False) -> Any:
@@ -252,10 +252,10 @@ def _friendly(error: Any, key: str = "") -> str:
         return f"{instance!r} is not one of {error.validator_value}" if scalar else \
             f"expected one of {error.validator_value}, found {_kind_of(instance)}"
     if error.validator == "required":
-        return error.message.replace("is a required property", "is required")
+        return str(error.message).replace("is a required property", "is required")
     if not scalar and error.validator in ("oneOf", "anyOf", "not", "const"):
         return f"{_kind_of(instance)} is not valid here"  # jsonschema would print the whole value
-    return error.message
+    return str(error.message)
 
 
 def _non_finite(node: Any, key: str) -> str | None:

@@ -86,7 +86,7 @@ class Item(str, Enum):
     INTEGRATION_HYGIENE = "integration.hygiene"
 
     @property
-    def title(self) -> Text:
+    def title(self) -> Text:  # type: ignore[override]  # shadows str.title on purpose: items have titles, not case
         return ITEM_TITLES[self]
 
     @property

@@ -47,7 +47,7 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
         return Judgement.violations(
             [Finding(Text(f"确认日期 {date} 在未来", f"the attestation date {date} is in the future"), ctx.at("limits.production_opened.date"))],
             Text("限额开通确认", "limits attestation"))
-    evidence = ({"kind": "attestation", "attested_by": attestation["attested_by"], "date": date.isoformat(),
+    shown = ({"kind": "attestation", "attested_by": attestation["attested_by"], "date": date.isoformat(),
                  "note": attestation.get("note")},)
     return Judgement.attested(Text(f"{attestation['attested_by']} 于 {date} 确认已开通限额",
-                                   f"limits opened, attested by {attestation['attested_by']} on {date}"), evidence)
+                                   f"limits opened, attested by {attestation['attested_by']} on {date}"), shown)

@@ -27,7 +27,7 @@ from golive.scan.handlers import handlers, words
 from golive.scan.model import Hit, ScanRule
 from golive.scan.results import judge_rule
 from golive.scan.source import SourceFile
-from golive.scan.syntax import ALL_LANGUAGES, Syntax, Unit
+from golive.scan.syntax import ALL_LANGUAGES, StringLit, Syntax, Unit
 
 META = CheckMeta(
     id="LL-SEC-007",
@@ -92,7 +92,7 @@ def _sql_candidates(syn: Syntax) -> list[tuple[int, int, str]]:
     Python's adjacent literals, ``"… no_order='" . $no . "' AND status=…"``). A gap with a comma,
     semicolon or brace ends the run: that is another argument or statement."""
     runs: list[tuple[int, int, str]] = []
-    current: list = []
+    current: list[StringLit] = []
     for lit in syn.strings:
         if current and not (lit.start >= current[-1].end
                             and _GAP.fullmatch(syn.text(current[-1].end, lit.start))):

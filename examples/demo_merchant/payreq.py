@@ -109,7 +109,7 @@ def build_pay_request(
     if no_agree:
         params["no_agree"] = no_agree
     key = resolve_private_key(private_key if private_key is not None else settings.merchant_private_key)
-    signed = sign_params(
+    signed: dict[str, Any] = sign_params(
         params,
         settings.request_sign_type,
         md5_key=settings.md5_key or None,

@@ -244,8 +244,8 @@ class Store:
 
     def credit_count(self, no_order: str) -> int:
         with closing(self._connect()) as conn:
-            return conn.execute("SELECT COUNT(*) FROM credits WHERE no_order=?",
-                                (no_order,)).fetchone()[0]
+            return int(conn.execute("SELECT COUNT(*) FROM credits WHERE no_order=?",
+                                    (no_order,)).fetchone()[0])
 
     # -- crediting ------------------------------------------------------------------------------
 
@@ -389,7 +389,7 @@ class Store:
             row = conn.execute("SELECT card_last4 FROM cards WHERE user_id=? AND no_agree=?",
                                (user_id, card)).fetchone()
         if row is not None:
-            return row[0]
+            return str(row[0])
         return card[-4:] if card[-4:].isdigit() else None
 
     def set_card_last4(self, user_id: str, no_agree: str, last4: str) -> None:

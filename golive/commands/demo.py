@@ -148,7 +148,7 @@ def demo_config(example: Path, base_url: str, extra_captures: list[Path]) -> dic
             evidence.pop("ledger")
     if data.get("live"):
         data["live"] = _walk_urls(data["live"], base_url)
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 # -- live captures of the running demo merchant ----------------------------------------------------

@@ -36,7 +36,7 @@ def _field_rows(profile: Any, names: tuple[str, ...]) -> list[dict[str, Any]]:
 def _detail(profile: Any) -> dict[str, Any]:
     from golive.lianlian import codes
 
-    data = profile.to_dict()
+    data: dict[str, Any] = profile.to_dict()
     data["description"] = profile.description.to_dict() if profile.description else None
     data["categories"] = [
         {"code": code, "zh": codes.FRMS_WARE_CATEGORIES[code] if code in codes.FRMS_WARE_CATEGORIES else "",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from golive.errors import InputError
 
@@ -67,14 +68,14 @@ def run(args: argparse.Namespace) -> int:
                 "but send it as a string (LL-SIG-008)\n"
             )
 
-    source_kw: dict[str, object] = {"null_rule": NullRule(args.null_rule)}
+    source_kw: dict[str, Any] = {"null_rule": NullRule(args.null_rule)}
     if args.app_sdk:
         source_kw["exclude"] = APP_SDK_EXCLUDED
     if sign_type == "MD5":
         signed = sign_params(params, "MD5", md5_key=md5_key_from_env(args.md5_key_env), **source_kw)
     else:
         signed = sign_params(params, "RSA", private_key=load_key_file(args.private_key, private=True), **source_kw)
-    source = sign_source(signed, **source_kw)  # type: ignore[arg-type]
+    source = sign_source(signed, **source_kw)
 
     rule = args.null_rule + (" + app-sdk field set" if args.app_sdk else "")
     printable = shown(source)

@@ -68,7 +68,8 @@ def redacted_config(data: Mapping[str, Any], refs: Mapping[str, SecretRef], leng
             return [walk(v, prefix) for v in node]
         return node
 
-    return walk(dict(data), "")
+    redacted: dict[str, Any] = walk(dict(data), "")
+    return redacted
 
 
 def _load_key(ref: SecretRef, text: str, source: str) -> Any:

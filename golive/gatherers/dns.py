@@ -20,7 +20,7 @@ DEADLINE_S = 5.0
 
 def _resolve(host: str) -> list[str]:
     infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def gather(ctx: GatherContext) -> dict[str, Evidence]:
