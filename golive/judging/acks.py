@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from golive import safe_json
-from golive.lianlian.platform import ACK_SUCCESS
+from golive.lianlian.platform import ACK_SUCCESS, NOTIFY_ACK_TIMEOUT_S
 from golive.model import Finding, Location, Severity, Text
 from golive.redact import mask_free_text
 
@@ -35,7 +35,7 @@ __all__ = ["ACK_RET_CODE", "ACK_RET_MSG", "LIANLIAN_ACK_LIMIT_MS", "AckFacts", "
 
 ACK_RET_CODE: str = ACK_SUCCESS["ret_code"]  # "0000"
 ACK_RET_MSG: str = ACK_SUCCESS["ret_msg"]  # "交易成功"
-LIANLIAN_ACK_LIMIT_MS = 5000.0
+LIANLIAN_ACK_LIMIT_MS = NOTIFY_ACK_TIMEOUT_S * 1000.0
 SHOWN_BODY_CHARS = 300
 MAX_LITERAL_CHARS = 2000  # the single-quoted reading is for ack-sized text only (ast on big input is slow)
 

@@ -1,13 +1,13 @@
 """Published LianLian platform data: its public key, the public test merchant, hosts, notify IPs.
 
-Everything here is public and published by LianLian (sources as in protocol.md §0); nothing is a
+Everything here is public and published by LianLian (sources as in docs/protocol.md §0); nothing is a
 secret of ours or of a merchant:
 
-* The platform public key (protocol.md §2.4, [VERIFIED]): one 1024-bit key, the same in every
+* The platform public key (docs/protocol.md §2.4, [VERIFIED]): one 1024-bit key, the same in every
   official demo (S1-S5) and for test and production, verifies LianLian's responses and RSA
   notifications and encrypts payout ``pay_load``. LL-SIG-005 compares a merchant's configured
   LianLian key with `LIANLIAN_PUBLIC_KEY_SHA256`.
-* The published test merchant (protocol.md §1, §2.2, guide §三): ``201408071000001543`` is a
+* The published test merchant (docs/protocol.md §1, §2.2, guide §三): ``201408071000001543`` is a
   *production* merchant that anyone may use for integration tests; its MD5 key exists in two
   spellings, the demo's ``…20140812`` (the only one that reproduces a real LianLian notification,
   §2.7) and the go-live guide's ``…2014082`` ([CONFLICT], §2.2). These values are published on
@@ -19,7 +19,7 @@ secret of ours or of a merchant:
   fingerprint of a private key is that of its public half (`keys.fingerprint_sha256`) - so
   LL-SIG-003 recognises both halves while this package ships no usable private key.
 * Hosts (§1), notification source IPs (§5.1), acknowledgement bodies (§5.1) and integration limits
-  (guide §七 and protocol.md §10).
+  (guide §七 and docs/protocol.md §10).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Mapping
 if TYPE_CHECKING:  # pragma: no cover
     from Crypto.PublicKey.RSA import RsaKey
 
-# --- LianLian platform key (protocol.md §2.4) -------------------------------------------------
+# --- LianLian platform key (docs/protocol.md §2.4) -------------------------------------------------
 
 LIANLIAN_PUBLIC_KEY_B64 = (
     "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQCSS/DiwdCf/aZsxxcacDnooGph3d2JOj5GXWi+q3gznZauZjkNP8SKl3J2"
@@ -62,14 +62,13 @@ def lianlian_public_pem() -> str:
     return f"-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n"
 
 
-# --- Published test merchant (protocol.md §1, §2.2; guide §三) ---------------------------------
+# --- Published test merchant (docs/protocol.md §1, §2.2; guide §三) ---------------------------------
 
 TEST_MERCHANT_OID = "201408071000001543"
 TEST_MERCHANT_MD5_KEY_DEMO = "201408071000001543test_20140812"
 """MD5 key in LLP-AuthPay-Java PartnerConfig (Web and H5), LLP-Android-SDK, LLP-AuthPay-dotnet."""
 TEST_MERCHANT_MD5_KEY_GUIDE = "201408071000001543test_2014082"
 """MD5 key as printed in the go-live guide (one ``1`` missing; does not verify real data, §2.7)."""
-TEST_MERCHANT_MD5_KEYS: tuple[str, ...] = (TEST_MERCHANT_MD5_KEY_DEMO, TEST_MERCHANT_MD5_KEY_GUIDE)
 
 PUBLISHED_DEMO_MERCHANTS: Mapping[str, str] = {
     TEST_MERCHANT_OID: "认证支付 test merchant (LLP-AuthPay-Java README: a production merchant for tests)",
@@ -140,7 +139,7 @@ def published_demo_key(fingerprint: str) -> PublishedKey | None:
     return None
 
 
-# --- Hosts (protocol.md §1) -------------------------------------------------------------------
+# --- Hosts (docs/protocol.md §1) -------------------------------------------------------------------
 
 PRODUCTION_HOSTS: tuple[str, ...] = (
     "cashier.lianlianpay.com",  # Web 认证支付 form POST
@@ -167,39 +166,12 @@ ENDPOINTS: Mapping[str, str] = {
     "payout_query": "https://instantpay.lianlianpay.com/paymentapi/queryPayment.htm",
     "merchant_site": "https://yintong.com.cn/merchant/",
 }
-"""Well-known URLs (protocol.md §1, §7, §8; merchant site from the go-live guide §三/§九)."""
+"""Well-known URLs (docs/protocol.md §1, §7, §8; merchant site from the go-live guide §三/§九)."""
 
-# --- Notifications (protocol.md §5.1) ---------------------------------------------------------
-
-NOTIFY_SOURCE_IPS: tuple[str, ...] = (
-    "115.236.102.36",
-    "101.71.136.20",
-    "112.17.38.116",
-    "115.238.30.68",
-    "218.4.207.155",
-    "218.4.207.156",
-    "112.80.55.210",
-    "112.80.55.211",
-    "223.112.79.242",
-    "223.112.79.243",
-)
-"""Newer list of LianLian's notification source IPs (S6, 2021) for the merchant's firewall."""
-NOTIFY_SOURCE_IPS_LEGACY: tuple[str, ...] = (
-    *(f"218.4.207.{n}" for n in range(154, 159)),
-    *(f"112.80.55.{n}" for n in range(210, 215)),
-    *(f"223.112.79.{n}" for n in range(242, 247)),
-    "115.238.110.126",
-    "115.236.98.22",
-    "211.140.27.205",
-)
-"""Older list (S7, 2018); a firewall that allows only these may miss notifications."""
+# --- Notifications (docs/protocol.md §5.1) ---------------------------------------------------------
 
 ACK_SUCCESS: dict[str, str] = {"ret_code": "0000", "ret_msg": "交易成功"}
 """What the official demos answer to a notification they accepted (S1, S4; guide §五)."""
-ACK_SUCCESS_DOCS: dict[str, str] = {"ret_code": "0000", "ret_msg": "ok"}
-"""The English docs' variant; only ``ret_code`` is believed to matter [UNCERTAIN, §5.1]."""
-ACK_FAILURE: dict[str, str] = {"ret_code": "9999", "ret_msg": "交易失败"}
-"""The demo's reply when it rejects a notification (LianLian then re-sends)."""
 
 NOTIFY_ACK_TIMEOUT_S = 5
 """No (or a wrong) answer within 5 s counts as a failed delivery (§5.1)."""
@@ -207,15 +179,13 @@ NOTIFY_RETRY_INTERVAL_S = 120
 NOTIFY_MAX_DELIVERIES = 30
 """LianLian re-sends about every 2 minutes, 30 times in all (§5.1, guide §五)."""
 
-# --- Limits (guide §七, protocol.md §10) ------------------------------------------------------
+# --- Limits (guide §七, docs/protocol.md §10) ------------------------------------------------------
 
 INTEGRATION_LIMIT_CNY_PER_USER_PER_DAY = Decimal("10")
 """Go-live guide §七: during integration every user is limited to 10 CNY per transaction and per
 day; production limits open only after LianLian's launch review (LL-LIM-001/002)."""
 INITIAL_QUOTA_CNY = Decimal("50")
-"""docs/protocol.md §10 (S6 prepartion.md, S2 "初始额度：50元"): each product starts with a 50 CNY
+"""docs/docs/protocol.md §10 (S6 prepartion.md, S2 "初始额度：50元"): each product starts with a 50 CNY
 per-transaction / per-day / per-month limit per customer until the go-live review. The two figures
 come from different documents and eras; the checker treats amounts above 10 CNY in integration as
 suspicious and above 50 CNY as beyond any documented integration quota."""
-TEST_AMOUNT_CNY = Decimal("0.01")
-"""The amount LianLian recommends for tests with the (real-money) test merchant (S1 README)."""

@@ -41,6 +41,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
+from golive.lianlian.platform import NOTIFY_MAX_DELIVERIES
 from golive.model import Text
 from golive.probe_spec import BURSTS
 from golive.probes.http import HttpResponse
@@ -56,7 +57,7 @@ from golive.probes.notifications import (
 from golive.probes.recipes import ProbeContext, ProbeError
 from golive.probes.scenarios import ScenarioFunction, ScenarioRecord, read_credits, send_control
 
-DEFAULT_REDELIVERIES = 30
+DEFAULT_REDELIVERIES = NOTIFY_MAX_DELIVERIES  # as many copies as LianLian sends at most
 DEFAULT_BURST = 16
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from golive.errors import InputError
+from golive.lianlian.platform import NOTIFY_MAX_DELIVERIES, NOTIFY_RETRY_INTERVAL_S
 
 DEFAULT_TIME_SCALE = 60.0
 """LianLian minutes become seconds: the 2-minute redelivery interval takes 2 s, all 30 deliveries
@@ -60,8 +61,8 @@ class SandboxSettings:
     time_scale: float = DEFAULT_TIME_SCALE
     cashier: str = "auto"
     ack_timeout_s: float = 5.0
-    max_deliveries: int = 30
-    retry_interval_s: float = 120.0
+    max_deliveries: int = NOTIFY_MAX_DELIVERIES
+    retry_interval_s: float = float(NOTIFY_RETRY_INTERVAL_S)
     """LianLian seconds between deliveries (about 2 minutes, protocol.md §5.1); scaled by time_scale."""
     notify_hosts: frozenset[str] = frozenset()
     """Non-loopback hosts the sandbox may deliver notifications to (``--allow-notify-host``)."""
