@@ -389,7 +389,8 @@ class Store:
             row = conn.execute("SELECT card_last4 FROM cards WHERE user_id=? AND no_agree=?",
                                (user_id, card)).fetchone()
         if row is not None:
-            return str(row[0])
+            last4: str | None = row[0]  # NULL until the payment notification named the card
+            return last4
         return card[-4:] if card[-4:].isdigit() else None
 
     def set_card_last4(self, user_id: str, no_agree: str, last4: str) -> None:

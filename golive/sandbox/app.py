@@ -32,6 +32,7 @@ Every exchange is journaled (`journal.py`).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import secrets
@@ -45,13 +46,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from golive import __version__
+from golive.lianlian.validators import CST
 from golive.sandbox import pages
 from golive.sandbox.cards import card_for_user, lookup_bin, mask
 from golive.sandbox.db import Database
 from golive.sandbox.delivery import Outbox
 from golive.sandbox.exchange import Answer, ParseError, Request, parse_form, parse_json_object
 from golive.sandbox.journal import EventKind, Outcome
-from golive.sandbox.judge import (CST, Judgement, judge_limits, judge_merchant, judge_pay_params, judge_risk,
+from golive.sandbox.judge import (Judgement, judge_limits, judge_merchant, judge_pay_params, judge_risk,
                                   judge_signature, judge_source, now_cst, page_origin, ret_msg)
 from golive.sandbox.keys import SandboxKey
 from golive.sandbox.scenarios import payment_scenario
@@ -143,9 +145,9 @@ class Sandbox:
         from golive.sandbox import payouts, queries
 
         for path, handler in queries.ROUTES.items():
-            self.routes[("POST", path)] = lambda r, h=handler: h(self, r)
+            self.routes[("POST", path)] = functools.partial(handler, self)
         for path, handler in payouts.ROUTES.items():
-            self.routes[("POST", path)] = lambda r, h=handler: h(self, r)
+            self.routes[("POST", path)] = functools.partial(handler, self)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -227,7 +229,7 @@ class Sandbox:
         sign_type = request_sign_type if request_sign_type in ("MD5", "RSA") else "RSA"
         if sign_type == "MD5" and not self.settings.md5_key:
             return params
-        return self.sign(params, sign_type, exclude=unsigned)  # type: ignore[arg-type]
+        return self.sign(params, sign_type, exclude=unsigned)
 
     def forger_key(self) -> Any:
         """A throwaway RSA key for forged copies (not the sandbox's LianLian key)."""
@@ -472,7 +474,7 @@ class Sandbox:
                                      settle_date: str) -> int:
         scenario = order.scenario
         params = self.payment_notification(order, card, oid_paybill, settle_date, "SUCCESS")
-        common = dict(topic="payment", no_order=order.no_order, url=order.notify_url, scenario=scenario)
+        common: dict[str, Any] = dict(topic="payment", no_order=order.no_order, url=order.notify_url, scenario=scenario)
         after: int | None = None
         if scenario == "forged":
             for how, forged in self._forged_copies(params):

@@ -266,9 +266,9 @@ def judge_pay_params(judgement: Judgement, params: Mapping[str, Any], channel: s
         if problem:
             judgement.add("1004", "timestamp", f"timestamp {problem}")
     if "userreq_ip" in text:
-        problem = ip_underscore(text["userreq_ip"], ValidationContext(now=now))
-        if problem:
-            judgement.add("1004", "userreq_ip", f"userreq_ip: {problem.en}")
+        ip_problem = ip_underscore(text["userreq_ip"], ValidationContext(now=now))
+        if ip_problem:
+            judgement.add("1004", "userreq_ip", f"userreq_ip: {ip_problem.en}")
     if "app_request" in text and text["app_request"] not in APP_REQUEST:
         judgement.add("1004", "app_request", "app_request must be 1 (Android), 2 (iOS) or 3 (WAP)")
     if "valid_order" in text and not text["valid_order"].isdigit():

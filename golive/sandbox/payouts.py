@@ -28,10 +28,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
 from golive.lianlian.codes import branch_info_exempt
+from golive.lianlian.validators import CST
 from golive.sandbox.cards import lookup_bin, luhn_ok
 from golive.sandbox.exchange import Answer, ParseError, Request, parse_json_object
 from golive.sandbox.journal import EventKind
-from golive.sandbox.judge import (CST, Judgement, amount_problem, datetime14_problem, url_problem, judge_merchant,
+from golive.sandbox.judge import (Judgement, amount_problem, datetime14_problem, url_problem, judge_merchant,
                                   judge_signature, judge_source)
 from golive.sandbox.queries import answer_api, api_judgement
 from golive.sandbox.scenarios import payout_scenario

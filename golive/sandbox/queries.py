@@ -112,7 +112,7 @@ def bind_list(sandbox: Sandbox, request: Request) -> Answer:
                 info = {r["no_agree"]: lookup_bin(r["card_no"]) for r in rows}
                 payload = {"user_id": user_id, "count": str(len(rows)), "agreement_list": [
                     {"no_agree": r["no_agree"], "card_no": r["card_no"][-4:], "bank_code": r["bank_code"],
-                     "bank_name": info[r["no_agree"]].bank_name if info[r["no_agree"]] else "",
+                     "bank_name": getattr(info[r["no_agree"]], "bank_name", ""),
                      "card_type": r["card_type"],
                      "bind_mobile": (r["bind_mobile"][:3] + "****" + r["bind_mobile"][-4:]) if r["bind_mobile"] else ""}
                     for r in rows]}

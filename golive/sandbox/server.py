@@ -260,7 +260,8 @@ def start_sandbox(settings: SandboxSettings, *, allow_non_loopback: bool = False
         lock.close()
         raise
     bound_host, bound_port = server.server_address[:2]
-    shown = f"[{bound_host}]" if ":" in str(bound_host) else str(bound_host)
+    host_text = bound_host.decode() if isinstance(bound_host, bytes) else str(bound_host)  # str for IP sockets
+    shown = f"[{host_text}]" if ":" in host_text else host_text
     resumed = sandbox.start(f"http://{shown}:{bound_port}")
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                               name=f"sandbox:{bound_port}", daemon=True)
