@@ -32,9 +32,34 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", dest="progress", action="store_true", default=None,
                         help="show progress even without a terminal")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print only the verdict line")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="print only the verdict, in the report's language (--lang)")
+    add_color_arguments(parser)
     parser.add_argument("--save-evidence", metavar="DIR",
                         help="also save the run's evidence there (redacted, masked), to judge it again with --from-evidence")
+
+
+def add_color_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--color", dest="color", action="store_true", default=None,
+                        help="colour the text report even when standard output is not a terminal")
+    parser.add_argument("--no-color", dest="color", action="store_false",
+                        help="plain text report (also when NO_COLOR is set); default: colour on a terminal")
+
+
+def use_color(args: argparse.Namespace, stream: Any = None) -> bool:
+    """Colour on a terminal, unless --no-color or NO_COLOR (https://no-color.org) says otherwise;
+    --color forces it (a pager that shows colour: ``| less -R``)."""
+    import os
+    import sys
+
+    chosen = getattr(args, "color", None)
+    if chosen is not None:
+        return bool(chosen)
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    stream = stream or sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,15 +140,30 @@ def emit(result: Result, args: argparse.Namespace) -> int:
         written, removed = write_reports(Path(args.output_dir), files,
                                          run_id=result.provenance.run_id or None,
                                          source=Path(source) if source else None)
-    if "text" in formats and not args.quiet:
-        sys.stdout.write(render(result, "text", lang=args.lang))
-    else:
-        print(f"verdict: {result.verdict}")
+    print_summary(result, args, formats)
     for path in written:
         print(f"  → {visible(str(path))}", file=sys.stderr)
     for path in removed:
         print(f"  × {visible(str(path))} removed: a report of another run", file=sys.stderr)
     return EXIT_FOR_VERDICT[result.verdict]
+
+
+def print_summary(result: Result, args: argparse.Namespace, formats: list[str]) -> None:
+    """Standard output: the text report (in colour on a terminal), or with -q or without the text
+    format the verdict alone, in the report's language."""
+    import sys
+
+    from golive.reporters.text import render as render_text
+    from golive.reporters.text import verdict_line
+
+    if args.quiet or "text" not in formats:
+        print(verdict_line(result, args.lang))
+    elif use_color(args):
+        from golive.reporters.terminal import console_for, print_report
+
+        print_report(result, args.lang, console_for(sys.stdout, force=bool(getattr(args, "color", None))))
+    else:
+        sys.stdout.write(render_text(result, lang=args.lang))
 
 
 # What a replay cannot change: the saved run's inputs and selection are what was judged.
