@@ -63,6 +63,12 @@ def use_color(args: argparse.Namespace, stream: Any = None) -> bool:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    add_run_arguments(parser)
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """What a run judges (shared by `check` and `bundle`)."""
     parser.add_argument("config", nargs="?", default=None, help="config file (default golive.yaml)")
     parser.add_argument("--from-evidence", metavar="DIR",
                         help="judge evidence saved by --save-evidence instead of gathering (no config, keys or "
@@ -82,7 +88,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--waivers", metavar="FILE", help="waivers YAML")
     parser.add_argument("--select", metavar="IDS", help="only these checks (comma-separated ids)")
     parser.add_argument("--skip", metavar="IDS", help="skip these checks (comma-separated ids)")
-    add_run_arguments(parser)
 
 
 def _ids(text: str | None, flag: str) -> set[str] | None:
@@ -199,12 +204,17 @@ def replay_options(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    return _run(run_options(args), args)
+
+
+def run_options(args: argparse.Namespace) -> Any:
+    """The RunOptions the command line asks for (a replay with --from-evidence)."""
     from golive.engine import RunOptions
     from golive.model import Severity
 
     if args.from_evidence:
-        return _run(replay_options(args), args)
-    options = RunOptions(
+        return replay_options(args)
+    return RunOptions(
         config_path=Path(args.config or "golive.yaml"),
         profile=args.profile,
         captures=[part.strip() for given in args.captures or [] for part in given.split(",") if part.strip()],
@@ -219,7 +229,6 @@ def run(args: argparse.Namespace) -> int:
         skip=_ids(args.skip, "--skip") or set(),
         save_evidence=args.save_evidence,
     )
-    return _run(options, args)
 
 
 def _run(options: Any, args: argparse.Namespace) -> int:
