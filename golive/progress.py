@@ -86,8 +86,9 @@ def describe(task: _Task) -> str:
 
 
 class Progress:
-    def __init__(self, enabled: bool, stream: TextIO | None = None) -> None:
+    def __init__(self, enabled: bool, stream: TextIO | None = None, color: bool | None = None) -> None:
         self.enabled = enabled
+        self.color = color  # False: --no-color (NO_COLOR rich honours by itself)
         self.stream = stream or sys.stderr
         self._live: Any = None
         self._step_id: Any = None
@@ -98,10 +99,10 @@ class Progress:
         self._shown: dict[str, str] = {}  # text -> as shown (masking is not free; labels repeat)
 
     @classmethod
-    def for_terminal(cls, enabled: bool | None = None, quiet: bool = False) -> Progress:
+    def for_terminal(cls, enabled: bool | None = None, quiet: bool = False, color: bool | None = None) -> Progress:
         if quiet:
             return cls(False)
-        return cls(sys.stderr.isatty() if enabled is None else enabled)
+        return cls(sys.stderr.isatty() if enabled is None else enabled, color=color)
 
     @property
     def interactive(self) -> bool:
@@ -126,7 +127,8 @@ class Progress:
                     return super().render(task)
 
             self._live = RichProgress(SpinnerColumn(), TextColumn("golive: {task.description}"), _Bar(bar_width=20),
-                                      TimeElapsedColumn(), console=Console(file=self.stream), transient=True)
+                                      TimeElapsedColumn(), transient=True,
+                                      console=Console(file=self.stream, no_color=True if self.color is False else None))
             self._live.__enter__()
         return self
 

@@ -105,7 +105,7 @@ def _ids(text: str | None, flag: str) -> set[str] | None:
 def make_progress(args: argparse.Namespace) -> Any:
     from golive.progress import Progress
 
-    return Progress.for_terminal(enabled=args.progress, quiet=args.quiet)
+    return Progress.for_terminal(enabled=args.progress, quiet=args.quiet, color=getattr(args, "color", None))
 
 
 def emit(result: Result, args: argparse.Namespace) -> int:
