@@ -99,10 +99,37 @@ def evidence_files(directory: Path) -> dict[str, bytes]:
         if path.is_symlink() or not path.is_file() or not _EVIDENCE_NAME.match(name):
             raise InputError(f"holds {path.name!r}, which a golive evidence store never writes", file=str(directory),
                              key="--evidence")
-        files[name] = path.read_bytes()
+        data = path.read_bytes()
+        if path.name in _DOCUMENTS_TO_MASK:
+            data = _masked_document(data)
+        files[name] = data
     if EVIDENCE + STORE_MANIFEST not in files:
         raise InputError("holds no evidence manifest", file=str(directory), key="--evidence")
     return files
+
+
+# The store keeps golive.yaml and the waivers as the checks read them (secrets already out); what a
+# person wrote there (a contact's mobile in attested_by, a number in a waiver's justification) is
+# masked by shape for the hand-off, as the reports show it. Bundling then judges the evidence again
+# (`golive bundle` refuses a bundle that would not verify), so a mask that changed a judgement is
+# caught at once.
+_DOCUMENTS_TO_MASK = ("config.json", "manifest.json")
+
+
+def _masked_document(data: bytes) -> bytes:
+    from golive.redact import mask_free_text
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return mask_free_text(node)
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    document = safe_json.loads(data.decode("utf-8"))
+    return (json.dumps(walk(document), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def pack(target: Path, *, report_html: str, result: Result, result_json: str, signature: Mapping[str, Any],
@@ -340,7 +367,8 @@ def _differences(original: Mapping[str, Any], replayed: Mapping[str, Any]) -> li
         out.append(f"the evidence judged again gives the verdict {replayed.get('verdict')}, "
                    f"not {original.get('verdict')} as {RESULT} says")
     again = {c.get("id"): c for c in replayed.get("checks") or [] if isinstance(c, dict)}
-    changed = []
+    changed: list[str] = []
+    minor: list[str] = []  # same status, other findings or reason: listed after the flips
     for check in original.get("checks") or []:
         if not isinstance(check, dict):
             continue
@@ -351,7 +379,8 @@ def _differences(original: Mapping[str, Any], replayed: Mapping[str, Any]) -> li
             if check.get("status") != other.get("status"):
                 changed.append(f"{check.get('id')} {check.get('status')} → {other.get('status')}")
             else:
-                changed.append(f"{check.get('id')} {check.get('status')}, with other findings or reason")
+                minor.append(f"{check.get('id')} {check.get('status')}, with other findings or reason")
+    changed += minor
     if changed:
         shown = "; ".join(changed[:MAX_DIFFERENCES]) + (f"; and {len(changed) - MAX_DIFFERENCES} more"
                                                           if len(changed) > MAX_DIFFERENCES else "")

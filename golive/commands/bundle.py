@@ -9,7 +9,10 @@ offline (golive.bundle explains the layout and what is checked).
 
 The key is the merchant's RSA private key, whose public half LianLian holds (the merchant site):
 it signs the report and the bundle's manifest. Nothing else of the keys is packed; the evidence is
-saved as `--save-evidence` saves it (secrets removed, personal data masked).
+saved as `--save-evidence` saves it (secrets removed, personal data masked), and what people wrote
+in golive.yaml and the waivers is masked by shape as the reports show it. Before it says done,
+`golive bundle` verifies the bundle as staff will (the evidence judged again included) and keeps
+no bundle that would not verify.
 
 Exit codes: running the check, its verdict's (0 ready, 1 not ready, 3 incomplete); packing an
 existing run, 0; 2 for bad input (no key, an unsigned report, evidence of another run ...).
@@ -106,9 +109,22 @@ def _run_and_pack(args: argparse.Namespace, key: Any, target: Path) -> int:
                      evidence=evidence_files(Path(options.save_evidence)), key=key)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    _self_check(target, key)
     print_summary(result, args, ["text"])
     _say_written(target, names)
     return EXIT_FOR_VERDICT[result.verdict]
+
+
+def _self_check(target: Path, key: Any) -> None:
+    """Verify the bundle as staff will (golive.bundle.verify_bundle): a bundle that would not verify
+    is removed, and why is said (exit 2)."""
+    from golive.bundle import EXIT_VALID, verify_bundle
+
+    outcome = verify_bundle(target, key.publickey())
+    if outcome.code != EXIT_VALID:
+        target.unlink(missing_ok=True)
+        raise InputError("the bundle would not verify, so it was not kept: " + " ".join(line.strip() for line in outcome.lines),
+                         file=str(target), key="-o")
 
 
 def _say_written(target: Path, names: list[str]) -> None:
@@ -160,6 +176,7 @@ def _pack_existing(args: argparse.Namespace, key: Any, target: Path) -> int:
     _same_run(evidence, document, Path(evidence_dir))
     names = pack(target, report_html=html, result=result, result_json=result_text, signature=signature,
                  evidence=evidence, key=key)
+    _self_check(target, key)
     if not args.quiet:
         from golive.reporters.text import verdict_line
 
