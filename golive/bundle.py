@@ -264,7 +264,8 @@ def verify_bundle(path: Path, key: RsaKey) -> Verification:
     checked = verify_signature(manifest, manifest_sig, key)
     problems += [f"{MANIFEST}: {p.replace('the report was signed', 'it was signed')}" for p in checked.problems]
     # 2. every file, as the manifest lists it
-    listed = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    files = manifest.get("files")
+    listed: dict[str, Any] = files if isinstance(files, dict) else {}
     for name, entry in sorted(listed.items()):
         data = members.get(name)
         if data is None:

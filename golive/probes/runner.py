@@ -189,15 +189,15 @@ def gather_probe_evidence(config: LoadedConfig, signing: SigningMaterial, option
                                                           "live.url_return is not configured; the synchronous return was not probed"))
     kinds = [k for k in (NOTIFY_EVIDENCE, RETURN_EVIDENCE) if plans[k] and (k != RETURN_EVIDENCE or has_return)]
     to_run = {kind: _scenarios(kind, plans[kind]) for kind in kinds}
-    planned = [s for kind in kinds for s in to_run[kind]]
-    if planned:  # progress: probes done of planned, requests sent, the scenarios running (golive.progress)
+    scenario_list = [s for kind in kinds for s in to_run[kind]]
+    if scenario_list:  # progress: probes done of planned, requests sent, the scenarios running (golive.progress)
         ctx.tracker = ProbeTracker(say, "probes", f"probing {redact_url(str(ctx.live.get('notify_url')))}",
-                                   len(planned), ctx.client)
+                                   len(scenario_list), ctx.client)
         ctx.client.listeners.append(ctx.tracker.sent)
     withdraw_thread = None
     if plans[WITHDRAW_EVIDENCE]:
         withdraw_thread = _start_withdraw_probes(ctx, produced, plans[WITHDRAW_EVIDENCE])
-    records = run_all(ctx, planned)
+    records = run_all(ctx, scenario_list)
     by_name = {r.name: r for r in records}
     for kind in kinds:
         url_key = "notify_url" if kind == NOTIFY_EVIDENCE else "url_return"
