@@ -32,7 +32,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sign": ("sign", "print the sign source and signature for a set of parameters"),
     "verify": ("verify", "verify the sign of a LianLian message"),
     "report": ("report", "re-render a saved result.json in any format, offline"),
-    "verify-report": ("verify_report", "check that a signed HTML report is unaltered"),
+    "verify-report": ("verify_report", "check that a signed HTML report or a bundle is unaltered"),
+    "bundle": ("bundle", "pack the signed report, result and replayable evidence into one zip for LianLian"),
+    "diff": ("diff", "what changed between two results or reports of the same merchant"),
     "sandbox": ("sandbox", "serve LianLian's endpoints on loopback; judge and journal a merchant's real flow"),
     "scan": ("scan", "scan a merchant repository with the LL-SEC rules (keys, TLS, logging, notify handlers)"),
 }

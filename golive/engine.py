@@ -24,19 +24,25 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from golive.config import LoadedConfig, load_config, resolve_path
 from golive.errors import InputError
 from golive.evidence.bundle import Bundle, Evidence, EvidenceView
 from golive.model import Check, Context, Finding, Judgement, Outcome, Reducer, Severity, Status, Text
 from golive.profile import Profile, load_profile
+from golive.progress import Event, Say
 from golive.result import RESULT_SCHEMA, Result
 from golive.verdict import compute_verdict
 from golive.waivers import Waiver, load_waivers
 
 __all__ = ["RESULT_SCHEMA", "CheckResult", "Run", "RunOptions", "compute_verdict", "run_check", "run_result",
            "scope_decision", "status_from_judgement"]
+
+
+# What a record of each stream is called in the progress display, and how often it is counted.
+STREAM_UNITS = {"ledger": "rows", "captures": "records"}
+COUNT_EVERY_MASK = (1 << 12) - 1
 
 
 @dataclass
@@ -55,7 +61,7 @@ class RunOptions:
     skip: set[str] = field(default_factory=set)
     now: dt.datetime | None = None
     environ: Mapping[str, str] | None = None
-    progress: Callable[[str], Any] | None = None  # receives short status lines
+    progress: Say | None = None  # receives steps (short lines) and counted tasks' events (golive.progress)
     config_display: str | None = None  # name findings use for the config file (default: its path)
     save_evidence: str | None = None  # --save-evidence DIR: write the evidence there (golive.evidence.store)
     from_evidence: Any = None  # an opened store (golive.evidence.store.SavedEvidence): judge it, gather nothing
@@ -179,9 +185,9 @@ class Run:
             self.saver = EvidenceWriter.open(Path(options.save_evidence))
 
     # -- selection --------------------------------------------------------------------------------
-    def _say(self, text: str) -> None:
+    def _say(self, step: str | Event) -> None:
         if self.options.progress:
-            self.options.progress(text)
+            self.options.progress(step)
 
     def _load_waivers(self) -> None:
         if self.store is not None:
@@ -279,11 +285,15 @@ class Run:
         source = self.bundle.value(kind)
         assert isinstance(source, RecordSource)
         started = time.perf_counter()
-        self._say(f"reading {source.source}")
+        unit = STREAM_UNITS.get(kind, "records")
+        say = self.options.progress
+        if say:
+            say(Event(kind, f"reading {source.source}", done=0, unit=unit))
         # Bound feed methods and local state: this loop runs once per record of million-row files.
         feeders = [(check_id, reducer.feed) for check_id, reducer in reducers]
         crashed = self.crashed
-        for record in source:
+        count = 0
+        for count, record in enumerate(source, 1):
             for check_id, feed in feeders:
                 try:
                     feed(record)
@@ -291,6 +301,10 @@ class Run:
                     crashed[check_id] = exc
             if crashed:
                 feeders = [(i, f) for i, f in feeders if i not in crashed]
+            if not count & COUNT_EVERY_MASK and say:  # the count, every 4096 records: no cost per record
+                say(Event(kind, done=count))
+        if say:
+            say(Event(kind, done=count, total=count, finished=True))
         self.timings[f"stream_{kind}_s"] = time.perf_counter() - started
         self.inputs.extend(stats.to_dict(kind) for stats in source.stats)
         problem = source.problem()

@@ -49,7 +49,8 @@ class GatherContext:
     environ: Mapping[str, str]
     now: dt.datetime
     wanted: frozenset[str]
-    say: Callable[[str], None] = lambda _text: None
+    # Progress: a step (a string) or a counted task's `golive.progress.Event` (never required).
+    say: Callable[[Any], None] = lambda _step: None
     _used: Mapping[str, Evidence] = field(default_factory=dict)
     # What the run's provenance should record of this gathering (e.g. the probe targets contacted).
     provenance: dict[str, Any] = field(default_factory=dict)

@@ -33,7 +33,7 @@ def load(path: Path) -> dict[str, Any]:
 # What a reporter may import from golive: the result model, its own package, the escaping helpers
 # (golive.controls: text in, text out, no judgement) and the error type for a bad --format.
 ALLOWED = ("golive.result", "golive.reporters", "golive.controls", "golive.errors")
-THIRD_PARTY = ("jinja2", "markupsafe")
+THIRD_PARTY = ("jinja2", "markupsafe", "rich")  # rich: the terminal reporter, colour on a terminal
 
 
 def _imports(path: Path) -> list[str]:

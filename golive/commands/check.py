@@ -32,12 +32,43 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--progress", dest="progress", action="store_true", default=None,
                         help="show progress even without a terminal")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
-    parser.add_argument("--quiet", "-q", action="store_true", help="print only the verdict line")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="print only the verdict, in the report's language (--lang)")
+    add_color_arguments(parser)
     parser.add_argument("--save-evidence", metavar="DIR",
                         help="also save the run's evidence there (redacted, masked), to judge it again with --from-evidence")
 
 
+def add_color_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--color", dest="color", action="store_true", default=None,
+                        help="colour the text report even when standard output is not a terminal")
+    parser.add_argument("--no-color", dest="color", action="store_false",
+                        help="plain text report (also when NO_COLOR is set); default: colour on a terminal")
+
+
+def use_color(args: argparse.Namespace, stream: Any = None) -> bool:
+    """Colour on a terminal, unless --no-color or NO_COLOR (https://no-color.org) says otherwise;
+    --color forces it (a pager that shows colour: ``| less -R``)."""
+    import os
+    import sys
+
+    chosen = getattr(args, "color", None)
+    if chosen is not None:
+        return bool(chosen)
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    stream = stream or sys.stdout
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    add_run_arguments(parser)
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    """What a run judges (shared by `check` and `bundle`)."""
     parser.add_argument("config", nargs="?", default=None, help="config file (default golive.yaml)")
     parser.add_argument("--from-evidence", metavar="DIR",
                         help="judge evidence saved by --save-evidence instead of gathering (no config, keys or "
@@ -57,7 +88,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--waivers", metavar="FILE", help="waivers YAML")
     parser.add_argument("--select", metavar="IDS", help="only these checks (comma-separated ids)")
     parser.add_argument("--skip", metavar="IDS", help="skip these checks (comma-separated ids)")
-    add_run_arguments(parser)
 
 
 def _ids(text: str | None, flag: str) -> set[str] | None:
@@ -75,7 +105,7 @@ def _ids(text: str | None, flag: str) -> set[str] | None:
 def make_progress(args: argparse.Namespace) -> Any:
     from golive.progress import Progress
 
-    return Progress.for_terminal(enabled=args.progress, quiet=args.quiet)
+    return Progress.for_terminal(enabled=args.progress, quiet=args.quiet, color=getattr(args, "color", None))
 
 
 def emit(result: Result, args: argparse.Namespace) -> int:
@@ -115,15 +145,30 @@ def emit(result: Result, args: argparse.Namespace) -> int:
         written, removed = write_reports(Path(args.output_dir), files,
                                          run_id=result.provenance.run_id or None,
                                          source=Path(source) if source else None)
-    if "text" in formats and not args.quiet:
-        sys.stdout.write(render(result, "text", lang=args.lang))
-    else:
-        print(f"verdict: {result.verdict}")
+    print_summary(result, args, formats)
     for path in written:
         print(f"  → {visible(str(path))}", file=sys.stderr)
     for path in removed:
         print(f"  × {visible(str(path))} removed: a report of another run", file=sys.stderr)
     return EXIT_FOR_VERDICT[result.verdict]
+
+
+def print_summary(result: Result, args: argparse.Namespace, formats: list[str]) -> None:
+    """Standard output: the text report (in colour on a terminal), or with -q or without the text
+    format the verdict alone, in the report's language."""
+    import sys
+
+    from golive.reporters.text import render as render_text
+    from golive.reporters.text import verdict_line
+
+    if args.quiet or "text" not in formats:
+        print(verdict_line(result, args.lang))
+    elif use_color(args):
+        from golive.reporters.terminal import console_for, print_report
+
+        print_report(result, args.lang, console_for(sys.stdout, force=bool(getattr(args, "color", None))))
+    else:
+        sys.stdout.write(render_text(result, lang=args.lang))
 
 
 # What a replay cannot change: the saved run's inputs and selection are what was judged.
@@ -159,12 +204,17 @@ def replay_options(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    return _run(run_options(args), args)
+
+
+def run_options(args: argparse.Namespace) -> Any:
+    """The RunOptions the command line asks for (a replay with --from-evidence)."""
     from golive.engine import RunOptions
     from golive.model import Severity
 
     if args.from_evidence:
-        return _run(replay_options(args), args)
-    options = RunOptions(
+        return replay_options(args)
+    return RunOptions(
         config_path=Path(args.config or "golive.yaml"),
         profile=args.profile,
         captures=[part.strip() for given in args.captures or [] for part in given.split(",") if part.strip()],
@@ -179,7 +229,6 @@ def run(args: argparse.Namespace) -> int:
         skip=_ids(args.skip, "--skip") or set(),
         save_evidence=args.save_evidence,
     )
-    return _run(options, args)
 
 
 def _run(options: Any, args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="source", required=True, metavar="FILE",
-                        help="result.json from golive check --format json (or a golive report.html)")
+                        help="result.json from golive check --format json (or a golive report.html, or a bundle)")
     parser.add_argument("--format", default="html",
                         help="comma-separated: text,json,junit,sarif,html,markdown (default html)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
@@ -31,25 +31,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sign-with", metavar="KEY", help="sign with the merchant RSA private key (see golive check)")
 
 
-def load_result(path: Path) -> Result:
-    """The typed result of a JSON file or an HTML report; InputError naming the file otherwise."""
+def load_result(path: Path, key: str = "--from") -> Result:
+    """The typed result of a JSON file, an HTML report or a bundle (`golive bundle`); InputError
+    naming the file otherwise."""
+    from golive.bundle import is_bundle
+
+    if is_bundle(path):
+        from golive.bundle import read_result
+        from golive.result_doc import accept_result
+
+        return accept_result(read_result(path), f"{path}:result.json")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError("file not found", file=str(path), key="--from") from None
+        raise InputError("file not found", file=str(path), key=key) from None
     except IsADirectoryError:
-        raise InputError("is a directory, expected result.json", file=str(path), key="--from") from None
+        raise InputError("is a directory, expected result.json", file=str(path), key=key) from None
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text; expected result.json from golive check --format json",
-                         file=str(path), key="--from") from None
+                         file=str(path), key=key) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path), key="--from") from None
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path), key=key) from None
     if text.lstrip().startswith("<"):
         from golive.report_signing import extract_embedded
 
         embedded = extract_embedded(text).result_text
         if not embedded:
-            raise InputError("not a golive HTML report (no embedded result)", file=str(path), key="--from")
+            raise InputError("not a golive HTML report (no embedded result)", file=str(path), key=key)
         data: Any = parse_result_json(embedded, str(path), "the embedded result")
     else:
         data = parse_result_json(text, str(path))

@@ -1,12 +1,16 @@
-"""`golive verify-report REPORT.html --public-key FILE`: is this signed readiness report unaltered?
+"""`golive verify-report REPORT.html|BUNDLE.zip --public-key FILE`: is this signed readiness report,
+or this hand-off bundle, unaltered?
 
 For LianLian staff: the public key is the one the merchant uploaded to the merchant site (商户站).
-The command checks both signatures (MD5withRSA and SHA256withRSA) over the embedded result and
-re-renders the report from it to compare with the file, so an edit of the visible verdict fails too
-(golive.report_signing explains the design).
+For a report the command checks both signatures (MD5withRSA and SHA256withRSA) over the embedded
+result and re-renders the report from it to compare with the file, so an edit of the visible verdict
+fails too (golive.report_signing explains the design). For a bundle (`golive bundle`, a zip) it
+checks the signed manifest, every file against it, the report as above, that result.json is the
+signed result, and that the evidence judged again gives the same statuses (golive.bundle), all
+offline.
 
 Exit codes: 0 valid and unaltered · 1 altered, or not signed by this key · 2 bad input (not a golive
-report, an unsigned report, an unreadable key, a report from another golive version).
+report or bundle, an unsigned report, an unreadable key, a report from another golive version).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from golive.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("report", help="the HTML report (report.html written by golive check --sign-with)")
+    parser.add_argument("report", help="the HTML report (report.html written by golive check --sign-with), or a "
+                                       "bundle written by golive bundle (.zip)")
     parser.add_argument("--public-key", required=True, metavar="FILE",
                         help="the merchant's RSA public key as uploaded to the merchant site (PEM or bare Base64)")
 
@@ -51,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
     from golive.report_signing import EXIT_ALTERED, EXIT_VALID, load_verifying_key, verify_report
 
     path = Path(args.report)
+    from golive.bundle import is_bundle
+
+    if is_bundle(path):
+        return _verify_bundle(path, Path(args.public_key))
     try:
         html = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -73,6 +82,22 @@ def run(args: argparse.Namespace) -> int:
     from golive.controls import visible
 
     # The lines quote the report (merchant name, times): escape what could drive the terminal.
+    for index, line in enumerate(outcome.lines):
+        print(visible((prefix if index == 0 else "") + line), file=stream)
+    return outcome.code
+
+
+def _verify_bundle(path: Path, key_path: Path) -> int:
+    import sys
+
+    from golive.bundle import EXIT_VALID, verify_bundle
+    from golive.controls import visible
+    from golive.report_signing import load_verifying_key
+
+    key = load_verifying_key(key_path)
+    outcome = verify_bundle(path, key)
+    stream = sys.stdout if outcome.code == EXIT_VALID else sys.stderr
+    prefix = "" if outcome.code == EXIT_VALID else f"{path}: "
     for index, line in enumerate(outcome.lines):
         print(visible((prefix if index == 0 else "") + line), file=stream)
     return outcome.code

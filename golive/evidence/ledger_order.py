@@ -22,7 +22,7 @@ import re
 from itertools import islice, repeat
 from operator import and_, eq, gt, le, ne
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Any, Callable, Iterator
 
 from golive.evidence import ledger_reader
 from golive.evidence.ledger_reader import LedgerColumns, LedgerRow, open_ledger, read_error, read_ledger, read_rows
@@ -35,26 +35,46 @@ from golive.model import Text
 MAX_USERS_IN_MEMORY = 200_000
 
 
-def iter_ledger_stream(path: Path, display: str, max_users: int | None = None) -> Iterator[LedgerRow]:
+def iter_ledger_stream(path: Path, display: str, max_users: int | None = None,
+                       progress: Callable[[Any], None] | None = None) -> Iterator[LedgerRow]:
     """The ledger's rows for a judge (LL-CRD-003, through the engine): each user's successful and
     pending rows in time order, ties in file order. In file order when the file already is so
     (and has at most `max_users` users); otherwise broken and failed rows first as read, then every
     other row grouped by user and in (time, line) order, marked ``resorted`` with the reason.
 
     Not a generator itself: the header is read (a bad one raised) and the order decided right away.
+    With `progress` (golive.progress): the bytes scanned to decide the order (task
+    ``ledger.order``), then the rows to expect (``total`` of the engine's ``ledger`` task), and the
+    rows re-sorted when they must be (``ledger.sort``).
     """
     raw, columns, header_lines = open_ledger(path, display)
+    scanned = [0, 0]  # bytes, lines
+    tick = None
     try:
-        resorted = order_scan(path, columns, header_lines, max_users or MAX_USERS_IN_MEMORY, display)
         size = path.stat().st_size
+        if progress is not None:
+            from golive.progress import Event
+
+            progress(Event("ledger.order", f"checking the row order of {display}", done=0, total=size, unit="bytes"))
+
+            def tick(chunk_bytes: int, lines: int) -> None:
+                scanned[0] += chunk_bytes
+                scanned[1] += lines
+                progress(Event("ledger.order", done=scanned[0]))
+
+        resorted = order_scan(path, columns, header_lines, max_users or MAX_USERS_IN_MEMORY, display, tick)
     except OSError as exc:
         raw.close()
         raise read_error(exc, display) from None
     except BaseException:
         raw.close()
         raise
+    if progress is not None:
+        progress(Event("ledger.order", done=scanned[0] if resorted else size, finished=True))
+        if not resorted and scanned[1]:  # scanned to the end: a row per line (a quoted line break aside)
+            progress(Event("ledger", total=scanned[1]))
     rows = read_rows(raw, header_lines, columns, display)
-    return resorted_rows(rows, resorted, display, size) if resorted else rows
+    return resorted_rows(rows, resorted, display, size, progress) if resorted else rows
 
 
 def resort_reason(code: str) -> Text:
@@ -70,7 +90,8 @@ def resort_reason(code: str) -> Text:
 
 # -- the scan ---------------------------------------------------------------------------------------
 
-def order_scan(path: Path, columns: LedgerColumns, header_lines: int, max_users: int, display: str) -> str:
+def order_scan(path: Path, columns: LedgerColumns, header_lines: int, max_users: int, display: str,
+               tick: Callable[[int, int], None] | None = None) -> str:
     """'' when each user's rows are in time order and there are at most `max_users` users; otherwise
     a `resort_reason` code ("order@LINE" names the first row found going back in time).
 
@@ -80,12 +101,14 @@ def order_scan(path: Path, columns: LedgerColumns, header_lines: int, max_users:
     a whole (the usual export) only the set of users is kept; from the first chunk that is not, each
     user's latest time. Only a chunk neither in time order nor grouped by user is walked row by row.
     A quoted field spanning lines makes lines and records differ: the file is then checked through
-    the reader itself (`_exact_scan`).
+    the reader itself (`_exact_scan`). `tick(bytes, lines)` is told each chunk's size (progress).
     """
     seen: set[bytes] = set()  # the users so far, while the file is in time order as a whole
     last: dict[bytes, bytes] | None = None  # each user's latest time key so far, once it is not
     top = b""  # the latest time key so far, over all users
     for number, (first_line, chunk, count) in enumerate(_file_chunks(path, header_lines)):
+        if tick is not None:
+            tick(len(chunk), count or 1)
         found = _columns_of(chunk, count, columns)
         if found is None:
             return _exact_scan(path, display, max_users)

@@ -14,7 +14,7 @@ import tempfile
 import weakref
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from golive.errors import InputError
 from golive.evidence.ledger_reader import LedgerRow
@@ -76,17 +76,28 @@ def _row_fields(text: str) -> tuple[Any, ...]:
     return int(parts[2]), parts[0], kind, no_order, amount, card, cards, written, parts[1], status
 
 
-def resorted_rows(rows: Iterator[LedgerRow], resorted: str, display: str, size_hint: int) -> Iterator[LedgerRow]:
+def resorted_rows(rows: Iterator[LedgerRow], resorted: str, display: str, size_hint: int,
+                  progress: Callable[[Any], None] | None = None) -> Iterator[LedgerRow]:
     """`rows` (a reader's, in file order) with each user's successful and pending rows together and in
     (time, line) order, marked `resorted`; broken and failed rows need no order and come first, as
-    read. A failure of the temporary files is an InputError naming the ledger (exit 2)."""
+    read. A failure of the temporary files is an InputError naming the ledger (exit 2). With
+    `progress` (golive.progress): the rows set aside to re-sort (task ``ledger.sort``), counted at
+    every batch, then how many rows the engine's ``ledger`` task will see in all."""
     spill = RowSpill(display, size_hint)
     buckets, count, batch, pending = spill.buckets, len(spill.buckets), spill.batch_rows, 0
+    spilled = early = 0
+    if progress is not None:
+        from golive.progress import Event
+
+        what, _, where = resorted.partition("@")
+        why = f"not in time order from line {where}" if what == "order" else f"more than {where} users"
+        progress(Event("ledger.sort", f"sorting the rows of {display} by user ({why})", done=0, unit="rows"))
     try:
         for row in rows:
             # One unpacking instead of a dozen attribute reads: this runs for every row.
             _, line, user, kind, no_order, amount, card, cards, written, when, status, _, broken, _ = row
             if broken or status == FAILED:
+                early += 1
                 yield row
                 continue
             if (len(cards) == 1 and cards[0] is card or not cards) and "\x00" not in no_order and "\x00" not in card:
@@ -100,8 +111,14 @@ def resorted_rows(rows: Iterator[LedgerRow], resorted: str, display: str, size_h
             pending += 1
             if pending >= batch:
                 spill.flush()
+                spilled += pending
                 pending = 0
+                if progress is not None:
+                    progress(Event("ledger.sort", done=spilled))
         spill.pending = pending
+        if progress is not None:
+            progress(Event("ledger.sort", done=spilled + pending, finished=True))
+            progress(Event("ledger", total=early + spilled + pending))
         yield from spill.sorted_rows(resorted)
     except OSError as exc:  # the reader raises InputError for the ledger itself: this is the spill
         raise temp_error(exc, display) from None

@@ -27,7 +27,7 @@ def gather(ctx: GatherContext) -> dict[str, Evidence]:
                                                 "no ledger given (evidence.ledger or --ledger)"))}
 
     def read(path: Path, written: str) -> Iterable[Any]:
-        return iter_ledger_stream(path, written)
+        return iter_ledger_stream(path, written, progress=ctx.say)
 
     source = RecordSource("ledger", files, read)
     return {"ledger": Evidence.ok(source, source=source.source)}

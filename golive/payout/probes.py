@@ -69,7 +69,7 @@ def check_payout_host(config: LoadedConfig, allowed: frozenset[str] | set[str]) 
                                                      f"confirm with --allow-probe-host {host}")
 
 
-def _context(config: LoadedConfig, signing: Any, say: Callable[[str], None], environ: Mapping[str, str]) -> Any:
+def _context(config: LoadedConfig, signing: Any, say: Callable[[Any], None], environ: Mapping[str, str]) -> Any:
     from golive.probes.http import HttpClient, TargetPolicy, hosts_of
     from golive.probes.recipes import DEFAULT_TIMEOUT_S, ProbeContext, recipe_urls
     from golive.probes.runner import LOOPBACK_ONLY_ENV
@@ -83,7 +83,7 @@ def _context(config: LoadedConfig, signing: Any, say: Callable[[str], None], env
     return ProbeContext(config, signing, client, say)
 
 
-def gather_payout_probes(config: LoadedConfig, signing: Any, options: Any, say: Callable[[str], None]) -> dict[str, Evidence]:
+def gather_payout_probes(config: LoadedConfig, signing: Any, options: Any, say: Callable[[Any], None]) -> dict[str, Evidence]:
     if not getattr(options, "probe", False):
         return {EVIDENCE: Evidence.missing(Text("未开启在线探测（--probe）", "live probes not requested (--probe)"))}
     live = config.get("live") or {}
@@ -102,9 +102,21 @@ def gather_payout_probes(config: LoadedConfig, signing: Any, options: Any, say: 
             "public half)"), source="live.payout_notify_url")}
     environ = getattr(options, "environ", None)
     ctx = _context(config, signing, say, os.environ if environ is None else environ)
-    say(f"probing payout notifications at {live['payout_notify_url']}")
+    from golive.probes.http import redact_url
+    from golive.probes.tracker import ProbeTracker
+
+    tracker = ProbeTracker(say, "probes.payout", f"probing payout notifications at {redact_url(str(live['payout_notify_url']))}",
+                           len(SCENARIOS), ctx.client)
+    ctx.client.listeners.append(tracker.sent)
     started = time.monotonic()
-    scenarios = {name: _scenario(ctx, name, steps) for name, steps in SCENARIOS.items()}
+    scenarios: dict[str, Any] = {}
+    try:
+        for name, steps in SCENARIOS.items():
+            tracker.start(name)
+            scenarios[name] = _scenario(ctx, name, steps)
+            tracker.finish_one(name)
+    finally:
+        tracker.close()
     value = {"url": str(live["payout_notify_url"]), "scenarios": scenarios, "balance": bool(live.get("balance")),
              "payout_status": bool(live.get("payout_status")), "wall_s": round(time.monotonic() - started, 3),
              "signed_with": {"method": "RSA", "key": "live.lianlian_private_key",

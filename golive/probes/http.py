@@ -44,7 +44,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from golive import safe_json
@@ -336,6 +336,8 @@ class HttpClient:
         self._ssl = ssl.create_default_context()
         self._open: set[socket.socket] = set()
         self._barriers: set[threading.Barrier] = set()
+        # Told after each exchange is recorded (the progress display's request count); never fails a probe.
+        self.listeners: list[Callable[[], None]] = []
         with _CLIENTS_LOCK:
             _CLIENTS.add(self)
 
@@ -381,7 +383,7 @@ class HttpClient:
         ctype = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
         rtype = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
         body, cut = redact_body_cut(response.body, rtype) if response.status is not None else (None, 0)
-        return Exchange(
+        exchange = Exchange(
             seq=self.next_seq(), label=request.label, kind="http", method=request.method,
             url=redact_url(request.url), request_headers=redact_headers(request.headers),
             request_body=redact_body(request.body, ctype) if request.body else None,
@@ -390,6 +392,12 @@ class HttpClient:
             error=response.error, error_kind=response.error_kind, target=request.target,
             timed_from=response.timed_from, response_truncated_chars=cut,
         )
+        for listener in self.listeners:
+            try:
+                listener()
+            except Exception:  # noqa: BLE001 - progress must never change what a probe records
+                pass
+        return exchange
 
     def send(self, request: HttpRequest, *, barrier: threading.Barrier | None = None) -> tuple[HttpResponse, Exchange]:
         """Send one request; never raises for network trouble (the answer says what went wrong).

@@ -34,7 +34,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple
 from urllib.parse import quote, urlencode
 
 from golive import safe_json
@@ -43,6 +43,9 @@ from golive.model import Text
 from golive.probes.http import Exchange, HttpClient, HttpRequest, redact_body_cut, redact_url
 from golive.signing import SigningMaterial
 from golive.redact import mask_free_text
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from golive.probes.tracker import ProbeTracker
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 CHINA = dt.timezone(dt.timedelta(hours=8))  # LianLian's dt_order / settle_date are Beijing time
@@ -164,7 +167,7 @@ class ProbeContext:
     """
 
     def __init__(self, config: LoadedConfig, signing: SigningMaterial, client: HttpClient,
-                 say: Callable[[str], None] | None = None) -> None:
+                 say: Callable[[Any], None] | None = None) -> None:
         self.config = config
         self.signing = signing
         self.client = client
@@ -173,6 +176,7 @@ class ProbeContext:
         self.amount: str = str(self.live.get("amount", DEFAULT_AMOUNT))
         self.concurrency: int = int(self.live.get("concurrency", 8))
         self.say = say or (lambda _text: None)
+        self.tracker: ProbeTracker | None = None  # progress of the scenarios (golive/probes/tracker.py)
         self.oid_partner: str = str(config.get("merchant.oid_partner", ""))
         self.run_tag = _random.token_hex(3)
         self._lock = threading.Lock()

@@ -23,6 +23,7 @@ from golive.evidence.bundle import Evidence
 from golive.model import Text
 from golive.probes.http import HttpClient, TargetPolicy, hosts_of, redact_url
 from golive.probes.recipes import DEFAULT_TIMEOUT_S, PLACEHOLDER, ProbeContext, recipe_urls
+from golive.probes.tracker import ProbeTracker
 from golive.signing import KeyRole, SigningMaterial
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (the scenario modules load when probes run)
@@ -47,7 +48,7 @@ def run_bound_s(live: Mapping[str, Any]) -> float:
     return 30.0 + 6 * timeout + copies * interval
 
 
-def build_context(config: LoadedConfig, signing: SigningMaterial, say: Callable[[str], None] | None = None,
+def build_context(config: LoadedConfig, signing: SigningMaterial, say: Callable[[Any], None] | None = None,
                   environ: Mapping[str, str] | None = None) -> ProbeContext:
     """The probe session for `config` (its live: section must exist)."""
     live: Mapping[str, Any] = config.get("live") or {}
@@ -162,7 +163,7 @@ def _scenarios(kind: str, groups: tuple[str, ...]) -> list[Scenario]:
 
 
 def gather_probe_evidence(config: LoadedConfig, signing: SigningMaterial, options: Any, wanted: frozenset[str],
-                          scenarios: frozenset[str], say: Callable[[str], None]) -> tuple[dict[str, Evidence], list[str]]:
+                          scenarios: frozenset[str], say: Callable[[Any], None]) -> tuple[dict[str, Evidence], list[str]]:
     """Run the probe scenario `scenarios` (group names of golive/probe_spec.py) that record into
     the `wanted` evidence kinds; return the evidence of every probe kind and the targets contacted.
     A kind nobody wants (or with no group planned) is `missing`, and nothing is sent for it."""
@@ -182,17 +183,21 @@ def gather_probe_evidence(config: LoadedConfig, signing: SigningMaterial, option
     environ = getattr(options, "environ", None)
     ctx = build_context(config, signing, say, environ)
     started = time.monotonic()
-    say(f"probing {redact_url(str(ctx.live.get('notify_url')))}")
-    withdraw_thread = None
-    if plans[WITHDRAW_EVIDENCE]:
-        withdraw_thread = _start_withdraw_probes(ctx, produced, plans[WITHDRAW_EVIDENCE])
     has_return = bool(ctx.live.get("url_return"))
     if plans[RETURN_EVIDENCE] and not has_return:
         produced[RETURN_EVIDENCE] = Evidence.missing(Text("live.url_return 未配置，未探测同步返回",
                                                           "live.url_return is not configured; the synchronous return was not probed"))
     kinds = [k for k in (NOTIFY_EVIDENCE, RETURN_EVIDENCE) if plans[k] and (k != RETURN_EVIDENCE or has_return)]
     to_run = {kind: _scenarios(kind, plans[kind]) for kind in kinds}
-    records = run_all(ctx, [s for kind in kinds for s in to_run[kind]])
+    scenario_list = [s for kind in kinds for s in to_run[kind]]
+    if scenario_list:  # progress: probes done of planned, requests sent, the scenarios running (golive.progress)
+        ctx.tracker = ProbeTracker(say, "probes", f"probing {redact_url(str(ctx.live.get('notify_url')))}",
+                                   len(scenario_list), ctx.client)
+        ctx.client.listeners.append(ctx.tracker.sent)
+    withdraw_thread = None
+    if plans[WITHDRAW_EVIDENCE]:
+        withdraw_thread = _start_withdraw_probes(ctx, produced, plans[WITHDRAW_EVIDENCE])
+    records = run_all(ctx, scenario_list)
     by_name = {r.name: r for r in records}
     for kind in kinds:
         url_key = "notify_url" if kind == NOTIFY_EVIDENCE else "url_return"
@@ -203,7 +208,8 @@ def gather_probe_evidence(config: LoadedConfig, signing: SigningMaterial, option
         if withdraw_thread.is_alive():
             produced[WITHDRAW_EVIDENCE] = Evidence.failed(Text("同卡进出探测未在时限内完成",
                                                                "the same-card probes did not finish in time"))
-    say(f"probes done: {ctx.client.count} exchanges in {time.monotonic() - started:.1f} s")
+    if ctx.tracker is not None:
+        ctx.tracker.close()
     return produced, ctx.targets
 
 

@@ -138,6 +138,9 @@ def send_control(ctx: ProbeContext, record: ScenarioRecord, order: TestOrder, ma
 def run_scenario(ctx: ProbeContext, scenario: Scenario) -> ScenarioRecord:
     record = ScenarioRecord(scenario.name)
     started = time.monotonic()
+    tracker = ctx.tracker
+    if tracker is not None:
+        tracker.start(scenario.name)
     try:
         scenario.run(ctx, record)
     except ProbeError as exc:
@@ -146,6 +149,9 @@ def run_scenario(ctx: ProbeContext, scenario: Scenario) -> ScenarioRecord:
             record.exchanges.append(exc.exchange)
     except Exception as exc:  # a bug in a probe is an error of that scenario, never a pass
         record.error = Text(f"探测程序出错：{type(exc).__name__}: {exc}", f"probe crashed: {type(exc).__name__}: {exc}")
+    finally:
+        if tracker is not None:
+            tracker.finish_one(scenario.name)
     record.elapsed_ms = (time.monotonic() - started) * 1000
     return record
 
@@ -174,6 +180,9 @@ def settle_and_count(ctx: ProbeContext, records: list[ScenarioRecord], pool: fut
     targets = [(r, o) for r in records for o in r.orders.values()]
     if not targets:
         return
+    if ctx.tracker is not None:
+        ctx.tracker.phase(f"waiting {float(ctx.live.get('settle_s', DEFAULT_SETTLE_S)):g} s for late credits, "
+                          f"then reading the final credits of {len(targets)} orders")
     settle(ctx)
     # Several threads append to one record's exchanges here: guard the appends.
     lock = threading.Lock()

@@ -209,12 +209,17 @@ class WithdrawProbes:
         attempt.answer = recorded_answer(answer)
         attempt.payouts_after = self._payouts(attempt, "after")
 
-    def run(self, names: tuple[str, ...] = ATTEMPTS) -> dict[str, Attempt]:
-        """Make the attempts `names` (the probe specification's plan), in that order."""
+    def run(self, names: tuple[str, ...] = ATTEMPTS, tracker: Any = None) -> dict[str, Attempt]:
+        """Make the attempts `names` (the probe specification's plan), in that order (`tracker`:
+        golive/probes/tracker.py counts them for the progress display)."""
         attempts = {name: Attempt(name) for name in names}
         control_card: Card | None = None
         for name in names:
             attempt = attempts[name]
+            if tracker is not None:
+                if tracker.running:
+                    tracker.finish_one(tracker.running[0])
+                tracker.start(name)
             try:
                 if name == "over_bound_cumulative":
                     control = attempts.get("control")
@@ -240,6 +245,8 @@ class WithdrawProbes:
                     raise ValueError(f"no withdrawal attempt {name!r}")
             except ProbeError as exc:
                 attempt.error = exc.reason
+        if tracker is not None and tracker.running:
+            tracker.finish_one(tracker.running[0])
         return attempts
 
     def evidence_value(self, attempts: Mapping[str, Attempt], groups: tuple[str, ...]) -> dict[str, Any]:
@@ -261,7 +268,13 @@ def _values(raw: Any) -> list[Any]:
 def run_withdraw_probes(ctx: ProbeContext, groups: tuple[str, ...]) -> dict[str, Evidence]:
     """The runner's entry point (golive/probes/runner.py): ``{"probe.withdraw": Evidence}`` for the
     attempts of the planned withdrawal `groups`."""
-    ctx.say("probing withdrawals (同卡进出)")
+    from golive.probes.tracker import ProbeTracker
+
+    names = plan(WITHDRAW, groups)
+    tracker = ProbeTracker(ctx.say, "probes.withdraw", "probing withdrawals (同卡进出)", len(names))
     probes = WithdrawProbes(ctx)
-    attempts = probes.run(plan(WITHDRAW, groups))
+    try:
+        attempts = probes.run(names, tracker)
+    finally:
+        tracker.close()
     return {WITHDRAW: Evidence.ok(probes.evidence_value(attempts, groups), source="live.withdraw")}

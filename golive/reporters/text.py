@@ -1,5 +1,11 @@
-"""Terminal reporter: the verdict first, then checks grouped by go-live item in the guide's order,
-with findings and reasons. Plain text (no colour codes) so it reads the same in CI logs.
+"""Terminal reporter: checks grouped by go-live item in the guide's order, with findings and
+reasons, then the failed and errored checks again, each with a one-line fix (the first sentence of
+its remediation), the counts and the verdict. Plain text (no colour codes) so it reads the same in
+CI logs; on a terminal golive.reporters.terminal draws the same content in colour.
+
+The verdict is worded as the stage makes it true: a ready run in integration is ready for LianLian's
+launch review (可以提交上线审核), not yet to go live -- the pre-release points are confirmed in
+production.
 
 Every value from the result is shown with its control characters escaped (golive.controls): a
 captured value holding ESC sequences or a newline cannot restyle the terminal or forge a line of
@@ -9,15 +15,82 @@ can be matched with the report files of the same run.
 
 from __future__ import annotations
 
-from golive.reporters.view import STATUS_MARK, t
-from golive.result import Result, map_strings
+from golive.reporters.view import STATUS_MARK, environment_label, t
+from golive.result import CheckEntry, Result, map_strings
 
 VERDICT_TEXT = {
     "ready": ("可以上线", "READY"),
     "not_ready": ("尚未就绪", "NOT READY"),
     "incomplete": ("无法判定（证据不全）", "INCOMPLETE"),
 }
+READY_FOR_REVIEW = ("可以提交上线审核", "READY FOR THE LAUNCH REVIEW")  # ready, in integration
 MAX_FINDINGS = 8
+TO_FIX = ("fail", "error")  # listed again after the checks, each with its one-line fix
+
+
+def verdict_words(result: Result, lang: str) -> str:
+    """The verdict in the report's language, as the stage makes it true."""
+    zh = lang != "en"
+    if result.verdict == "ready" and result.merchant.environment != "production":
+        return READY_FOR_REVIEW[0 if zh else 1]
+    return VERDICT_TEXT.get(result.verdict, (result.verdict, result.verdict))[0 if zh else 1]
+
+
+def verdict_line(result: Result, lang: str) -> str:
+    """What ``-q`` prints: the verdict alone, in the report's language."""
+    return f"{'结论' if lang != 'en' else 'Verdict'}: {verdict_words(result, lang)}"
+
+
+_OPEN, _CLOSE = "(（[「“`", ")）]」”`"
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a remediation: the one-line fix (the report keeps the whole text).
+
+    A sentence ends at "。" or "！", or at ". " / "! " before a capital, outside brackets and quotes
+    and not in an ellipsis ("UPDATE ... WHERE" goes on)."""
+    text = " ".join(text.split())
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "`":
+            depth += -1 if depth > 0 and text[:index].count("`") % 2 else 1
+        elif char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in "。！":
+            return text[:index + 1]
+        elif depth == 0 and char in ".!" and text[index + 1:index + 2] == " " and text[index + 2:index + 3].isupper() \
+                and text[index - 1:index] != "." and index >= 8:
+            return text[:index + 1]
+    return text
+
+
+def to_fix(result: Result) -> list[CheckEntry]:
+    """The failed and errored checks, those that hold the verdict first, then by severity."""
+    from golive.reporters.view import severity_rank
+
+    chosen = [c for c in result.checks if c.status in TO_FIX]
+    return sorted(chosen, key=lambda c: (not c.gating, -severity_rank(c.severity), c.status != "fail"))
+
+
+def fix_lines(result: Result, lang: str) -> list[str]:
+    """The "to fix" section: each failed or errored check with its one-line fix."""
+    checks = to_fix(result)
+    if not checks:
+        return []
+    zh = lang != "en"
+    lines = [f"{'需要修复' if zh else 'To fix'} ({len(checks)})"]
+    for check in checks:
+        mark = STATUS_MARK.get(check.status, "?")
+        lines.append(f"  {mark} {check.id:<11} {check.severity:<7} {t(check.title, lang)}")
+        fix = first_sentence(t(check.remediation, lang))
+        if fix:
+            lines.append(f"      {'修复' if zh else 'fix'}: {fix}")
+        if check.status == "error" and check.reason:
+            lines.append(f"      {'无法判定' if zh else 'not judged'}: {t(check.reason, lang)}")
+    lines.append("")
+    return lines
 
 
 def render(result: Result, *, lang: str = "zh") -> str:
@@ -26,11 +99,11 @@ def render(result: Result, *, lang: str = "zh") -> str:
     result = map_strings(result, visible)
     zh = lang != "en"
     merchant = result.merchant
-    label = VERDICT_TEXT.get(result.verdict, (result.verdict, result.verdict))[0 if zh else 1]
+    label = verdict_words(result, lang)
     run_id = result.provenance.run_id
     lines = [
         f"golive {result.tool.version} — {merchant.name or ''} "
-        f"{merchant.oid_partner or ''} ({merchant.environment or None}, "
+        f"{merchant.oid_partner or ''} ({environment_label(merchant.environment, lang) if merchant.environment else None}, "
         f"{'画像' if zh else 'profile'} {result.profile.name or None})"
         + (f" · {'运行编号' if zh else 'run'} {run_id}" if run_id else ""),
         "",
@@ -53,6 +126,7 @@ def render(result: Result, *, lang: str = "zh") -> str:
                 waiver = check.waiver
                 lines.append(f"      {'豁免' if zh else 'waived'}: {waiver.approver} → {waiver.expires}: {waiver.justification}")
         lines.append("")
+    lines.extend(fix_lines(result, lang))
     counts = result.summary.counts
     lines.append("  ".join(f"{k} {v}" for k, v in counts.items() if v))
     provenance = result.provenance
