@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--captures", action="append", metavar="FILE",
                         help="captured transactions (JSON Lines or HAR); repeat the flag or separate with commas")
     parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
+    parser.add_argument("--sandbox", metavar="DIR",
+                        help="a golive sandbox state directory (or its sandbox.sqlite3): judge the merchant's real run "
+                             "recorded in its journal (sets evidence.sandbox)")
     parser.add_argument("--scan", metavar="PATH",
                         help="golive scan results (a JSON file) or a repository to scan now, for the LL-SEC checks")
     parser.add_argument("--probe", action="store_true", help="probe the running merchant server (config live:)")
@@ -127,7 +130,7 @@ def emit(result: Result, args: argparse.Namespace) -> int:
 
 
 # What a replay cannot change: the saved run's inputs and selection are what was judged.
-_GATHERING_FLAGS = (("profile", "--profile"), ("captures", "--captures"), ("ledger", "--ledger"),
+_GATHERING_FLAGS = (("profile", "--profile"), ("captures", "--captures"), ("ledger", "--ledger"), ("sandbox", "--sandbox"),
                     ("scan", "--scan"), ("probe", "--probe"), ("allow_probe_host", "--allow-probe-host"),
                     ("online", "--online"), ("waivers", "--waivers"), ("select", "--select"), ("skip", "--skip"))
 
@@ -169,6 +172,7 @@ def run(args: argparse.Namespace) -> int:
         profile=args.profile,
         captures=[part.strip() for given in args.captures or [] for part in given.split(",") if part.strip()],
         ledger=args.ledger,
+        sandbox=args.sandbox,
         scan=args.scan,
         probe=args.probe,
         allow_probe_hosts={h.strip().lower() for h in args.allow_probe_host if h.strip()},
