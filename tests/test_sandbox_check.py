@@ -23,6 +23,7 @@ from sandbox_support import TIMEOUT, sandbox_running, wait_for
 HERE = Path(__file__).resolve().parent
 REVIEW_ITEMS = ("review.risk", "review.notify", "review.same_card")
 # (amount, scenario): one order per scenario the demo-style merchant is accepted on
+ALSO_FAILS = {"payout_other_card": {"LL-PAY-007"}}
 PAYMENTS = (("0.01", "success"), ("0.04", "duplicates"), ("0.08", "forged"), ("0.02", "failure"))
 
 
@@ -149,4 +150,42 @@ def test_each_planted_defect_fails_its_check(tmp_path: Path, merchant_pair: Any,
     expected = EXPECTED_FAILURE[defect]
     assert found[expected] == "fail", (defect, expected, found[expected],
                                        next(c for c in result["checks"] if c["id"] == expected)["reason"])
+    # and nothing else: one defect, one failing check (a payout to another card also fails the payout item's audit)
+    assert {c for c, s in found.items() if s == "fail"} == {expected} | ALSO_FAILS.get(defect, set()), found
     assert result["verdict"] == "not_ready" and result["exit_code"] == 1
+
+
+def test_the_journal_reads_as_capture_records(correct_run: dict[str, Any]) -> None:
+    from golive.evidence.journal_records import iter_journal_records
+    from golive.sandbox.journal import EventKind, read_events
+
+    state = correct_run["_root"] / "state"
+    records = list(iter_journal_records(state / "sandbox.sqlite3", "golive-sandbox"))
+    assert {r.kind for r in records} == {"pay_request", "query", "notify", "return"}
+    assert all(r.source == "sandbox" and r.file == "golive-sandbox" and not r.broken for r in records)
+    pay = next(r for r in records if r.kind == "pay_request")
+    assert pay.channel == "web" and pay.wrapped == "form" and pay.risk_item().state == "string"
+    assert pay.response and pay.response["status"] == 200
+    forged = {e.seq for e in read_events(state, kinds=[EventKind.NOTIFY_DELIVERY]) if e.forged}
+    notified = [r for r in records if r.kind == "notify"]
+    assert forged and not forged & {r.line for r in notified}  # forged copies are LL-NTF-011's, never "captured acks"
+    assert all(r.response and r.response.get("elapsed_ms") is not None for r in notified)
+
+
+def test_a_directory_without_a_journal_is_bad_input(correct_run: dict[str, Any], tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(correct_run["_root"] / "golive.yaml"), "--sandbox", str(tmp_path), "--format", "json",
+                 "--output-dir", str(tmp_path / "out"), "--no-progress", "-q"])
+    assert code == 2 and "--sandbox" in capsys.readouterr().err
+
+
+def test_saved_sandbox_evidence_is_judged_again_the_same(correct_run: dict[str, Any], tmp_path: Path) -> None:
+    root = correct_run["_root"]
+    saved = check(root / "golive.yaml", root / "state", tmp_path / "first", "--save-evidence", str(tmp_path / "saved"))
+    code = main(["check", "--from-evidence", str(tmp_path / "saved"), "--format", "json", "--output-dir",
+                 str(tmp_path / "again"), "--no-progress", "-q"])
+    again = json.loads((tmp_path / "again" / "result.json").read_text(encoding="utf-8"))
+    assert code == saved["exit_code"] == 0
+    assert statuses(again) == statuses(saved)
+    text = (tmp_path / "saved").joinpath("captures.jsonl").read_text(encoding="utf-8")
+    assert "110101199003070011" not in text  # the payer's ID number is masked in what is saved
