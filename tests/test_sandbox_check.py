@@ -189,3 +189,21 @@ def test_saved_sandbox_evidence_is_judged_again_the_same(correct_run: dict[str, 
     assert statuses(again) == statuses(saved)
     text = (tmp_path / "saved").joinpath("captures.jsonl").read_text(encoding="utf-8")
     assert "110101199003070011" not in text  # the payer's ID number is masked in what is saved
+
+
+def test_evidence_sandbox_in_the_config_is_the_same_as_the_flag(correct_run: dict[str, Any], tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    root = correct_run["_root"]
+    config = yaml.safe_load((root / "golive.yaml").read_text(encoding="utf-8"))
+    config["evidence"] = {"sandbox": str(root / "state")}
+    path = root / "with-evidence.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    code = main(["check", str(path), "--format", "json", "--output-dir", str(tmp_path / "a"), "--no-progress", "-q"])
+    assert code == 0
+    assert statuses(json.loads((tmp_path / "a" / "result.json").read_text(encoding="utf-8"))) == statuses(correct_run)
+    config["evidence"] = {"sandbox": str(tmp_path / "nowhere")}
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    code = main(["check", str(path), "--format", "json", "--output-dir", str(tmp_path / "b"), "--no-progress", "-q"])
+    assert code == 2 and "evidence.sandbox" in capsys.readouterr().err

@@ -57,8 +57,10 @@ def sandbox_journal(ctx: GatherContext) -> tuple[Path, str] | None:
         return None
     path = Path(given) if given else resolve_path(ctx.config, str(written))
     if not path.exists() or not journal_path(path).is_file():
-        key = "--sandbox" if given else "evidence.sandbox"
-        raise InputError("no golive sandbox state directory or journal (sandbox.sqlite3) here", file=str(path), key=key)
+        if given:
+            raise InputError("no golive sandbox state directory or journal (sandbox.sqlite3) here", file=str(path),
+                             key="--sandbox")
+        raise ctx.config.error("evidence.sandbox", f"no golive sandbox state directory or journal (sandbox.sqlite3) at {path}")
     return journal_path(path), str(written)
 
 
