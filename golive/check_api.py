@@ -25,7 +25,7 @@ from golive.evidence.masked import MaskedNumber, MaskedText, list_items, text_ke
 from golive.evidence.sign_observation import SignObservation
 from golive.payout.judging import (balance_after, payout_probe_scenario, payout_applies, payout_branch_problems, payout_card_key, payout_field_problems,
                                    payout_followups, payout_location, payout_name)
-from golive.payout.samecard import audit_payouts
+from golive.payout.samecard import audit_payout_evidence, audit_payouts
 from golive.recon.judging import difference_findings, judge_differences, reconciled
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
@@ -60,6 +60,7 @@ __all__ = [
     "SignObservation",
     "SigningMaterial",
     "Text",
+    "audit_payout_evidence",
     "audit_payouts",
     "balance_after",
     "difference_findings",

@@ -66,8 +66,9 @@ DOCS: dict[str, tuple[str, str, tuple[Any, ...]]] = {
     "evidence.captures": ("抓包文件（JSON Lines、HAR）", "capture files (JSON Lines, HAR)", (["captures/integration.jsonl"],)),
     "evidence.ledger": ("商户台账 CSV：user_id,kind,no_order,amount,card,time,status",
                         "the merchant ledger CSV: user_id,kind,no_order,amount,card,time,status", ("captures/ledger.csv",)),
-    "evidence.sandbox": ("golive sandbox 的状态目录（或其 sandbox.sqlite3）：沙箱记录的交易与代付",
-                         "a golive sandbox state directory (or its sandbox.sqlite3): the exchanges it journaled",
+    "evidence.sandbox": ("golive sandbox 的状态目录（或其中的 sandbox.sqlite3）：判断商户在沙箱中的真实运行——支付请求、查询、通知投递与应答、同步返回、代付（同 --sandbox）",
+                         "a golive sandbox state directory (or its sandbox.sqlite3): judge the merchant's real run in it -- "
+                         "pay requests, queries, notification deliveries and acks, returns, payouts (same as --sandbox)",
                          ("golive-sandbox",)),
     "evidence.max_line_bytes": ("抓包单行上限（字节，默认 4 MiB）", "the longest capture line read (bytes, default 4 MiB)",
                                 (4194304,)),
@@ -133,7 +134,9 @@ DOCS: dict[str, tuple[str, str, tuple[Any, ...]]] = {
                                   "the probes' stand-in LianLian private key; staging trusts its public half (golive keys makes one)",
                                   ({"file": "keys/staging_llpay_private.pem"},)),
     "live.create_order": ("创建待支付测试订单的配方", "recipe: create a pending test order", ()),
-    "live.credits": ("读取订单入账次数的配方", "recipe: how many times an order was credited", ()),
+    "live.credits": ("读取订单入账次数的配方（--probe；--sandbox 时也用它读取沙箱中每笔订单的入账次数，可以是查询本商户自己账本的命令）",
+                     "recipe: how many times an order was credited (--probe; with --sandbox also read once per order of "
+                     "the sandbox run -- it may be a command that queries your own books)", ()),
     "live.withdraw": ("发起提现的配方", "recipe: ask for a withdrawal", ()),
     "live.earn": ("给用户增加收益的配方", "recipe: credit a user's earnings", ()),
     "live.payouts": ("读取用户付款次数的配方", "recipe: how many payouts a user has", ()),

@@ -133,7 +133,9 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "captures": {"type": "array", "items": {"type": "string"}},
                 "ledger": {"type": "string"},
                 "sandbox": {"type": "string", "description": "a golive sandbox state directory (or its "
-                                                            "sandbox.sqlite3): the payout exchanges it journaled"},
+                                                            "sandbox.sqlite3): judge the merchant's real run it "
+                                                            "journaled -- pay requests, queries, notification "
+                                                            "deliveries and acks, returns, payouts (same as --sandbox)"},
                 "max_line_bytes": {"type": "integer", "minimum": 1024, "maximum": 64 * 1024 * 1024,
                                    "description": "longest JSON Lines capture line read (default 4 MiB); a longer "
                                                   "line is skipped with a note naming file:line"},

@@ -51,6 +51,7 @@ class RunOptions:
     profile: str | None = None
     captures: list[str] = field(default_factory=list)
     ledger: str | None = None
+    sandbox: str | None = None  # --sandbox DIR: a golive sandbox state directory (sets evidence.sandbox)
     scan: str | None = None  # golive scan results (a file) or a repository to scan (a directory)
     probe: bool = False
     allow_probe_hosts: set[str] = field(default_factory=set)  # non-loopback hosts the user confirmed

@@ -41,7 +41,7 @@ def test_exit_0_when_ready(capsys, tmp_path):
 
 def test_deselecting_a_golive_item_never_leaves_it_green(capsys, tmp_path):
     # --skip of every same-card check used to print 可以上线 while the table said 审核3 未判定.
-    code = main(["check", str(EXAMPLE_CONFIG), "--skip", "LL-CRD-001,LL-CRD-002,LL-CRD-003", "--format", "json",
+    code = main(["check", str(EXAMPLE_CONFIG), "--skip", "LL-CRD-001,LL-CRD-002,LL-CRD-003,LL-CRD-004", "--format", "json",
                  "--output-dir", str(tmp_path)])
     assert code == 3
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
@@ -49,7 +49,7 @@ def test_deselecting_a_golive_item_never_leaves_it_green(capsys, tmp_path):
     assert {"kind": "deselected", "item": "review.same_card"} in [
         {"kind": r["kind"], "item": r.get("item")} for r in result["summary"]["reasons"]]
     selection = result["provenance"]["selection"]
-    assert selection["skip"] == ["LL-CRD-001", "LL-CRD-002", "LL-CRD-003"]
+    assert selection["skip"] == ["LL-CRD-001", "LL-CRD-002", "LL-CRD-003", "LL-CRD-004"]
     assert "review.same_card" in selection["items_without_judgement"]
 
 

@@ -66,3 +66,12 @@ def test_captures_without_notifications_are_not_applicable(tmp_path, config_fact
 def test_notifications_without_answers_cannot_be_judged(tmp_path, config_factory, run_checks):
     result = _run(tmp_path, config_factory, run_checks, _line("A1", None))
     assert status_of(result, ID) == "error"
+
+
+def test_a_notification_that_got_no_answer_fails(tmp_path, config_factory, run_checks):
+    body = {"oid_partner": "201811230001000001", "no_order": "A9", "money_order": "0.01", "result_pay": "SUCCESS",
+            "sign_type": "MD5", "sign": "0" * 32}
+    line = json.dumps({"kind": "notify", "request": {"method": "POST", "body": json.dumps(body)},
+                       "response": {"error": "connection refused", "elapsed_ms": 1}})
+    found = check_of(_run(tmp_path, config_factory, run_checks, _line("A1", OK), line), ID)
+    assert found["status"] == "fail" and "no answer: connection refused" in found["findings"][0]["message"]["en"]

@@ -21,8 +21,14 @@ Capture line example::
      "response":{"status":200,"body":"{\\"ret_code\\":\\"0000\\",\\"ret_msg\\":\\"交易成功\\"}","elapsed_ms":41},
      "effect":{"credited":true}}
 
-Notifications whose capture has no response cannot be judged and are listed as skipped. Captures
-without any notification make the check not applicable.
+Notifications whose capture has no response cannot be judged and are listed as skipped; a response
+recorded with an ``error`` and no status (refused, reset, no answer within the time) is a failure,
+as LianLian counts it. Captures without any notification make the check not applicable.
+
+With ``--sandbox`` the journal's deliveries are records too (golive/evidence/journal_records.py):
+every attempt and concurrent copy of every genuine notification the sandbox delivered to the
+merchant's real handler, with the answer and its time -- so every delivery's answer is judged, and
+one acknowledged late (over 5 s) fails. Whether each order was credited once is LL-NTF-010's.
 """
 
 from __future__ import annotations
@@ -91,6 +97,13 @@ class Judge(CaptureJudge):
     def judge_record(self, record: CaptureRecord) -> bool | None:
         params = record.params or {}
         response = record.response
+        if response and response.get("status") is None and isinstance(response.get("error"), str):
+            # No answer at all (refused, reset, timed out): LianLian counts it as not received.
+            error = response["error"]
+            self.report("ack_no_answer", Text(f"通知没有得到应答：{error}", f"the notification got no answer: {error}"),
+                        record, "response", error=error)
+            self._track_credit(record, params)
+            return True
         if not response or response.get("status") is None:
             self.skip(record, "the capture has no response (the merchant's acknowledgement) to judge")
             return False

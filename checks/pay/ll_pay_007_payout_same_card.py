@@ -16,11 +16,8 @@ and books; this one judges the payouts themselves: golive.payout.samecard.audit_
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
-
 from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              audit_payouts, payout_card_key, payout_location, payout_name)
+                              audit_payout_evidence, payout_location, payout_name)
 
 META = CheckMeta(
     id="LL-PAY-007",
@@ -38,40 +35,15 @@ META = CheckMeta(
     scope="payouts",
 )
 
-_ACCEPTED = ("0000",)
-
-
-def _accepted(exchanges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    confirmed = {(e.get("params") or {}).get("no_order") for e in exchanges
-                 if e.get("api") == "confirmPayment" and (e.get("answer") or {}).get("ret_code") in _ACCEPTED}
-    out = []
-    for e in exchanges:
-        if e.get("api") != "payment" or (e.get("envelope") or {}).get("opened") is not True:
-            continue
-        code = (e.get("answer") or {}).get("ret_code")
-        no_order = (e.get("params") or {}).get("no_order")
-        if code in _ACCEPTED or no_order in confirmed or code in (None, "9999", "2005", "4009"):
-            out.append(e)  # accepted, confirmed, or possibly paid (an ambiguous answer may have paid)
-    return out
-
-
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     value = evidence.value("payouts")
-    payments = value.get("payments") or []
-    if not payments:
+    if not value.get("payments"):
         return Judgement.not_applicable(Text("证据中没有支付记录（需要沙箱日志 evidence.sandbox，才能知道用户用哪张卡支付）",
                                              "no payments in the evidence (the sandbox journal, evidence.sandbox, shows "
                                              "which card each user paid with)"))
-    exchanges = [e for e in value["exchanges"]]
-    payouts = [{"no_order": (e.get("params") or {}).get("no_order"), "card": payout_card_key(e),
-                "amount": (e.get("params") or {}).get("money_order"), "at": e.get("at"), "exchange": e}
-               for e in _accepted(exchanges)]
-    pays = [{"user_id": p.get("user_id"), "card": (p.get("card") or {}).get("ref"), "amount": p.get("amount"),
-             "at": p.get("at")} for p in payments]
-    owners = value.get("owners") or None
-    earnings = {k: Decimal(v) for k, v in (value.get("earnings") or {}).items()} if value.get("earnings") is not None else None
+    pays, payouts, violations = audit_payout_evidence(value)
     findings: list[Finding] = []
-    for violation in audit_payouts(pays, payouts, owners, earnings):
+    for violation in violations:
         exchange = violation["payout"]["exchange"]
         name = payout_name(exchange)
         card = (exchange.get("card") or {}).get("masked") or "?"

@@ -18,6 +18,11 @@ no key and judges saved evidence (``golive check --from-evidence``) as a live ru
 ``signing.notify_sign_type`` is accepted (a message signed another way is itself a finding:
 LianLian signs with the merchant-site method). Records whose method has no configured key cannot be
 judged.
+
+Callbacks read from a ``golive sandbox`` journal (``--sandbox``; record ``source`` ``sandbox``) are
+left out: the sandbox signed them itself, with its stand-in LianLian key (or the MD5 key it was
+given), so they cannot show whether the configured key is the one LianLian uses. The evidence counts
+them, and a run with no other callback does not apply, saying so.
 """
 
 from __future__ import annotations
@@ -73,8 +78,12 @@ class Judge(CaptureJudge):
         signing = evidence.value("config").get("signing") or {}
         self.site_method = str(signing.get("notify_sign_type") or signing.get("sign_type") or "")
         self.verified = 0
+        self.stand_in = 0  # callbacks the sandbox signed itself (left out)
 
     def judge_record(self, record: CaptureRecord) -> bool | None:
+        if record.source == "sandbox":
+            self.stand_in += 1
+            return False
         params: dict[str, Any] = record.params or {}
         method = params.get("sign_type")
         if not params.get("sign"):
@@ -111,10 +120,18 @@ class Judge(CaptureJudge):
         return True
 
     def summary(self) -> dict[str, Any]:
-        return {"verified": self.verified, "site_method": self.site_method or None}
+        return {"verified": self.verified, "site_method": self.site_method or None,
+                "sandbox_callbacks_left_out": self.stand_in}
 
     def finish(self) -> Judgement:
         if self.judged == 0 and self.unjudgeable == 0:
+            if self.stand_in:
+                return Judgement.not_applicable(Text(
+                    f"只有沙箱日志中的 {self.stand_in} 条回调：它们由沙箱用自己的替身连连密钥签名，不能说明配置的密钥是否是连连的；"
+                    "请提供连连联调环境真实回调的抓包",
+                    f"only the sandbox journal's {self.stand_in} callback(s): the sandbox signed them with its own stand-in "
+                    "LianLian key, so they cannot show whether the configured key is LianLian's; give captures of real "
+                    "callbacks from LianLian's integration environment"))
             return Judgement.not_applicable(Text("抓包中没有连连的回调（异步通知、同步返回）",
                                                  "the captures contain no LianLian callbacks (notifications, returns)"))
         return self.conclude(Text("用配置的密钥验证连连回调的签名", "LianLian callbacks verified with the configured key"))

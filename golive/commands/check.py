@@ -79,6 +79,9 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--captures", action="append", metavar="FILE",
                         help="captured transactions (JSON Lines or HAR); repeat the flag or separate with commas")
     parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
+    parser.add_argument("--sandbox", metavar="DIR",
+                        help="a golive sandbox state directory (or its sandbox.sqlite3): judge the merchant's real run "
+                             "recorded in its journal (sets evidence.sandbox)")
     parser.add_argument("--scan", metavar="PATH",
                         help="golive scan results (a JSON file) or a repository to scan now, for the LL-SEC checks")
     parser.add_argument("--probe", action="store_true", help="probe the running merchant server (config live:)")
@@ -172,7 +175,7 @@ def print_summary(result: Result, args: argparse.Namespace, formats: list[str]) 
 
 
 # What a replay cannot change: the saved run's inputs and selection are what was judged.
-_GATHERING_FLAGS = (("profile", "--profile"), ("captures", "--captures"), ("ledger", "--ledger"),
+_GATHERING_FLAGS = (("profile", "--profile"), ("captures", "--captures"), ("ledger", "--ledger"), ("sandbox", "--sandbox"),
                     ("scan", "--scan"), ("probe", "--probe"), ("allow_probe_host", "--allow-probe-host"),
                     ("online", "--online"), ("waivers", "--waivers"), ("select", "--select"), ("skip", "--skip"))
 
@@ -219,6 +222,7 @@ def run_options(args: argparse.Namespace) -> Any:
         profile=args.profile,
         captures=[part.strip() for given in args.captures or [] for part in given.split(",") if part.strip()],
         ledger=args.ledger,
+        sandbox=args.sandbox,
         scan=args.scan,
         probe=args.probe,
         allow_probe_hosts={h.strip().lower() for h in args.allow_probe_host if h.strip()},

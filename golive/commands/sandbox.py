@@ -155,6 +155,8 @@ def banner(running: Any) -> str:
         f"Cashier: {settings.cashier}. Scenarios by amount: 0.02 failure, 0.03 processing, 0.04 duplicates, 0.05 late, "
         "0.06 notify_first, 0.07 out_of_order, 0.08 forged (golive sandbox --list-scenarios).",
     ]
+    lines.append(f"Judge the merchant's real run afterwards: golive check {settings.config_path or 'golive.yaml'} "
+                 f"--sandbox {settings.state_dir} (live.credits lets it read your books for exactly-once).")
     sftp = getattr(running, "sftp", None)
     lines.append(f"Statements (JYMX/JYMXSUM/FKMX, §9) for what was processed: {settings.state_dir}/statements/, "
                  "rewritten on POST /_sandbox/statements, at each SFTP login and at stop.")

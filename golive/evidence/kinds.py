@@ -49,6 +49,9 @@ KINDS: dict[str, EvidenceKind] = _kinds(
                                         "LianLian's statement files reconciled with the ledger (JYMX/JYMXSUM/FKMX)")),
     EvidenceKind("payouts", Text("代付请求与应答（抓包、沙箱日志）", "payout requests and answers (captures, sandbox journal)")),
     EvidenceKind("probe.payout", Text("代付通知探测", "payout notification probes")),
+    EvidenceKind("sandbox.notify", Text("沙箱运行中的通知投递、商户应答与每笔订单的入账次数",
+                                        "a sandbox run's notification deliveries, the merchant's answers and each "
+                                        "order's credit count")),
 )
 
 

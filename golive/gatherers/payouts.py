@@ -1,7 +1,7 @@
 """The payouts gatherer: the merchant's payout API exchanges (apply, confirm, query) in order.
 
-Sources (golive/payout/exchanges.py): the sandbox journal named by ``evidence.sandbox`` (a
-``golive sandbox`` state directory or its ``sandbox.sqlite3``), and the capture files
+Sources (golive/payout/exchanges.py): the sandbox journal named by ``--sandbox`` or
+``evidence.sandbox`` (a ``golive sandbox`` state directory or its ``sandbox.sqlite3``), and the capture files
 (``evidence.captures`` / ``--captures``), read again for their payout exchanges only. A path that is
 not there is bad input (exit 2); a journal that cannot be read is failed evidence (the checks are
 ``error``, saying why). No payout exchange anywhere: the evidence is missing, with what was read.
@@ -25,10 +25,13 @@ def gather(ctx: GatherContext) -> dict[str, Evidence]:
 
     signing = ctx.used("signing")
     collector = PayoutCollector(signing.value if signing.is_ok else None)
-    journal = ctx.config.get("evidence.sandbox")
+    given = ctx.options.sandbox
+    journal = given or ctx.config.get("evidence.sandbox")
     if journal:
-        path = resolve_path(ctx.config, str(journal))
+        path = Path(given) if given else resolve_path(ctx.config, str(journal))
         if not path.exists():
+            if given:
+                raise InputError("no golive sandbox state directory or journal here", file=str(path), key="--sandbox")
             raise ctx.config.error("evidence.sandbox", f"no sandbox state directory or journal at {path}")
         try:
             collector.read_journal(path, str(journal))

@@ -18,6 +18,10 @@ from golive.probe_spec import KINDS
 def gather(ctx: GatherContext) -> dict[str, Evidence]:
     if not ctx.options.probe:
         reason = Text("未开启在线探测（--probe）", "live probes not requested (--probe)")
+        if ctx.options.sandbox or ctx.config.get("evidence.sandbox"):
+            reason = Text("未开启在线探测（--probe）：本次判断的是沙箱日志中真实的通知投递与应答",
+                          "live probes not requested (--probe): this run judges the real deliveries and answers in "
+                          "the sandbox journal instead")
         return {kind: Evidence.missing(reason) for kind in KINDS}
     from golive.probes.runner import gather_probe_evidence
 

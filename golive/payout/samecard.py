@@ -7,8 +7,10 @@ paid + earnings − already withdrawn. The payout API carries no user id, so a p
 whose withdrawal it pays (``owners``: payout no_order -> user_id, from the ledger when given), else
 the one user who paid with that card; a card nobody paid with fails at once.
 
-Pure: `audit_payouts(payments, payouts, owners, earnings)` returns violations as plain dicts.
-LL-PAY-007 uses it on the sandbox journal's payments and payouts; LL-CRD-* may call it too.
+Pure: `audit_payouts(payments, payouts, owners, earnings)` returns violations as plain dicts;
+`audit_payout_evidence(value)` applies it to the ``payouts`` evidence (the payouts that were
+accepted, confirmed or may have paid, against the sandbox's payments). LL-PAY-007 (the payout item)
+and LL-CRD-004 (审核3, same card) both use it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
-__all__ = ["audit_payouts"]
+__all__ = ["accepted_payouts", "audit_payout_evidence", "audit_payouts"]
+
+_ACCEPTED = ("0000",)
+# An answer that may have paid all the same (protocol.md §8: 9999 system error, 2005 / 4009 in process).
+_MAYBE_PAID = (None, "9999", "2005", "4009")
 
 
 def _money(value: Any) -> Decimal | None:
@@ -70,3 +76,37 @@ def audit_payouts(payments: Iterable[Mapping[str, Any]], payouts: Iterable[Mappi
                         "earned": str(earned), "withdrawn_before": str(before), "bound": str(bound),
                         "uncertain": earnings is None})
     return out
+
+
+def accepted_payouts(exchanges: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The payout applications (pay_load opened) that were accepted, later confirmed, or answered in
+    a way that may have paid all the same."""
+    exchanges = list(exchanges)
+    confirmed = {(e.get("params") or {}).get("no_order") for e in exchanges
+                 if e.get("api") == "confirmPayment" and (e.get("answer") or {}).get("ret_code") in _ACCEPTED}
+    out = []
+    for e in exchanges:
+        if e.get("api") != "payment" or (e.get("envelope") or {}).get("opened") is not True:
+            continue
+        code = (e.get("answer") or {}).get("ret_code")
+        if code in _ACCEPTED or (e.get("params") or {}).get("no_order") in confirmed or code in _MAYBE_PAID:
+            out.append(e)
+    return out
+
+
+def audit_payout_evidence(value: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]],
+                                                             list[dict[str, Any]]]:
+    """(payments, payouts, violations) of the ``payouts`` evidence value: each payout that may have paid
+    (`accepted_payouts`) replayed in time order against the payments, the ledger's owners and earnings
+    when given. A violation's ``payout["exchange"]`` is the payout exchange."""
+    from golive.payout.judging import payout_card_key
+
+    payouts = [{"no_order": (e.get("params") or {}).get("no_order"), "card": payout_card_key(e),
+                "amount": (e.get("params") or {}).get("money_order"), "at": e.get("at"), "exchange": e}
+               for e in accepted_payouts(value.get("exchanges") or [])]
+    pays = [{"user_id": p.get("user_id"), "card": (p.get("card") or {}).get("ref"), "amount": p.get("amount"),
+             "at": p.get("at")} for p in value.get("payments") or []]
+    owners = value.get("owners") or None
+    raw = value.get("earnings")
+    earnings = {k: Decimal(str(v)) for k, v in raw.items()} if isinstance(raw, Mapping) else None
+    return pays, payouts, audit_payouts(pays, payouts, owners, earnings)

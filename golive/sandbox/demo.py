@@ -233,12 +233,16 @@ PAYOUT_TAGS: tuple[tuple[str, str], ...] = (
     ("demo-first", "payout_ambiguous"),
     ("demo-order", "payout_confirm_duplicate"),
 )
-JUDGED = tuple(f"LL-PAY-00{n}" for n in range(1, 8)) + tuple(f"LL-REC-00{n}" for n in range(1, 7))
+# What `golive check --sandbox` judges of the merchant's real run (the review items, from the journal
+# alone), then the payouts and the statements.
+JUDGED = (tuple(f"LL-RSK-00{n}" for n in range(1, 7)) + ("LL-SIG-006", "LL-NTF-009", "LL-NTF-011", "LL-CRD-004")
+          + tuple(f"LL-PAY-00{n}" for n in range(1, 8)) + tuple(f"LL-REC-00{n}" for n in range(1, 7)))
 
 
 def _judge_journal(config_path: Path, state_dir: Path, ledger: Path) -> tuple[bool, list[str]]:
-    """golive check of what the run left: the payouts in the journal (LL-PAY-001..007) and the
-    sandbox's statement files reconciled with the merchant's books (LL-REC-001..006)."""
+    """golive check of what the run left: the merchant's real requests, acks and payouts in the journal
+    (the review items: LL-RSK-*, LL-SIG-006, LL-NTF-009/011, LL-CRD-004; the payouts: LL-PAY-001..007)
+    and the sandbox's statement files reconciled with the merchant's books (LL-REC-001..006)."""
     import yaml
 
     from golive.engine import RunOptions, run_check
