@@ -46,8 +46,8 @@ META = CheckMeta(
         "payment notification, or check the bind-card list) and the amount stays within paid + earnings − withdrawn, "
         "booked in the same transaction; refuse anything else without calling the payout API.",
     ),
-    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "guide 十 商户付款", "protocol.md §5.1 (no_agree)",
-                "protocol.md §8", "README \"golive check --sandbox\""),
+    references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "guide 十 商户付款", "docs/protocol.md §5.1 (no_agree)",
+                "docs/protocol.md §8", "README \"golive check --sandbox\""),
     needs=("payouts",),
     scope="withdrawals",
 )

@@ -48,7 +48,7 @@ META = CheckMeta(
         "status='paid' WHERE no_order=? AND status<>'paid') and a credit only when it changed a row; answer 0000 to "
         "any later copy. Configure live.credits so golive can read the credit count from your own books.",
     ),
-    references=("guide 五 异步通知和同步通知", "protocol.md §5.1 (acknowledgement, redelivery, duplicates)",
+    references=("guide 五 异步通知和同步通知", "docs/protocol.md §5.1 (acknowledgement, redelivery, duplicates)",
                 "README \"golive check --sandbox\""),
     needs=("sandbox.notify",),
 )

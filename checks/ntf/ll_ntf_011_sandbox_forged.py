@@ -45,7 +45,7 @@ META = CheckMeta(
         "LianLian's public key -- in staging against the sandbox, the key the sandbox prints); refuse and credit nothing "
         "when it fails; then compare the order number, amount and merchant number.",
     ),
-    references=("guide 二 安全签名机制, 五 异步通知和同步通知", "protocol.md §2.2, §5.1", "README \"golive check --sandbox\""),
+    references=("guide 二 安全签名机制, 五 异步通知和同步通知", "docs/protocol.md §2.2, §5.1", "README \"golive check --sandbox\""),
     needs=("sandbox.notify",),
 )
 
