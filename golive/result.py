@@ -191,6 +191,8 @@ class Location(_Model):
     line: int | None
     pointer: str | None = _doc("config key or capture field")
     text: str = _doc("file:line#pointer")
+    excerpt: str | None = _doc("the config line the finding points at, as written in golive.yaml (a secret's "
+                               "inline value left out); null for other files", default=None)
 
     @classmethod
     def _from_v1(cls, raw: dict[str, JSON]) -> dict[str, JSON]:
