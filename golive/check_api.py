@@ -21,6 +21,12 @@ from golive.evidence.captures import CaptureRecord
 from golive.judging import acks as ack_contract
 from golive.judging import probes as probe_judging
 from golive.judging import same_card
+from golive.evidence.masked import MaskedNumber, MaskedText, list_items, text_key
+from golive.evidence.sign_observation import SignObservation
+from golive.payout.judging import (balance_after, payout_probe_scenario, payout_applies, payout_branch_problems, payout_card_key, payout_field_problems,
+                                   payout_followups, payout_location, payout_name)
+from golive.payout.samecard import audit_payouts
+from golive.recon.judging import difference_findings, judge_differences, reconciled
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
     CheckMeta,
@@ -47,12 +53,30 @@ __all__ = [
     "Judgement",
     "KeyRole",
     "Location",
+    "MaskedNumber",
+    "MaskedText",
     "Reducer",
     "Severity",
+    "SignObservation",
     "SigningMaterial",
     "Text",
+    "audit_payouts",
+    "balance_after",
+    "difference_findings",
+    "judge_differences",
     "json_kind",
+    "list_items",
+    "payout_applies",
+    "payout_branch_problems",
+    "payout_card_key",
+    "payout_field_problems",
+    "payout_followups",
+    "payout_location",
+    "payout_name",
+    "payout_probe_scenario",
+    "reconciled",
     "safe_json",
+    "text_key",
     "value_text",
     "ack_contract",
     "probe_judging",

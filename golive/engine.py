@@ -10,6 +10,10 @@ is `incomplete`, not falsely green.
 
 The verdict and every other judgement a report shows live in golive.verdict; turning the check
 results into the typed result (golive.result) and the one redaction pass, in golive.result_build.
+
+With ``--save-evidence DIR`` the run also writes its evidence (golive.evidence.store) as it gathers
+and reads it; with ``--from-evidence DIR`` it gathers nothing and judges the saved evidence, with the
+saved run's time, config, profile, selection and waivers.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ class RunOptions:
     environ: Mapping[str, str] | None = None
     progress: Callable[[str], Any] | None = None  # receives short status lines
     config_display: str | None = None  # name findings use for the config file (default: its path)
+    save_evidence: str | None = None  # --save-evidence DIR: write the evidence there (golive.evidence.store)
+    from_evidence: Any = None  # an opened store (golive.evidence.store.SavedEvidence): judge it, gather nothing
 
 
 @dataclass
@@ -128,7 +134,7 @@ def scope_decision(config: LoadedConfig, scope: str, today: dt.date) -> tuple[St
         f"the merchant declares it has no {_SCOPE_NAMES.get(scope, (scope, scope))[1]}, attested by {who} on {date} ({key})"), attestation
 
 
-_SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals")}
+_SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals"), "payouts": ("代付（商户付款）", "payouts (代付)")}
 
 
 def _crash(exc: BaseException, what: str = "check") -> Text:
@@ -144,7 +150,9 @@ class Run:
     def __init__(self, options: RunOptions) -> None:
         self.options = options
         self.now = options.now or dt.datetime.now().astimezone()
-        self.config: LoadedConfig = load_config(options.config_path, options.config_display)
+        self.store = options.from_evidence  # replaying saved evidence: its config, waivers and kinds
+        self.config: LoadedConfig = self.store.config if self.store is not None else \
+            load_config(options.config_path, options.config_display)
         profile_name = options.profile or self.config.get("merchant.profile") or "base"
         try:
             self.profile: Profile = load_profile(profile_name)
@@ -153,7 +161,7 @@ class Run:
                 raise self.config.error("merchant.profile", exc.message) from None
             raise
         self.environment: str = self.config.get("merchant.environment", "integration")
-        if options.probe:  # refuse an undeclared, non-loopback target before anything is read or sent
+        if options.probe and self.store is None:  # refuse an undeclared, non-loopback target before anything is sent
             from golive.probes.runner import check_probe_hosts
 
             check_probe_hosts(self.config, options.allow_probe_hosts)
@@ -164,6 +172,11 @@ class Run:
         self.timings: dict[str, float] = {}
         self.crashed: dict[str, BaseException] = {}  # reducers whose feed() raised
         self._load_waivers()
+        self.saver: Any = None
+        if options.save_evidence:  # last: a refused directory stops the run before anything is gathered
+            from golive.evidence.store import EvidenceWriter
+
+            self.saver = EvidenceWriter.open(Path(options.save_evidence))
 
     # -- selection --------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
@@ -171,6 +184,9 @@ class Run:
             self.options.progress(text)
 
     def _load_waivers(self) -> None:
+        if self.store is not None:
+            self.waivers = list(self.store.waivers)
+            return
         written = self.options.waivers
         path = Path(written) if written else None
         if path is None and self.config.get("waivers"):
@@ -191,8 +207,16 @@ class Run:
 
     # -- gather -----------------------------------------------------------------------------------
     def gather(self, checks: list[Check]) -> None:
-        """Run the gatherers that produce what the selected checks read, in dependency order."""
+        """Run the gatherers that produce what the selected checks read, in dependency order
+        (or load every kind from saved evidence); with --save-evidence, start saving it."""
         from golive.gathering import GatherContext, plan
+
+        if self.store is not None:
+            self.store.fill(self.bundle)
+            self.provenance.update(self.store.provenance)
+            if self.saver is not None:
+                self.saver.begin(self)
+            return
 
         wanted: set[str] = set()
         scenarios: set[str] = set()  # probe scenario groups (golive/probe_spec.py) the selected checks read
@@ -216,6 +240,8 @@ class Run:
                     f"{gatherer.name} 没有给出证据 {kind}", f"{gatherer.name} produced no {kind} evidence")))
             self.provenance.update(ctx.provenance)
             self.timings[f"gather_{gatherer.name}_s"] = time.perf_counter() - started
+        if self.saver is not None:
+            self.saver.begin(self)
 
     def _scoped_out(self, check: Check) -> bool:
         """A check the merchant declared out of scope (scope.*) needs no evidence gathered."""
@@ -338,14 +364,32 @@ class Run:
 def run_result(options: RunOptions) -> Result:
     """Run everything and return the typed result (golive.result/2), judged and redacted.
     Raises InputError on bad input."""
+    from dataclasses import replace
+
+    from golive.result import SavedEvidenceNote
     from golive.result_build import finish
 
     run = Run(options)
-    checks = run.checks()
-    run.gather(checks)
-    # golive.result_build: the verdict, the result, and the one redaction pass (personal data by
-    # name and by shape, and the exact secrets this run read, wherever they slipped in).
-    return finish(run, run.judge(checks))
+    try:
+        checks = run.checks()
+        run.gather(checks)
+        # golive.result_build: the verdict, the result, and the one redaction pass (personal data by
+        # name and by shape, and the exact secrets this run read, wherever they slipped in).
+        result = finish(run, run.judge(checks))
+        note = None
+        if run.store is not None:
+            note = SavedEvidenceNote(**run.store.note())
+        elif run.saver is not None:
+            note = SavedEvidenceNote(saved_to=str(run.saver.target))
+        if note is not None:
+            result = replace(result, provenance=replace(result.provenance, saved_evidence=note))
+        if run.saver is not None:
+            run.saver.commit(run, result.to_json())
+    except BaseException:
+        if run.saver is not None:  # an interrupted or failed run leaves no half-saved evidence
+            run.saver.abort()
+        raise
+    return result
 
 
 def run_check(options: RunOptions) -> dict[str, Any]:

@@ -80,8 +80,9 @@ class Item(str, Enum):
     RELEASE_REGISTRATION = "release.registration"
     RELEASE_LIMITS = "release.limits"
     INTEGRATION_SIGNATURE = "integration.signature"
-    INTEGRATION_PAYOUT = "integration.payout"
+    # The guide's own order: 九 商户对账 comes before 十 商户付款.
     INTEGRATION_RECONCILIATION = "integration.reconciliation"
+    INTEGRATION_PAYOUT = "integration.payout"
     INTEGRATION_HYGIENE = "integration.hygiene"
 
     @property
@@ -111,8 +112,8 @@ ITEM_TITLES: dict[Item, Text] = {
     ),
     Item.RELEASE_LIMITS: Text("发布前2：支付限额是否打开", "Pre-release 2: payment limits opened"),
     Item.INTEGRATION_SIGNATURE: Text("安全签名机制与密钥配置", "Signing and key configuration"),
-    Item.INTEGRATION_PAYOUT: Text("商户付款（代付）", "Merchant payout"),
     Item.INTEGRATION_RECONCILIATION: Text("商户对账", "Reconciliation"),
+    Item.INTEGRATION_PAYOUT: Text("商户付款（代付）", "Merchant payout"),
     Item.INTEGRATION_HYGIENE: Text("代码与密钥卫生（仓库扫描）", "Code and key hygiene (repository scan)"),
 }
 

@@ -394,6 +394,16 @@ class Demo(_Model):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SavedEvidenceNote(_Model):
+    """Evidence saved by this run (--save-evidence) or the saved evidence it judged (--from-evidence)."""
+
+    saved_to: str | None = None
+    replayed_from: str | None = None
+    saved_with: str | None = _doc("the golive version that saved the evidence", default=None)
+    original_verdict: str | None = _doc("the verdict of the run that saved it", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Provenance(_Model):
     """What staff need to trace the run: config hash, tool, time, inputs, probe targets."""
 
@@ -415,6 +425,7 @@ class Provenance(_Model):
     inputs: tuple[InputFile, ...]
     timings_s: Mapping[str, float]
     demo: Demo | None = None
+    saved_evidence: SavedEvidenceNote | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -92,6 +92,8 @@ class ConfigLines:
     def excerpt(self, file: str | None, line: int | None, pointer: str | None) -> str | None:
         if self.config is None or file != self.config.display or not line:
             return None
+        if self.config.excerpts is not None:  # judged again from saved evidence: as the saving run showed it
+            return self.config.excerpts.get(line)
         lines = self.lines()
         if not 1 <= line <= len(lines):
             return None

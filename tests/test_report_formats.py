@@ -56,7 +56,7 @@ def test_junit_structure_one_suite_per_item_one_case_per_check() -> None:
     suites = root.findall("testsuite")
     items = [s.find("properties/property[@name='golive.item']").get("value") for s in suites]  # type: ignore[union-attr]
     assert items == ["review.risk", "review.notify", "review.same_card", "release.registration", "release.limits",
-                     "integration.signature", "integration.payout", "integration.reconciliation", "integration.hygiene"]
+                     "integration.signature", "integration.reconciliation", "integration.payout", "integration.hygiene"]
     cases = root.findall("testsuite/testcase")
     assert len(cases) == len(FIXTURE["checks"]) == int(root.get("tests", "0"))
     by_id = {case.get("name", "").split(" ")[0]: case for case in cases}
@@ -271,8 +271,8 @@ def test_html_is_valid_enough_and_complete() -> None:
     # order: verdict, staff summary, the go-live list in the guide's order, waivers, signature, provenance
     order = [html.index(marker) for marker in ('id="verdict"', 'id="staff-summary"', 'id="item-review-risk"',
              'id="item-review-notify"', 'id="item-review-same_card"', 'id="item-release-registration"',
-             'id="item-release-limits"', 'id="item-integration-signature"', 'id="item-integration-payout"',
-             'id="item-integration-reconciliation"', 'id="item-integration-hygiene"', 'id="waivers"',
+             'id="item-release-limits"', 'id="item-integration-signature"', 'id="item-integration-reconciliation"',
+             'id="item-integration-payout"', 'id="item-integration-hygiene"', 'id="waivers"',
              'id="signature"', 'id="provenance"')]
     assert order == sorted(order)
     for needle in ("认证支付", "异步通知", "同卡进出", "商户站", "风控白名单", "报备", "限额", "王五（风控负责人）", "已过期",

@@ -266,7 +266,8 @@ def demo_result(defects: frozenset[str], options_args: argparse.Namespace | None
                 raise InputError(f"cannot write demo-golive.yaml: {exc.strerror or exc}", file=str(out_dir),
                                  key="--output-dir") from None
             options = RunOptions(config_path=config_path, probe=True, fail_on=fail_on, progress=progress,
-                                 config_display=str(kept))
+                                 config_display=str(kept),
+                                 save_evidence=getattr(options_args, "save_evidence", None))
             result = run_result(options)
         # golive's own values (defect names, a loopback address): nothing for the redaction pass
         demo = Demo(defects=tuple(sorted(defects)), merchant=running.base_url)

@@ -353,9 +353,11 @@ class HttpClient:
                 pass
 
     def sleep(self, seconds: float) -> None:
-        """A pause that ends at once when the run is interrupted."""
-        if seconds > 0:
-            self.cancelled.wait(seconds)
+        """A pause that ends at once when the run is interrupted (in short slices, so a main
+        thread pausing here runs the Ctrl-C handler promptly: golive.waiting)."""
+        ends = time.monotonic() + seconds
+        while not self.cancelled.is_set() and (left := ends - time.monotonic()) > 0:
+            self.cancelled.wait(min(left, 0.1))
 
     def _track(self, sock: socket.socket | None = None, barrier: threading.Barrier | None = None,
                *, add: bool) -> None:

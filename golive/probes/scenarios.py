@@ -29,6 +29,7 @@ from typing import Any, Callable
 from golive.model import Text
 from golive.probes.http import Exchange
 from golive.probes.recipes import ProbeContext, ProbeError, TestOrder
+from golive.waiting import wait_all
 
 DEFAULT_SETTLE_S = 1.0
 MISSING_ORDER_STATUSES = (404, 410)
@@ -156,7 +157,7 @@ def run_all(ctx: ProbeContext, scenarios: list[Scenario]) -> list[ScenarioRecord
     try:
         pending = {pool.submit(run_scenario, ctx, s): s for s in scenarios}
         wait_s = max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1
-        done, not_done = futures.wait(pending, timeout=wait_s)
+        done, not_done = wait_all(pending, timeout=wait_s)
         for future in done:
             records[pending[future].name] = future.result()
         for future in not_done:
@@ -185,4 +186,4 @@ def settle_and_count(ctx: ProbeContext, records: list[ScenarioRecord], pool: fut
             record.exchanges.extend(local.exchanges)
 
     jobs = [pool.submit(final, r, o) for r, o in targets]
-    futures.wait(jobs, timeout=max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)
+    wait_all(jobs, timeout=max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)

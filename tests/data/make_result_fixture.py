@@ -388,7 +388,7 @@ CHECKS = [
 ]
 
 ITEMS = ["review.risk", "review.notify", "review.same_card", "release.registration", "release.limits",
-         "integration.signature", "integration.payout", "integration.reconciliation", "integration.hygiene"]
+         "integration.signature", "integration.reconciliation", "integration.payout", "integration.hygiene"]
 ITEM_TITLES = {
     "review.risk": tx("审核1：风控参数是否传正确", "Review 1: risk-control parameters sent correctly"),
     "review.notify": tx("审核2：异步通知是否接受成功并正确响应", "Review 2: async notification received and acknowledged correctly"),
