@@ -32,9 +32,9 @@ import yaml
 
 from conftest import KeyPair, lianlian_public_pem, write_secret
 from golive.reporters.html import DOCS_REL, script
-from golive.reporters.view import DOCS_URL
+from golive.links import check_doc_url
 
-DOCS_BASE = DOCS_URL.split("{")[0]
+DOCS_BASE = check_doc_url("LL-X").removesuffix("LL-X.md")
 
 MD5_KEY = "Planted_Md5_Key_9f8e7d6c5b4a3210"
 CARD = "6222021234567890123"

@@ -32,7 +32,7 @@ def load(path: Path) -> dict[str, Any]:
 
 # What a reporter may import from golive: the result model, its own package, the escaping helpers
 # (golive.controls: text in, text out, no judgement) and the error type for a bad --format.
-ALLOWED = ("golive.result", "golive.reporters", "golive.controls", "golive.errors")
+ALLOWED = ("golive.result", "golive.reporters", "golive.controls", "golive.errors", "golive.links")
 THIRD_PARTY = ("jinja2", "markupsafe")
 
 

@@ -137,10 +137,26 @@ def _elapsed(ev: Mapping[str, Any]) -> str:
 
 
 def _value(value: Any, lang: str) -> str:
-    """A field value in words where it is a yes/no (no Python ``True``/``None`` on the page)."""
+    """A field value as a reader reads it: yes/no in words, a list as its items, a nested object as
+    its fields in words (`view.field_label`) -- no Python ``True``/``None`` and no JSON object with
+    English keys on the page."""
+    return _clip(_words(value, lang), MAX_VALUE, lang)
+
+
+def _words(value: Any, lang: str, depth: int = 0) -> str:
+    if value is None:
+        return "—"
     if isinstance(value, bool):
         return ui("yes" if value else "no", lang)
-    return _clip(value, MAX_VALUE, lang)
+    if depth < 3 and isinstance(value, Mapping):
+        parts = [f"{view.field_label(str(k), lang) or k} = {_words(v, lang, depth + 1)}"
+                 for k, v in value.items() if v is not None and v != ""]
+        return ("；" if lang != "en" else "; ").join(parts) if parts else ui("none", lang)
+    if depth < 3 and isinstance(value, (list, tuple)):
+        if not value:
+            return ui("none", lang)
+        return ("、" if lang != "en" else ", ").join(_words(v, lang, depth + 1) for v in value)
+    return _str(value)
 
 
 def _fields(mapping: Mapping[str, Any], lang: str, skip: tuple[str, ...] = ()) -> list[dict[str, str]]:
@@ -232,7 +248,8 @@ def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
         answered = response is not None and (status is not None or response.get("body") not in (None, ""))
         return {
             "type": "http",
-            "title": _str(ev.get("label") or ev.get("probe") or ev.get("name") or ui("exchange", lang)),
+            "title": view.exchange_label(_str(ev.get("label") or ev.get("probe") or ev.get("name")), lang)
+            or ui("exchange", lang),
             "method": method, "url": url,
             "status": _str(status) if status is not None else "",
             "elapsed": _elapsed(ev),
@@ -363,6 +380,27 @@ TIMING_LABEL = {
     "stream_ledger_s": ("读取台账", "ledger"),
     "probes_s": ("在线探测", "live probes"),
 }
+# What each gatherer (golive/gatherers/<name>.py) does, for its ``gather_<name>_s`` timing.
+GATHERER_WORD = {
+    "captures": ("打开抓包", "captures opened"),
+    "dns": ("DNS 解析", "DNS"),
+    "ledger": ("打开台账", "ledger opened"),
+    "payout_probes": ("代付通知探测", "payout probes"),
+    "payouts": ("代付记录", "payouts"),
+    "probes": ("在线探测", "live probes"),
+    "reconciliation": ("对账文件", "reconciliation"),
+    "scan": ("仓库扫描", "repository scan"),
+    "keys": ("密钥", "keys"),
+}
+
+
+def _timing_label(key: str, lang: str) -> str:
+    if key in TIMING_LABEL:
+        return pick(TIMING_LABEL[key], lang)
+    name = key.removeprefix("gather_").removesuffix("_s")
+    if key.startswith("gather_") and name in GATHERER_WORD:
+        return pick(GATHERER_WORD[name], lang)
+    return key
 
 
 def _evidence_state(state: str, lang: str) -> str:
@@ -394,7 +432,7 @@ def _provenance(result: Result, lang: str) -> dict[str, Any]:
         "probe_targets": targets,
         "more_targets": ui("more_targets", lang, n=max(len(targets) - 6, 0)),
         "inputs": inputs,
-        "timings": [{"key": pick(TIMING_LABEL.get(k, (k, k)), lang), "value": f"{v:.3f} s"}
+        "timings": [{"key": _timing_label(k, lang), "value": f"{v:.3f} s"}
                     for k, v in prov.timings_s.items()],
         "evidence": [{"name": name, "state": _evidence_state(ev.state, lang), "source": _str(ev.source),
                       "reason": t(ev.reason, lang)} for name, ev in result.evidence.items()],

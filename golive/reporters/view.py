@@ -77,13 +77,11 @@ def first_sentence(text: str) -> str:
     return text
 
 
-DOCS_URL = "https://golive.dev/docs/checks/{id}.md"
-"""Where each check's explanation lives: docs/checks/<ID>.md of the golive repository, generated from
-the check's metadata (`golive explain --all --format md -o docs/checks`)."""
-
-
 def docs_url(check_id: str) -> str:
-    return DOCS_URL.format(id=check_id)
+    """The published page of a check (golive.links): docs/checks/<ID>.md, generated from its metadata."""
+    from golive.links import check_doc_url
+
+    return check_doc_url(check_id)
 
 
 def environment_label(environment: str, lang: str) -> str:
@@ -218,6 +216,31 @@ FIELD_LABEL: dict[str, tuple[str, str]] = {
     "time": ("时间", "time"),
     "value": ("值", "value"),
     "field": ("字段", "field"),
+    # an answer to a notification (golive.judging.acks) and other probe records
+    "ack": ("应答", "answer"),
+    "body": ("正文", "body"),
+    "status": ("状态", "status"),
+    "label": ("名称", "name"),
+    "valid_json": ("合法 JSON", "valid JSON"),
+    "is_object": ("JSON 对象", "a JSON object"),
+    "lenient_ret_code": ("宽松读取的 ret_code", "ret_code read leniently"),
+    "single_quoted": ("单引号", "single-quoted"),
+    "truncated": ("已截断", "truncated"),
+    "copy": ("重复通知", "a copy"),
+    "rule": ("规则", "rule"),
+    "kind": ("类型", "kind"),
+    "amount": ("金额", "amount"),
+    "attempt": ("尝试", "attempt"),
+    "order": ("顺序", "order"),
+    "url": ("地址", "URL"),
+    "signed_with": ("签名方式与密钥", "signed with"),
+    "method": ("方法", "method"),
+    "key": ("密钥", "key"),
+    "public_key_sha256": ("公钥 SHA-256", "public key SHA-256"),
+    # signing pitfalls (LL-SIG-008)
+    "null": ("字面量 null", "literal null"),
+    "spaces": ("首尾空白", "stray spaces"),
+    "non_string": ("非字符串值", "non-string values"),
 }
 # Moments at which a probe counted an order's credits (golive/probes: credit counts per moment).
 CREDIT_MOMENT: dict[str, tuple[str, str]] = {
@@ -228,6 +251,66 @@ CREDIT_MOMENT: dict[str, tuple[str, str]] = {
     "after_control": ("对照后", "after the control"),
     "final": ("最终", "final"),
 }
+
+
+# Names golive's probes give the exchanges they send (golive/probes, golive/payout/probes.py), in
+# words: ``forged notification (wrong_key)`` reads 伪造的通知（密钥错误） in a Chinese report.
+PROBE_WORD: dict[str, tuple[str, str]] = {
+    "bad_signature": ("签名错误", "bad signature"),
+    "wrong_key": ("密钥错误", "wrong key"),
+    "unsigned": ("无签名", "unsigned"),
+    "other_sign_type": ("签名方式不符", "other sign type"),
+    "money_order": ("金额被改", "money_order changed"),
+    "unknown_order": ("未知订单号", "unknown order"),
+    "oid_partner": ("商户号被改", "oid_partner changed"),
+    "web form": ("Web 表单", "web form"),
+    "WAP res_data": ("WAP res_data", "WAP res_data"),
+    "control": ("对照：合法提现", "control: a valid withdrawal"),
+    "other_card": ("他卡提现", "to another card"),
+    "over_bound": ("超出可提现上限", "over the bound"),
+    "over_bound_cumulative": ("累计超出可提现上限", "over the bound, cumulatively"),
+    "main": ("测试订单", "test order"),
+    "unknown": ("未知订单", "unknown order"),
+    "site": ("商户站配置的方式", "the site's method"),
+    "other": ("另一种方式", "the other method"),
+    "before": ("之前", "before"),
+    "after": ("之后", "after"),
+}
+_PROBE_LABELS: tuple[tuple[str, tuple[str, str]], ...] = (
+    (r"forged notification \((?P<a>.+)\)", ("伪造的通知（{a}）", "forged notification ({a})")),
+    (r"tampered notification \((?P<a>.+)\)", ("篡改的通知（{a}）", "tampered notification ({a})")),
+    (r"forged return \((?P<a>.+)\)", ("伪造的同步返回（{a}）", "forged return ({a})")),
+    (r"notification signed with (?P<m>\w+) \((?P<a>\w+) method\)",
+     ("用 {m} 签名的通知（{a}）", "notification signed with {m} ({a})")),
+    (r"notify \(ack contract\)", ("通知（应答约定）", "notification (the ack contract)")),
+    (r"notify \(credit a test order\)", ("通知（为测试订单入账）", "notification (credit a test order)")),
+    (r"notify copy (?P<n>\d+)/(?P<of>\d+)", ("重发通知 第 {n}/{of} 份", "notification copy {n}/{of}")),
+    (r"notify burst copy (?P<n>\d+)/(?P<of>\d+)", ("并发通知 第 {n}/{of} 份", "concurrent copy {n}/{of}")),
+    (r"credits (?P<a>\w+) \((?P<c>\w+)\)", ("查询入账次数：{a}（{c}）", "credits: {a} ({c})")),
+    (r"withdraw \((?P<a>.+)\)", ("提现（{a}）", "withdrawal ({a})")),
+    (r"withdraw", ("提现", "withdrawal")),
+    (r"payouts \((?P<a>.+)\)", ("查询付款笔数（{a}）", "payouts ({a})")),
+    (r"balance \((?P<a>.+)\)", ("查询余额（{a}）", "balance ({a})")),
+    (r"earn", ("增加收益", "credit earnings")),
+    (r"create_order", ("创建测试订单", "create a test order")),
+    (r"payout_status", ("查询代付状态", "payout status")),
+    (r"(?P<s>\w+): (?P<r>[A-Z]+) \(copy\)", ("代付通知 {s}: {r}（重复）", "payout notification {s}: {r} (copy)")),
+    (r"(?P<s>\w+): (?P<r>[A-Z]+)", ("代付通知 {s}: {r}", "payout notification {s}: {r}")),
+)
+
+
+def exchange_label(label: str, lang: str) -> str:
+    """The name a probe gave an exchange, in the report's language (an unknown one as it is)."""
+    import re
+
+    for pattern, (zh, en) in _PROBE_LABELS:
+        found = re.fullmatch(pattern, label)
+        if found:
+            words = {k: (pick(CREDIT_MOMENT[v], lang) if k == "c" and v in CREDIT_MOMENT else
+                         pick(PROBE_WORD[v], lang) if v in PROBE_WORD else v)
+                     for k, v in found.groupdict().items()}
+            return (en if lang == "en" else zh).format(**words)
+    return label
 
 
 def field_label(key: str, lang: str) -> str | None:
