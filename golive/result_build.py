@@ -109,8 +109,9 @@ class ConfigLines:
 def finding_entry(finding: model.Finding, default: model.Severity, config: ConfigLines | None = None) -> Finding:
     where = finding.location
     location = None if where is None else Location(
-        file=where.file, line=where.line, pointer=where.pointer, text=location_text(where.file, where.line, where.pointer),
-        excerpt=config.excerpt(where.file, where.line, where.pointer) if config else None)
+        file=where.file, line=where.line, pointer=where.pointer,
+        text=location_text(where.file, where.line, where.pointer, where.entry),
+        excerpt=config.excerpt(where.file, where.line, where.pointer) if config else None, entry=where.entry)
     return Finding(message=text(finding.message), location=location, severity=(finding.severity or default).value,
                    uncertain=finding.uncertain, data=dict(finding.data))
 
