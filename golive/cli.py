@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check", "check a merchant integration and write the readiness report"),
     "demo": ("demo", "run the full check against the bundled demo merchant on loopback"),
     "checks": ("catalogue", "list every check with its id, go-live item and severity"),
-    "explain": ("explain", "explain one check: why it matters and how to fix it"),
+    "explain": ("explain", "explain a check (or --all): why it matters and how to fix it; --markdown DIR writes its pages"),
     "profiles": ("profiles_cmd", "list merchant-type profiles, or show one"),
     "init": ("init", "print a commented golive.yaml to start from"),
     "schema": ("schema_cmd", "print the JSON Schema of golive.yaml (--result: of result.json)"),

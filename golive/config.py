@@ -27,6 +27,9 @@ class LoadedConfig:
     lines: dict[str, int]  # dotted key -> line number (1-based)
     sha256: str
     display_name: str | None = None  # how findings name the file, when not its path
+    # Judged again from saved evidence (golive.evidence.store), the file itself is not at hand: the
+    # golive.yaml lines the saving run's findings showed, by line number, stand in for it.
+    excerpts: dict[int, str] | None = None
 
     @property
     def base_dir(self) -> Path:

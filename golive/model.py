@@ -122,23 +122,26 @@ ITEM_TITLES: dict[Item, Text] = {
 class Location:
     """Where a finding points: a config key, a capture record and field, a ledger row.
 
-    Rendered as ``file:line#pointer`` (e.g. ``captures/integration.jsonl:42#risk_item.user_info_id_no``).
+    Rendered as ``file:line#pointer`` (e.g. ``captures/integration.jsonl:42#risk_item.user_info_id_no``);
+    a record of a HAR file, which has no line of its own, as ``file:entry N#pointer`` (`entry`: its
+    1-based position in ``log.entries``; `line` is then None).
     """
 
     file: str | None = None
     line: int | None = None
     pointer: str | None = None
+    entry: int | None = None
 
     def __str__(self) -> str:
-        text = self.file or ""
-        if self.line is not None:
-            text += f":{self.line}"
-        if self.pointer:
-            text += f"#{self.pointer}"
-        return text
+        from golive.result import location_text
+
+        return location_text(self.file, self.line, self.pointer, self.entry)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "pointer": self.pointer, "text": str(self)}
+        out: dict[str, Any] = {"file": self.file, "line": self.line, "pointer": self.pointer, "text": str(self)}
+        if self.entry is not None:
+            out["entry"] = self.entry
+        return out
 
 
 @dataclass(frozen=True)

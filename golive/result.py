@@ -68,11 +68,14 @@ def severity_rank(severity: str) -> int:
     return len(SEVERITIES) - SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
-def location_text(file: str | None, line: int | None, pointer: str | None) -> str:
-    """``file:line#pointer``, as a finding's location is shown (golive.model.Location writes the same)."""
+def location_text(file: str | None, line: int | None, pointer: str | None, entry: int | None = None) -> str:
+    """``file:line#pointer``, as a finding's location is shown (golive.model.Location writes the same);
+    ``file:entry N#pointer`` for an entry of a HAR file."""
     text = file or ""
     if line is not None:
         text += f":{line}"
+    elif entry is not None:
+        text += f":entry {entry}"
     if pointer:
         text += f"#{pointer}"
     return text
@@ -191,6 +194,10 @@ class Location(_Model):
     line: int | None
     pointer: str | None = _doc("config key or capture field")
     text: str = _doc("file:line#pointer")
+    excerpt: str | None = _doc("the config line the finding points at, as written in golive.yaml (a secret's "
+                               "inline value left out); null for other files", default=None)
+    entry: int | None = _doc("in a HAR capture file: the 1-based position of the entry in log.entries (line is "
+                             "then null: a HAR entry has no line of its own)", default=None)
 
     @classmethod
     def _from_v1(cls, raw: dict[str, JSON]) -> dict[str, JSON]:

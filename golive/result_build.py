@@ -40,6 +40,7 @@ from golive.verdict import compute_verdict, gating, summarize
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from golive import model
+    from golive.config import LoadedConfig
     from golive.engine import CheckResult, Run
     from golive.waivers import Waiver as RunWaiver
 
@@ -60,15 +61,62 @@ def waiver_entry(waiver: RunWaiver, today: dt.date) -> Waiver:
                   expires=waiver.expires.isoformat(), active=waiver.active(today), source=waiver.source)
 
 
-def finding_entry(finding: model.Finding, default: model.Severity) -> Finding:
+# Keys whose inline value is a secret: an excerpt shows the key, never the value.
+_SECRET_KEYS = ("md5_key", "private_key", "password", "secret", "token")
+MAX_EXCERPT = 200
+
+
+class ConfigLines:
+    """The lines of the judged golive.yaml, read once and only if a finding points into it, so a
+    report can show the line to change. Read again from disk, the file is used only if it is still
+    the one judged (same SHA-256)."""
+
+    def __init__(self, config: LoadedConfig | None) -> None:
+        self.config = config
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = []
+            if self.config is not None:
+                import hashlib
+
+                try:
+                    raw = self.config.path.read_bytes()
+                except OSError:
+                    raw = b""
+                if hashlib.sha256(raw).hexdigest() == self.config.sha256:
+                    self._lines = raw.decode("utf-8", errors="replace").splitlines()
+        return self._lines
+
+    def excerpt(self, file: str | None, line: int | None, pointer: str | None) -> str | None:
+        if self.config is None or file != self.config.display or not line:
+            return None
+        if self.config.excerpts is not None:  # judged again from saved evidence: as the saving run showed it
+            return self.config.excerpts.get(line)
+        lines = self.lines()
+        if not 1 <= line <= len(lines):
+            return None
+        text = lines[line - 1].rstrip()
+        key = (pointer or "").rpartition(".")[2].lower()
+        if any(word in key for word in _SECRET_KEYS):
+            name, colon, value = text.partition(":")
+            if colon and value.strip() and not value.strip().startswith("{"):
+                text = f"{name}: …"  # an inline secret: the finding says so, the excerpt never shows it
+        return text if len(text) <= MAX_EXCERPT else text[:MAX_EXCERPT] + "…"
+
+
+def finding_entry(finding: model.Finding, default: model.Severity, config: ConfigLines | None = None) -> Finding:
     where = finding.location
     location = None if where is None else Location(
-        file=where.file, line=where.line, pointer=where.pointer, text=location_text(where.file, where.line, where.pointer))
+        file=where.file, line=where.line, pointer=where.pointer,
+        text=location_text(where.file, where.line, where.pointer, where.entry),
+        excerpt=config.excerpt(where.file, where.line, where.pointer) if config else None, entry=where.entry)
     return Finding(message=text(finding.message), location=location, severity=(finding.severity or default).value,
                    uncertain=finding.uncertain, data=dict(finding.data))
 
 
-def check_entry(r: CheckResult, today: dt.date, fail_on: model.Severity) -> CheckEntry:
+def check_entry(r: CheckResult, today: dt.date, fail_on: model.Severity, config: ConfigLines | None = None) -> CheckEntry:
     meta, judgement = r.check.meta, r.judgement
     scope = r.attestation
     return CheckEntry(
@@ -77,7 +125,7 @@ def check_entry(r: CheckResult, today: dt.date, fail_on: model.Severity) -> Chec
         references=tuple(meta.references),
         checked=text(judgement.checked) if judgement and judgement.checked else None,
         reason=text(r.reason) if r.reason else None,
-        findings=tuple(finding_entry(f, r.severity) for f in (judgement.findings if judgement else ())),
+        findings=tuple(finding_entry(f, r.severity, config) for f in (judgement.findings if judgement else ())),
         evidence=tuple(dict(e) for e in (judgement.evidence if judgement else ())),
         waiver=waiver_entry(r.waiver, today) if r.waiver else None,
         expired_waiver=waiver_entry(r.expired_waiver, today) if r.expired_waiver else None,
@@ -99,8 +147,9 @@ def build_result(run: Run, results: Sequence[CheckResult], verdict: model.Verdic
     """The result of `run` (not yet redacted: `finish` does that)."""
     today = run.now.date()
     fail_on = run.options.fail_on
-    checks = tuple(check_entry(r, today, fail_on) for r in results)
     config = run.config
+    lines = ConfigLines(config)
+    checks = tuple(check_entry(r, today, fail_on, lines) for r in results)
     profile = run.profile
     return Result(
         schema=RESULT_SCHEMA,

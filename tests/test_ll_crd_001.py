@@ -29,7 +29,7 @@ def test_withdraw_any_card_defect_fails_and_names_card_b():
     assert statuses(result)[ID] == "fail"
     text = messages(result, ID)
     assert "accepted a withdrawal it must refuse" in text and "card B (never paid with)" in text
-    assert "'ACCEPTED'" in text
+    assert '"ACCEPTED"' in text
 
 
 def test_a_merchant_refusing_every_withdrawal_fails_the_positive_control(tmp_path: Path):

@@ -49,7 +49,7 @@ def test_single_quoted_slow_and_wrong_answers_fail(tmp_path, config_factory, run
                   _line("A3", '{"ret_code":"9999","ret_msg":"x"}'))
     text = " ".join(f["message"]["en"] for f in check_of(result, ID)["findings"])
     assert status_of(result, ID) == "fail"
-    assert "single quotes, which is not JSON" in text and "over LianLian's 5 s" in text and "ret_code is '9999'" in text
+    assert "single quotes, which is not JSON" in text and "over LianLian's 5 s" in text and 'ret_code is "9999"' in text
 
 
 def test_refusing_a_failure_notification_is_fine(tmp_path, config_factory, run_checks):

@@ -24,7 +24,7 @@ def test_world_readable_key_file_fails_medium(config_factory, run_checks, tmp_pa
     (tmp_path / "keys" / "merchant_private.pem").chmod(0o644)
     check = check_of(run_checks(config, "LL-SIG-007"), "LL-SIG-007")
     assert check["status"] == "fail" and check["severity"] == "medium"
-    assert "0o644" in check["findings"][0]["message"]["en"]
+    assert "0644" in check["findings"][0]["message"]["en"] and "0o" not in check["findings"][0]["message"]["en"]
 
 
 def test_committed_key_file_fails(config_factory, run_checks, tmp_path):

@@ -17,6 +17,8 @@ outside itself. Another test does the same for what a probed merchant answers.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -29,6 +31,10 @@ import pytest
 import yaml
 
 from conftest import KeyPair, lianlian_public_pem, write_secret
+from golive.reporters.html import DOCS_REL, script
+from golive.links import check_doc_url
+
+DOCS_BASE = check_doc_url("LL-X").removesuffix("LL-X.md")
 
 MD5_KEY = "Planted_Md5_Key_9f8e7d6c5b4a3210"
 CARD = "6222021234567890123"
@@ -198,12 +204,17 @@ class _Page(HTMLParser):
         self.metas: list[dict[str, str | None]] = []
         self.links: list[dict[str, str | None]] = []
         self.text: list[str] = []
+        self.doc_links: list[str] = []
+        self.script_text: list[str] = []
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         data = dict(attrs)
         for name, value in attrs:
             if name in self.URL_ATTRS and value and not value.startswith("#"):
+                if tag == "a" and name == "href" and value.startswith(DOCS_BASE) and data.get("rel") == DOCS_REL:
+                    self.doc_links.append(value)  # a link staff may follow (navigation, never a fetch)
+                    continue
                 self.fetches.append(f"<{tag} {name}={value}>")
             if name == "style" and value:
                 self.styles.append(value)
@@ -215,13 +226,17 @@ class _Page(HTMLParser):
             self.links.append(data)
         if tag in ("script", "style"):
             self._in = tag
+            if tag == "script":
+                self.script_text.append("")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._in:
             self._in = None
 
     def handle_data(self, data: str) -> None:
-        if self._in == "style":
+        if self._in == "script":
+            self.script_text[-1] += data
+        elif self._in == "style":
             self.styles.append(data)
         elif self._in is None:
             self.text.append(data)
@@ -232,11 +247,17 @@ def assert_self_contained(html: str) -> _Page:
     page.feed(html)
     assert not page.fetches, page.fetches
     assert not page.links, page.links
-    assert all(s.get("type") == "application/json" and "src" not in s for s in page.scripts), page.scripts
+    assert all("src" not in s for s in page.scripts), page.scripts
+    # Data blocks, and exactly one script: golive's own (templates/report.js), admitted by its hash.
+    runnable = [text for attrs, text in zip(page.scripts, page.script_text) if attrs.get("type") != "application/json"]
+    assert runnable == [script()], "the only script is golive's report.js"
     for css in page.styles:
         assert "@import" not in css and "url(" not in css.replace("url(data:", ""), "CSS may not fetch anything"
     csp = [m for m in page.metas if (m.get("http-equiv") or "").lower() == "content-security-policy"]
-    assert csp and csp[0].get("content") == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    digest = base64.b64encode(hashlib.sha256(script().encode("utf-8")).digest()).decode("ascii")
+    assert csp and csp[0].get("content") == (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                                             f"script-src 'sha256-{digest}'")
+    assert "fetch(" not in script() and "XMLHttpRequest" not in script() and "src" not in script()
     return page
 
 
@@ -258,7 +279,7 @@ def assert_script_escaped(name: str, text: str) -> None:
     assert not RAW_CONTROLS.search(text), f"{name} holds a raw control character {RAW_CONTROLS.search(text)!r}"
     if name.endswith(".html"):
         page = assert_self_contained(text)
-        assert len(page.scripts) <= 2  # the embedded result and signature data blocks only
+        assert len(page.scripts) <= 3  # report.js, the embedded result and signature data blocks
         assert "<script>alert" not in text
     elif name.endswith((".md", ".xml")):
         assert "<script" not in text, name
@@ -411,5 +432,5 @@ def test_embedded_result_cannot_break_out_of_its_data_block() -> None:
     result["checks"][0]["checked"] = {"zh": hostile, "en": hostile}
     html = render(Result.from_json(result, "fixture"), lang="zh")
     page = assert_self_contained(html)
-    assert len(page.scripts) == 1
+    assert len(page.scripts) == 2  # report.js and the one data block
     assert result_from_html(html, "report.html")["checks"][0]["checked"]["zh"] == hostile

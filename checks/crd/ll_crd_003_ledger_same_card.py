@@ -202,7 +202,7 @@ class Judge(Reducer):
         order = self._order_text()
         evidence = ({"rows": self.rows, "judged": self.judged, "withdrawals": self.withdrawals,
                      "failed_rows": self.failed, "pending_rows": self.pending, "broken_rows": self.broken_count,
-                     "users": users, "order": order.en, "findings_not_shown": self.dropped_findings},)
+                     "users": users, "order": order.en, "order_zh": order.zh, "findings_not_shown": self.dropped_findings},)
         checked = Text(
             f"按时间逐用户复核台账 {self.rows} 行：{users} 个用户，{self.withdrawals} 笔提现，失败行 {self.failed}，"
             f"无法读取 {self.broken_count} 行；{order.zh}",

@@ -45,10 +45,10 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
             sent += 1
             label = str(sent_notification.get("label"))
             ack = ack_contract.ack_of_exchange(sent_notification.get("exchange") or {})
-            problem = ack_contract.ack_problem(ack)
+            problem = ack_contract.ack_problem_text(ack)
             if problem is not None:
-                findings.append(Finding(Text(f"代付通知 {label} 未按约定应答：{problem}",
-                                             f"payout notification {label} was not acknowledged by the contract: {problem}"),
+                findings.append(Finding(Text(f"代付通知 {label} 未按约定应答：{problem.zh}",
+                                             f"payout notification {label} was not acknowledged by the contract: {problem.en}"),
                                         Location(file="live.payout_notify_url", pointer=label),
                                         data={"ack": {**ack.to_dict(), "result_pay": sent_notification.get("result_pay"),
                                                       "copy": bool(sent_notification.get("copy"))}}))

@@ -135,7 +135,10 @@ class CaptureRecord:
     _sign: Any = field(default=None, repr=False, compare=False)
 
     def location(self, pointer: str | None = None) -> Location:
-        """``file:line#pointer`` of this record (and a field in it)."""
+        """``file:line#pointer`` of this record (and a field in it); a HAR record is located by its
+        entry (``file:entry N#pointer``), not as a line of the file."""
+        if self.source == "har":
+            return Location(file=self.file, line=None, pointer=pointer, entry=self.line)
         return Location(file=self.file, line=self.line, pointer=pointer)
 
     def risk_item(self) -> RiskItem:

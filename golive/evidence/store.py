@@ -11,7 +11,8 @@ Layout of DIR (schema ``golive.evidence/1``; every file UTF-8 JSON written by `g
 * ``manifest.json`` -- ``schema``, ``tool`` (name, version), ``run`` (``time``: the run's clock, used
   as "now" when judging again; ``profile``, ``environment``, ``fail_on``, ``select``, ``skip``,
   ``probe``, ``online``), ``config`` (``display``: how findings name the file, ``sha256``,
-  ``lines``: dotted key -> line, ``file``), ``waivers`` (as loaded), ``provenance`` (probe
+  ``lines``: dotted key -> line, ``file``, ``excerpts``: line -> the golive.yaml line the saving run's
+  findings showed, secrets left out), ``waivers`` (as loaded), ``provenance`` (probe
   targets), ``kinds`` (per evidence kind: ``state`` ok/missing/failed, ``reason``, ``source``,
   ``file``; for streams ``records`` and per input file ``stats``), ``original`` (the verdict and
   statuses the saving run reached);
@@ -257,7 +258,7 @@ class EvidenceWriter:
                     "fail_on": options.fail_on.value, "select": sorted(options.select) if options.select is not None else None,
                     "skip": sorted(options.skip), "probe": bool(options.probe), "online": bool(options.online)},
             "config": {"display": run.config.display, "sha256": run.config.sha256, "lines": dict(run.config.lines),
-                       "file": CONFIG_FILE},
+                       "file": CONFIG_FILE, "excerpts": _excerpts(run.config.display, result)},
             "waivers": [{"check": w.check, "justification": w.justification, "approver": w.approver,
                          "expires": w.expires.isoformat(), "source": w.source} for w in run.waivers],
             "provenance": {"probe_targets": list(run.provenance.get("probe_targets") or [])},
@@ -287,6 +288,18 @@ class EvidenceWriter:
         for source in self.sources.values():
             source.sink.close()
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _excerpts(display: str, result: Mapping[str, Any]) -> dict[str, str]:
+    """The golive.yaml lines the result's findings show (`Location.excerpt`), by line number: the
+    file itself is not saved, and judged again the findings show the same lines."""
+    shown: dict[str, str] = {}
+    for check in result.get("checks") or []:
+        for finding in check.get("findings") or []:
+            where = finding.get("location") or {}
+            if where.get("file") == display and where.get("line") and isinstance(where.get("excerpt"), str):
+                shown[str(where["line"])] = where["excerpt"]
+    return dict(sorted(shown.items(), key=lambda kv: int(kv[0])))
 
 
 def _config_value(config: LoadedConfig) -> dict[str, Any]:
@@ -653,9 +666,14 @@ class SavedEvidence:
         file = self._file(self._get(section, "file", (str,), "config"), "config.file")
         data = _decoded(_read_document(file, "config"), file, None, "")
         _validate_config(data, file)
+        excerpts = self._get(section, "excerpts", (dict,), "config", optional=True) or {}
+        if not all(isinstance(k, str) and k.isascii() and k.isdigit() and isinstance(v, str) for k, v in excerpts.items()):
+            raise InputError("expected an object of config lines by line number", file=str(self.path),
+                             key="config.excerpts")
         self.config: LoadedConfig = LoadedConfig(path=file, data=data, lines=dict(lines),
                                                  sha256=str(self._get(section, "sha256", (str,), "config")),
-                                                 display_name=self._get(section, "display", (str,), "config"))
+                                                 display_name=self._get(section, "display", (str,), "config"),
+                                                 excerpts={int(k): v for k, v in excerpts.items()})
 
     def _read_waivers(self) -> None:
         from golive.waivers import Waiver

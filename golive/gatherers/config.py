@@ -50,7 +50,7 @@ def _file_facts(path: Path) -> dict[str, Any]:
     mode = stat.S_IMODE(path.stat().st_mode)
     return {
         "file": str(path),
-        "mode": oct(mode),
+        "mode": f"{mode:04o}",  # 0644, as chmod and ls write it (not Python's 0o644)
         "group_or_world_readable": bool(mode & (stat.S_IRGRP | stat.S_IROTH)),
         "tracked_in_git": _git_tracked(path),
     }

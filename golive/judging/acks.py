@@ -31,7 +31,7 @@ from golive.model import Finding, Location, Severity, Text
 from golive.redact import mask_free_text
 
 __all__ = ["ACK_RET_CODE", "ACK_RET_MSG", "LIANLIAN_ACK_LIMIT_MS", "AckFacts", "ack_findings", "ack_of_exchange",
-           "ack_problem", "ack_text", "read_ack"]
+           "ack_problem", "ack_problem_text", "ack_text", "read_ack"]
 
 ACK_RET_CODE: str = ACK_SUCCESS["ret_code"]  # "0000"
 ACK_RET_MSG: str = ACK_SUCCESS["ret_msg"]  # "交易成功"
@@ -144,24 +144,42 @@ def ack_text(ack: AckFacts) -> str:
 def ack_problem(ack: AckFacts, limit_ms: float = LIANLIAN_ACK_LIMIT_MS) -> str | None:
     """Why LianLian would count this answer as not received (one English line), or None if it is
     the contract. ret_msg is not part of it (see the module docstring)."""
+    why = ack_problem_text(ack, limit_ms)
+    return why.en if why is not None else None
+
+
+def _shown(value: str | None) -> Text:
+    """A value as a message quotes it: in double quotes, or "missing" -- never Python's None."""
+    if value is None:
+        return Text("缺失", "missing")
+    return Text(f"\"{value}\"", f"\"{value}\"")
+
+
+def ack_problem_text(ack: AckFacts, limit_ms: float = LIANLIAN_ACK_LIMIT_MS) -> Text | None:
+    """`ack_problem` in both languages, for reports."""
     if ack.error is not None:
-        return ack.error
+        return Text(f"没有得到完整应答：{ack.error}", ack.error)
     if ack.status != 200:
-        return f"HTTP {ack.status}, not 200"
+        return Text(f"HTTP {ack.status}，不是 200", f"HTTP {ack.status}, not 200")
     if ack.truncated:
-        return "the answer is longer than golive keeps, so it cannot be read as an acknowledgement"
+        return Text("应答超过 golive 保留的长度，无法作为应答读取",
+                    "the answer is longer than golive keeps, so it cannot be read as an acknowledgement")
     if ack.is_object:
         if ack.ret_code != ACK_RET_CODE:
-            return f"ret_code {ack.ret_code!r}, not '{ACK_RET_CODE}'"
+            if ack.ret_code is None:
+                return Text(f"没有 ret_code，应为 \"{ACK_RET_CODE}\"", f"no ret_code, not '{ACK_RET_CODE}'")
+            return Text(f"ret_code 为 \"{ack.ret_code}\"，不是 \"{ACK_RET_CODE}\"", f"ret_code '{ack.ret_code}', not '{ACK_RET_CODE}'")
     elif ack.single_quoted:
-        return "not JSON: single quotes (the go-live guide prints the ack that way; JSON needs double quotes)"
+        return Text("不是合法 JSON：用了单引号（上线指南的示例就是这样写的；JSON 要求双引号）",
+                    "not JSON: single quotes (the go-live guide prints the ack that way; JSON needs double quotes)")
     elif ack.valid_json:
-        return "valid JSON but not an object with ret_code"
+        return Text("是合法 JSON，但不是带 ret_code 的对象", "valid JSON but not an object with ret_code")
     else:
-        return "empty body" if ack.empty else "not JSON"
+        return Text("应答正文为空", "empty body") if ack.empty else Text("不是 JSON", "not JSON")
     if not ack.in_time(limit_ms):
         assert ack.elapsed_ms is not None
-        return f"answered after {ack.elapsed_ms / 1000:.1f} s; LianLian waits {limit_ms / 1000:g} s"
+        return Text(f"{ack.elapsed_ms / 1000:.1f} 秒后才应答，连连只等 {limit_ms / 1000:g} 秒",
+                    f"answered after {ack.elapsed_ms / 1000:.1f} s; LianLian waits {limit_ms / 1000:g} s")
     return None
 
 
@@ -194,10 +212,11 @@ def ack_findings(ack: AckFacts, location: Location | None = None, *, format_only
     elif not ack.is_object:
         add("json", Text("应答是 JSON 但不是对象", "the answer is JSON but not an object"))
     elif ack.ret_code != ACK_RET_CODE:
-        add("ret_code", Text(f"ret_code 为 {ack.ret_code!r}，应为 \"0000\"", f"ret_code is {ack.ret_code!r}, expected \"0000\""))
+        add("ret_code", Text(f"ret_code 为 {_shown(ack.ret_code).zh}，应为 \"0000\"",
+                             f"ret_code is {_shown(ack.ret_code).en}, expected \"0000\""))
     elif ack.ret_msg != ACK_RET_MSG:
-        add("ret_msg", Text(f"ret_msg 为 {ack.ret_msg!r}，官方示例为 \"交易成功\"（英文文档写 \"ok\"，连连可能只看 ret_code，未确认）",
-                            f"ret_msg is {ack.ret_msg!r}; the official demos send \"交易成功\" (the English docs show \"ok\"; "
+        add("ret_msg", Text(f"ret_msg 为 {_shown(ack.ret_msg).zh}，官方示例为 \"交易成功\"（英文文档写 \"ok\"，连连可能只看 ret_code，未确认）",
+                            f"ret_msg is {_shown(ack.ret_msg).en}; the official demos send \"交易成功\" (the English docs show \"ok\"; "
                             f"LianLian presumably reads only ret_code -- unconfirmed)"),
             severity=Severity.LOW, uncertain=True)
     if not format_only and ack.elapsed_ms is not None and ack.elapsed_ms > LIANLIAN_ACK_LIMIT_MS:

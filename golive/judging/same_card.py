@@ -187,15 +187,32 @@ def _shown(value: Any) -> Any:
     return value[:80] if isinstance(value, str) else value
 
 
+def _quoted(value: Any) -> str:
+    """An answer value as a message quotes it: JSON (a string in double quotes), never a Python repr."""
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)[:120]
+    except (TypeError, ValueError):
+        return str(value)[:120]
+
+
+def _accepted_values(recipe: Mapping[str, Any], lang: str) -> str:
+    values = recipe.get("accepted")
+    if isinstance(values, (list, tuple)):
+        return ("、" if lang == "zh" else " or ").join(_quoted(v) for v in values) or "—"
+    return _quoted(values)
+
+
 def _negative(r: _Reading, rule: Text, where: Location, findings: list[Finding], unjudged: list[Text]) -> None:
     figures_zh, figures_en = r.figures()
     outcome = r.judged_outcome
     answer = _shown(r.value)
     if outcome == ACCEPTED:
-        findings.append(Finding(Text(f"商户受理了应当拒绝的提现（{rule.zh}）：{figures_zh}；应答 {answer!r}。"
+        findings.append(Finding(Text(f"商户受理了应当拒绝的提现（{rule.zh}）：{figures_zh}；应答 {_quoted(answer)}。"
                                      f"指南要求：{GUIDE_RULE.zh}。",
                                      f"the merchant accepted a withdrawal it must refuse ({rule.en}): {figures_en}; "
-                                     f"answer {answer!r}. The guide: {GUIDE_RULE.en}."), where,
+                                     f"answer {_quoted(answer)}. The guide: {GUIDE_RULE.en}."), where,
                                 data={"attempt": r.name, "answer": answer, "amount": r.attempt.get("amount"),
                                       "bound": r.bound, "card": r.attempt.get("card_shown")}))
         return
@@ -226,10 +243,10 @@ def _control(r: _Reading | None, where: Location, findings: list[Finding], unjud
         figures_zh, figures_en = r.figures()
         answer = _shown(r.value)
         findings.append(Finding(Text(
-            f"阳性对照失败：合法的提现（支付卡、上限以内）被拒绝（{figures_zh}；应答 {answer!r}）。"
+            f"阳性对照失败：合法的提现（支付卡、上限以内）被拒绝（{figures_zh}；应答 {_quoted(answer)}）。"
             "一律拒绝提现的商户不能证明做好了同卡进出，拒绝结果因此不能作为证据。",
             f"positive control failed: a legitimate withdrawal (paying card, within the bound) was refused "
-            f"({figures_en}; answer {answer!r}). A merchant that refuses every withdrawal shows nothing "
+            f"({figures_en}; answer {_quoted(answer)}). A merchant that refuses every withdrawal shows nothing "
             "about same card in, same card out, so its refusals prove nothing."),
             where, data={"attempt": CONTROL, "answer": answer, "amount": r.attempt.get("amount"), "bound": r.bound}))
         return
@@ -260,11 +277,11 @@ def judge_attempts(value: Mapping[str, Any], names: tuple[str, ...], rule: Text,
     if control is not None:
         evidence += attempt_evidence(control)
     checked = Text(
-        f"向预发布环境申请提现并读取应答（{recipe.get('pointer')} 为 {recipe.get('accepted')} 即受理；卡以 "
+        f"向预发布环境申请提现并读取应答（{recipe.get('pointer')} 为 {_accepted_values(recipe, 'zh')} 即受理；卡以 "
         f"{'卡号' if recipe.get('cards_by') == 'card number' else 'no_agree'} 标识；"
         f"{'以 live.payouts 核对出款笔数' if recipe.get('payouts') else '未配置 live.payouts，仅依据应答'}），含阳性对照",
-        f"asked the staging server for withdrawals and read the answers ({recipe.get('pointer')} in "
-        f"{recipe.get('accepted')} means accepted; cards named by {recipe.get('cards_by')}; "
+        f"asked the staging server for withdrawals and read the answers ({recipe.get('pointer')} "
+        f"{_accepted_values(recipe, 'en')} means accepted; cards named by {recipe.get('cards_by')}; "
         f"{'payout counts confirmed through live.payouts' if recipe.get('payouts') else 'no live.payouts: answers only'}),"
         " with a positive control")
     if findings:

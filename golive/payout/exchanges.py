@@ -107,14 +107,15 @@ class PayoutCollector:
     def add(self, *, source: str, file: str, line: int | None, api: str, at: float | None,
             outer: Mapping[str, Any] | None, inner: Mapping[str, Any] | None, opened: bool | None,
             open_error: str | None, sign_type: Any, verified: bool | None, answer: Mapping[str, Any] | None,
-            answer_error: str | None = None, status: int | None = None) -> None:
+            answer_error: str | None = None, status: int | None = None, entry: int | None = None) -> None:
         if len(self.exchanges) >= MAX_EXCHANGES:
             self.dropped += 1
             return
         params = inner if inner is not None else (outer or {})
         bank_code, bank_from = self._bank_code(params)
         exchange: dict[str, Any] = {
-            "order": len(self.exchanges), "source": source, "file": file, "line": line, "api": api, "at": at,
+            "order": len(self.exchanges), "source": source, "file": file, "line": line, "entry": entry, "api": api,
+            "at": at,
             "params": redact_params(_strings(params)), "card": self._card(params.get("card_no")),
             "bank_code": bank_code, "bank_code_from": bank_from,
             "sign": {"sign_type": sign_type if isinstance(sign_type, str) else None, "verified": verified},
@@ -192,7 +193,9 @@ class PayoutCollector:
                     verified = bool(self.signing.verify_request(inner).ok)
                 except Exception:  # a garbled sign: "not verified", judged by the check
                     verified = False
-            self.add(source="captures", file=record.file, line=record.line, api=api, at=None, outer=outer, inner=inner,
+            har = record.source == "har"  # a HAR record is an entry, not a line
+            self.add(source="captures", file=record.file, line=None if har else record.line,
+                     entry=record.line if har else None, api=api, at=None, outer=outer, inner=inner,
                      opened=opened, open_error=error, sign_type=(inner or {}).get("sign_type"), verified=verified,
                      answer=answer, answer_error=no_answer if answer is None else None, status=response.get("status"))
         self.sources.append({"kind": "captures", "where": ", ".join(shown), "exchanges": count})

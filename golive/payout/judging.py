@@ -22,7 +22,7 @@ def payout_location(exchange: Mapping[str, Any], field: str | None = None) -> Lo
     if exchange.get("source") == "journal":
         pointer = f"seq={exchange.get('line')}" + (f".{field}" if field else "")
         return Location(file=exchange.get("file"), line=None, pointer=pointer)
-    return Location(file=exchange.get("file"), line=exchange.get("line"), pointer=field)
+    return Location(file=exchange.get("file"), line=exchange.get("line"), pointer=field, entry=exchange.get("entry"))
 
 
 def payout_name(exchange: Mapping[str, Any]) -> Text:

@@ -163,8 +163,9 @@ def _scenario(ctx: Any, name: str, steps: tuple[str, ...]) -> dict[str, Any]:
     accepted = withdraw.get("accepted")
     wanted = accepted if isinstance(accepted, list) else [accepted]
     if not answer.ok or (accepted is not None and answer.value not in wanted):
-        record["error"] = Text(f"提现未被受理（{answer.error or answer.value!r}），无法探测代付通知",
-                               f"the withdrawal was not accepted ({answer.error or answer.value!r}); payout notifications "
+        said = answer.error or json.dumps(answer.value, ensure_ascii=False, sort_keys=True, default=str)[:120]
+        record["error"] = Text(f"提现未被受理（{said}），无法探测代付通知",
+                               f"the withdrawal was not accepted ({said}); payout notifications "
                                "could not be probed").to_dict()
         return record
     try:

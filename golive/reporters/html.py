@@ -1,7 +1,18 @@
 """HTML reporter: the readiness report a merchant hands to LianLian's market staff.
 
-One self-contained file (inline CSS, no script, no external fetch; a Content-Security-Policy meta
-tag forbids loading anything), printable on A4, Chinese by default. The template
+One self-contained file (inline CSS, no external fetch; a Content-Security-Policy meta tag forbids
+loading anything), printable on A4 (page numbers; merchant and verdict in every page header), readable
+on a phone, Chinese by default. It opens on what to act on (failed, could not judge, awaits an
+attestation), then every check by go-live item.
+
+One small inline script (templates/report.js) adds "expand all / collapse all" and, before printing,
+opens the evidence of the checks that are open, so paper shows what the screen shows. The CSP allows
+that script by its SHA-256 hash and nothing else: a value in the report that looked like markup is
+escaped anyway, and could not run if it were not. Without script everything still works: the
+buttons stay hidden, each check is a native ``<details>``, problems are open, and Chromium prints
+the evidence of open checks through ``::details-content``. A script, not a CSS-only trick: opening
+and closing fifty ``<details>`` at once cannot be done by CSS, and a checkbox hack would replace the
+native disclosure widget that keyboard and screen-reader users know. The template
 (`templates/report.html.j2`) runs with autoescape on and StrictUndefined, so it only sees the view
 model built here from the typed result (golive.result): labels and marks for what the engine
 decided (item states, staff rows, verdict sentences, attestations), and HTTP exchanges and
@@ -34,7 +45,36 @@ VERDICT_BEGIN = "<!-- golive:verdict -->"
 VERDICT_END = "<!-- /golive:verdict -->"
 RESULT_ELEMENT_ID = "golive-result"
 SIGNATURE_ELEMENT_ID = "golive-signature"
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+SCRIPT_NAME = "report.js"
+DOCS_REL = "noopener noreferrer"
+
+
+@lru_cache(maxsize=1)
+def script() -> str:
+    """The report's one inline script, exactly as embedded (its hash is in the CSP)."""
+    from importlib.resources import files
+
+    return files("golive.templates").joinpath(SCRIPT_NAME).read_text(encoding="utf-8").strip()
+
+
+def script_hash() -> str:
+    import base64
+    import hashlib
+
+    return "sha256-" + base64.b64encode(hashlib.sha256(script().encode("utf-8")).digest()).decode("ascii")
+
+
+def csp() -> str:
+    """Nothing may load; inline styles, data: images and the one script, pinned by its hash."""
+    return f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src '{script_hash()}'"
+
+
+def css_string(text: str, limit: int = 60) -> str:
+    """A quoted CSS string for the print page header: every character but ASCII letters, digits and
+    spaces written as a CSS escape, so no value can end the string, the rule or the style element."""
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return '"' + "".join(ch if (ch.isascii() and ch.isalnum()) or ch == " " else f"\\{ord(ch):x} " for ch in text) + '"'
 
 
 def embed_json(data: Any) -> str:
@@ -96,9 +136,34 @@ def _elapsed(ev: Mapping[str, Any]) -> str:
     return ""
 
 
+def _value(value: Any, lang: str) -> str:
+    """A field value as a reader reads it: yes/no in words, a list as its items, a nested object as
+    its fields in words (`view.field_label`) -- no Python ``True``/``None`` and no JSON object with
+    English keys on the page."""
+    return _clip(_words(value, lang), MAX_VALUE, lang)
+
+
+def _words(value: Any, lang: str, depth: int = 0) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return ui("yes" if value else "no", lang)
+    if depth < 3 and isinstance(value, Mapping):
+        parts = [f"{view.field_label(str(k), lang) or k} = {_words(v, lang, depth + 1)}"
+                 for k, v in value.items() if v is not None and v != ""]
+        return ("；" if lang != "en" else "; ").join(parts) if parts else ui("none", lang)
+    if depth < 3 and isinstance(value, (list, tuple)):
+        if not value:
+            return ui("none", lang)
+        return ("、" if lang != "en" else ", ").join(_words(v, lang, depth + 1) for v in value)
+    return _str(value)
+
+
 def _fields(mapping: Mapping[str, Any], lang: str, skip: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """Key/value rows. Where evidence carries a text twice (``description`` in English and
-    ``description_zh``), only the report's language is shown, under the plain key."""
+    ``description_zh``), only the report's language is shown, under the plain key. Known field
+    names are shown in words (`view.FIELD_LABEL`), with the name itself kept as ``code``; others (a
+    LianLian protocol field, a config key) are shown as the identifiers they are."""
     rows = []
     for key, value in mapping.items():
         key = str(key)
@@ -108,8 +173,41 @@ def _fields(mapping: Mapping[str, Any], lang: str, skip: tuple[str, ...] = ()) -
             continue
         if f"{key}_zh" in mapping and lang != "en" and mapping[f"{key}_zh"] not in (None, ""):
             value = mapping[f"{key}_zh"]
-        rows.append({"key": key, "value": _clip(value, MAX_VALUE, lang)})
+        rows.append({"key": view.field_label(key, lang) or key, "code": key, "value": _value(value, lang)})
     return rows
+
+
+def _credits(orders: Any, lang: str) -> list[str]:
+    """A probe's credit counts per order and moment, as one line each: ``DM… 应答后 1 · 最终 1``."""
+    lines: list[str] = []
+    if not isinstance(orders, Mapping):
+        return lines
+    for name, order in orders.items():
+        if not isinstance(order, Mapping):
+            continue
+        credits = order.get("credits")
+        moments = " · ".join(f"{pick(view.CREDIT_MOMENT.get(str(m), (str(m), str(m))), lang)} {_str(n)}"
+                             for m, n in credits.items()) if isinstance(credits, Mapping) else _str(credits)
+        label = _str(order.get("no_order") or name)
+        lines.append(f"{label}{ui('colon', lang)}{moments}" if moments else label)
+    return lines
+
+
+def _probe_view(ev: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A probe scenario: what was sent (its description), what came back, what was credited. Shown
+    open, on screen and on paper: it is the sentence that makes the exchanges below readable."""
+    description = ev.get("description_zh") if lang != "en" and ev.get("description_zh") else ev.get("description")
+    answers = ev.get("answers")
+    return {
+        "type": "probe",
+        "title": _str(description) or pick(KIND_TITLE["probe"], lang),
+        "scenario": _str(ev.get("scenario")),
+        "answers": [f"{_str(k)} × {_str(v)}" for k, v in answers.items()] if isinstance(answers, Mapping) else [],
+        "credits": _credits(ev.get("orders"), lang),
+        "elapsed": _elapsed(ev),
+        "fields": _fields(ev, lang, skip=("kind", "scenario", "description", "description_zh", "answers", "orders",
+                                           "elapsed_ms")),
+    }
 
 
 def _is_http(ev: Mapping[str, Any]) -> bool:
@@ -139,7 +237,7 @@ def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
     """One evidence entry as the template shows it: an HTTP exchange, a capture record, an
     attestation, or a plain field table (anything else)."""
     if not isinstance(ev, Mapping):
-        return {"type": "fields", "title": ui("evidence", lang), "fields": [{"key": "", "value": _clip(ev, MAX_VALUE, lang)}]}
+        return {"type": "fields", "title": ui("evidence", lang), "fields": [{"key": "", "code": "", "value": _clip(ev, MAX_VALUE, lang)}]}
     kind = str(ev.get("kind") or "")
     if _is_http(ev):
         request: Mapping[str, Any] = ev["request"] if isinstance(ev.get("request"), Mapping) else {}
@@ -150,7 +248,8 @@ def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
         answered = response is not None and (status is not None or response.get("body") not in (None, ""))
         return {
             "type": "http",
-            "title": _str(ev.get("label") or ev.get("probe") or ev.get("name") or ui("exchange", lang)),
+            "title": view.exchange_label(_str(ev.get("label") or ev.get("probe") or ev.get("name")), lang)
+            or ui("exchange", lang),
             "method": method, "url": url,
             "status": _str(status) if status is not None else "",
             "elapsed": _elapsed(ev),
@@ -160,6 +259,8 @@ def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
             "extra": _fields(ev, lang, skip=("kind", "label", "probe", "name", "method", "url", "status", "elapsed_ms",
                                              "duration_ms", "time_ms", "elapsed_s", "error", "request", "response")),
         }
+    if kind == "probe":
+        return _probe_view(ev, lang)
     if kind == "attestation":
         return {"type": "attestation", "title": ui("attestations", lang),
                 "fields": _fields(ev, lang, skip=("kind",))}
@@ -184,6 +285,8 @@ KIND_TITLE = {
     "ledger": ("台账统计", "Ledger"),
     "config": ("配置", "Config"),
     "key": ("密钥", "Key"),
+    "scan": ("仓库扫描", "Repository scan"),
+    "journal": ("沙箱日志", "Sandbox journal"),
 }
 
 
@@ -195,7 +298,22 @@ def _waiver_view(waiver: Waiver | None) -> dict[str, str] | None:
             "source": _str(waiver.source)}
 
 
-def check_view(check: CheckEntry, lang: str) -> dict[str, Any]:
+PROBLEMS = ("fail", "error", "manual")
+
+
+def _config_lines(check: CheckEntry, config_file: str) -> list[dict[str, str]]:
+    """The golive.yaml lines a check's findings point at, once each in file order: where the fix is
+    a config change, the card shows the very lines to change."""
+    seen: dict[int, dict[str, str]] = {}
+    for finding in check.findings:
+        where = finding.location
+        if where is None or where.line is None or where.excerpt is None or where.file != config_file:
+            continue
+        seen.setdefault(where.line, {"line": str(where.line), "text": where.excerpt, "key": where.pointer or ""})
+    return [seen[n] for n in sorted(seen)]
+
+
+def check_view(check: CheckEntry, lang: str, config_file: str = "") -> dict[str, Any]:
     status, severity = check.status, check.severity
     findings = []
     for finding in check.findings[:MAX_FINDINGS]:
@@ -206,7 +324,18 @@ def check_view(check: CheckEntry, lang: str) -> dict[str, Any]:
             "uncertain": finding.uncertain,
             "data": _fields(finding.data, lang),
         })
+    problem = status in PROBLEMS
     return {
+        "problem": problem, "gating": check.gating,
+        # A severity says how bad a failure would be: coloured only where something is wrong, grey
+        # on a check that passed, does not apply or was waived.
+        "sev_class": f"sev-{severity}" if problem else "sev-quiet",
+        "docs": view.docs_url(check.id),
+        "explain_offline": ui("explain_offline", lang, id=check.id),
+        "config_lines": _config_lines(check, config_file) if status not in ("pass", "not_applicable", "skipped") else [],
+        "fix": view.first_sentence(t(check.remediation, lang)),
+        "first": t(check.findings[0].message, lang) if check.findings else t(check.reason, lang),
+        "first_where": view.location_text(check.findings[0].location) if check.findings else "",
         "id": check.id, "anchor": "check-" + check.id.lower(),
         "status": status, "status_label": view.status_label(status, lang), "mark": view.STATUS_MARK.get(status, "?"),
         "severity": severity, "severity_label": view.severity_label(severity, lang),
@@ -232,7 +361,8 @@ def _headline(result: Result, lang: str) -> str:
     sev = view.severity_label(result.summary.fail_on, lang)
     reasons = result.summary.reasons
     if result.verdict == "ready":
-        return ui("headline_ready", lang, sev=sev)
+        production = result.merchant.environment == "production"
+        return ui("headline_ready_production" if production else "headline_ready", lang, sev=sev)
     if result.verdict == "not_ready":
         return ui("headline_not_ready", lang, sev=sev, n=sum(1 for r in reasons if r.kind == "fail"))
     return ui("headline_incomplete", lang, n=len(reasons))
@@ -250,6 +380,27 @@ TIMING_LABEL = {
     "stream_ledger_s": ("读取台账", "ledger"),
     "probes_s": ("在线探测", "live probes"),
 }
+# What each gatherer (golive/gatherers/<name>.py) does, for its ``gather_<name>_s`` timing.
+GATHERER_WORD = {
+    "captures": ("打开抓包", "captures opened"),
+    "dns": ("DNS 解析", "DNS"),
+    "ledger": ("打开台账", "ledger opened"),
+    "payout_probes": ("代付通知探测", "payout probes"),
+    "payouts": ("代付记录", "payouts"),
+    "probes": ("在线探测", "live probes"),
+    "reconciliation": ("对账文件", "reconciliation"),
+    "scan": ("仓库扫描", "repository scan"),
+    "keys": ("密钥", "keys"),
+}
+
+
+def _timing_label(key: str, lang: str) -> str:
+    if key in TIMING_LABEL:
+        return pick(TIMING_LABEL[key], lang)
+    name = key.removeprefix("gather_").removesuffix("_s")
+    if key.startswith("gather_") and name in GATHERER_WORD:
+        return pick(GATHERER_WORD[name], lang)
+    return key
 
 
 def _evidence_state(state: str, lang: str) -> str:
@@ -263,7 +414,7 @@ def _provenance(result: Result, lang: str) -> dict[str, Any]:
         (ui("tool_version", lang), f"golive {prov.tool_version or result.tool.version}"),
         (ui("run_id", lang), prov.run_id),
         (ui("python", lang), prov.python),
-        (ui("time", lang), prov.time),
+        (ui("time", lang), view.beijing_time(prov.time, lang) + (f" · {prov.time}" if prov.time else "")),
         (ui("profile", lang), prov.profile or result.profile.name),
         (ui("environment", lang), view.environment_label(prov.environment or result.merchant.environment, lang)),
         (ui("config_file", lang), prov.config_file),
@@ -281,7 +432,7 @@ def _provenance(result: Result, lang: str) -> dict[str, Any]:
         "probe_targets": targets,
         "more_targets": ui("more_targets", lang, n=max(len(targets) - 6, 0)),
         "inputs": inputs,
-        "timings": [{"key": pick(TIMING_LABEL.get(k, (k, k)), lang), "value": f"{v:.3f} s"}
+        "timings": [{"key": _timing_label(k, lang), "value": f"{v:.3f} s"}
                     for k, v in prov.timings_s.items()],
         "evidence": [{"name": name, "state": _evidence_state(ev.state, lang), "source": _str(ev.source),
                       "reason": t(ev.reason, lang)} for name, ev in result.evidence.items()],
@@ -302,14 +453,20 @@ def _signature_view(signature: Mapping[str, Any] | None) -> dict[str, Any] | Non
 def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the template shows, from an already-safe result."""
     merchant, summary = result.merchant, result.summary
+    config_file = result.provenance.config_file
     items: list[dict[str, Any]] = []
     for item, item_summary, group in result.checks_by_item():
         mark, label = view.item_mark_label(item_summary.state, lang)
         items.append({
             "key": item, "anchor": "item-" + item.replace(".", "-"), "title": t(item_summary.title, lang),
             "status": item_summary.state, "status_label": label, "mark": mark,
-            "checks": [check_view(c, lang) for c in group],
+            "checks": [check_view(c, lang, config_file) for c in group],
         })
+    # Failures first: what failed, then what could not be judged, then what awaits an attestation;
+    # within each, the gate's first and the worst severity first.
+    order = {status: rank for rank, status in enumerate(PROBLEMS)}
+    problems = sorted((c for i in items for c in i["checks"] if c["problem"]),
+                      key=lambda c: (order[c["status"]], not c["gating"], -view.severity_rank(c["severity"])))
     counts = [{"status": s, "label": view.status_label(s, lang), "mark": view.STATUS_MARK[s], "n": summary.counts[s]}
               for s in view.STATUSES if summary.counts.get(s)]
     gate = summary.fail_on
@@ -318,12 +475,15 @@ def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None =
         mark, state_label = view.staff_mark_label(row.state, lang)
         staff.append({"key": row.id, "label": t(row.label, lang), "question": t(row.question, lang), "item": row.item,
                       "state": row.state, "mark": mark, "state_label": state_label, "line": t(row.note, lang)})
+    labels = {key: view.pick(pair, lang) for key, pair in view.UI.items() if "{" not in pair[0]}
+    labels["config_lines_label"] = ui("config_lines", lang, file=config_file.replace("\\", "/").rpartition("/")[2]
+                                      or "golive.yaml")
     model: dict[str, Any] = {
         "lang": "en" if lang == "en" else "zh",
         "html_lang": "en" if lang == "en" else "zh-CN",
-        "csp": CSP,
+        "csp": csp(),
         "generator": f"golive {result.tool.version}",
-        "L": {key: view.pick(pair, lang) for key, pair in view.UI.items() if "{" not in pair[0]},
+        "L": labels,
         "merchant": {
             "name": merchant.name or "—", "oid_partner": merchant.oid_partner or "—",
             "environment": merchant.environment,
@@ -334,11 +494,15 @@ def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None =
         },
         "profile": {"name": result.profile.name or "—", "title": t(result.profile.title, lang)},
         "selection": _selection_line(result, lang),
-        "time": result.provenance.time or "—",
+        "time": view.beijing_time(result.provenance.time, lang) if result.provenance.time else "—",
         "gate": ui("gate_value", lang, sev=view.severity_label(gate, lang)),
-        "verdict": {"key": result.verdict, "label": view.verdict_label(result.verdict, lang),
+        "problems": problems,
+        "verdict": {"key": result.verdict, "label": view.verdict_label(result.verdict, lang, merchant.environment),
                     "mark": view.VERDICT_MARK.get(result.verdict, "!"),
-                    "headline": _headline(result, lang), "reasons": [t(r.text, lang) for r in summary.reasons]},
+                    "headline": _headline(result, lang),
+                    "reasons": [{"text": t(r.text, lang), "anchor": "check-" + r.check.lower() if r.check else
+                                 "item-" + (r.item or "").replace(".", "-") if r.item else ""}
+                                for r in summary.reasons]},
         "staff": staff,
         "counts": counts,
         "items": items,
@@ -348,10 +512,26 @@ def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None =
         "signature": _signature_view(signature),
         "more_findings": {c["id"]: ui("more_findings", lang, n=c["findings_more"])
                           for i in items for c in i["checks"] if c["findings_more"]},
+        "docs_rel": DOCS_REL,
+        "page_header": _page_header(result, lang),
         "verdict_begin": VERDICT_BEGIN, "verdict_end": VERDICT_END,
         "result_id": RESULT_ELEMENT_ID, "signature_id": SIGNATURE_ELEMENT_ID,
     }
     return model
+
+
+def _page_header(result: Result, lang: str) -> dict[str, str]:
+    """The running header and footer of every printed page, as CSS strings (see `css_string`)."""
+    merchant = result.merchant
+    verdict = view.verdict_label(result.verdict, lang, merchant.environment)
+    mark = view.VERDICT_MARK.get(result.verdict, "!")
+    before, between, after = ("第 ", " 页，共 ", " 页") if lang != "en" else ("Page ", " of ", "")
+    return {
+        "left": css_string(f"{merchant.name or merchant.oid_partner or ''}"),
+        "right": css_string(f"{mark} {ui('verdict', lang)}{ui('colon', lang)}{verdict}"),
+        "footer_left": css_string(f"{merchant.oid_partner or ''} · {view.beijing_time(result.provenance.time, lang)}", 80),
+        "before": css_string(before), "between": css_string(between), "after": css_string(after),
+    }
 
 
 def _selection_line(result: Result, lang: str) -> str | None:
@@ -383,4 +563,6 @@ def render(result: Result, *, lang: str = "zh", signature: Mapping[str, Any] | N
     model["verdict_begin"], model["verdict_end"] = Markup(VERDICT_BEGIN), Markup(VERDICT_END)
     model["embedded_result"] = Markup(embed_json(result.to_json()))
     model["embedded_signature"] = Markup(embed_json(dict(signature))) if signature else None
+    model["script"] = Markup(script())
+    model["page_header"] = {key: Markup(value) for key, value in model["page_header"].items()}
     return str(_environment().get_template("report.html.j2").render(**model))

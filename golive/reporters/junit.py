@@ -2,8 +2,12 @@
 actions that read JUnit).
 
 Layout: one ``<testsuite>`` per go-live item in the guide's order (审核1–3, 发布前1–3, then signing,
-payout, reconciliation, hygiene) inside ``<testsuites>``; one ``<testcase>`` per check, named
-``LL-XXX-NNN title`` with classname ``golive.<item>``.
+reconciliation, payout, hygiene) inside ``<testsuites>``; one ``<testcase>`` per check. Names are
+identifiers, the same whatever ``--lang``: a suite is named by its item (``review.risk``), a test
+case by its check id (``LL-RSK-001``) with classname ``golive.<item>``, so a CI server that tracks
+tests across runs (flaky-test history, "new failures") sees one test whether a run was in Chinese
+or English. The titles, in the report's language, are properties (``golive.title``); messages and
+details are in the report's language.
 
 Status mapping (also described in docs/ci/):
 
@@ -75,10 +79,11 @@ def _testcase(suite: ET.Element, check: CheckEntry, item: str, lang: str) -> str
     """Add one testcase; returns the outcome bucket (pass, failure, error, skipped)."""
     status, severity = check.status, check.severity
     case = ET.SubElement(suite, "testcase", {
-        "name": f"{check.id} {t(check.title, lang)}",
+        "name": check.id,
         "classname": f"golive.{item}",
         "time": f"{check.duration_ms / 1000:.3f}",
     })
+    ET.SubElement(ET.SubElement(case, "properties"), "property", {"name": "golive.title", "value": t(check.title, lang)})
     details = _details(check, lang)
     reason = t(check.reason, lang)
     first = t(check.findings[0].message, lang) if check.findings else reason
@@ -107,9 +112,9 @@ def build(result: Result, lang: str = "zh") -> ET.Element:
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     seconds_total = 0.0
     for item, summary, group in result.checks_by_item():
-        suite = ET.SubElement(root, "testsuite", {"name": t(summary.title, lang)})
+        suite = ET.SubElement(root, "testsuite", {"name": item})
         properties = ET.SubElement(suite, "properties")
-        for name, value in (("golive.item", item), ("golive.verdict", result.verdict),
+        for name, value in (("golive.item", item), ("golive.title", t(summary.title, lang)), ("golive.verdict", result.verdict),
                             ("golive.fail_on", result.summary.fail_on), ("golive.oid_partner", merchant.oid_partner or ""),
                             ("golive.environment", merchant.environment),
                             ("golive.run_id", result.provenance.run_id)):

@@ -5,7 +5,9 @@
   reporter stays a pure function of it (`golive report` on an old result gives that run's
   catalogue; metadata a golive.result/1 document lacks was filled from the catalogue when it was
   read, golive.result_v1). Each rule: id, a PascalCase name, shortDescription (title), fullDescription (why it matters),
-  help (how to fix), defaultConfiguration.level from the severity, properties (item, severity).
+  help (how to fix), ``helpUri`` (the check's page, docs/checks/<ID>.md, golive.links),
+  defaultConfiguration.level from the severity, properties (item, severity). The driver's
+  ``informationUri`` is golive's home page.
 * ``results``: one per finding of a ``fail`` or ``waived`` check, with ``level`` from the finding's
   severity (blocker/high -> error, medium -> warning, low/info -> note); a waived one carries
   ``suppressions: [{kind: external, status: accepted, justification}]``. An ``error`` check is a
@@ -13,8 +15,11 @@
   must attest it); SARIF requires level ``none`` for those kinds.
 * ``locations``: a finding's file becomes an artifactLocation (config file, capture file, ledger)
   with ``region.startLine`` when the line is known; its pointer (config key or capture field) a
-  logicalLocation. Code scanning needs a location on every result, so a finding without a file
-  points at the config file.
+  logicalLocation. A record of a HAR capture has no line: it is located by its entry -- a
+  logicalLocation ``log.entries[N]`` (N zero-based, as a JSON path reads) of kind ``element``,
+  the field below it as its child, and the entry number in the location's properties -- never as
+  a line number of the file. Code scanning needs a location on every result, so a finding
+  without a file points at the config file.
 * the run id (provenance.run_id) is the instance part of ``automationDetails.id``
   (``golive/OID_PARTNER/RUN_ID``, as SARIF's category/instance form wants) and a run property.
 """
@@ -25,6 +30,7 @@ import hashlib
 import re
 from typing import Any
 
+from golive.links import HOMEPAGE, check_doc_url
 from golive.reporters import view
 from golive.reporters.view import t
 from golive.result import CheckEntry, Location, Result
@@ -54,6 +60,7 @@ def _rules(checks: tuple[CheckEntry, ...], lang: str) -> list[dict[str, Any]]:
             # check the catalogue no longer has.
             "fullDescription": {"text": t(check.rationale, lang) or title},
             "help": {"text": t(check.remediation, lang) or title},
+            "helpUri": check_doc_url(check.id),
             "defaultConfiguration": {"level": LEVEL.get(check.severity, "warning")},
             "properties": {
                 "item": check.item,
@@ -85,7 +92,19 @@ def _location(location: Location | None, config_file: str) -> dict[str, Any]:
     if line is not None and line >= 1:
         physical["region"] = {"startLine": line}
     out: dict[str, Any] = {"physicalLocation": physical}
-    if location and location.pointer:
+    entry = location.entry if location else None
+    if location and entry is not None and entry >= 1:
+        # A HAR entry: a JSON element of the file, not a line of it.
+        element = f"log.entries[{entry - 1}]"
+        logical: list[dict[str, Any]] = [
+            {"name": f"entries[{entry - 1}]", "fullyQualifiedName": element, "kind": "element"}]
+        if location.pointer:
+            logical.append({"name": location.pointer, "fullyQualifiedName": f"{element}/{location.pointer}",
+                            "kind": "property", "parentIndex": 0})
+        out["logicalLocations"] = logical
+        out["properties"] = {"harEntry": entry}
+        out["message"] = {"text": f"HAR entry {entry}" + (f", {location.pointer}" if location.pointer else "")}
+    elif location and location.pointer:
         out["logicalLocations"] = [{"fullyQualifiedName": location.pointer, "kind": "property"}]
     return out
 
@@ -149,6 +168,7 @@ def build(result: Result, lang: str = "zh") -> dict[str, Any]:
             "fullName": "golive — LianLian Pay 认证支付 go-live readiness checker",
             "version": version,
             "semanticVersion": version,
+            "informationUri": HOMEPAGE,
             "rules": _rules(result.checks, lang),
         }},
         "invocations": [{

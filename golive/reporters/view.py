@@ -10,6 +10,7 @@ one redaction pass ran where the result was made or read (engine, `golive report
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from golive.result import SEVERITIES, STAFF_STATE, STATUSES, Location, Text, severity_label, severity_rank, status_label
@@ -20,10 +21,14 @@ __all__ = ["STATUSES", "SEVERITIES", "STATUS_MARK", "STAFF_STATE", "severity_lab
 STATUS_MARK = {"pass": "✔", "fail": "✘", "error": "!", "not_applicable": "–", "manual": "?", "waived": "~",
                "skipped": "·"}
 VERDICT_LABEL = {
-    "ready": ("可以上线", "Ready for go-live"),
+    "ready": ("可以上线", "Ready to go live"),
     "not_ready": ("尚未就绪", "Not ready"),
     "incomplete": ("无法判定（证据不全）", "Incomplete (evidence missing)"),
 }
+# What "ready" means depends on the stage: in integration the pre-release items (发布前1-3) are
+# confirmed only in production, so a ready integration run is ready for LianLian's launch review,
+# not for going live.
+READY_IN_INTEGRATION = ("可以提交上线审核", "Ready for the launch review")
 VERDICT_MARK = {"ready": "✔", "not_ready": "✘", "incomplete": "!"}
 ENVIRONMENT_LABEL = {
     "integration": ("联调环境", "Integration"),
@@ -40,8 +45,43 @@ def t(text: Text | None, lang: str) -> str:
     return text.get(lang) if text is not None else ""
 
 
-def verdict_label(verdict: str, lang: str) -> str:
+def verdict_label(verdict: str, lang: str, environment: str = "production") -> str:
+    """The verdict in words, as the stage makes it true (see READY_IN_INTEGRATION)."""
+    if verdict == "ready" and environment != "production":
+        return pick(READY_IN_INTEGRATION, lang)
     return pick(VERDICT_LABEL.get(verdict, (verdict, verdict)), lang)
+
+
+BEIJING = dt.timezone(dt.timedelta(hours=8), "UTC+8")
+
+
+def beijing_time(iso: str, lang: str) -> str:
+    """A recorded time (ISO 8601 with offset) as LianLian's staff read it: Beijing time, zone
+    named. A time without an offset (an old result) is shown as recorded: its zone is unknown."""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        return iso
+    shown = moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{shown} 北京时间（UTC+8）" if lang != "en" else f"{shown} Beijing time (UTC+8)"
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a remediation, for one-line fixes (the full text stays in the card)."""
+    for mark in ("。", "；", ". ", "; "):
+        head, found, _ = text.partition(mark)
+        if found and len(head) >= 8:
+            return head + (mark.strip() if mark in ("。",) else ("。" if mark == "；" else "."))
+    return text
+
+
+def docs_url(check_id: str) -> str:
+    """The published page of a check (golive.links): docs/checks/<ID>.md, generated from its metadata."""
+    from golive.links import check_doc_url
+
+    return check_doc_url(check_id)
 
 
 def environment_label(environment: str, lang: str) -> str:
@@ -64,6 +104,220 @@ def item_mark_label(state: str, lang: str) -> tuple[str, str]:
 
 def location_text(location: Location | None) -> str:
     return location.text if location is not None else ""
+
+
+# -- evidence field names in words (a Chinese report shows no raw English key where a word exists) --
+
+FIELD_LABEL: dict[str, tuple[str, str]] = {
+    # counts over captures and ledgers
+    "records_judged": ("已判定的记录", "records judged"),
+    "records_not_judged": ("未判定的记录", "records not judged"),
+    "broken_records": ("无法读取的记录", "unreadable records"),
+    "records_with_effect": ("带入账结果的记录", "records with an effect"),
+    "records": ("记录数", "records"),
+    "rows": ("行数", "rows"),
+    "broken_rows": ("无法读取的行", "unreadable rows"),
+    "failed_rows": ("失败的行", "failed rows"),
+    "pending_rows": ("处理中的行", "pending rows"),
+    "skipped": ("跳过", "skipped"),
+    "judged": ("已判定", "judged"),
+    "users": ("用户数", "users"),
+    "users_tracked": ("跟踪的用户", "users tracked"),
+    "users_not_tracked": ("未跟踪的用户", "users not tracked"),
+    "tracking_capped": ("跟踪数已达上限", "tracking capped"),
+    "withdrawals": ("提现笔数", "withdrawals"),
+    "paying_cards": ("支付卡", "paying cards"),
+    "rules_broken": ("违反的规则", "rules broken"),
+    "findings_not_shown": ("未列出的问题", "findings not shown"),
+    "acknowledged_correctly": ("正确应答的通知", "acknowledged correctly"),
+    "not_acknowledged": ("未正确应答的通知", "not acknowledged"),
+    "duplicate_notifications": ("重复通知", "duplicate notifications"),
+    "orders_credited": ("已入账订单", "orders credited"),
+    "orders_credited_twice": ("重复入账的订单", "orders credited twice"),
+    "risk_item_as_string": ("risk_item 为字符串的请求", "risk_item sent as a string"),
+    "repeat_payments_without_no_agree": ("未复用 no_agree 的再次支付", "repeat payments without no_agree"),
+    "values_checked": ("检查的值", "values checked"),
+    "verified": ("验签通过", "verified"),
+    "matching": ("一致", "matching"),
+    "other_numbers": ("其他商户号", "other merchant numbers"),
+    "pitfalls": ("签名陷阱", "pitfalls"),
+    "diagnoses": ("诊断", "diagnoses"),
+    "sent": ("已发送", "sent"),
+    "failed": ("失败", "failed"),
+    "empty": ("为空", "empty"),
+    "missing": ("缺少", "missing"),
+    "required": ("必填字段", "required fields"),
+    "recommended_missing": ("缺少的推荐字段", "recommended fields missing"),
+    "identity_required": ("需要身份信息", "identity required"),
+    "profile": ("商户类型画像", "profile"),
+    "profile_categories": ("画像允许的类目", "profile categories"),
+    "assigned": ("连连分配的类目", "assigned category"),
+    "configured": ("配置", "configured"),
+    "site_method": ("商户站签名方式", "merchant-site sign method"),
+    "keys": ("密钥", "keys"),
+    # keys and config
+    "bits": ("密钥长度（位）", "key size (bits)"),
+    "fingerprint": ("指纹（SHA-256）", "fingerprint (SHA-256)"),
+    "public_fingerprint": ("公钥指纹", "public key fingerprint"),
+    "private_fingerprint": ("私钥对应公钥指纹", "private key's public fingerprint"),
+    "pair_matches": ("公私钥匹配", "key pair matches"),
+    "matches_uploaded": ("与上传商户站的公钥一致", "matches the uploaded key"),
+    "published_in": ("公布于", "published in"),
+    "pem_label": ("PEM 类型", "PEM label"),
+    "algorithm": ("算法", "algorithm"),
+    "length": ("长度", "length"),
+    "format": ("格式", "format"),
+    "environment": ("环境", "environment"),
+    "mode": ("文件权限", "file mode"),
+    "expired": ("已过期", "expired"),
+    "date": ("日期", "date"),
+    "attested_by": ("确认人", "attested by"),
+    "note": ("备注", "note"),
+    "host": ("主机", "host"),
+    "file": ("文件", "file"),
+    "line": ("行", "line"),
+    "error": ("错误", "error"),
+    "step": ("步骤", "step"),
+    "category": ("类目", "category"),
+    "channel": ("渠道", "channel"),
+    "sign_source": ("待签名串", "sign source"),
+    # probes
+    "scenario": ("场景", "scenario"),
+    "description": ("说明", "description"),
+    "expect": ("预期", "expected"),
+    "outcome": ("结果", "outcome"),
+    "answer": ("商户应答", "merchant's answer"),
+    "answers": ("应答", "answers"),
+    "acked": ("应答 0000", "acknowledged 0000"),
+    "orders": ("订单", "orders"),
+    "credits": ("入账次数", "credits"),
+    "credits_after_ack": ("应答后入账次数", "credits after the ack"),
+    "credits_final": ("最终入账次数", "final credits"),
+    "credited": ("已入账", "credited"),
+    "copies": ("份数", "copies"),
+    "copies_sent": ("发送份数", "copies sent"),
+    "burst": ("并发份数", "burst size"),
+    "card": ("卡", "card"),
+    "card_shown": ("卡（脱敏）", "card (masked)"),
+    "paid": ("已支付", "paid"),
+    "earned": ("收益", "earned"),
+    "withdrawn_before": ("此前已提现", "withdrawn before"),
+    "bound": ("可提现上限", "bound"),
+    "refunded": ("已退款", "refunded"),
+    "payouts": ("付款笔数（前 -> 后）", "payouts (before -> after)"),
+    "elapsed_ms": ("耗时（毫秒）", "time (ms)"),
+    "seq": ("序号", "sequence"),
+    "target": ("目标", "target"),
+    "started_ms": ("开始时刻（毫秒）", "started (ms)"),
+    "timed_from": ("计时起点", "timed from"),
+    "truncated_chars": ("截断字符数", "characters truncated"),
+    "error_kind": ("错误类型", "error kind"),
+    "total": ("合计", "total"),
+    "time": ("时间", "time"),
+    "value": ("值", "value"),
+    "field": ("字段", "field"),
+    # an answer to a notification (golive.judging.acks) and other probe records
+    "ack": ("应答", "answer"),
+    "body": ("正文", "body"),
+    "status": ("状态", "status"),
+    "label": ("名称", "name"),
+    "valid_json": ("合法 JSON", "valid JSON"),
+    "is_object": ("JSON 对象", "a JSON object"),
+    "lenient_ret_code": ("宽松读取的 ret_code", "ret_code read leniently"),
+    "single_quoted": ("单引号", "single-quoted"),
+    "truncated": ("已截断", "truncated"),
+    "copy": ("重复通知", "a copy"),
+    "rule": ("规则", "rule"),
+    "kind": ("类型", "kind"),
+    "amount": ("金额", "amount"),
+    "attempt": ("尝试", "attempt"),
+    "order": ("顺序", "order"),
+    "url": ("地址", "URL"),
+    "signed_with": ("签名方式与密钥", "signed with"),
+    "method": ("方法", "method"),
+    "key": ("密钥", "key"),
+    "public_key_sha256": ("公钥 SHA-256", "public key SHA-256"),
+    # signing pitfalls (LL-SIG-008)
+    "null": ("字面量 null", "literal null"),
+    "spaces": ("首尾空白", "stray spaces"),
+    "non_string": ("非字符串值", "non-string values"),
+}
+# Moments at which a probe counted an order's credits (golive/probes: credit counts per moment).
+CREDIT_MOMENT: dict[str, tuple[str, str]] = {
+    "after_ack": ("应答后", "after the ack"),
+    "before_control": ("对照前", "before the control"),
+    "after_first": ("首份应答后", "after the first copy"),
+    "after_burst": ("并发之后", "after the burst"),
+    "after_control": ("对照后", "after the control"),
+    "final": ("最终", "final"),
+}
+
+
+# Names golive's probes give the exchanges they send (golive/probes, golive/payout/probes.py), in
+# words: ``forged notification (wrong_key)`` reads 伪造的通知（密钥错误） in a Chinese report.
+PROBE_WORD: dict[str, tuple[str, str]] = {
+    "bad_signature": ("签名错误", "bad signature"),
+    "wrong_key": ("密钥错误", "wrong key"),
+    "unsigned": ("无签名", "unsigned"),
+    "other_sign_type": ("签名方式不符", "other sign type"),
+    "money_order": ("金额被改", "money_order changed"),
+    "unknown_order": ("未知订单号", "unknown order"),
+    "oid_partner": ("商户号被改", "oid_partner changed"),
+    "web form": ("Web 表单", "web form"),
+    "WAP res_data": ("WAP res_data", "WAP res_data"),
+    "control": ("对照：合法提现", "control: a valid withdrawal"),
+    "other_card": ("他卡提现", "to another card"),
+    "over_bound": ("超出可提现上限", "over the bound"),
+    "over_bound_cumulative": ("累计超出可提现上限", "over the bound, cumulatively"),
+    "main": ("测试订单", "test order"),
+    "unknown": ("未知订单", "unknown order"),
+    "site": ("商户站配置的方式", "the site's method"),
+    "other": ("另一种方式", "the other method"),
+    "before": ("之前", "before"),
+    "after": ("之后", "after"),
+}
+_PROBE_LABELS: tuple[tuple[str, tuple[str, str]], ...] = (
+    (r"forged notification \((?P<a>.+)\)", ("伪造的通知（{a}）", "forged notification ({a})")),
+    (r"tampered notification \((?P<a>.+)\)", ("篡改的通知（{a}）", "tampered notification ({a})")),
+    (r"forged return \((?P<a>.+)\)", ("伪造的同步返回（{a}）", "forged return ({a})")),
+    (r"notification signed with (?P<m>\w+) \((?P<a>\w+) method\)",
+     ("用 {m} 签名的通知（{a}）", "notification signed with {m} ({a})")),
+    (r"notify \(ack contract\)", ("通知（应答约定）", "notification (the ack contract)")),
+    (r"notify \(credit a test order\)", ("通知（为测试订单入账）", "notification (credit a test order)")),
+    (r"notify copy (?P<n>\d+)/(?P<of>\d+)", ("重发通知 第 {n}/{of} 份", "notification copy {n}/{of}")),
+    (r"notify burst copy (?P<n>\d+)/(?P<of>\d+)", ("并发通知 第 {n}/{of} 份", "concurrent copy {n}/{of}")),
+    (r"credits (?P<a>\w+) \((?P<c>\w+)\)", ("查询入账次数：{a}（{c}）", "credits: {a} ({c})")),
+    (r"withdraw \((?P<a>.+)\)", ("提现（{a}）", "withdrawal ({a})")),
+    (r"withdraw", ("提现", "withdrawal")),
+    (r"payouts \((?P<a>.+)\)", ("查询付款笔数（{a}）", "payouts ({a})")),
+    (r"balance \((?P<a>.+)\)", ("查询余额（{a}）", "balance ({a})")),
+    (r"earn", ("增加收益", "credit earnings")),
+    (r"create_order", ("创建测试订单", "create a test order")),
+    (r"payout_status", ("查询代付状态", "payout status")),
+    (r"(?P<s>\w+): (?P<r>[A-Z]+) \(copy\)", ("代付通知 {s}: {r}（重复）", "payout notification {s}: {r} (copy)")),
+    (r"(?P<s>\w+): (?P<r>[A-Z]+)", ("代付通知 {s}: {r}", "payout notification {s}: {r}")),
+)
+
+
+def exchange_label(label: str, lang: str) -> str:
+    """The name a probe gave an exchange, in the report's language (an unknown one as it is)."""
+    import re
+
+    for pattern, (zh, en) in _PROBE_LABELS:
+        found = re.fullmatch(pattern, label)
+        if found:
+            words = {k: (pick(CREDIT_MOMENT[v], lang) if k == "c" and v in CREDIT_MOMENT else
+                         pick(PROBE_WORD[v], lang) if v in PROBE_WORD else v)
+                     for k, v in found.groupdict().items()}
+            return (en if lang == "en" else zh).format(**words)
+    return label
+
+
+def field_label(key: str, lang: str) -> str | None:
+    """An evidence field name in words, or None where the name is itself what staff read (a
+    LianLian protocol field such as no_order, a config key)."""
+    pair = FIELD_LABEL.get(key)
+    return pick(pair, lang) if pair else None
 
 
 # -- words the reports use around the data (LianLian's own terms in Chinese) -------------------------
@@ -164,11 +418,33 @@ UI: dict[str, tuple[str, str]] = {
     "exchange": ("HTTP 交互", "HTTP exchange"),
     "truncated": ("（已截断，原文 {n} 个字符）", " (truncated; {n} characters in full)"),
     "back_to_top": ("返回顶部", "Back to top"),
+    "to_act_on": ("需要处理", "To act on"),
+    "to_act_on_note": ("未通过、无法判定或待人工确认的检查，按严重度排列；点击检查编号查看证据。",
+                       "Checks that failed, could not be judged or await an attestation, worst first; click an id "
+                       "for the evidence."),
+    "nothing_to_act_on": ("没有需要处理的检查。", "Nothing to act on."),
+    "all_checks": ("全部检查", "All checks"),
+    "expand_all": ("全部展开", "Expand all"),
+    "collapse_all": ("全部收起", "Collapse all"),
+    "fix": ("怎么改", "Fix"),
+    "explain": ("检查说明", "About this check"),
+    "explain_offline": ("离线查看：golive explain {id}", "offline: golive explain {id}"),
+    "config_lines": ("需要修改的配置（{file}）", "Config lines to change ({file})"),
+    "line_no": ("第 {n} 行", "line {n}"),
+    "scenario": ("场景", "Scenario"),
+    "credits": ("入账次数", "Credits"),
+    "answers": ("应答", "Answers"),
+    "page_of": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
     "footer": ("本报告由 golive 根据商户配置、密钥、抓包与在线探测生成；个人信息已脱敏，密钥从不出现在报告中。",
                "Generated by golive from the merchant's config, keys, captures and live probes; personal data is masked "
                "and secrets never appear in this report."),
-    "headline_ready": ("所有达到门槛（{sev}及以上）的检查均已通过，可以提交连连上线审核。",
-                       "Every check at or above the gate ({sev}) passed: ready for LianLian's launch review."),
+    "headline_ready": ("所有达到门槛（{sev}及以上）的检查均已通过：可以把本报告交给连连，提交上线审核。"
+                       "发布前1–3 在正式环境上线前确认。",
+                       "Every check at or above the gate ({sev}) passed: hand this report to LianLian for the launch "
+                       "review. Pre-release 1–3 are confirmed in production before release."),
+    "headline_ready_production": ("所有达到门槛（{sev}及以上）的检查均已通过，发布前事项均已确认：可以上线。",
+                                  "Every check at or above the gate ({sev}) passed and the pre-release points are "
+                                  "confirmed: ready to go live."),
     "headline_not_ready": ("{n} 项达到门槛（{sev}及以上）的检查未通过，需修复后重新检查。",
                            "{n} check(s) at or above the gate ({sev}) failed and must be fixed before the launch review."),
     "headline_incomplete": ("未发现达到门槛的未通过项，但有 {n} 项无法判定或待人工确认；补齐证据前不能判定为可以上线。",

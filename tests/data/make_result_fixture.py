@@ -75,8 +75,17 @@ def tx(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
+# The golive.yaml lines findings point at, as golive.result_build quotes them (the line to change).
+CONFIG_LINES = {
+    16: "  rsa_private_key: {file: keys/merchant_private.pem}",
+    24: "  - {card_last4: \"1234\", added: 2026-11-13, days: 7}",
+    41: "  credits: {http: {method: GET, url: \"http://127.0.0.1:8000/test/orders/{no_order}\"}, pointer: /credits}",
+}
+
+
 def loc(file: str, line: int | None, pointer: str | None) -> Location:
-    return Location(file=file, line=line, pointer=pointer, text=location_text(file, line, pointer))
+    excerpt = CONFIG_LINES.get(line) if file == CONFIG and line is not None else None
+    return Location(file=file, line=line, pointer=pointer, text=location_text(file, line, pointer), excerpt=excerpt)
 
 
 def finding(zh: str, en: str, location: Location | None, severity: str, data: dict[str, Any] | None = None,
