@@ -41,8 +41,9 @@ def _cell(text: str) -> str:
 def _reference(text: str) -> str:
     """A reference, with the repository's protocol notes linked (docs/protocol.md)."""
     for name in ("protocol.md", "references.md"):
-        if text.startswith(name):
-            return f"[{name}](../{name}){text[len(name):]}"
+        for cited in (f"docs/{name}", name):
+            if text.startswith(cited):
+                return f"[{cited}](../{name}){text[len(cited):]}"
     return text
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from golive.reporters.text import MAX_FINDINGS, first_sentence, to_fix, verdict_words
-from golive.reporters.view import STATUS_MARK, environment_label, t
+from golive.reporters.text import MAX_FINDINGS, to_fix, verdict_words
+from golive.reporters.view import STATUS_MARK, environment_label, first_sentence, t
 from golive.result import Result, map_strings
 
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "error": "bold magenta", "manual": "yellow", "waived": "cyan",

@@ -15,7 +15,7 @@ can be matched with the report files of the same run.
 
 from __future__ import annotations
 
-from golive.reporters.view import STATUS_MARK, environment_label, t
+from golive.reporters.view import STATUS_MARK, environment_label, first_sentence, t
 from golive.result import CheckEntry, Result, map_strings
 
 VERDICT_TEXT = {
@@ -41,29 +41,6 @@ def verdict_line(result: Result, lang: str) -> str:
     return f"{'结论' if lang != 'en' else 'Verdict'}: {verdict_words(result, lang)}"
 
 
-_OPEN, _CLOSE = "(（[「“`", ")）]」”`"
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a remediation: the one-line fix (the report keeps the whole text).
-
-    A sentence ends at "。" or "！", or at ". " / "! " before a capital, outside brackets and quotes
-    and not in an ellipsis ("UPDATE ... WHERE" goes on)."""
-    text = " ".join(text.split())
-    depth = 0
-    for index, char in enumerate(text):
-        if char == "`":
-            depth += -1 if depth > 0 and text[:index].count("`") % 2 else 1
-        elif char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth = max(depth - 1, 0)
-        elif depth == 0 and char in "。！":
-            return text[:index + 1]
-        elif depth == 0 and char in ".!" and text[index + 1:index + 2] == " " and text[index + 2:index + 3].isupper() \
-                and text[index - 1:index] != "." and index >= 8:
-            return text[:index + 1]
-    return text
 
 
 def to_fix(result: Result) -> list[CheckEntry]:

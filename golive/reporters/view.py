@@ -68,12 +68,28 @@ def beijing_time(iso: str, lang: str) -> str:
     return f"{shown} 北京时间（UTC+8）" if lang != "en" else f"{shown} Beijing time (UTC+8)"
 
 
+_OPEN, _CLOSE = "(（[「“`", ")）]」”`"
+
+
 def first_sentence(text: str) -> str:
-    """The first sentence of a remediation, for one-line fixes (the full text stays in the card)."""
-    for mark in ("。", "；", ". ", "; "):
-        head, found, _ = text.partition(mark)
-        if found and len(head) >= 8:
-            return head + (mark.strip() if mark in ("。",) else ("。" if mark == "；" else "."))
+    """The first sentence of a remediation: the one-line fix (the report keeps the whole text in the card).
+
+    A sentence ends at "。" or "！", or at ". " / "! " before a capital, outside brackets and quotes
+    and not in an ellipsis ("UPDATE ... WHERE" goes on)."""
+    text = " ".join(text.split())
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "`":
+            depth += -1 if depth > 0 and text[:index].count("`") % 2 else 1
+        elif char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0 and char in "。！":
+            return text[:index + 1]
+        elif depth == 0 and char in ".!" and text[index + 1:index + 2] == " " and text[index + 2:index + 3].isupper() \
+                and text[index - 1:index] != "." and index >= 8:
+            return text[:index + 1]
     return text
 
 
@@ -109,6 +125,20 @@ def location_text(location: Location | None) -> str:
 # -- evidence field names in words (a Chinese report shows no raw English key where a word exists) --
 
 FIELD_LABEL: dict[str, tuple[str, str]] = {
+    # the sandbox's deliveries and payouts (LL-NTF-010/011, LL-CRD-004, LL-SIG-009)
+    "sandbox_callbacks_left_out": ("未计入的沙箱回调（沙箱自有密钥签名）", "sandbox callbacks left out (signed with the sandbox's own key)"),
+    "acknowledged": ("已应答", "acknowledged"),
+    "genuine_acknowledged": ("真实通知已应答", "genuine notification acknowledged"),
+    "notifications": ("通知", "notifications"),
+    "forged": ("伪造的副本", "forged copies"),
+    "bad_signature": ("签名错误", "bad signature"),
+    "wrong_key": ("密钥错误", "wrong key"),
+    "tampered_amount": ("金额被篡改", "tampered amount"),
+    "positive": ("对照（正确通知）", "control (a correct notification)"),
+    "exchange": ("交互", "exchange"),
+    "payout": ("代付", "payout"),
+    "uncertain": ("无法确定", "uncertain"),
+    "at": ("时间", "at"),
     # counts over captures and ledgers
     "records_judged": ("已判定的记录", "records judged"),
     "records_not_judged": ("未判定的记录", "records not judged"),
