@@ -56,7 +56,7 @@ from golive.errors import InputError
 from golive.result import RESULT_SCHEMA_V1, Result
 
 if TYPE_CHECKING:  # pragma: no cover
-    from Crypto.PublicKey.RSA import RsaKey
+    from golive.lianlian.keys import RsaKey
 
 SIGNATURE_SCHEMA = "golive.signature/1"
 ALGORITHMS = ("MD5withRSA", "SHA256withRSA")
@@ -111,20 +111,24 @@ def load_verifying_key(path: Path, flag: str = "--public-key") -> RsaKey:
 
 
 def _sha256_sign(text: str, key: RsaKey) -> str:
-    from Crypto.Hash import SHA256
-    from Crypto.Signature import pkcs1_15
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
 
-    return base64.b64encode(pkcs1_15.new(key).sign(SHA256.new(text.encode("utf-8")))).decode("ascii")
+    signature = key.sign(text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())  # type: ignore[union-attr]
+    return base64.b64encode(signature).decode("ascii")
 
 
 def _sha256_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
-    from Crypto.Hash import SHA256
-    from Crypto.Signature import pkcs1_15
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from golive.lianlian.keys import public_half
 
     try:
         signature = base64.b64decode(signature_b64.encode("ascii"), validate=True)
-        pkcs1_15.new(key).verify(SHA256.new(text.encode("utf-8")), signature)
-    except (ValueError, TypeError, binascii.Error, UnicodeEncodeError):
+        public_half(key).verify(signature, text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, ValueError, TypeError, binascii.Error, UnicodeEncodeError):
         return False
     return True
 

@@ -107,15 +107,16 @@ def test_each_classic_mistake_fails_and_is_named(capture_demo, config_factory, r
 
 
 def test_unsorted_rsa_sign_is_named_too(capture_demo, merchant_pair, config_factory, run_checks, tmp_path):
-    from Crypto.Hash import MD5
-    from Crypto.PublicKey import RSA
-    from Crypto.Signature import pkcs1_15
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from golive.lianlian.keys import load_private_key
 
     params = mc.pay_params(capture_demo, "u1", "O1", 0)
     params.pop("sign")
     source = _join((k, v) for k, v in params.items() if v)
-    digest = MD5.new(source.encode("utf-8"))
-    params["sign"] = base64.b64encode(pkcs1_15.new(RSA.import_key(merchant_pair.private_pem)).sign(digest)).decode()
+    key = load_private_key(merchant_pair.private_pem)
+    params["sign"] = base64.b64encode(key.sign(source.encode("utf-8"), padding.PKCS1v15(), hashes.MD5())).decode()
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-SIG-006")
     assert check["findings"][0]["data"]["diagnosis"] == "unsorted"
     assert "RSA sign does not verify" in check["findings"][0]["message"]["en"]
