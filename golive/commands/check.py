@@ -57,7 +57,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--waivers", metavar="FILE", help="waivers YAML")
     parser.add_argument("--select", metavar="IDS", help="only these checks (comma-separated ids)")
     parser.add_argument("--skip", metavar="IDS", help="skip these checks (comma-separated ids)")
+    parser.add_argument("--jobs", type=_jobs, metavar="N",
+                        help="processes for the independent evidence passes (captures, ledger, the other gatherers) "
+                             "(default: one per CPU, or GOLIVE_JOBS; 1 reads everything in one process)")
     add_run_arguments(parser)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"must be a whole number of processes, 1 or more, not {text!r}")
+    return int(text)
 
 
 def _ids(text: str | None, flag: str) -> set[str] | None:
@@ -178,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
         select=_ids(args.select, "--select"),
         skip=_ids(args.skip, "--skip") or set(),
         save_evidence=args.save_evidence,
+        jobs=args.jobs,
     )
     return _run(options, args)
 
