@@ -21,7 +21,7 @@ Each measurement runs in a fresh subprocess (so ``ru_maxrss`` is that run's peak
   ``META.stream == "captures"`` selected (the stream reader, all capture judges, their verdicts).
 
 Every measurement is repeated (``--repeat``, interleaved) and the fastest run is reported. Prints
-records/s, the ratio engine/bare, and peak RSS (and its growth over the process's RSS after
+records/s, the ratio engine/bare (issue 14's aim: at least 0.5), and peak RSS (and its growth over the process's RSS after
 start-up and config loading) at the two sizes. Figures depend on the machine; nothing is asserted.
 """
 
@@ -159,7 +159,7 @@ def worker_engine(config: Path) -> dict[str, Any]:
     from golive.registry import all_checks
 
     selected = {c.meta.id for c in all_checks() if c.meta.stream == "captures"}
-    run = Run(RunOptions(config_path=config, select=selected))
+    run = Run(RunOptions(config_path=config, select=selected, jobs=1))  # one process: the judging itself is timed
     checks = run.checks()
     run.gather(checks)
     before = _maxrss_kb()
@@ -238,9 +238,13 @@ def main() -> int:
         checks = sorted(engines["md5"]["statuses"])
         print(f"\ncapture checks run by the engine ({len(checks)}): {', '.join(checks)}")
         print(f"MD5: engine {_rate(engines['md5']):,.0f} rec/s vs bare {_rate(bare_md5):,.0f} rec/s "
-              f"= {_rate(engines['md5']) / _rate(bare_md5):.2f} of the practical limit (aim >= 0.33)")
+              f"= {_rate(engines['md5']) / _rate(bare_md5):.2f} of the practical limit (aim >= 0.5)")
         print(f"RSA: engine {_rate(engines['rsa']):,.0f} rec/s vs bare {_rate(bare_rsa):,.0f} rec/s "
-              f"= {_rate(engines['rsa']) / _rate(bare_rsa):.2f}")
+              f"= {_rate(engines['rsa']) / _rate(bare_rsa):.2f} (aim >= 0.5)")
+        # The mixed file is half each: the bare loop over it takes the two bare times together.
+        bare_mixed = (bare_md5["records"] + bare_rsa["records"]) / (bare_md5["seconds"] + bare_rsa["seconds"])
+        print(f"mixed: engine {_rate(engines['mixed']):,.0f} rec/s vs bare {bare_mixed:,.0f} rec/s "
+              f"= {_rate(engines['mixed']) / bare_mixed:.2f} (aim >= 0.5)")
         print(f"memory: peak RSS {engines['small']['maxrss_kb'] / 1024:.1f} MB at {engines['small']['records']:,} records, "
               f"{engines['mixed']['maxrss_kb'] / 1024:.1f} MB at {engines['mixed']['records']:,} records")
     return 0

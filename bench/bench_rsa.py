@@ -18,7 +18,8 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def _cpu_us(action: Callable[[], Any], count: int) -> float:
@@ -45,7 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--count", type=int, default=3000, help="verifications per timing")
     args = parser.parse_args()
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
     from golive.lianlian.keys import private_der
@@ -56,7 +57,7 @@ def main() -> int:
         from Crypto.PublicKey import RSA
         from Crypto.Signature import pkcs1_15
     except ImportError:
-        RSA = None  # noqa: N806
+        RSA = None
         print("pycryptodome is not installed: timing OpenSSL only (pip install pycryptodome to compare)")
 
     params = {"oid_partner": "201811230001000001", "no_order": "BENCH0000000001", "money_order": "49.65",
@@ -69,17 +70,18 @@ def main() -> int:
         key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
         public = key.public_key()
         signature = key.sign(message, pkcs1v15, md5)
-        verify_openssl = _cpu_us(lambda: public.verify(signature, message, pkcs1v15, md5), args.count)
-        sign_openssl = _cpu_us(lambda: key.sign(message, pkcs1v15, md5), max(args.count // 20, 50))
+        verify_openssl = _cpu_us(lambda p=public, s=signature: p.verify(s, message, pkcs1v15, md5), args.count)
+        sign_openssl = _cpu_us(lambda k=key: k.sign(message, pkcs1v15, md5), max(args.count // 20, 50))
         signed = sign_params(params, "RSA", private_key=key)
-        golive_verify = _cpu_us(lambda: rsa_verify(signed, public), args.count)
+        golive_verify = _cpu_us(lambda s=signed, p=public: rsa_verify(s, p), args.count)
         if RSA is not None:
             other = RSA.import_key(private_der(key))
             other_public = other.public_key()
             assert pkcs1_15.new(other).sign(MD5.new(message)) == signature  # deterministic: the same bytes
             pkcs1_15.new(other_public).verify(MD5.new(message), signature)
-            verify_other = _cpu_us(lambda: pkcs1_15.new(other_public).verify(MD5.new(message), signature), args.count)
-            sign_other = _cpu_us(lambda: pkcs1_15.new(other).sign(MD5.new(message)), max(args.count // 20, 50))
+            verify_other = _cpu_us(lambda p=other_public, s=signature: pkcs1_15.new(p).verify(MD5.new(message), s),
+                                   args.count)
+            sign_other = _cpu_us(lambda k=other: pkcs1_15.new(k).sign(MD5.new(message)), max(args.count // 20, 50))
             print(f"{f'verify, {bits}-bit key (µs CPU)':34} {verify_openssl:10.1f} {verify_other:13.1f} "
                   f"{verify_openssl / verify_other:7.2f}")
             print(f"{f'sign, {bits}-bit key (µs CPU)':34} {sign_openssl:10.1f} {sign_other:13.1f} "

@@ -19,6 +19,7 @@ saved run's time, config, profile, selection and waivers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import time
 import traceback
@@ -288,7 +289,7 @@ class Run:
             return
         streams = self._streams(checks, reducers)
         for kind, of_kind in streams[: min(jobs - 1, len(streams) - 1 if keep_one else len(streams))]:
-            self._passes[kind] = ForkedPass(lambda kind=kind, of_kind=of_kind: self._pass_in_child(kind, of_kind))
+            self._passes[kind] = ForkedPass(functools.partial(self._pass_in_child, kind, of_kind))
 
     def _pass_in_child(self, kind: str, reducers: list[tuple[str, Reducer]]) -> dict[str, Any]:
         """In the child: read the stream, finish its reducers, return what the parent needs (plain data)."""

@@ -14,14 +14,15 @@ It does the bookkeeping every capture check needs, so that each check module hol
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from golive.evidence.bundle import EvidenceView
 from golive.evidence.captures import CaptureRecord
-from golive.model import Context, Finding, Judgement, Severity, Reducer, Text
+from golive.model import Context, Finding, Judgement, Reducer, Severity, Text
 from golive.redact import redact_value
 
-__all__ = ["CaptureJudge", "Fanout", "KIND_NAMES", "json_kind", "value_text"]
+__all__ = ["KIND_NAMES", "CaptureJudge", "Fanout", "json_kind", "value_text"]
 
 KIND_NAMES: dict[str, Text] = {
     "pay_request": Text("支付请求", "pay requests"),

@@ -30,16 +30,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from typing import Union
-
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
-    RsaKey = Union[RSAPrivateKey, RSAPublicKey]
+    RsaKey = RSAPrivateKey | RSAPublicKey
 
 __all__ = [
+    "MIN_GENERATE_BITS",
     "KeyFormatError",
     "KeyPairForms",
-    "MIN_GENERATE_BITS",
     "fingerprint_sha256",
     "generate_keypair",
     "is_private",
@@ -165,7 +163,7 @@ def _looks_like_encrypted_pkcs8(der: bytes) -> bool:
     return b"\x2a\x86\x48\x86\xf7\x0d\x01\x05" in der[:40] or b"\x2a\x86\x48\x86\xf7\x0d\x01\x0c\x01" in der[:40]
 
 
-def load_private_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
+def load_private_key(data: str | bytes, *, source: str = "<key>") -> RSAPrivateKey:
     """An RSA private key from PEM (PKCS#1 or PKCS#8), bare Base64 DER or raw DER.
 
     Raises `KeyFormatError` for garbage, truncated or encrypted keys and for a public key given
@@ -181,10 +179,10 @@ def load_private_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
         raise KeyFormatError(
             f"{source}: this is a public key; the merchant RSA private key is needed here"
         )
-    return key
+    return key  # type: ignore[return-value]
 
 
-def load_public_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
+def load_public_key(data: str | bytes, *, source: str = "<key>") -> RSAPublicKey:
     """An RSA public key from X.509 SubjectPublicKeyInfo (PEM, bare Base64, DER) or PKCS#1 PEM.
 
     A private key is refused with "this is a private key": it must never be where a public key
@@ -200,7 +198,7 @@ def load_public_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
         raise KeyFormatError(
             f"{source}: this is a private key; give the public key here (keep the private key secret)"
         )
-    return key
+    return key  # type: ignore[return-value]
 
 
 def is_private(key: object) -> bool:

@@ -243,7 +243,7 @@ def _private_key(key: object) -> RSAPrivateKey:
         return key  # type: ignore[return-value]
     if _is_public(key):
         raise ValueError("an RSA private key is required; this is a public key")
-    return load_private_key(key)  # type: ignore[arg-type]
+    return load_private_key(key)  # type: ignore[arg-type]  # text or bytes
 
 
 def _is_public(key: object) -> bool:
@@ -259,27 +259,29 @@ def _public_key(key: object) -> RSAPublicKey:
         return key  # type: ignore[return-value]
     if is_private(key):
         return key.public_key()  # type: ignore[attr-defined,no-any-return]
-    return load_public_key(key)  # type: ignore[arg-type]
+    return load_public_key(key)  # type: ignore[arg-type]  # text or bytes
 
 
 # MD5withRSA through OpenSSL (the `cryptography` package): about a quarter of pycryptodome's CPU
 # per verification (bench/bench_rsa.py); the padding and hash objects are made once.
-_MD5WITHRSA: tuple[Any, Any] | None = None
+_MD5WITHRSA: tuple[Any, Any, type[Exception]] | None = None
 
 
-def _md5withrsa() -> tuple[Any, Any]:
+def _md5withrsa() -> tuple[Any, Any, type[Exception]]:
+    """(PKCS#1 v1.5 padding, MD5, the exception a bad signature raises), imported on first use."""
     global _MD5WITHRSA
     if _MD5WITHRSA is None:
+        from cryptography.exceptions import InvalidSignature
         from cryptography.hazmat.primitives import hashes
         from cryptography.hazmat.primitives.asymmetric import padding
 
-        _MD5WITHRSA = (padding.PKCS1v15(), hashes.MD5())
+        _MD5WITHRSA = (padding.PKCS1v15(), hashes.MD5(), InvalidSignature)
     return _MD5WITHRSA
 
 
 def rsa_sign_source(source: str, private_key: RSAPrivateKey) -> str:
     """MD5withRSA over an already-built source, Base64 (also signs golive's own reports)."""
-    pad, md5 = _md5withrsa()
+    pad, md5, _ = _md5withrsa()
     signature = private_key.sign(java_utf8(source), pad, md5)
     return base64.b64encode(signature).decode("ascii")
 
@@ -312,12 +314,10 @@ def rsa_verify_source(source: str, signature: bytes, public_key: RSAPublicKey) -
     RSASSA-PKCS1-v1_5 as OpenSSL checks it: the decoded block must be exactly the padded MD5
     DigestInfo (with its NULL parameters), as Java's ``Signature.getInstance("MD5withRSA")`` makes.
     """
-    from cryptography.exceptions import InvalidSignature
-
-    pad, md5 = _md5withrsa()
+    pad, md5, invalid = _md5withrsa()
     try:
         public_key.verify(signature, java_utf8(source), pad, md5)
-    except (InvalidSignature, ValueError, TypeError):
+    except (invalid, ValueError, TypeError):
         return False
     return True
 
