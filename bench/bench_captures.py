@@ -159,7 +159,9 @@ def worker_engine(config: Path) -> dict[str, Any]:
     from golive.registry import all_checks
 
     selected = {c.meta.id for c in all_checks() if c.meta.stream == "captures"}
-    run = Run(RunOptions(config_path=config, select=selected, jobs=1))  # one process: the judging itself is timed
+    # One process: the judging itself is timed (a golive from before --jobs has no such option).
+    serial = {"jobs": 1} if "jobs" in getattr(RunOptions, "__dataclass_fields__", {}) else {}
+    run = Run(RunOptions(config_path=config, select=selected, **serial))
     checks = run.checks()
     run.gather(checks)
     before = _maxrss_kb()

@@ -104,11 +104,11 @@ def main() -> int:
                       f"(verdict {figures['verdict']})", flush=True)
         print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
         best = {name: min(results, key=lambda r: r["wall"]) for name, results in runs.items()}
-        print(f"\n{'':16} {'best s':>7} {'median s':>9} {'CPU s':>7}   stream timings of the best run")
+        print(f"\n{'':16} {'best s':>7} {'median s':>9} {'CPU s':>7}   the best run's timings (streams, gatherers over 0.1 s)")
         for name, results in runs.items():
             timings = best[name]["timings"]
-            streams = ", ".join(f"{k.removeprefix('stream_').removesuffix('_s')} {v:.2f}"
-                                for k, v in sorted(timings.items()) if k.startswith("stream_"))
+            streams = ", ".join(f"{k.removesuffix('_s')} {v:.2f}" for k, v in sorted(timings.items())
+                                if k.startswith("stream_") or (k.startswith("gather_") and v >= 0.1))
             print(f"{name:16} {best[name]['wall']:7.2f} {statistics.median(r['wall'] for r in results):9.2f} "
                   f"{best[name]['cpu']:7.2f}   {streams}")
         reference = next(iter(best.values()))["findings"]

@@ -194,3 +194,20 @@ def test_keys_signed_in_javas_case_insensitive_order_are_named(capture_demo, con
     [finding] = check["findings"]
     assert finding["data"]["diagnosis"] == "java_case_order"
     assert "case-insensitive order" in finding["message"]["en"] and "String.CASE_INSENSITIVE_ORDER" in finding["message"]["zh"]
+
+
+def test_verified_requests_then_odd_sign_types_and_failures(capture_demo, config_factory, run_checks, tmp_path):
+    """After a verified request the observer takes its fast path (one source, one verification); a
+    sign_type that is not a string, a sign that is not, and a wrong sign still get the full verdict."""
+    good = [mc.pay_params(capture_demo, f"u{i}", f"O{i}", i, sign_type=kind) for i, kind in enumerate(("MD5", "RSA") * 2)]
+    odd_type = mc.pay_params(capture_demo, "u7", "O7", 7, sign_type="MD5")
+    odd_type["sign_type"] = ["MD5"]  # a list, e.g. a form field sent twice and captured as JSON
+    odd_sign = mc.pay_params(capture_demo, "u8", "O8", 8, sign_type="MD5")
+    odd_sign["sign"] = {"value": odd_sign["sign"]}
+    wrong = mc.pay_params(capture_demo, "u9", "O9", 9, sign_type="MD5")
+    wrong["sign"] = hashlib.md5(b"something else").hexdigest()
+    lines = [mc.pay_line(p) for p in (*good, odd_type, odd_sign, wrong, *good)]
+    check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-SIG-006")
+    assert check["status"] == "fail"
+    assert check["evidence"][0]["verified"] == {"MD5": 4, "RSA": 4}
+    assert sum(check["evidence"][0]["failed"].values()) == 3

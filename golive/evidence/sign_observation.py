@@ -149,14 +149,16 @@ class SignObserver:
         exclude = APP_SDK_EXCLUDED if app else frozenset()
         view = {k: v for k, v in params.items() if k not in exclude} if app else params
         sign = params.get("sign")
-        verified = self._verified.get(sign_type) if sign.__class__ is str and sign else None  # type: ignore[arg-type]
-        if verified is not None and self._signing.request_sign_verifies(sign_type, sign, sign_source(view)):  # type: ignore[arg-type]
+        # (sign_type may be anything a capture holds -- a list, an object: only the two methods are looked up)
+        verified = self._verified.get(sign_type) if (sign_type == "MD5" or sign_type == "RSA") else None
+        if verified is not None and sign.__class__ is str and sign and \
+                self._signing.request_sign_verifies(sign_type, sign, sign_source(view)):  # type: ignore[arg-type]
             return verified
         result = self._signing.verify_request(view)
         if result.ok:
             observation = self._shared("request", result)
-            if result.code is VerifyCode.VERIFIED and result.null_rule is NullRule.OLD_DEMO and isinstance(sign_type, str):
-                self._verified[sign_type] = observation
+            if result.code is VerifyCode.VERIFIED and result.null_rule is NullRule.OLD_DEMO and sign_type in ("MD5", "RSA"):
+                self._verified[sign_type] = observation  # type: ignore[index]
             return observation
         if result.code in _MALFORMED or not isinstance(sign, str):
             return self._shared("request", result)
