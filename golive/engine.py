@@ -3,10 +3,11 @@
 The selected checks say which evidence kinds they read; the plan runs the gatherers that produce
 them (golive/gathering.py), which are the only I/O and store failures as values. Judging calls the
 pure checks, each through a view of the kinds it declared; record streams (captures, ledger) are
-read once and fed to every reducer. A check that raises is reported as `error` with the exception,
-never as `pass`. The verdict applies waivers, attestations, the gate threshold and item coverage:
-a go-live item that no check could judge keeps the verdict from `ready`, so a run without evidence
-is `incomplete`, not falsely green.
+read once and fed to every reducer -- on a machine with more than one CPU in child processes, while
+the other gatherers run (golive/passes.py; ``--jobs 1`` reads everything here). A check that
+raises is reported as `error` with the exception, never as `pass`. The verdict applies waivers,
+attestations, the gate threshold and item coverage: a go-live item that no check could judge keeps
+the verdict from `ready`, so a run without evidence is `incomplete`, not falsely green.
 
 The verdict and every other judgement a report shows live in golive.verdict; turning the check
 results into the typed result (golive.result) and the one redaction pass, in golive.result_build.

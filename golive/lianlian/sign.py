@@ -262,8 +262,8 @@ def _public_key(key: object) -> RSAPublicKey:
     return load_public_key(key)  # type: ignore[arg-type]  # text or bytes
 
 
-# MD5withRSA through OpenSSL (the `cryptography` package): about a quarter of pycryptodome's CPU
-# per verification (bench/bench_rsa.py); the padding and hash objects are made once.
+# MD5withRSA through OpenSSL (the `cryptography` package): 0.17-0.36 of pycryptodome's CPU per
+# verification (bench/bench_rsa.py); the padding and hash objects are made once.
 _MD5WITHRSA: tuple[Any, Any, type[Exception]] | None = None
 
 
