@@ -7,9 +7,9 @@ reads it, feeds every reducer of it, finishes them and sends back the judgements
 pickled through a pipe -- while this process goes on with the other passes. The results are those
 of a serial run: the same reducers judge the same records in the same order, only elsewhere.
 
-``--jobs 1`` (RunOptions.jobs = 1) turns it off; so does ``GOLIVE_JOBS=1``. It is off as well where
-it could not be safe or useful: one CPU, no ``fork`` (Windows), other threads running in this
-process (a fork copies their locks, not the threads), or evidence being saved (--save-evidence
+``--jobs 1`` (RunOptions.jobs = 1) turns it off; so does ``GOLIVE_JOBS=1``. By default it is on on
+Linux only (``--jobs N`` asks for it elsewhere). It is off where it could not be safe or useful:
+one CPU, no ``fork`` (Windows), other threads running in this process (a fork copies their locks, not the threads), or evidence being saved (--save-evidence
 writes records as the run reads them). A child that fails in any way -- killed, out of memory, a
 result that cannot be pickled -- is not an error of the run: the engine reads that stream again
 here, serially.
@@ -47,7 +47,9 @@ def jobs_for(option: int | None) -> int:
     jobs = option
     if jobs is None:
         given = os.environ.get("GOLIVE_JOBS", "").strip()
-        jobs = int(given) if given.isdigit() else _cpus()
+        # By default only on Linux, where fork is what golive is tested with (macOS forks badly once
+        # system frameworks are loaded); --jobs N or GOLIVE_JOBS asks for it anywhere fork exists.
+        jobs = int(given) if given.isdigit() else (_cpus() if sys.platform.startswith("linux") else 1)
     if jobs <= 1 or not hasattr(os, "fork") or sys.platform == "win32":
         return 1
     if threading.active_count() > 1:  # a fork would copy other threads' locks (OpenSSL's, logging's)

@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--skip", metavar="IDS", help="skip these checks (comma-separated ids)")
     parser.add_argument("--jobs", type=_jobs, metavar="N",
                         help="processes for the independent evidence passes (captures, ledger, the other gatherers) "
-                             "(default: one per CPU, or GOLIVE_JOBS; 1 reads everything in one process)")
+                             "(default on Linux: one per CPU, or GOLIVE_JOBS; 1 reads everything in one process)")
     add_run_arguments(parser)
 
 
