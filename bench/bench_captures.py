@@ -21,7 +21,7 @@ Each measurement runs in a fresh subprocess (so ``ru_maxrss`` is that run's peak
   ``META.stream == "captures"`` selected (the stream reader, all capture judges, their verdicts).
 
 Every measurement is repeated (``--repeat``, interleaved) and the fastest run is reported. Prints
-records/s, the ratio engine/bare, and peak RSS (and its growth over the process's RSS after
+records/s, the ratio engine/bare (issue 14's aim: at least 0.5), and peak RSS (and its growth over the process's RSS after
 start-up and config loading) at the two sizes. Figures depend on the machine; nothing is asserted.
 """
 
@@ -140,7 +140,7 @@ def worker_bare(capture: Path, method: str) -> dict[str, Any]:
     public = load_public_key((keys / "merchant_public.pem").read_text(encoding="ascii"))
     before = _maxrss_kb()
     count = ok = 0
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with capture.open("rb") as handle:
         for raw in handle:
             params = json.loads(raw)["params"]
@@ -150,8 +150,9 @@ def worker_bare(capture: Path, method: str) -> dict[str, Any]:
                 ok += hmac.compare_digest(digest, params["sign"])
             else:
                 ok += rsa_verify(params, public)
-    seconds = time.perf_counter() - started
-    return {"records": count, "verified": ok, "seconds": seconds, "maxrss_kb": _maxrss_kb(), "rss_before_kb": before}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"records": count, "verified": ok, "seconds": seconds, "cpu": cpu, "maxrss_kb": _maxrss_kb(),
+            "rss_before_kb": before}
 
 
 def worker_engine(config: Path) -> dict[str, Any]:
@@ -159,16 +160,18 @@ def worker_engine(config: Path) -> dict[str, Any]:
     from golive.registry import all_checks
 
     selected = {c.meta.id for c in all_checks() if c.meta.stream == "captures"}
-    run = Run(RunOptions(config_path=config, select=selected))
+    # One process: the judging itself is timed (a golive from before --jobs has no such option).
+    serial = {"jobs": 1} if "jobs" in getattr(RunOptions, "__dataclass_fields__", {}) else {}
+    run = Run(RunOptions(config_path=config, select=selected, **serial))
     checks = run.checks()
     run.gather(checks)
     before = _maxrss_kb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     results = run.judge(checks)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     statuses = {r.check.meta.id: r.status.value for r in results if r.check.meta.id in selected}
     records = sum(i["records"] for i in run.inputs if i["kind"] == "captures")
-    return {"records": records, "seconds": seconds, "stream_seconds": run.timings.get("stream_captures_s"),
+    return {"records": records, "seconds": seconds, "cpu": cpu, "stream_seconds": run.timings.get("stream_captures_s"),
             "maxrss_kb": _maxrss_kb(), "rss_before_kb": before, "statuses": statuses}
 
 
@@ -238,9 +241,22 @@ def main() -> int:
         checks = sorted(engines["md5"]["statuses"])
         print(f"\ncapture checks run by the engine ({len(checks)}): {', '.join(checks)}")
         print(f"MD5: engine {_rate(engines['md5']):,.0f} rec/s vs bare {_rate(bare_md5):,.0f} rec/s "
-              f"= {_rate(engines['md5']) / _rate(bare_md5):.2f} of the practical limit (aim >= 0.33)")
+              f"= {_rate(engines['md5']) / _rate(bare_md5):.2f} of the practical limit (aim >= 0.5)")
         print(f"RSA: engine {_rate(engines['rsa']):,.0f} rec/s vs bare {_rate(bare_rsa):,.0f} rec/s "
-              f"= {_rate(engines['rsa']) / _rate(bare_rsa):.2f}")
+              f"= {_rate(engines['rsa']) / _rate(bare_rsa):.2f} (aim >= 0.5)")
+        # The mixed file is half each: the bare loop over it takes the two bare times together.
+        bare_mixed = (bare_md5["records"] + bare_rsa["records"]) / (bare_md5["seconds"] + bare_rsa["seconds"])
+        print(f"mixed: engine {_rate(engines['mixed']):,.0f} rec/s vs bare {bare_mixed:,.0f} rec/s "
+              f"= {_rate(engines['mixed']) / bare_mixed:.2f} (aim >= 0.5)")
+        # CPU time moves far less than wall time with the load of a shared machine: the same ratios by it.
+        def per_cpu(result: dict[str, Any]) -> float:
+            return result["records"] / result["cpu"]
+
+        bare_mixed_cpu = (bare_md5["records"] + bare_rsa["records"]) / (bare_md5["cpu"] + bare_rsa["cpu"])
+        print(f"by CPU time: MD5 {per_cpu(engines['md5']) / per_cpu(bare_md5):.2f}, "
+              f"RSA {per_cpu(engines['rsa']) / per_cpu(bare_rsa):.2f}, "
+              f"mixed {per_cpu(engines['mixed']) / bare_mixed_cpu:.2f} of the bare loop "
+              f"(engine {1e6 / per_cpu(engines['md5']):.0f} µs vs bare {1e6 / per_cpu(bare_md5):.0f} µs CPU per MD5 record)")
         print(f"memory: peak RSS {engines['small']['maxrss_kb'] / 1024:.1f} MB at {engines['small']['records']:,} records, "
               f"{engines['mixed']['maxrss_kb'] / 1024:.1f} MB at {engines['mixed']['records']:,} records")
     return 0

@@ -52,12 +52,11 @@ def timed(label: str, func, repeat: int = 3) -> object:
 
 
 def main() -> None:
-    from Crypto.PublicKey import RSA
-
+    from golive.lianlian.keys import new_private_key
     from golive.report_signing import sign_canonical, verify_report
     from golive.reporters.html import render as render_html
 
-    key = RSA.generate(2048)
+    key = new_private_key(2048)
     for name, result in (("fixture (33 checks)", json.loads((ROOT / "tests/data/result_fixture.json").read_text("utf-8"))),
                          ("large (40 checks x 200 findings, 800 exchanges)", large_result())):
         print(name)

@@ -62,7 +62,7 @@ def _free_port() -> int:
 
 def start_sandbox(config: Path, state: Path, port: int, time_scale: float) -> subprocess.Popen[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "golive", "sandbox", str(config), "--port", str(port), "--state-dir", str(state),
+        [sys.executable, "-P", "-m", "golive", "sandbox", str(config), "--port", str(port), "--state-dir", str(state),
          "--time-scale", str(time_scale)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
     assert process.stdout is not None
@@ -131,7 +131,6 @@ def main() -> int:
                         help="LianLian time factor (60, the default: the late scenario's 10 minutes take 10 s, "
                              "so the kill comes before they are due)")
     args = parser.parse_args()
-    sys.path.insert(0, str(REPO))
     from golive.examples.demo_merchant import DemoSettings, start_demo_merchant
     from golive.sandbox.journal import EventKind, read_events, read_runs
 

@@ -140,12 +140,35 @@ def _lianlian(rng: random.Random, index: int, key_b64: str) -> tuple[str, str]:
         "mark_paid_if_pending($data['no_order']);\necho '{\"ret_code\":\"0000\",\"ret_msg\":\"交易成功\"}';\n")
 
 
+def _seeded_prime(rng: random.Random, bits: int) -> int:
+    while True:
+        n = rng.getrandbits(bits) | (1 << (bits - 1)) | 1
+        if all(n % p for p in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)) and \
+                all(pow(a, n - 1, n) == 1 for a in (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
+            return n
+
+
+def _seeded_key_pem(rng: random.Random) -> str:
+    """The same 1024-bit RSA private key (PKCS#8 PEM) for the same seed: the tree is reproducible."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from golive.lianlian.keys import private_pem
+
+    e = 65537
+    while True:
+        p, q = _seeded_prime(rng, 512), _seeded_prime(rng, 512)
+        phi = (p - 1) * (q - 1)
+        if p != q and phi % e and (p * q).bit_length() == 1024:
+            d = pow(e, -1, phi)
+            numbers = rsa.RSAPrivateNumbers(p, q, d, rsa.rsa_crt_dmp1(d, p), rsa.rsa_crt_dmq1(d, q),
+                                            rsa.rsa_crt_iqmp(p, q), rsa.RSAPublicNumbers(e, p * q))
+            return private_pem(numbers.private_key(), pkcs=8)
+
+
 def generate(root: Path, files: int, seed: int = 12) -> tuple[int, int]:
     """The tree; returns (files, bytes)."""
-    from Crypto.PublicKey import RSA
-
     rng = random.Random(seed)
-    key_b64 = "".join(RSA.generate(1024, randfunc=random.Random(seed).randbytes).export_key(pkcs=8).decode().splitlines()[1:-1])
+    key_b64 = "".join(_seeded_key_pem(random.Random(seed)).splitlines()[1:-1])
     makers = [(".java", _java, 22), (".py", _python, 14), (".php", _php, 10), (".js", _js, 8), (".ts", _js, 6),
               (".go", _go, 8), (".cs", _cs, 8), (".properties", _config, 6), (".yml", _config, 4), (".md", _markdown, 8),
               (".json", _config, 5)]

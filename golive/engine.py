@@ -3,10 +3,11 @@
 The selected checks say which evidence kinds they read; the plan runs the gatherers that produce
 them (golive/gathering.py), which are the only I/O and store failures as values. Judging calls the
 pure checks, each through a view of the kinds it declared; record streams (captures, ledger) are
-read once and fed to every reducer. A check that raises is reported as `error` with the exception,
-never as `pass`. The verdict applies waivers, attestations, the gate threshold and item coverage:
-a go-live item that no check could judge keeps the verdict from `ready`, so a run without evidence
-is `incomplete`, not falsely green.
+read once and fed to every reducer -- on a machine with more than one CPU in child processes, while
+the other gatherers run (golive/passes.py; ``--jobs 1`` reads everything here). A check that
+raises is reported as `error` with the exception, never as `pass`. The verdict applies waivers,
+attestations, the gate threshold and item coverage: a go-live item that no check could judge keeps
+the verdict from `ready`, so a run without evidence is `incomplete`, not falsely green.
 
 The verdict and every other judgement a report shows live in golive.verdict; turning the check
 results into the typed result (golive.result) and the one redaction pass, in golive.result_build.
@@ -19,6 +20,7 @@ saved run's time, config, profile, selection and waivers.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import time
 import traceback
@@ -66,6 +68,7 @@ class RunOptions:
     config_display: str | None = None  # name findings use for the config file (default: its path)
     save_evidence: str | None = None  # --save-evidence DIR: write the evidence there (golive.evidence.store)
     from_evidence: Any = None  # an opened store (golive.evidence.store.SavedEvidence): judge it, gather nothing
+    jobs: int | None = None  # processes for independent evidence passes (golive.passes); None: one per CPU, 1: serial
 
 
 @dataclass
@@ -178,6 +181,11 @@ class Run:
         self.inputs: list[dict[str, Any]] = []
         self.timings: dict[str, float] = {}
         self.crashed: dict[str, BaseException] = {}  # reducers whose feed() raised
+        # Stream passes running in child processes (golive.passes), their reducers, and what they sent back.
+        self._passes: dict[str, Any] = {}
+        self._stream_reducers: dict[str, Reducer] | None = None
+        self._finished: dict[str, tuple[Judgement | None, Text | None, float]] = {}
+        self._stream_inputs: dict[str, list[dict[str, Any]]] = {}
         self._load_waivers()
         self.saver: Any = None
         if options.save_evidence:  # last: a refused directory stops the run before anything is gathered
@@ -232,7 +240,13 @@ class Run:
                 wanted |= check.meta.readable
                 scenarios |= set(check.meta.probes)
         environ = dict(os.environ if self.options.environ is None else self.options.environ)
+        stream_reads = self._stream_reads(checks)
         for gatherer, kinds in plan(wanted):
+            if not self._passes and stream_reads and not stream_reads & set(gatherer.produces) \
+                    and all(kind in self.bundle.items for kind in stream_reads):
+                # Everything the stream checks read is here: read the streams in child processes
+                # while this one runs the other gatherers (payouts, reconciliation, probes).
+                self._start_passes(checks, keep_one=False)
             started = time.perf_counter()
             ctx = GatherContext(self.config, self.options, environ, self.now, kinds, self._say,
                                 {k: self.bundle.get(k) for k in gatherer.uses}, scenarios=frozenset(scenarios))
@@ -249,6 +263,89 @@ class Run:
             self.timings[f"gather_{gatherer.name}_s"] = time.perf_counter() - started
         if self.saver is not None:
             self.saver.begin(self)
+
+    # -- parallel passes (golive.passes) ------------------------------------------------------------
+    def _stream_reads(self, checks: list[Check]) -> set[str]:
+        """The kinds the selected stream checks read (their streams included)."""
+        reads: set[str] = set()
+        for check in checks:
+            if check.stream_judge is not None and self.selected(check) and not self._scoped_out(check):
+                reads |= check.meta.readable
+        return reads
+
+    def _streams(self, checks: list[Check], reducers: dict[str, Reducer]) -> list[tuple[str, list[tuple[str, Reducer]]]]:
+        """Each stream kind with the reducers that read it, in the order of golive.evidence.kinds."""
+        from golive.evidence.kinds import KINDS
+
+        streams = []
+        for kind in (name for name, k in KINDS.items() if k.stream):
+            of_kind = [(c.meta.id, reducers[c.meta.id]) for c in checks if c.meta.stream == kind and c.meta.id in reducers]
+            if of_kind:
+                streams.append((kind, of_kind))
+        return streams
+
+    def _start_passes(self, checks: list[Check], keep_one: bool) -> None:
+        """Hand stream kinds to child processes, as many as ``--jobs`` allows (golive.passes).
+        `keep_one`: leave one for this process (nothing else is left to do meanwhile)."""
+        from golive.passes import ForkedPass, jobs_for
+
+        if self._stream_reducers is not None:
+            return
+        jobs = 1 if self.saver is not None or self.store is not None else jobs_for(self.options.jobs)
+        self._stream_reducers = reducers = self._reducers(checks)
+        if jobs <= 1:
+            return
+        streams = self._streams(checks, reducers)
+        for kind, of_kind in streams[: min(jobs - 1, len(streams) - 1 if keep_one else len(streams))]:
+            self._passes[kind] = ForkedPass(functools.partial(self._pass_in_child, kind, of_kind))
+
+    def _pass_in_child(self, kind: str, reducers: list[tuple[str, Reducer]]) -> dict[str, Any]:
+        """In the child: read the stream, finish its reducers, return what the parent needs (plain data)."""
+        self.options.progress = None  # the terminal is the parent's
+        self._stream(kind, reducers)
+        finished: dict[str, tuple[Judgement | None, Text | None, float]] = {}
+        for check_id, reducer in reducers:
+            if check_id in self.crashed:
+                finished[check_id] = (None, _crash(self.crashed[check_id]), 0.0)
+                continue
+            started = time.perf_counter()
+            try:
+                judgement = reducer.finish()
+                if not isinstance(judgement, Judgement):
+                    raise TypeError(f"returned {type(judgement).__name__}, not a Judgement")
+            except Exception as exc:  # a crashing check is an error, never a pass
+                finished[check_id] = (None, _crash(exc), (time.perf_counter() - started) * 1000)
+            else:
+                finished[check_id] = (judgement, None, (time.perf_counter() - started) * 1000)
+        evidence = self.bundle.get(kind)
+        return {"finished": finished, "inputs": self._stream_inputs.get(kind, []),
+                "timing": self.timings.get(f"stream_{kind}_s"),
+                "failed": (evidence.reason, evidence.source) if evidence.state.value == "failed" else None}
+
+    def _collect_passes(self, streams: list[tuple[str, list[tuple[str, Reducer]]]]) -> None:
+        """Take in what the children sent; a stream whose child failed is read here instead."""
+        for kind, of_kind in streams:
+            forked = self._passes.pop(kind, None)
+            if forked is None:
+                continue
+            ok, value = forked.collect()
+            if not ok:  # killed, out of memory, unpicklable: read it again, serially
+                self._say(f"parallel pass {kind} failed ({value}); reading it here")
+                self._stream(kind, of_kind)
+                continue
+            self._finished.update(value["finished"])
+            self._stream_inputs[kind] = value["inputs"]
+            if value["timing"] is not None:
+                self.timings[f"stream_{kind}_s"] = value["timing"]
+            if value["failed"] is not None:
+                reason, source = value["failed"]
+                self.bundle.put(kind, Evidence.failed(reason, source=source))
+
+    def stop_passes(self) -> None:
+        """Kill every child pass still running (an interrupted or failed run)."""
+        for forked in self._passes.values():
+            forked.stop()
+        self._passes.clear()
 
     def _scoped_out(self, check: Check) -> bool:
         """A check the merchant declared out of scope (scope.*) needs no evidence gathered."""
@@ -291,36 +388,58 @@ class Run:
         if say:
             say(Event(kind, f"reading {source.source}", done=0, unit=unit))
         # Bound feed methods and local state: this loop runs once per record of million-row files.
+        # Capture judges are fed through one Fanout (golive.evidence.capture_judge): the per-record
+        # questions they share are asked once per record.
+        fanout = None
+        if kind == "captures":
+            from golive.evidence.capture_judge import Fanout
+
+            fused = [(check_id, reducer) for check_id, reducer in reducers if Fanout.fuses(reducer)]
+            if fused:
+                fanout = Fanout(fused)  # type: ignore[arg-type]
+                reducers = [(check_id, reducer) for check_id, reducer in reducers if not Fanout.fuses(reducer)]
         feeders = [(check_id, reducer.feed) for check_id, reducer in reducers]
         crashed = self.crashed
+        seen_crashes = len(crashed)
         count = 0
         for count, record in enumerate(source, 1):
+            if fanout is not None:
+                fanout.feed(record, crashed)
             for check_id, feed in feeders:
                 try:
                     feed(record)
                 except Exception as exc:  # one crashing check must not abort the run or pass
                     crashed[check_id] = exc
-            if crashed:
+            if len(crashed) != seen_crashes:
+                seen_crashes = len(crashed)
                 feeders = [(i, f) for i, f in feeders if i not in crashed]
+                if fanout is not None:
+                    fanout.drop(crashed)
             if not count & COUNT_EVERY_MASK and say:  # the count, every 4096 records: no cost per record
                 say(Event(kind, done=count))
         if say:
             say(Event(kind, done=count, total=count, finished=True))
         self.timings[f"stream_{kind}_s"] = time.perf_counter() - started
-        self.inputs.extend(stats.to_dict(kind) for stats in source.stats)
+        self._stream_inputs[kind] = [stats.to_dict(kind) for stats in source.stats]
         problem = source.problem()
         if problem is not None:  # a file of which not one line could be read: its checks cannot judge
             self.bundle.put(kind, Evidence.failed(problem, source=source.source))
 
     def judge(self, checks: list[Check]) -> list[CheckResult]:
-        from golive.evidence.kinds import KINDS
-
-        reducers = self._reducers(checks)
-        for kind in (name for name, k in KINDS.items() if k.stream):
-            of_kind = [(c.meta.id, reducers[c.meta.id]) for c in checks
-                       if c.meta.stream == kind and c.meta.id in reducers]
-            if of_kind:
-                self._stream(kind, of_kind)
+        self._start_passes(checks, keep_one=True)  # unless gather() started them already
+        reducers = self._stream_reducers if self._stream_reducers is not None else {}
+        streams = self._streams(checks, reducers)
+        try:
+            for kind, of_kind in streams:
+                if kind not in self._passes:
+                    self._stream(kind, of_kind)
+            self._collect_passes(streams)
+        finally:
+            self.stop_passes()
+        for kind, _ in streams:  # in stream order, wherever each was read
+            self.inputs.extend(self._stream_inputs.get(kind, []))
+            if f"stream_{kind}_s" in self.timings:
+                self.timings[f"stream_{kind}_s"] = self.timings.pop(f"stream_{kind}_s")
         results: list[CheckResult] = []
         for check in checks:
             if not self.selected(check):
@@ -341,6 +460,15 @@ class Run:
             return CheckResult(check, missing[0], severity, None, missing[1])
         if check.meta.id in self.crashed:
             return CheckResult(check, Status.ERROR, severity, None, _crash(self.crashed[check.meta.id]))
+        if check.meta.id in self._finished:  # judged in a child process (golive.passes)
+            done, crash, duration_ms = self._finished[check.meta.id]
+            if done is None:
+                return CheckResult(check, Status.ERROR, severity, None, crash, duration_ms=duration_ms)
+            status, effective = status_from_judgement(done, severity)
+            result = CheckResult(check, status, effective, done, done.reason, duration_ms=duration_ms)
+            if status is Status.FAIL:
+                self._apply_waiver(result)
+            return result
         started = time.perf_counter()
         try:
             if reducer is not None:
@@ -401,6 +529,7 @@ def run_result(options: RunOptions) -> Result:
         if run.saver is not None:
             run.saver.commit(run, result.to_json())
     except BaseException:
+        run.stop_passes()  # no child keeps reading after an interruption
         if run.saver is not None:  # an interrupted or failed run leaves no half-saved evidence
             run.saver.abort()
         raise

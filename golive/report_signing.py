@@ -56,7 +56,9 @@ from golive.errors import InputError
 from golive.result import RESULT_SCHEMA_V1, Result
 
 if TYPE_CHECKING:  # pragma: no cover
-    from Crypto.PublicKey.RSA import RsaKey
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+    from golive.lianlian.keys import RsaKey
 
 SIGNATURE_SCHEMA = "golive.signature/1"
 ALGORITHMS = ("MD5withRSA", "SHA256withRSA")
@@ -90,7 +92,7 @@ def _read_key_text(path: Path, flag: str) -> str:
         return data.decode("latin-1")  # DER bytes: the key loaders decide
 
 
-def load_signing_key(path: Path, flag: str = "--sign-with") -> RsaKey:
+def load_signing_key(path: Path, flag: str = "--sign-with") -> RSAPrivateKey:
     """The merchant's RSA private key from a file (PEM PKCS#1/PKCS#8 or bare Base64 DER)."""
     from golive.lianlian.keys import KeyFormatError, load_private_key
 
@@ -100,7 +102,7 @@ def load_signing_key(path: Path, flag: str = "--sign-with") -> RsaKey:
         raise InputError(str(exc).removeprefix(f"{path}: "), file=str(path), key=flag) from None
 
 
-def load_verifying_key(path: Path, flag: str = "--public-key") -> RsaKey:
+def load_verifying_key(path: Path, flag: str = "--public-key") -> RSAPublicKey:
     """The merchant's RSA public key (the one uploaded to the merchant site)."""
     from golive.lianlian.keys import KeyFormatError, load_public_key
 
@@ -110,34 +112,40 @@ def load_verifying_key(path: Path, flag: str = "--public-key") -> RsaKey:
         raise InputError(str(exc).removeprefix(f"{path}: "), file=str(path), key=flag) from None
 
 
-def _sha256_sign(text: str, key: RsaKey) -> str:
-    from Crypto.Hash import SHA256
-    from Crypto.Signature import pkcs1_15
+def _sha256_sign(text: str, key: RSAPrivateKey) -> str:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
 
-    return base64.b64encode(pkcs1_15.new(key).sign(SHA256.new(text.encode("utf-8")))).decode("ascii")
+    signature = key.sign(text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
+    return base64.b64encode(signature).decode("ascii")
 
 
 def _sha256_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
-    from Crypto.Hash import SHA256
-    from Crypto.Signature import pkcs1_15
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from golive.lianlian.keys import public_half
 
     try:
         signature = base64.b64decode(signature_b64.encode("ascii"), validate=True)
-        pkcs1_15.new(key).verify(SHA256.new(text.encode("utf-8")), signature)
-    except (ValueError, TypeError, binascii.Error, UnicodeEncodeError):
+        public_half(key).verify(signature, text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, ValueError, TypeError, binascii.Error, UnicodeEncodeError):
         return False
     return True
 
 
 def _md5_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
     # LianLian's MD5withRSA verifier: Base64 decoding and length checks included.
+    from golive.lianlian.keys import public_half
     from golive.lianlian.sign import decode_rsa_signature, rsa_verify_source
 
-    signature = decode_rsa_signature(signature_b64, key)
-    return not isinstance(signature, str) and rsa_verify_source(text, signature, key)
+    public = public_half(key)
+    signature = decode_rsa_signature(signature_b64, public)
+    return not isinstance(signature, str) and rsa_verify_source(text, signature, public)
 
 
-def sign_canonical(result: Result | Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
+def sign_canonical(result: Result | Mapping[str, Any], key: RSAPrivateKey) -> dict[str, Any]:
     """The signature block for an already-safe result."""
     from golive.lianlian.keys import fingerprint_sha256, key_bits
     from golive.lianlian.sign import rsa_sign_source  # LianLian's MD5withRSA, shared with request signing

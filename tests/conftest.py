@@ -30,10 +30,10 @@ class KeyPair:
 
 
 def _pair(bits: int) -> KeyPair:
-    from Crypto.PublicKey import RSA
+    from golive.lianlian.keys import new_private_key, private_pem, public_pem
 
-    key = RSA.generate(bits)
-    return KeyPair(key.export_key(pkcs=8).decode(), key.publickey().export_key().decode())
+    key = new_private_key(bits)
+    return KeyPair(private_pem(key), public_pem(key))
 
 
 @pytest.fixture(scope="session")

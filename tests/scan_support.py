@@ -28,15 +28,14 @@ GIT_ENV = {"GIT_AUTHOR_NAME": "golive tests", "GIT_AUTHOR_EMAIL": "tests@example
 @lru_cache(maxsize=1)
 def keys() -> dict[str, str]:
     """Values for the fixture placeholders: one fresh RSA key in the forms merchants commit."""
-    from Crypto.PublicKey import RSA
-
+    from golive.lianlian.keys import new_private_key, private_pem, public_pem
     from golive.lianlian.platform import LIANLIAN_PUBLIC_KEY_B64
 
-    key = RSA.generate(1024)
-    pkcs8_pem = key.export_key(pkcs=8).decode()
-    pkcs1_pem = key.export_key(pkcs=1).decode()
+    key = new_private_key(1024)
+    pkcs8_pem = private_pem(key, pkcs=8).rstrip("\n")
+    pkcs1_pem = private_pem(key, pkcs=1).rstrip("\n")
     pkcs8_b64 = "".join(pkcs8_pem.splitlines()[1:-1])
-    public_b64 = "".join(key.publickey().export_key().decode().splitlines()[1:-1])
+    public_b64 = "".join(public_pem(key).splitlines()[1:-1])
     return {
         "PKCS8_B64": pkcs8_b64,
         "PKCS8_B64_A": pkcs8_b64[:80],

@@ -9,20 +9,23 @@ import hmac
 import json
 
 import pytest
-from Crypto.Cipher import AES, PKCS1_OAEP
-from Crypto.PublicKey import RSA
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from golive.lianlian.keys import new_private_key
 from golive.lianlian.payload import PAY_LOAD_VERSION, PayLoadError, decrypt_pay_load, encrypt_pay_load, random_token
 
 
 @pytest.fixture(scope="module")
-def lianlian_pair() -> RSA.RsaKey:
-    return RSA.generate(1024)  # LianLian's own key is 1024-bit
+def lianlian_pair() -> RSAPrivateKey:
+    return new_private_key(1024)  # LianLian's own key is 1024-bit
 
 
 @pytest.fixture(scope="module")
-def other_pair() -> RSA.RsaKey:
-    return RSA.generate(1024)
+def other_pair() -> RSAPrivateKey:
+    return new_private_key(1024)
 
 
 PLAIN = json.dumps({"oid_partner": "201811230001000001", "no_order": "PO1", "money_order": "0.01",
@@ -30,31 +33,31 @@ PLAIN = json.dumps({"oid_partner": "201811230001000001", "no_order": "PO1", "mon
                    ensure_ascii=False, separators=(",", ":"))
 
 
-def test_round_trip_keeps_chinese_text(lianlian_pair: RSA.RsaKey) -> None:
+def test_round_trip_keeps_chinese_text(lianlian_pair: RSAPrivateKey) -> None:
     pay_load = encrypt_pay_load(PLAIN, lianlian_pair.public_key())
     assert decrypt_pay_load(pay_load, lianlian_pair) == PLAIN
 
 
-def test_wire_format_matches_the_demos(lianlian_pair: RSA.RsaKey) -> None:
+def test_wire_format_matches_the_demos(lianlian_pair: RSAPrivateKey) -> None:
     """Six parts; OAEP-SHA1 key blocks; CTR counter = nonce || 00..01; HMAC over B64(nonce)$B64(cipher)."""
     hmac_key, aes_key, nonce = "H" * 32, "A1B2C3D4E5F6G7H8I9J0K1L2M3N4O5P6", "NONCE123"
     pay_load = encrypt_pay_load(PLAIN, lianlian_pair.public_key(), hmac_key=hmac_key, aes_key=aes_key, nonce=nonce)
     version, b64_hk, b64_ak, b64_nonce, b64_cipher, b64_sign = pay_load.split("$")
     assert version == PAY_LOAD_VERSION == "lianpay1_0_1"
-    oaep = PKCS1_OAEP.new(lianlian_pair)
-    assert oaep.decrypt(base64.b64decode(b64_hk)) == hmac_key.encode()
-    assert oaep.decrypt(base64.b64decode(b64_ak)) == aes_key.encode()
+    oaep = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
+    assert lianlian_pair.decrypt(base64.b64decode(b64_hk), oaep) == hmac_key.encode()
+    assert lianlian_pair.decrypt(base64.b64decode(b64_ak), oaep) == aes_key.encode()
     assert base64.b64decode(b64_nonce) == nonce.encode()
     # An independent CTR: AES-ECB over the counter blocks, XORed with the plaintext.
-    ecb = AES.new(aes_key.encode(), AES.MODE_ECB)
+    ecb = Cipher(algorithms.AES(aes_key.encode()), modes.ECB()).encryptor()
     plain = PLAIN.encode("utf-8")
-    stream = b"".join(ecb.encrypt(nonce.encode() + (1 + i).to_bytes(8, "big")) for i in range(len(plain) // 16 + 1))
+    stream = b"".join(ecb.update(nonce.encode() + (1 + i).to_bytes(8, "big")) for i in range(len(plain) // 16 + 1))
     assert base64.b64decode(b64_cipher) == bytes(p ^ k for p, k in zip(plain, stream))
     expected_sign = hmac.new(hmac_key.encode(), f"{b64_nonce}${b64_cipher}".encode(), hashlib.sha256).digest()
     assert base64.b64decode(b64_sign) == expected_sign
 
 
-def test_java_line_breaks_are_tolerated(lianlian_pair: RSA.RsaKey) -> None:
+def test_java_line_breaks_are_tolerated(lianlian_pair: RSAPrivateKey) -> None:
     """sun.misc.BASE64Encoder wraps at 76 characters with CRLF; the HMAC covers the text as sent."""
     hmac_key, aes_key, nonce = random_token(32), random_token(32), random_token(8)
     parts = encrypt_pay_load(PLAIN * 3, lianlian_pair.public_key(), hmac_key=hmac_key, aes_key=aes_key,
@@ -81,14 +84,14 @@ def test_random_tokens_use_the_demo_alphabet() -> None:
     (lambda p: "$".join(p.split("$")[:1] + ["not base64!"] + p.split("$")[2:]), "not valid Base64"),
     (lambda p: "", "missing"),
 ])
-def test_broken_pay_loads_fail_with_a_reason(lianlian_pair: RSA.RsaKey, mangle, reason: str) -> None:
+def test_broken_pay_loads_fail_with_a_reason(lianlian_pair: RSAPrivateKey, mangle, reason: str) -> None:
     pay_load = encrypt_pay_load(PLAIN, lianlian_pair.public_key())
     with pytest.raises(PayLoadError, match=reason):
         decrypt_pay_load(mangle(pay_load), lianlian_pair)
 
 
-def test_wrong_key_is_named_and_nothing_secret_is_in_the_message(lianlian_pair: RSA.RsaKey,
-                                                                   other_pair: RSA.RsaKey) -> None:
+def test_wrong_key_is_named_and_nothing_secret_is_in_the_message(lianlian_pair: RSAPrivateKey,
+                                                                   other_pair: RSAPrivateKey) -> None:
     pay_load = encrypt_pay_load(PLAIN, other_pair.public_key())
     with pytest.raises(PayLoadError) as raised:
         decrypt_pay_load(pay_load, lianlian_pair)
@@ -97,6 +100,6 @@ def test_wrong_key_is_named_and_nothing_secret_is_in_the_message(lianlian_pair: 
     assert "张三" not in message and "oid_partner" not in message
 
 
-def test_bad_key_sizes_are_refused(lianlian_pair: RSA.RsaKey) -> None:
+def test_bad_key_sizes_are_refused(lianlian_pair: RSAPrivateKey) -> None:
     with pytest.raises(ValueError):
         encrypt_pay_load(PLAIN, lianlian_pair.public_key(), aes_key="short")

@@ -35,14 +35,13 @@ def test_config_without_an_uploaded_rsa_key_fails(tmp_path: Path) -> None:
 
 
 def test_captured_payout_opened_with_the_stand_in_key(tmp_path: Path) -> None:
-    from Crypto.PublicKey import RSA
-
+    from golive.lianlian.keys import load_private_key
     from golive.sandbox.cards import card_for_user
 
-    stand_in = RSA.import_key((KEYS / "staging_llpay_private.pem").read_text())
+    stand_in = load_private_key((KEYS / "staging_llpay_private.pem").read_text())
     lines = []
     for no, sign_type in (("CAP001", "RSA"), ("CAP002", "MD5")):
-        body = envelope(stand_in.publickey(), sign(payout_params(no, card_for_user("c")), sign_type))
+        body = envelope(stand_in.public_key(), sign(payout_params(no, card_for_user("c")), sign_type))
         lines.append({"request": {"method": "POST", "url": "https://instantpay.lianlianpay.com/paymentapi/payment.htm",
                                   "body": json.dumps(body)},
                       "response": {"status": 200, "body": json.dumps({"ret_code": "0000", "no_order": no})}})

@@ -18,13 +18,12 @@ def test_demo_merchant_envelopes_pass(tmp_path: Path) -> None:
 
 
 def test_clear_fields_and_a_foreign_key_fail(tmp_path: Path) -> None:
-    from Crypto.PublicKey import RSA
-
+    from golive.lianlian.keys import new_private_key
     from golive.sandbox.cards import card_for_user
 
     with sandbox_running(tmp_path) as sandbox:
         crafted(sandbox, payout_params("ENV001", card_for_user("e")), card_no=card_for_user("e"))  # a card in clear
-        crafted(sandbox, payout_params("ENV002", card_for_user("e")), key=RSA.generate(1024).publickey())
+        crafted(sandbox, payout_params("ENV002", card_for_user("e")), key=new_private_key(1024).public_key())
         requests.post(sandbox.base_url + "/paymentapi/payment.htm",
                       json={"oid_partner": "201811230001000001", "pay_load": "lianpay1_0_1$abc$def"}, timeout=TIMEOUT)
         state = Path(sandbox.sandbox.settings.state_dir)

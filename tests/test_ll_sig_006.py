@@ -107,15 +107,16 @@ def test_each_classic_mistake_fails_and_is_named(capture_demo, config_factory, r
 
 
 def test_unsorted_rsa_sign_is_named_too(capture_demo, merchant_pair, config_factory, run_checks, tmp_path):
-    from Crypto.Hash import MD5
-    from Crypto.PublicKey import RSA
-    from Crypto.Signature import pkcs1_15
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    from golive.lianlian.keys import load_private_key
 
     params = mc.pay_params(capture_demo, "u1", "O1", 0)
     params.pop("sign")
     source = _join((k, v) for k, v in params.items() if v)
-    digest = MD5.new(source.encode("utf-8"))
-    params["sign"] = base64.b64encode(pkcs1_15.new(RSA.import_key(merchant_pair.private_pem)).sign(digest)).decode()
+    key = load_private_key(merchant_pair.private_pem)
+    params["sign"] = base64.b64encode(key.sign(source.encode("utf-8"), padding.PKCS1v15(), hashes.MD5())).decode()
     check = mc.judge(config_factory, run_checks, tmp_path, [mc.pay_line(params)], "LL-SIG-006")
     assert check["findings"][0]["data"]["diagnosis"] == "unsorted"
     assert "RSA sign does not verify" in check["findings"][0]["message"]["en"]
@@ -193,3 +194,20 @@ def test_keys_signed_in_javas_case_insensitive_order_are_named(capture_demo, con
     [finding] = check["findings"]
     assert finding["data"]["diagnosis"] == "java_case_order"
     assert "case-insensitive order" in finding["message"]["en"] and "String.CASE_INSENSITIVE_ORDER" in finding["message"]["zh"]
+
+
+def test_verified_requests_then_odd_sign_types_and_failures(capture_demo, config_factory, run_checks, tmp_path):
+    """After a verified request the observer takes its fast path (one source, one verification); a
+    sign_type that is not a string, a sign that is not, and a wrong sign still get the full verdict."""
+    good = [mc.pay_params(capture_demo, f"u{i}", f"O{i}", i, sign_type=kind) for i, kind in enumerate(("MD5", "RSA") * 2)]
+    odd_type = mc.pay_params(capture_demo, "u7", "O7", 7, sign_type="MD5")
+    odd_type["sign_type"] = ["MD5"]  # a list, e.g. a form field sent twice and captured as JSON
+    odd_sign = mc.pay_params(capture_demo, "u8", "O8", 8, sign_type="MD5")
+    odd_sign["sign"] = {"value": odd_sign["sign"]}
+    wrong = mc.pay_params(capture_demo, "u9", "O9", 9, sign_type="MD5")
+    wrong["sign"] = hashlib.md5(b"something else").hexdigest()
+    lines = [mc.pay_line(p) for p in (*good, odd_type, odd_sign, wrong, *good)]
+    check = mc.judge(config_factory, run_checks, tmp_path, lines, "LL-SIG-006")
+    assert check["status"] == "fail"
+    assert check["evidence"][0]["verified"] == {"MD5": 4, "RSA": 4}
+    assert sum(check["evidence"][0]["failed"].values()) == 3

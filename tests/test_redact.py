@@ -84,11 +84,11 @@ def test_a_name_under_a_name_field_is_masked_where_text_quotes_it() -> None:
 
 
 def test_secrets_by_name_and_shape() -> None:
-    from Crypto.PublicKey import RSA
+    from golive.lianlian.keys import new_private_key, private_pem, public_pem
 
-    key = RSA.generate(1024)
-    der = "".join(key.export_key(pkcs=8).decode().splitlines()[1:-1])  # bare Base64 DER, as the Java demo wants
-    public = "".join(key.publickey().export_key().decode().splitlines()[1:-1])
+    key = new_private_key(1024)
+    der = "".join(private_pem(key).splitlines()[1:-1])  # bare Base64 DER, as the Java demo wants
+    public = "".join(public_pem(key).splitlines()[1:-1])
     safe = redact_result({"sign_source": "a=1&b=2&key=Mx7_q2Lr9Zt4", "md5_key": "Mx7_q2Lr9Zt4",
                           "note": f"pasted {der} here", "public": public, "key": "signing.md5_key"},
                          secrets=["Zt4Wv8Np3Ks6"])

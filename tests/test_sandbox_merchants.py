@@ -113,9 +113,8 @@ def test_golive_demo_sandbox_shows_defects(tmp_path: Path, capsys: pytest.Captur
 
 @pytest.fixture(scope="module")
 def shop_world(tmp_path_factory: pytest.TempPathFactory, merchant_pair: Any) -> Iterator[tuple[Any, Any]]:
-    from Crypto.PublicKey import RSA
-
     from conftest import TEST_MD5_KEY
+    from golive.lianlian.keys import load_private_key
     from sandbox_shop import SHOP_OID, Shop, ShopConfig, serve
 
     root = tmp_path_factory.mktemp("shop")
@@ -127,7 +126,7 @@ def shop_world(tmp_path_factory: pytest.TempPathFactory, merchant_pair: Any) -> 
                              "rsa_public_key": {"file": str(root / "shop_public.pem")}},
                  "registration": {"domains": ["m.shop.example"], "server_ips": ["198.51.100.20"]}}
     with sandbox_running(root, overrides) as sandbox:
-        shop = Shop(ShopConfig(TEST_MD5_KEY, RSA.import_key(merchant_pair.private_pem), sandbox.key.public_key,
+        shop = Shop(ShopConfig(TEST_MD5_KEY, load_private_key(merchant_pair.private_pem), sandbox.key.public_key,
                                sandbox.base_url))
         server, _ = serve(shop)
         try:
@@ -186,9 +185,8 @@ def test_json_merchant_missing_game_field_is_a_risk_rejection(shop_world: tuple[
 # -- a merchant shaped like LianLian's own demo, no test endpoints ----------------------------------
 
 def run_lldemo(tmp_path: Path, merchant_pair: Any, defect: str | None) -> list[Event]:
-    from Crypto.PublicKey import RSA
-
     from conftest import TEST_MD5_KEY
+    from golive.lianlian.keys import load_private_key
     from sandbox_lldemo import LLDEMO_OID, LLDemo, serve
 
     (tmp_path / "md5.key").write_text(TEST_MD5_KEY)
@@ -197,7 +195,7 @@ def run_lldemo(tmp_path: Path, merchant_pair: Any, defect: str | None) -> list[E
                  "signing": {"sign_type": "MD5", "notify_sign_type": "MD5", "md5_key": {"file": str(tmp_path / "md5.key")},
                              "rsa_public_key": {"file": str(tmp_path / "public.pem")}}}
     with sandbox_running(tmp_path, overrides) as sandbox:
-        demo = LLDemo(TEST_MD5_KEY, RSA.import_key(merchant_pair.private_pem), sandbox.key.public_key,
+        demo = LLDemo(TEST_MD5_KEY, load_private_key(merchant_pair.private_pem), sandbox.key.public_key,
                       cashier=sandbox.base_url + "/payment/authpay.htm",
                       payout_url=sandbox.base_url + "/paymentapi/payment.htm", defect=defect)
         server = serve(demo)

@@ -170,12 +170,14 @@ def describe(der: bytes, fmt: str, algorithm: str) -> tuple[str, dict[str, objec
     if numbers is None:
         facts["parsed"] = False
         return f"RSA private key, {fmt}, incomplete (split or truncated)", facts, None
-    from Crypto.PublicKey import RSA
-
-    from golive.lianlian.keys import fingerprint_sha256
+    from golive.lianlian.keys import fingerprint_sha256, public_key_from_numbers
     from golive.lianlian.platform import published_demo_key
 
-    fingerprint = fingerprint_sha256(RSA.construct(numbers))
+    try:
+        fingerprint = fingerprint_sha256(public_key_from_numbers(*numbers))
+    except ValueError:  # no RSA key has this modulus and exponent (an even one, say)
+        facts["parsed"] = False
+        return f"RSA private key, {fmt}, incomplete (split or truncated)", facts, None
     bits = numbers[0].bit_length()
     facts.update(bits=bits, fingerprint_sha256=fingerprint)
     published = published_demo_key(fingerprint)

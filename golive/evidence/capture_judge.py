@@ -14,14 +14,15 @@ It does the bookkeeping every capture check needs, so that each check module hol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from golive.evidence.bundle import EvidenceView
 from golive.evidence.captures import CaptureRecord
-from golive.model import Context, Finding, Judgement, Severity, Reducer, Text
+from golive.model import Context, Finding, Judgement, Reducer, Severity, Text
 from golive.redact import redact_value
 
-__all__ = ["CaptureJudge", "KIND_NAMES", "json_kind", "value_text"]
+__all__ = ["KIND_NAMES", "CaptureJudge", "Fanout", "json_kind", "value_text"]
 
 KIND_NAMES: dict[str, Text] = {
     "pay_request": Text("支付请求", "pay requests"),
@@ -158,3 +159,47 @@ class CaptureJudge(Reducer):
         checked = Text(f"{what.zh}：{self.judged} 条{zh_kinds}{skipped_zh}{more_zh}",
                        f"{what.en}: {self.judged} {en_kinds}{skipped_en}{more_en}")
         return Judgement.from_findings(self.findings, checked, (evidence,))
+
+
+class Fanout:
+    """Feeds each capture record to every `CaptureJudge` of a run at once (the engine's stream loop).
+
+    What `CaptureJudge.feed` asks of a record for each judge -- broken? of a wanted kind? with
+    parameters? -- is asked once per record here, and each interested judge's `judge_record` is
+    called directly; the record's parse, sign source and verification (`sign_observation`) and its
+    ``risk_item`` (`risk_item`) are made once on the record and shared by every judge. A broken
+    record, or one without parameters, goes through each judge's own `feed`, as before. The same
+    judges see the same records in the same order, so the findings are those of separate feeding.
+    """
+
+    def __init__(self, judges: list[tuple[str, CaptureJudge]]) -> None:
+        self.judges = list(judges)
+        self.by_kind: dict[str, list[tuple[str, CaptureJudge, Callable[[CaptureRecord], Any]]]] = {}
+        for check_id, judge in self.judges:
+            for kind in sorted(judge.kinds):
+                self.by_kind.setdefault(kind, []).append((check_id, judge, judge.judge_record))
+
+    @staticmethod
+    def fuses(reducer: Any) -> bool:
+        """True for a CaptureJudge that judges through `judge_record` (does not feed itself)."""
+        return isinstance(reducer, CaptureJudge) and type(reducer).feed is CaptureJudge.feed
+
+    def drop(self, gone: Any) -> None:
+        """Stop feeding the judges whose ids are in `gone` (they crashed)."""
+        self.judges = [(i, j) for i, j in self.judges if i not in gone]
+        self.by_kind = {kind: [entry for entry in entries if entry[0] not in gone] for kind, entries in self.by_kind.items()}
+
+    def feed(self, record: CaptureRecord, crashed: dict[str, BaseException]) -> None:
+        if record.broken or record.params is None:
+            for check_id, judge in self.judges:
+                try:
+                    judge.feed(record)
+                except Exception as exc:  # one crashing check must not abort the run or pass
+                    crashed[check_id] = exc
+            return
+        for check_id, judge, judge_record in self.by_kind.get(record.kind, ()):
+            try:
+                if judge_record(record) is not False:
+                    judge.judged += 1
+            except Exception as exc:  # one crashing check must not abort the run or pass
+                crashed[check_id] = exc

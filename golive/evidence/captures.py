@@ -56,7 +56,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Iterator, Mapping
+from typing import IO, Any, Callable, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from golive import safe_json
@@ -422,9 +422,12 @@ def _size(count: int) -> str:
     return f"{count // (1024 * 1024)} MiB" if count % (1024 * 1024) == 0 else f"{count} bytes"
 
 
-def iter_jsonl_records(handle: IO[bytes], display: str, max_line_bytes: int | None = None) -> Iterator[CaptureRecord]:
+def iter_jsonl_records(handle: IO[bytes], display: str, max_line_bytes: int | None = None,
+                      wanted: Callable[[bytes], bool] | None = None) -> Iterator[CaptureRecord]:
     """Records of a JSON Lines file. A line over `max_line_bytes` (default `MAX_LINE_BYTES`) is a
-    broken record naming its line; it is read past in 1 MiB pieces, never held whole."""
+    broken record naming its line; it is read past in 1 MiB pieces, never held whole. With
+    `wanted`, a line for which ``wanted(raw_bytes)`` is false is passed over unread (a reader that
+    looks for a few rare records need not decode every line)."""
     readline = handle.readline
     limit = max_line_bytes or MAX_LINE_BYTES
     number = 0
@@ -441,7 +444,7 @@ def iter_jsonl_records(handle: IO[bytes], display: str, max_line_bytes: int | No
             yield CaptureRecord(display, number, broken=True,
                                 error=f"line longer than {_size(limit)} (evidence.max_line_bytes), skipped")
             continue
-        if raw.isspace():
+        if raw.isspace() or (wanted is not None and not wanted(raw)):
             continue
         try:
             text = raw.rstrip(b"\r\n").decode("utf-8")
@@ -468,9 +471,11 @@ def _is_har(path: Path, head: bytes) -> bool:
     return bool(_HAR_START.match(head.removeprefix(b"\xef\xbb\xbf")))
 
 
-def iter_capture_records(path: Path, display: str, max_line_bytes: int | None = None) -> Iterator[CaptureRecord]:
+def iter_capture_records(path: Path, display: str, max_line_bytes: int | None = None,
+                         wanted: Callable[[bytes], bool] | None = None) -> Iterator[CaptureRecord]:
     """Every record of a capture file (JSON Lines or HAR), streamed. Unreadable file: InputError.
-    `max_line_bytes` caps a JSON Lines line (default: the run's ``evidence.max_line_bytes``)."""
+    `max_line_bytes` caps a JSON Lines line (default: the run's ``evidence.max_line_bytes``);
+    `wanted` passes over JSON Lines lines unread (`iter_jsonl_records`; HAR entries are all read)."""
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -482,4 +487,4 @@ def iter_capture_records(path: Path, display: str, max_line_bytes: int | None = 
 
             yield from iter_har_records(handle, display)
         else:
-            yield from iter_jsonl_records(handle, display, max_line_bytes)
+            yield from iter_jsonl_records(handle, display, max_line_bytes, wanted)

@@ -31,6 +31,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
+from golive.lianlian.sign import APP_SDK_EXCLUDED, NullRule, VerifyCode, sign_source
 from golive.signing import KeyRole, SigningMaterial
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -103,6 +104,10 @@ class SignObserver:
         self._has_lianlian = signing.has(KeyRole.LIANLIAN_PUBLIC)
         self._diagnosed = 0
         self._lock = threading.Lock()
+        # sign_type -> the observation of a request whose sign verifies over the old-demo sign source
+        # (the usual case): once one was observed the long way, the next are tested with one sign
+        # source and one MD5 or RSA verification (SigningMaterial.request_sign_verifies), and share it.
+        self._verified: dict[str, SignObservation] = {}
 
     def __repr__(self) -> str:
         return "SignObserver(<keys held>)"
@@ -134,8 +139,6 @@ class SignObserver:
         return observation
 
     def _request(self, record: CaptureRecord) -> SignObservation:
-        from golive.lianlian.sign import APP_SDK_EXCLUDED
-
         params = record.params or {}
         sign_type = params.get("sign_type")
         if sign_type == "MD5" and not self._has_md5:
@@ -145,10 +148,18 @@ class SignObserver:
         app = record.channel == "app"
         exclude = APP_SDK_EXCLUDED if app else frozenset()
         view = {k: v for k, v in params.items() if k not in exclude} if app else params
+        sign = params.get("sign")
+        # (sign_type may be anything a capture holds -- a list, an object: only the two methods are looked up)
+        verified = self._verified.get(sign_type) if (sign_type == "MD5" or sign_type == "RSA") else None
+        if verified is not None and sign.__class__ is str and sign and \
+                self._signing.request_sign_verifies(sign_type, sign, sign_source(view)):  # type: ignore[arg-type]
+            return verified
         result = self._signing.verify_request(view)
         if result.ok:
-            return self._shared("request", result)
-        sign = params.get("sign")
+            observation = self._shared("request", result)
+            if result.code is VerifyCode.VERIFIED and result.null_rule is NullRule.OLD_DEMO and sign_type in ("MD5", "RSA"):
+                self._verified[sign_type] = observation  # type: ignore[index]
+            return observation
         if result.code in _MALFORMED or not isinstance(sign, str):
             return self._shared("request", result)
         with self._lock:  # the budget is the run's, in record order

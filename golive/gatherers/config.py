@@ -97,7 +97,7 @@ def _md5_facts(key: str) -> dict[str, Any]:
 
 def gather_keys(config: LoadedConfig, environ: Mapping[str, str] | None = None) -> tuple[dict[str, Any], dict[str, Any], SigningMaterial]:
     """(config evidence value, keys evidence value, signing material) for `config`."""
-    from golive.lianlian.keys import fingerprint_sha256, key_bits, keys_match
+    from golive.lianlian.keys import fingerprint_sha256, is_private, key_bits, keys_match
 
     env = dict(os.environ if environ is None else environ)
     refs = {ref.key: ref for ref in iter_secret_refs(config)}
@@ -129,8 +129,8 @@ def gather_keys(config: LoadedConfig, environ: Mapping[str, str] | None = None) 
         loaded_by_role[slot.role] = loaded
         keys[key] = {
             "bits": key_bits(loaded),
-            "fingerprint": fingerprint_sha256(loaded.publickey() if loaded.has_private() else loaded),
-            "private": loaded.has_private(),
+            "fingerprint": fingerprint_sha256(loaded),
+            "private": is_private(loaded),
             "source": ref.kind if ref.kind != "file" else str(path),
         }
     private, public = loaded_by_role.get(KeyRole.MERCHANT_PRIVATE), loaded_by_role.get(KeyRole.MERCHANT_PUBLIC)

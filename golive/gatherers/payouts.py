@@ -47,7 +47,8 @@ def gather(ctx: GatherContext) -> dict[str, Evidence]:
         except InputError:
             raise
     value = collector.value()
-    value.update(_ledger_facts(ctx))
+    # The ledger is read (whole) only for payouts to attribute: without one, the evidence is missing.
+    value.update(_ledger_facts(ctx) if value["exchanges"] else {"owners": None, "earnings": None})
     read = ", ".join(f"{s['kind']} {s['where']}" for s in value["sources"]) or "nothing"
     if not value["exchanges"]:
         return {"payouts": Evidence.missing(Text(

@@ -30,18 +30,27 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from Crypto.PublicKey.RSA import RsaKey
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
+
+    RsaKey = RSAPrivateKey | RSAPublicKey
 
 __all__ = [
+    "MIN_GENERATE_BITS",
     "KeyFormatError",
     "KeyPairForms",
-    "MIN_GENERATE_BITS",
     "fingerprint_sha256",
     "generate_keypair",
+    "is_private",
     "key_bits",
     "keys_match",
     "load_private_key",
     "load_public_key",
+    "new_private_key",
+    "private_der",
+    "private_pem",
+    "public_half",
+    "public_key_from_numbers",
+    "public_pem",
     "spki_der",
 ]
 
@@ -109,14 +118,37 @@ def _key_bytes_and_label(data: str | bytes, source: str) -> tuple[bytes, str | N
     return der, label
 
 
+def _parse_der(der: bytes) -> object | None:
+    """The key in `der` (PKCS#8 or PKCS#1 private, X.509 SubjectPublicKeyInfo or PKCS#1 public, or an
+    X.509 certificate's public key), or None when it is none of them. Any algorithm: the caller
+    refuses what is not RSA. An encrypted PKCS#8 key raises TypeError (no passphrase given)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_der_private_key, load_der_public_key
+
+    for load in (lambda: load_der_private_key(der, password=None), lambda: load_der_public_key(der),
+                 lambda: x509.load_der_x509_certificate(der).public_key()):
+        try:
+            return load()
+        except ValueError:
+            continue
+        except Exception as exc:  # cryptography's UnsupportedAlgorithm and kin: not a key we can use
+            if isinstance(exc, TypeError):
+                raise
+            continue
+    return None
+
+
 def _import(der: bytes, source: str, expected: str) -> RsaKey:
-    from Crypto.PublicKey import RSA
+    """The RSA key in `der` (OpenSSL through `cryptography` parses it)."""
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
     try:
-        return RSA.import_key(der)
-    except (ValueError, IndexError, TypeError):
-        pass
-    # pycryptodome cannot read it. Tell the likely reason without echoing anything from the key.
+        key = _parse_der(der)
+    except TypeError:  # "Password was not given but private key is encrypted"
+        raise KeyFormatError(f"{source}: the {expected} key is unusable: {_ENCRYPTED_HINT}") from None
+    if isinstance(key, (RSAPrivateKey, RSAPublicKey)):
+        return key
+    # Not readable as an RSA key. Tell the likely reason without echoing anything from the key.
     if _looks_like_encrypted_pkcs8(der):
         raise KeyFormatError(f"{source}: the {expected} key is unusable: {_ENCRYPTED_HINT}") from None
     raise KeyFormatError(
@@ -131,7 +163,7 @@ def _looks_like_encrypted_pkcs8(der: bytes) -> bool:
     return b"\x2a\x86\x48\x86\xf7\x0d\x01\x05" in der[:40] or b"\x2a\x86\x48\x86\xf7\x0d\x01\x0c\x01" in der[:40]
 
 
-def load_private_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
+def load_private_key(data: str | bytes, *, source: str = "<key>") -> RSAPrivateKey:
     """An RSA private key from PEM (PKCS#1 or PKCS#8), bare Base64 DER or raw DER.
 
     Raises `KeyFormatError` for garbage, truncated or encrypted keys and for a public key given
@@ -143,14 +175,14 @@ def load_private_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
             f"{source}: this is a public key ({label}); the merchant RSA private key is needed here"
         )
     key = _import(der, source, "private")
-    if not key.has_private():
+    if not is_private(key):
         raise KeyFormatError(
             f"{source}: this is a public key; the merchant RSA private key is needed here"
         )
-    return key
+    return key  # type: ignore[return-value]
 
 
-def load_public_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
+def load_public_key(data: str | bytes, *, source: str = "<key>") -> RSAPublicKey:
     """An RSA public key from X.509 SubjectPublicKeyInfo (PEM, bare Base64, DER) or PKCS#1 PEM.
 
     A private key is refused with "this is a private key": it must never be where a public key
@@ -162,16 +194,69 @@ def load_public_key(data: str | bytes, *, source: str = "<key>") -> RsaKey:
             f"{source}: this is a private key; give the public key here (keep the private key secret)"
         )
     key = _import(der, source, "public")
-    if key.has_private():
+    if is_private(key):
         raise KeyFormatError(
             f"{source}: this is a private key; give the public key here (keep the private key secret)"
         )
-    return key
+    return key  # type: ignore[return-value]
+
+
+def is_private(key: object) -> bool:
+    """True for an RSA private key (`load_private_key`, `new_private_key`)."""
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    return isinstance(key, RSAPrivateKey)
+
+
+def public_half(key: RsaKey) -> RSAPublicKey:
+    """The public key of `key` (`key` itself when it is public)."""
+    return key.public_key() if is_private(key) else key  # type: ignore[union-attr,return-value]
+
+
+def new_private_key(bits: int = 2048) -> RSAPrivateKey:
+    """A fresh RSA private key (e = 65537), without `generate_keypair`'s size rules (test keys,
+    throwaway forgers)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def public_key_from_numbers(n: int, e: int) -> RSAPublicKey:
+    """The RSA public key with modulus `n` and exponent `e` (ValueError when they make none)."""
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
+
+    return RSAPublicNumbers(e, n).public_key()
 
 
 def spki_der(key: RsaKey) -> bytes:
     """X.509 SubjectPublicKeyInfo DER of `key` (of its public half when it is private)."""
-    return key.public_key().export_key(format="DER")
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return public_half(key).public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+
+def public_pem(key: RsaKey) -> str:
+    """X.509 SubjectPublicKeyInfo PEM (label ``PUBLIC KEY``) of `key`'s public half, ending in a newline."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return public_half(key).public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+
+
+def private_der(key: RSAPrivateKey, pkcs: int = 8) -> bytes:
+    """Unencrypted DER of a private key: PKCS#8 (``pkcs=8``) or PKCS#1 (``pkcs=1``)."""
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    form = PrivateFormat.PKCS8 if pkcs == 8 else PrivateFormat.TraditionalOpenSSL
+    return key.private_bytes(Encoding.DER, form, NoEncryption())
+
+
+def private_pem(key: RSAPrivateKey, pkcs: int = 8) -> str:
+    """Unencrypted PEM of a private key, ending in a newline: PKCS#8 (label ``PRIVATE KEY``) or
+    PKCS#1 (``pkcs=1``, label ``RSA PRIVATE KEY``)."""
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    form = PrivateFormat.PKCS8 if pkcs == 8 else PrivateFormat.TraditionalOpenSSL
+    return key.private_bytes(Encoding.PEM, form, NoEncryption()).decode("ascii")
 
 
 def fingerprint_sha256(key: RsaKey) -> str:
@@ -181,12 +266,12 @@ def fingerprint_sha256(key: RsaKey) -> str:
 
 def key_bits(key: RsaKey) -> int:
     """Modulus size in bits."""
-    return int(key.size_in_bits())
+    return int(key.key_size)
 
 
 def keys_match(private_key: RsaKey, public_key: RsaKey) -> bool:
     """True if `public_key` is the public half of `private_key` (same modulus and exponent)."""
-    return bool(private_key.n == public_key.n and private_key.e == public_key.e)
+    return bool(public_half(private_key).public_numbers() == public_half(public_key).public_numbers())
 
 
 @dataclass(frozen=True)
@@ -216,17 +301,14 @@ def generate_keypair(bits: int = 2048) -> KeyPairForms:
         raise ValueError(f"key size must be at least {MIN_GENERATE_BITS} bits (LianLian's minimum); 2048 is recommended")
     if bits % 256:
         raise ValueError("key size must be a multiple of 256 bits (e.g. 1024, 2048, 3072, 4096)")
-    from Crypto.PublicKey import RSA
-
-    key = RSA.generate(bits, e=65537)
-    public = key.public_key()
-    public_der = public.export_key(format="DER")
+    key = new_private_key(bits)
+    public_der = spki_der(key)
     return KeyPairForms(
         bits=key_bits(key),
         fingerprint_sha256=hashlib.sha256(public_der).hexdigest(),
-        private_pkcs8_pem=key.export_key(format="PEM", pkcs=8).decode("ascii") + "\n",
-        private_pkcs1_pem=key.export_key(format="PEM", pkcs=1).decode("ascii") + "\n",
-        private_pkcs8_b64=base64.b64encode(key.export_key(format="DER", pkcs=8)).decode("ascii"),
-        public_pem=public.export_key(format="PEM").decode("ascii") + "\n",
+        private_pkcs8_pem=private_pem(key, pkcs=8),
+        private_pkcs1_pem=private_pem(key, pkcs=1),
+        private_pkcs8_b64=base64.b64encode(private_der(key, pkcs=8)).decode("ascii"),
+        public_pem=public_pem(key),
         public_b64=base64.b64encode(public_der).decode("ascii"),
     )

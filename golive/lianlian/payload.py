@@ -38,7 +38,9 @@ import string
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from Crypto.PublicKey.RSA import RsaKey
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    from golive.lianlian.keys import RsaKey
 
 __all__ = ["PAY_LOAD_VERSION", "PayLoadError", "decrypt_pay_load", "encrypt_pay_load", "random_token"]
 
@@ -68,11 +70,22 @@ def _unb64(text: str, what: str) -> bytes:
         raise PayLoadError(f"{what} is not valid Base64") from None
 
 
-def _ctr(aes_key: bytes, nonce: bytes) -> object:
-    from Crypto.Cipher import AES
+def _ctr(aes_key: bytes, nonce: bytes, data: bytes) -> bytes:
+    """AES-256-CTR of `data` (encrypting and decrypting are the same): the whole 16-byte block
+    ``nonce + 00000000 00000001`` is the counter, incremented as one big-endian number, as Java's
+    ``AES/CTR/NoPadding`` counts."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-    # nonce=b"" makes the whole 16-byte block the counter, as Java's CTR mode counts.
-    return AES.new(aes_key, AES.MODE_CTR, nonce=b"", initial_value=nonce + _COUNTER_TAIL)
+    cipher = Cipher(algorithms.AES(aes_key), modes.CTR(nonce + _COUNTER_TAIL)).encryptor()
+    return cipher.update(data) + cipher.finalize()
+
+
+def _oaep() -> object:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    # SHA-1 / MGF1-SHA-1, as Java's RSA/ECB/OAEPWithSHA-1AndMGF1Padding and PHP's openssl_public_encrypt use.
+    return padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
 
 
 def _mac(hmac_key: bytes, b64_nonce: str, b64_cipher: str) -> bytes:
@@ -85,30 +98,28 @@ def encrypt_pay_load(plaintext: str, public_key: RsaKey, *, hmac_key: str | None
 
     The keys and nonce are random unless given (tests pin them to check the format).
     """
-    from Crypto.Cipher import PKCS1_OAEP
+    from golive.lianlian.keys import public_half
 
     hmac_key = hmac_key if hmac_key is not None else random_token(32)
     aes_key = aes_key if aes_key is not None else random_token(32)
     nonce = nonce if nonce is not None else random_token(8)
     if len(aes_key.encode("ascii")) != 32 or len(nonce.encode("ascii")) != 8:
         raise ValueError("aes_key must be 32 ASCII characters and nonce 8")
-    oaep = PKCS1_OAEP.new(public_key)  # SHA-1 / MGF1-SHA-1 by default, as Java and PHP use
-    b64_hmac_key = _b64(oaep.encrypt(hmac_key.encode("ascii")))
-    b64_aes_key = _b64(oaep.encrypt(aes_key.encode("ascii")))
+    public, oaep = public_half(public_key), _oaep()
+    b64_hmac_key = _b64(public.encrypt(hmac_key.encode("ascii"), oaep))  # type: ignore[arg-type]
+    b64_aes_key = _b64(public.encrypt(aes_key.encode("ascii"), oaep))  # type: ignore[arg-type]
     b64_nonce = _b64(nonce.encode("ascii"))
-    b64_cipher = _b64(_ctr(aes_key.encode("ascii"), nonce.encode("ascii")).encrypt(plaintext.encode("utf-8")))  # type: ignore[attr-defined]
+    b64_cipher = _b64(_ctr(aes_key.encode("ascii"), nonce.encode("ascii"), plaintext.encode("utf-8")))
     b64_sign = _b64(_mac(hmac_key.encode("ascii"), b64_nonce, b64_cipher))
     return "$".join((PAY_LOAD_VERSION, b64_hmac_key, b64_aes_key, b64_nonce, b64_cipher, b64_sign))
 
 
-def decrypt_pay_load(pay_load: str, private_key: RsaKey) -> str:
+def decrypt_pay_load(pay_load: str, private_key: RSAPrivateKey) -> str:
     """The JSON text inside `pay_load`, after checking its version and HMAC.
 
     Raises `PayLoadError` (LianLian's 4007) for a wrong version, broken Base64, a key that does not
     decrypt (the request was encrypted for another public key), a failed HMAC, or non-UTF-8 content.
     """
-    from Crypto.Cipher import PKCS1_OAEP
-
     if not isinstance(pay_load, str) or not pay_load:
         raise PayLoadError("pay_load is missing or not a string")
     parts = pay_load.split("$")
@@ -117,10 +128,10 @@ def decrypt_pay_load(pay_load: str, private_key: RsaKey) -> str:
     version, b64_hmac_key, b64_aes_key, b64_nonce, b64_cipher, b64_sign = parts
     if version != PAY_LOAD_VERSION:
         raise PayLoadError(f"unknown pay_load version {version[:20]!r}; expected {PAY_LOAD_VERSION}")
-    oaep = PKCS1_OAEP.new(private_key)
+    oaep = _oaep()
     try:
-        hmac_key = oaep.decrypt(_unb64(b64_hmac_key, "the encrypted HMAC key"))
-        aes_key = oaep.decrypt(_unb64(b64_aes_key, "the encrypted AES key"))
+        hmac_key = private_key.decrypt(_unb64(b64_hmac_key, "the encrypted HMAC key"), oaep)  # type: ignore[arg-type]
+        aes_key = private_key.decrypt(_unb64(b64_aes_key, "the encrypted AES key"), oaep)  # type: ignore[arg-type]
     except ValueError as exc:
         if isinstance(exc, PayLoadError):
             raise
@@ -131,8 +142,8 @@ def decrypt_pay_load(pay_load: str, private_key: RsaKey) -> str:
         raise PayLoadError("the AES key must be 32 bytes and the nonce 8")
     if not hmac.compare_digest(_mac(hmac_key, b64_nonce, b64_cipher), _unb64(b64_sign, "the HMAC")):
         raise PayLoadError("the HMAC-SHA256 does not match (altered or truncated pay_load)")
-    plain = _ctr(aes_key, nonce).decrypt(_unb64(b64_cipher, "the cipher text"))  # type: ignore[attr-defined]
+    plain = _ctr(aes_key, nonce, _unb64(b64_cipher, "the cipher text"))
     try:
-        return plain.decode("utf-8")  # type: ignore[no-any-return]
+        return plain.decode("utf-8")
     except UnicodeDecodeError:
         raise PayLoadError("the decrypted content is not UTF-8") from None

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
-    from Crypto.PublicKey.RSA import RsaKey
+    from golive.lianlian.keys import RsaKey
 
 # --- LianLian platform key (docs/protocol.md §2.4) -------------------------------------------------
 
@@ -46,7 +46,7 @@ LIANLIAN_PUBLIC_KEY_BITS = 1024
 
 @lru_cache(maxsize=1)
 def lianlian_public_key() -> RsaKey:
-    """The platform public key, parsed once (pycryptodome is imported only when this is called)."""
+    """The platform public key, parsed once (cryptography is imported only when this is called)."""
     from golive.lianlian.keys import fingerprint_sha256, load_public_key
 
     key = load_public_key(LIANLIAN_PUBLIC_KEY_B64, source="LianLian platform key")

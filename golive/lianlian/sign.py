@@ -60,10 +60,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Mapping
 
-if TYPE_CHECKING:  # pragma: no cover - typing only; pycryptodome is imported lazily below
-    from Crypto.PublicKey.RSA import RsaKey
+if TYPE_CHECKING:  # pragma: no cover - typing only; cryptography is imported lazily below
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
 __all__ = [
     "APP_SDK_EXCLUDED",
@@ -236,38 +236,57 @@ def md5_verify(params: Mapping[str, object], md5_key: str, **source_kw: object) 
     return hmac.compare_digest(expected.encode("ascii"), java_utf8(given))
 
 
-def _private_key(key: object) -> RsaKey:
-    from Crypto.PublicKey.RSA import RsaKey
+def _private_key(key: object) -> RSAPrivateKey:
+    from golive.lianlian.keys import is_private, load_private_key
 
-    if isinstance(key, RsaKey):
-        if not key.has_private():
-            raise ValueError("an RSA private key is required; this is a public key")
-        return key
-    from golive.lianlian.keys import load_private_key
-
-    return load_private_key(key)  # type: ignore[arg-type]
+    if is_private(key):
+        return key  # type: ignore[return-value]
+    if _is_public(key):
+        raise ValueError("an RSA private key is required; this is a public key")
+    return load_private_key(key)  # type: ignore[arg-type]  # text or bytes
 
 
-def _public_key(key: object) -> RsaKey:
-    from Crypto.PublicKey.RSA import RsaKey
+def _is_public(key: object) -> bool:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-    if isinstance(key, RsaKey):
-        return key.public_key() if key.has_private() else key
-    from golive.lianlian.keys import load_public_key
-
-    return load_public_key(key)  # type: ignore[arg-type]
+    return isinstance(key, RSAPublicKey)
 
 
-def rsa_sign_source(source: str, private_key: RsaKey) -> str:
+def _public_key(key: object) -> RSAPublicKey:
+    from golive.lianlian.keys import is_private, load_public_key
+
+    if _is_public(key):
+        return key  # type: ignore[return-value]
+    if is_private(key):
+        return key.public_key()  # type: ignore[attr-defined,no-any-return]
+    return load_public_key(key)  # type: ignore[arg-type]  # text or bytes
+
+
+# MD5withRSA through OpenSSL (the `cryptography` package): 0.17-0.36 of pycryptodome's CPU per
+# verification (bench/bench_rsa.py); the padding and hash objects are made once.
+_MD5WITHRSA: tuple[Any, Any, type[Exception]] | None = None
+
+
+def _md5withrsa() -> tuple[Any, Any, type[Exception]]:
+    """(PKCS#1 v1.5 padding, MD5, the exception a bad signature raises), imported on first use."""
+    global _MD5WITHRSA
+    if _MD5WITHRSA is None:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        _MD5WITHRSA = (padding.PKCS1v15(), hashes.MD5(), InvalidSignature)
+    return _MD5WITHRSA
+
+
+def rsa_sign_source(source: str, private_key: RSAPrivateKey) -> str:
     """MD5withRSA over an already-built source, Base64 (also signs golive's own reports)."""
-    from Crypto.Hash import MD5
-    from Crypto.Signature import pkcs1_15
-
-    signature = pkcs1_15.new(private_key).sign(MD5.new(java_utf8(source)))
+    pad, md5, _ = _md5withrsa()
+    signature = private_key.sign(java_utf8(source), pad, md5)
     return base64.b64encode(signature).decode("ascii")
 
 
-def decode_rsa_signature(signature_b64: object, public_key: RsaKey) -> bytes | str:
+def decode_rsa_signature(signature_b64: object, public_key: RSAPublicKey) -> bytes | str:
     """The raw RSA signature, or a sentence saying why `signature_b64` cannot be one."""
     if not isinstance(signature_b64, str) or not signature_b64:
         return "the sign field is missing or not a string"
@@ -282,19 +301,23 @@ def decode_rsa_signature(signature_b64: object, public_key: RsaKey) -> bytes | s
             "the sign is not valid Base64 (characters outside the Base64 alphabet, e.g. a space "
             "where URL decoding turned '+' into ' ', or a truncated value)"
         )
-    expected = (public_key.size_in_bits() + 7) // 8
+    bits = public_key.key_size
+    expected = (bits + 7) // 8
     if len(signature) != expected:
-        return f"the sign decodes to {len(signature)} bytes; a {public_key.size_in_bits()}-bit key signs {expected}"
+        return f"the sign decodes to {len(signature)} bytes; a {bits}-bit key signs {expected}"
     return signature
 
 
-def rsa_verify_source(source: str, signature: bytes, public_key: RsaKey) -> bool:
-    from Crypto.Hash import MD5
-    from Crypto.Signature import pkcs1_15
+def rsa_verify_source(source: str, signature: bytes, public_key: RSAPublicKey) -> bool:
+    """True if `signature` (raw bytes, the key's length) is MD5withRSA over `source` under `public_key`.
 
+    RSASSA-PKCS1-v1_5 as OpenSSL checks it: the decoded block must be exactly the padded MD5
+    DigestInfo (with its NULL parameters), as Java's ``Signature.getInstance("MD5withRSA")`` makes.
+    """
+    pad, md5, invalid = _md5withrsa()
     try:
-        pkcs1_15.new(public_key).verify(MD5.new(java_utf8(source)), signature)
-    except (ValueError, TypeError):
+        public_key.verify(signature, java_utf8(source), pad, md5)
+    except (invalid, ValueError, TypeError):
         return False
     return True
 
@@ -302,7 +325,7 @@ def rsa_verify_source(source: str, signature: bytes, public_key: RsaKey) -> bool
 def rsa_sign(params: Mapping[str, object], private_key: object, **source_kw: object) -> str:
     """``sign`` for `params` under RSA: MD5withRSA (PKCS#1 v1.5), Base64 without line breaks.
 
-    `private_key` is an ``RsaKey`` or anything `keys.load_private_key` accepts.
+    `private_key` is an RSA private key (a `cryptography` key object) or anything `keys.load_private_key` accepts.
     """
     return rsa_sign_source(sign_source(params, **source_kw), _private_key(private_key))  # type: ignore[arg-type]
 
@@ -311,7 +334,7 @@ def rsa_verify(params: Mapping[str, object], public_key: object, **source_kw: ob
     """True if ``params["sign"]`` is a valid MD5withRSA signature of the sign source.
 
     Malformed Base64, a wrong length or a bad signature give False, never an exception.
-    `public_key` is an ``RsaKey`` (a private key is reduced to its public half) or anything
+    `public_key` is an RSA key (a `cryptography` key object; a private key is reduced to its public half) or anything
     `keys.load_public_key` accepts.
     """
     key = _public_key(public_key)

@@ -225,11 +225,29 @@ class PayoutCollector:
                 "not_listed": self.dropped}
 
 
+_PAYOUT_MARKS = (b"paymentapi", b"confirmpayment.htm", b"querypayment.htm", b"pay_load")
+# What could hide those names from a look at the raw bytes: a JSON \u escape, percent-encoding (a
+# form body's keys are decoded), and U+0130 (whose lower() is "i" + a combining dot).
+_HIDING = (b"\\u", b"%", b"\xc4\xb0")
+
+
+def may_be_payout(raw: bytes) -> bool:
+    """False only for a capture line that cannot hold a payout exchange (`api_of`): none of the
+    payout API's names is in it, in any case, and nothing that could hide one. The payouts gatherer
+    reads the captures a second time; this spares it decoding every pay request of a large capture."""
+    if any(mark in raw for mark in _HIDING):
+        return True
+    lowered = raw.lower()
+    return any(mark in lowered for mark in _PAYOUT_MARKS)
+
+
 def iter_capture_files(files: list[tuple[Path, str]], max_line_bytes: Any) -> Iterator[Any]:
+    """The capture records that may be payout exchanges (every other line is passed over unread:
+    `read_captures` skips it all the same)."""
     from golive.evidence.captures import iter_capture_records
 
     for path, written in files:
-        yield from iter_capture_records(path, written, max_line_bytes)
+        yield from iter_capture_records(path, written, max_line_bytes, may_be_payout)
 
 
 def dumps(value: Any) -> str:

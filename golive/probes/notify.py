@@ -64,9 +64,9 @@ DEFAULT_BURST = 16
 @lru_cache(maxsize=1)
 def _stranger_rsa_key() -> Any:
     """An RSA key nobody trusts (for "signed with the wrong key")."""
-    from Crypto.PublicKey import RSA
+    from golive.lianlian.keys import new_private_key
 
-    return RSA.generate(1024)
+    return new_private_key(1024)
 
 
 def _stranger_md5_key() -> str:

@@ -235,9 +235,9 @@ class Sandbox:
         """A throwaway RSA key for forged copies (not the sandbox's LianLian key)."""
         with self._forger_lock:
             if self._forger_key is None:
-                from Crypto.PublicKey import RSA
+                from golive.lianlian.keys import new_private_key
 
-                self._forger_key = RSA.generate(1024)
+                self._forger_key = new_private_key(1024)
             return self._forger_key
 
     # -- shared journaling -----------------------------------------------------------------------

@@ -47,11 +47,11 @@ class SandboxKey:
 
 
 def _wrap(key: Any, source: str) -> SandboxKey:
-    from golive.lianlian.keys import fingerprint_sha256, key_bits, spki_der
+    from golive.lianlian.keys import fingerprint_sha256, key_bits, public_pem, spki_der
 
     der = spki_der(key)
     return SandboxKey(private_key=key, fingerprint_sha256=fingerprint_sha256(key), bits=key_bits(key),
-                      public_pem=key.public_key().export_key(format="PEM").decode("ascii") + "\n",
+                      public_pem=public_pem(key),
                       public_b64=base64.b64encode(der).decode("ascii"), source=source)
 
 

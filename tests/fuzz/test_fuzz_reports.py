@@ -66,16 +66,15 @@ def test_report_from_result_json(data: st.DataObject) -> None:
 
 @pytest.fixture(scope="module")
 def signed_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
-    from Crypto.PublicKey import RSA
-
     from golive import __version__
+    from golive.lianlian.keys import new_private_key, public_pem
     from golive.report_signing import sign_canonical
     from golive.reporters.html import render
     from golive.result_doc import accept_result
 
-    key = RSA.generate(1024)
+    key = new_private_key(1024)
     public = tmp_path_factory.mktemp("fuzz-report") / "public.pem"
-    public.write_bytes(key.publickey().export_key())
+    public.write_text(public_pem(key))
     result = json.loads(json.dumps(RESULT))
     result["tool"]["version"] = __version__
     safe = accept_result(result, "fixture")
