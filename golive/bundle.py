@@ -50,7 +50,9 @@ from golive import __version__, safe_json
 from golive.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from Crypto.PublicKey.RSA import RsaKey
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    from golive.lianlian.keys import RsaKey
 
     from golive.result import Result
 
@@ -133,7 +135,7 @@ def _masked_document(data: bytes) -> bytes:
 
 
 def pack(target: Path, *, report_html: str, result: Result, result_json: str, signature: Mapping[str, Any],
-         evidence: Mapping[str, bytes], key: RsaKey) -> list[str]:
+         evidence: Mapping[str, bytes], key: RSAPrivateKey) -> list[str]:
     """Write the bundle to `target` (through a temporary file: a failure leaves no half zip)."""
     from golive.report_signing import sign_canonical
 

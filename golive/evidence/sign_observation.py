@@ -158,7 +158,7 @@ class SignObserver:
         if result.ok:
             observation = self._shared("request", result)
             if result.code is VerifyCode.VERIFIED and result.null_rule is NullRule.OLD_DEMO and sign_type in ("MD5", "RSA"):
-                self._verified[sign_type] = observation  # type: ignore[index]
+                self._verified[sign_type] = observation
             return observation
         if result.code in _MALFORMED or not isinstance(sign, str):
             return self._shared("request", result)
