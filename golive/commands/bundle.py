@@ -119,8 +119,9 @@ def _self_check(target: Path, key: Any) -> None:
     """Verify the bundle as staff will (golive.bundle.verify_bundle): a bundle that would not verify
     is removed, and why is said (exit 2)."""
     from golive.bundle import EXIT_VALID, verify_bundle
+    from golive.lianlian.keys import public_half
 
-    outcome = verify_bundle(target, key.publickey())
+    outcome = verify_bundle(target, public_half(key))
     if outcome.code != EXIT_VALID:
         target.unlink(missing_ok=True)
         raise InputError("the bundle would not verify, so it was not kept: " + " ".join(line.strip() for line in outcome.lines),
@@ -151,7 +152,9 @@ def _pack_existing(args: argparse.Namespace, key: Any, target: Path) -> int:
     if not embedded.signature_text:
         raise InputError("report.html is not signed: run golive check with --sign-with KEY (the same key)",
                          file=str(folder / "report.html"), key="--from-output")
-    outcome = verify_report(html, key.publickey())
+    from golive.lianlian.keys import public_half
+
+    outcome = verify_report(html, public_half(key))
     if outcome.code != EXIT_VALID:
         raise InputError(f"report.html does not verify with the key given: {outcome.lines[0]}",
                          file=str(folder / "report.html"), key="--sign-with")
