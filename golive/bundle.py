@@ -53,7 +53,6 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
     from golive.lianlian.keys import RsaKey
-
     from golive.result import Result
 
 SCHEMA = "golive.bundle/1"

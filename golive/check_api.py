@@ -18,27 +18,36 @@ from golive import safe_json
 from golive.evidence.bundle import Evidence, EvidenceView
 from golive.evidence.capture_judge import KIND_NAMES, CaptureJudge, json_kind, value_text
 from golive.evidence.captures import CaptureRecord
+from golive.evidence.masked import MaskedNumber, MaskedText, list_items, text_key
+from golive.evidence.sign_observation import SignObservation
 from golive.judging import acks as ack_contract
 from golive.judging import probes as probe_judging
 from golive.judging import same_card
-from golive.evidence.masked import MaskedNumber, MaskedText, list_items, text_key
-from golive.evidence.sign_observation import SignObservation
-from golive.payout.judging import (balance_after, payout_probe_scenario, payout_applies, payout_branch_problems, payout_card_key, payout_field_problems,
-                                   payout_followups, payout_location, payout_name)
+from golive.model import (
+                                   CheckMeta,
+                                   Context,
+                                   Finding,
+                                   Item,
+                                   Judgement,
+                                   Location,
+                                   Reducer,
+                                   Severity,
+                                   Text,
+)
+from golive.payout.judging import (
+                                   balance_after,
+                                   payout_applies,
+                                   payout_branch_problems,
+                                   payout_card_key,
+                                   payout_field_problems,
+                                   payout_followups,
+                                   payout_location,
+                                   payout_name,
+                                   payout_probe_scenario,
+)
 from golive.payout.samecard import audit_payout_evidence, audit_payouts
 from golive.recon.judging import difference_findings, judge_differences, reconciled
 from golive.signing import KeyRole, SigningMaterial
-from golive.model import (
-    CheckMeta,
-    Context,
-    Finding,
-    Item,
-    Judgement,
-    Location,
-    Reducer,
-    Severity,
-    Text,
-)
 
 __all__ = [
     "KIND_NAMES",

@@ -19,7 +19,6 @@ from typing import Any, Iterator
 from golive.errors import InputError
 
 
-
 @dataclass(frozen=True)
 class LoadedConfig:
     path: Path

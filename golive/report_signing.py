@@ -314,7 +314,7 @@ def _first_difference(expected: str, actual: str) -> tuple[int, bool]:
     from golive.reporters.html import VERDICT_END
 
     expected_lines, actual_lines = expected.split("\n"), actual.split("\n")
-    for index, (a, b) in enumerate(zip(expected_lines, actual_lines)):
+    for index, (a, b) in enumerate(zip(expected_lines, actual_lines)):  # noqa: B007 (the index is read after the loop)
         if a != b:
             break
     else:

@@ -23,7 +23,6 @@ from collections.abc import Mapping as AbcMapping
 from functools import lru_cache
 from typing import Any, Callable, Literal, TypeVar, get_args, get_origin
 
-
 _FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
 
 

@@ -59,7 +59,8 @@ def worst_status(statuses: Iterable[str]) -> Status:
 def compute_verdict(results: Sequence[CheckResult], threshold: model.Severity,
                     environment: str) -> tuple[model.Verdict, list[VerdictReason]]:
     """The verdict and the reasons for it (design.md §3), including go-live items nobody judged."""
-    from golive.model import Item, Status as RunStatus, Verdict
+    from golive.model import Item, Verdict
+    from golive.model import Status as RunStatus
 
     reasons: list[VerdictReason] = []
     failed = [r for r in results if r.status is RunStatus.FAIL and r.severity.at_least(threshold)]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
 from sandbox_support import OID, TIMEOUT, now14, sandbox_running, sign, write_config
 
 DEFAULT_PLAN: tuple[tuple[str, str, str], ...] = (

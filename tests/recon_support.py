@@ -19,8 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
-from golive.recon.statements import (JYMX_HEADER, StatementRow, file_name, render_detail, render_summary, row_values,
-                                     summarise)
+from golive.recon.statements import JYMX_HEADER, StatementRow, file_name, render_detail, render_summary, row_values, summarise
 
 OID = "201811230001000001"
 DAYS = ("20261128", "20261129", "20261130")

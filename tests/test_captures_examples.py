@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from golive.examples.captures import make_captures as mc
 
 CAPTURES = REPO / "examples" / "captures"

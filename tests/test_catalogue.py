@@ -8,10 +8,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from golive.registry import ID_PATTERN, RegistryError, all_checks, validate_meta
-
-from conftest import REPO
 
 EXPECTED_IDS = {
     "LL-SIG-001", "LL-SIG-002", "LL-SIG-003", "LL-SIG-004", "LL-SIG-005", "LL-SIG-007",

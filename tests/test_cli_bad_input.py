@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_secret
 
 from golive.cli import main
-
-from conftest import write_secret
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, KeyPair, write_secret
 
 EXAMPLE = REPO / "examples" / "golive.yaml"

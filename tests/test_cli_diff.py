@@ -10,7 +10,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
 
 EXAMPLE = REPO / "examples" / "golive.yaml"

@@ -10,8 +10,8 @@ import random
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from golive.progress import Event, Progress, Recorder
 
 EXAMPLE = REPO / "examples" / "golive.yaml"
@@ -77,9 +77,9 @@ def test_a_ledger_out_of_order_says_it_re_sorts_and_counts_that_too(tmp_path: Pa
 
 
 def test_probes_count_done_of_planned_requests_sent_and_what_runs(tmp_path: Path) -> None:
-    from golive.commands.demo import demo_result
-
     import argparse
+
+    from golive.commands.demo import demo_result
 
     recorder = Recorder()
     demo_result(frozenset(), argparse.Namespace(output_dir=str(tmp_path), fail_on="high", save_evidence=None), recorder)

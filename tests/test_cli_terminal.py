@@ -16,7 +16,6 @@ import termios
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, KeyPair
 
 EXAMPLE = REPO / "examples" / "golive.yaml"

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import yaml
+from conftest import REPO
 from jsonschema import Draft202012Validator
 
 from golive.cli import main
 from golive.config import load_config
 from golive.profile import available_profiles
-
-from conftest import REPO
 
 
 def test_init_template_is_a_valid_config_for_every_profile(tmp_path, capsys):
@@ -131,8 +130,9 @@ def test_the_schema_describes_every_key_in_both_languages_with_profile_names():
 
 
 def test_captures_flag_does_not_swallow_the_config_path(tmp_path, capsys):
-    from golive.commands.check import add_arguments
     import argparse
+
+    from golive.commands.check import add_arguments
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)

@@ -17,11 +17,10 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from conftest import VECTORS_PATH
 
 from golive.cli import main
 from golive.lianlian import platform
-
-from conftest import VECTORS_PATH
 
 REPO = Path(__file__).resolve().parents[1]
 REAL = Path(__file__).resolve().parent / "data" / "lianlian_real"

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from probe_support import EXPECTED_ERRORS, EXPECTED_FAILURES, NTF_IDS, PAY_PROBE_IDS, SANDBOX_ONLY, demo_results, messages, statuses
 
 from golive.cli import main
 from golive.examples.demo_merchant import DEFECTS
-from probe_support import (EXPECTED_ERRORS, EXPECTED_FAILURES, NTF_IDS, PAY_PROBE_IDS, SANDBOX_ONLY, demo_results,
-                           messages, statuses)
 
 
 def test_every_defect_has_an_expectation():

@@ -10,7 +10,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,10 @@ from golive.examples.demo_merchant import (
     ACK_OK,
     ACK_OK_SINGLE_QUOTES,
     DEFECTS,
-    RunningMerchant,
     WAP_ACTION,
     WEB_ACTION,
     DemoSettings,
+    RunningMerchant,
     fake_profile,
     gb11643_check_digit,
     start_demo_merchant,
@@ -391,7 +390,7 @@ def test_defect_no_duplicate_guard(start: Callable[..., RunningMerchant]) -> Non
     for _ in range(3):
         order = new_order(m)
         body = json.dumps(notification(order), ensure_ascii=False).encode()
-        burst(16, lambda: notify(m, body))
+        burst(16, lambda body=body: notify(m, body))
         worst = max(worst, credits(m, order["no"]))
         if worst > 1:
             break

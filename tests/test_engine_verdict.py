@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import REPO, TEST_MD5_KEY, check_of
 
 from golive.cli import main
 from golive.engine import CheckResult, compute_verdict, status_from_judgement
 from golive.model import Check, CheckMeta, Finding, Item, Judgement, Severity, Status, Text, Verdict
-
-from conftest import REPO, TEST_MD5_KEY, check_of
 
 EXAMPLE_CONFIG = REPO / "examples" / "golive.yaml"
 

@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from probe_support import EXAMPLES
+from replay_support import assert_same_judgement, judged, replay
 
 from golive.cli import main
 from golive.engine import RunOptions, run_check
 from golive.redact import field_kind
-
-from probe_support import EXAMPLES
-from replay_support import assert_same_judgement, judged, replay
 
 CAPTURES = EXAMPLES / "captures"
 CAPTURE_FILES = sorted([*CAPTURES.glob("*.jsonl"), *CAPTURES.glob("*.har")])

@@ -8,10 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_cli_bad_input import assert_one_line_error
 
 from golive.cli import main
-
-from test_cli_bad_input import assert_one_line_error
 
 BOMB = "".join(
     ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]

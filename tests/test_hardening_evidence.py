@@ -12,11 +12,10 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from conftest import check_of
 
 from golive.evidence.captures import iter_capture_records
 from golive.evidence.ledger import iter_ledger_stream
-
-from conftest import check_of
 
 
 def records(path: Path, **kw) -> list:

@@ -9,10 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import KeyPair, write_secret
 
 from golive.cli import main
-
-from conftest import KeyPair, write_secret
 
 FIXTURE = Path(__file__).parent / "data" / "result_fixture.json"
 DEEP = "[" * 1000 + "]" * 1000

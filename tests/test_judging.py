@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from probe_support import check, demo_merchant, fake_merchant, no_of, probe_config, run_probed
 
 from golive.judging.acks import ack_findings, ack_of_exchange, ack_problem, read_ack
 from golive.judging.same_card import ACCEPTED, REFUSED, UNKNOWN, read_answer
-from probe_support import check, demo_merchant, fake_merchant, no_of, probe_config, run_probed
 
 OK = '{"ret_code":"0000","ret_msg":"交易成功"}'
 
@@ -76,6 +76,7 @@ def test_saved_probe_evidence_is_judged_the_same(tmp_path: Path):
     # The evidence is plain JSON: judging it again after a round trip gives the same statuses and
     # findings, with no probe code involved -- probes observe, checks judge.
     from crd_support import same_card_live
+
     from golive.engine import Run, RunOptions
     from golive.evidence.bundle import Evidence
 

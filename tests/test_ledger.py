@@ -13,7 +13,13 @@ import pytest
 from golive.errors import InputError
 from golive.evidence import ledger_reader
 from golive.evidence.ledger import (
-    LedgerRow, card_token, display_card, iter_ledger_stream, parse_amount, parse_time, read_ledger,
+    LedgerRow,
+    card_token,
+    display_card,
+    iter_ledger_stream,
+    parse_amount,
+    parse_time,
+    read_ledger,
 )
 
 HEADER = "user_id,kind,no_order,amount,card,time,status\n"

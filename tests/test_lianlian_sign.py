@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import VECTORS_PATH
 
 from golive.lianlian import platform
 from golive.lianlian.keys import load_private_key, load_public_key
@@ -28,8 +29,6 @@ from golive.lianlian.sign import (
     sign_source,
     verify_message,
 )
-
-from conftest import VECTORS_PATH
 
 REAL_DIR = Path(__file__).resolve().parent / "data" / "lianlian_real"
 DEMO_KEY = platform.TEST_MERCHANT_MD5_KEY_DEMO

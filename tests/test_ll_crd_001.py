@@ -6,10 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from crd_support import (
-    attempts, forbids_with_403, html_for_other_cards, refuse_all, run_same_card, says_refused_but_pays_other_cards,
-    scripted_merchant, under_review,
+    attempts,
+    forbids_with_403,
+    html_for_other_cards,
+    refuse_all,
+    run_same_card,
+    says_refused_but_pays_other_cards,
+    scripted_merchant,
+    under_review,
 )
 from probe_support import demo_merchant, demo_results, messages, probe_config, run_probed, statuses
 

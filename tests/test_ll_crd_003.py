@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from conftest import REPO, check_of, status_of
 
 from golive.evidence import ledger_order, ledger_spill
-from conftest import REPO, check_of, status_of
 
 ID = "LL-CRD-003"
 HEADER = "user_id,kind,no_order,amount,card,time,status\n"

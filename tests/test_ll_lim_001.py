@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from golive.lianlian.platform import TEST_MERCHANT_OID
+from conftest import status_of
 
-from conftest import check_of, status_of
+from golive.lianlian.platform import TEST_MERCHANT_OID
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import check_of, status_of
 
 ID = "LL-NTF-001"

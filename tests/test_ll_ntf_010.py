@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from golive.model import Outcome
 from sandbox_notify_support import delivery, judge, order, value
+
+from golive.model import Outcome
 
 
 def duplicates(credits: int | None = 1, **kw: object) -> dict[str, object]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from golive.model import Outcome
 from sandbox_notify_support import delivery, judge, order, value
+
+from golive.model import Outcome
 
 NACK = '{"ret_code":"9999","ret_msg":"验签失败"}'
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import requests
-
 from pay_support import check_of, crafted, demo_flow, journal_config, payout_params, run_pay, sandbox_running
 from sandbox_support import TIMEOUT, write_config
 

@@ -32,10 +32,11 @@ def test_a_captured_payout_without_an_answer_then_paid_again_fails(tmp_path: Pat
     and amount before any query pays twice. Captures opened with the stand-in LianLian key."""
     import json
 
-    from golive.lianlian.keys import load_private_key
-    from golive.sandbox.cards import card_for_user
     from pay_support import envelope, payout_params
     from sandbox_support import KEYS, sign, write_config
+
+    from golive.lianlian.keys import load_private_key
+    from golive.sandbox.cards import card_for_user
 
     stand_in = load_private_key((KEYS / "staging_llpay_private.pem").read_text()).public_key()
     url = "https://instantpay.lianlianpay.com/paymentapi/payment.htm"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import check_of, status_of
 from rec_checks_support import books_config
 from recon_support import Books, start_sftp

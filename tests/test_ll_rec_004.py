@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import check_of, status_of
 from rec_checks_support import books_config
 from recon_support import Books, plant

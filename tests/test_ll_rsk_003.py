@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import check_of
+
 from golive.examples.captures import make_captures as mc
 
 

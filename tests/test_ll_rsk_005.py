@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import check_of
+
 from golive.examples.captures import make_captures as mc
 
 

@@ -1,4 +1,6 @@
-"""LL-SEC-001: private keys (PEM PKCS#1/PKCS#8, bare Base64 PKCS#8) in Java, PHP, C#, properties and .pem; LianLian's public key and merchant public keys are silent."""
+"""LL-SEC-001: private keys (PEM PKCS#1/PKCS#8, bare Base64 PKCS#8) in Java, PHP, C#, properties and
+.pem; LianLian's public key and merchant public keys are silent.
+"""
 
 from __future__ import annotations
 

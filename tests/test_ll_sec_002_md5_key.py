@@ -1,4 +1,6 @@
-"""LL-SEC-002: MD5 keys assigned to LianLian-looking names in Java, PHP, Python, JS, properties, .env, YAML and Web.config; environment reads and placeholders are silent."""
+"""LL-SEC-002: MD5 keys assigned to LianLian-looking names in Java, PHP, Python, JS, properties, .env,
+YAML and Web.config; environment reads and placeholders are silent.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""LL-SEC-005: raw notification bodies and card/ID/phone fields in logs, in Java, PHP, Python, Go, JavaScript and C#; masked and business-field logging is silent."""
+"""LL-SEC-005: raw notification bodies and card/ID/phone fields in logs, in Java, PHP, Python, Go,
+JavaScript and C#; masked and business-field logging is silent.
+"""
 
 from __future__ import annotations
 

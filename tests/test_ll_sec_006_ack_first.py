@@ -1,4 +1,6 @@
-"""LL-SEC-006: an ack written before the order update, in Java, PHP, JavaScript, Go, C# and Python; update-then-ack, the duplicate branch and a returned ack are silent."""
+"""LL-SEC-006: an ack written before the order update, in Java, PHP, JavaScript, Go, C# and Python;
+update-then-ack, the duplicate branch and a returned ack are silent.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""LL-SEC-008: acks that are not the contract (the guide's single-quoted JSON, success/OK) in Java, PHP, Python, JavaScript, Go and C#; the JSON ack is silent."""
+"""LL-SEC-008: acks that are not the contract (the guide's single-quoted JSON, success/OK) in Java,
+PHP, Python, JavaScript, Go and C#; the JSON ack is silent.
+"""
 
 from __future__ import annotations
 

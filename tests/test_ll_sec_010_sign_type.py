@@ -1,4 +1,6 @@
-"""LL-SEC-010: the verification algorithm chosen by the message's sign_type (LianLian demo's checkSign, switches and ifs) in Java, PHP, Python and Go; guards against the configured method are silent."""
+"""LL-SEC-010: the verification algorithm chosen by the message's sign_type (LianLian demo's checkSign,
+switches and ifs) in Java, PHP, Python and Go; guards against the configured method are silent.
+"""
 
 from __future__ import annotations
 

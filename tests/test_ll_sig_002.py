@@ -1,7 +1,6 @@
 """LL-SIG-002: MD5 key format (letters, digits, underscore, <= 100) and weak keys."""
 
 import pytest
-
 from conftest import check_of, status_of
 
 

@@ -1,8 +1,8 @@
 """LL-SIG-003: published test-merchant credentials never in production, demo keys never for own merchant."""
 
-from golive.lianlian.platform import TEST_MERCHANT_MD5_KEY_DEMO, TEST_MERCHANT_MD5_KEY_GUIDE, TEST_MERCHANT_OID
-
 from conftest import check_of, status_of
+
+from golive.lianlian.platform import TEST_MERCHANT_MD5_KEY_DEMO, TEST_MERCHANT_MD5_KEY_GUIDE, TEST_MERCHANT_OID
 
 
 def test_own_credentials_pass(config_factory, run_checks):

@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import TEST_MD5_KEY, VECTORS_PATH, write_secret
+
 from golive.examples.captures import make_captures as mc
 
 VECTORS = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))

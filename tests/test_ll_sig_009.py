@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import TEST_MD5_KEY, check_of, status_of
+
 from golive.lianlian import platform
 from golive.lianlian.sign import sign_params
-
-from conftest import TEST_MD5_KEY, check_of, status_of
 
 ID = "LL-SIG-009"
 REAL = Path(__file__).resolve().parent / "data" / "lianlian_real" / "t6_authpay_notify_md5.json"

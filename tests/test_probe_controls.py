@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from probe_support import EXAMPLES, check, demo_merchant, fake_merchant, probe_config, run_probed, statuses
+
 from golive.lianlian.keys import fingerprint_sha256, load_private_key
 from golive.lianlian.sign import md5_verify
-from probe_support import EXAMPLES, check, demo_merchant, fake_merchant, probe_config, run_probed, statuses
 
 NEGATIVE = ("LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-RET-001")
 OK = '{"ret_code":"0000","ret_msg":"交易成功"}'

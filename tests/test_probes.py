@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from probe_support import demo_merchant, probe_config
 
 from golive.probes.http import Blocked, HttpClient, HttpRequest, TargetPolicy, redact_body, redact_headers
 from golive.probes.recipes import ProbeError, fill, resolve_pointer
-from probe_support import demo_merchant, probe_config
 
 
 def _context(config_path: Path):

@@ -7,11 +7,19 @@ import json
 from pathlib import Path
 
 import pytest
+from probe_support import (
+    NTF_IDS,
+    check,
+    closed_port,
+    elapsed,
+    messages,
+    probe_config,
+    run_probed,
+    statuses,
+    tiny_server,
+)
 
 from golive.probes.runner import run_bound_s
-from probe_support import (
-    NTF_IDS, check, closed_port, elapsed, messages, probe_config, run_probed, statuses, tiny_server,
-)
 
 # 1.5 s, not less: on a loaded 2-core CI machine a sub-second timeout can fire before a healthy
 # loopback server even accepts, and the circuit breaker then reports that timeout everywhere.

@@ -8,12 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from recon_support import DAYS, OID, Books, Entry, found, plant
 
 from golive.recon.books import read_books
 from golive.recon.engine import reconcile
 from golive.recon.statements import file_name, parse_name, read_statement
-
-from recon_support import DAYS, OID, Books, Entry, found, plant
 
 PLANTABLE = ("missing_in_ledger", "missing_at_lianlian", "amount_mismatch", "status_mismatch", "refund_unpaired",
              "duplicate_in_ledger", "settle_date_mismatch", "summary_mismatch", "payout_returned")
@@ -100,7 +99,7 @@ def test_detail_reads_lianlian_amounts_exactly() -> None:
     (f"A1,{OID},20261130 10:00:00,101001,P1,20261130,1e3,0,0,,,p,m,i", "订单金额"),
     (f"A1,{OID},2026-11-30 10:00,101001,P1,20261130,1,0,0,,,p,m,i", "商户订单时间"),
     (f"A1,{OID},20261130 10:00:00,101001,P1,20261129,1,0,0,,,p,m,i", "not the file's date"),
-    (f"A1,201408071000001543,20261130 10:00:00,101001,P1,20261130,1,0,0,,,p,m,i", "not the merchant"),
+    ("A1,201408071000001543,20261130 10:00:00,101001,P1,20261130,1,0,0,,,p,m,i", "not the merchant"),
     (f"A1,{OID},20261130 10:00:00,101001,P1,20261130,1,0,3,,,p,m,i", "交易状态"),
     (f"A1,{OID},20261130 10:00:00,101001,P1,20261130,1,2,0,,,p,m,i", "商户收款标志"),
     (f"A1,{OID},20261130 10:00:00,101001,P1,20261130,1,0,0,,,p,m", "expected 14"),

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
 from cdp import Chrome, find_browser
 
 BROWSER = find_browser()

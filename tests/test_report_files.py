@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import TEST_MD5_KEY
 
 FIXTURE = Path(__file__).parent / "data" / "result_fixture.json"

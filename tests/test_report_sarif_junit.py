@@ -12,8 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import REPO
+
 from golive.links import HOMEPAGE, check_doc_path, check_doc_url
 from golive.reporters import junit, sarif
 from golive.result import Result

@@ -29,10 +29,10 @@ from urllib.parse import urlencode
 
 import pytest
 import yaml
-
 from conftest import KeyPair, lianlian_public_pem, write_secret
-from golive.reporters.html import DOCS_REL, script
+
 from golive.links import check_doc_url
+from golive.reporters.html import DOCS_REL, script
 
 DOCS_BASE = check_doc_url("LL-X").removesuffix("LL-X.md")
 

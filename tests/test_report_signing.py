@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import KeyPair, write_secret
+
 from golive.report_signing import (
     ALGORITHMS,
     canonical_json,

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO, TEST_MD5_KEY
 from jsonschema import Draft202012Validator
 
-from conftest import REPO, TEST_MD5_KEY
 from golive.errors import InputError
 from golive.result import RESULT_SCHEMA, STATUSES, Result, json_schema, location_text
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 import pytest
-
 from cdp import Chrome, find_browser
-from golive.sandbox.journal import EventKind, read_events
 from sandbox_support import sandbox_running, wait_for
+
+from golive.sandbox.journal import EventKind, read_events
 
 BROWSER = find_browser()
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="no Chromium or Chrome found (Debian: apt-get install -y "

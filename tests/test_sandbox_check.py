@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 import requests
+from sandbox_support import TIMEOUT, sandbox_running, wait_for
 
 from golive.cli import main
 from golive.sandbox import browser
 from golive.sandbox.cards import card_for_user
-from sandbox_support import TIMEOUT, sandbox_running, wait_for
 
 HERE = Path(__file__).resolve().parent
 REVIEW_ITEMS = ("review.risk", "review.notify", "review.same_card")
@@ -45,9 +45,8 @@ def _config(tmp_path: Path, merchant_pair: Any) -> dict[str, Any]:
 
 def run_merchant(tmp_path: Path, merchant_pair: Any, defect: str | None) -> tuple[Path, Path]:
     """Drive the demo-style merchant through a real sandbox; returns (golive.yaml, state directory)."""
-    from Crypto.PublicKey import RSA
-
     from conftest import TEST_MD5_KEY
+    from Crypto.PublicKey import RSA
     from sandbox_merchants.authpay_demo_style import DemoStyleMerchant, PartnerConfig, ServerURLConfig, serve
 
     overrides = _config(tmp_path, merchant_pair)

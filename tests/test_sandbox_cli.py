@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from sandbox_support import KEYS, Receiver, md5_key, pay_params, post_web, receiver_running, sign, write_config
+from test_sandbox_crash import start
 
 from golive.cli import main
 from golive.sandbox.journal import read_runs
-from sandbox_support import KEYS, Receiver, md5_key, pay_params, post_web, receiver_running, sign, write_config
-from test_sandbox_crash import start
 
 
 def test_banner_names_urls_and_key_and_no_secret(tmp_path: Path) -> None:

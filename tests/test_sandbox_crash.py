@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 import requests
+from sandbox_support import OK_ACK, Receiver, pay_params, post_web, receiver_running, sign, wait_for, write_config
 
 from golive.sandbox.journal import EventKind, Outcome, read_events, read_runs
-from sandbox_support import OK_ACK, Receiver, pay_params, post_web, receiver_running, sign, wait_for, write_config
 
 REFUSE_UNTIL = 4  # the merchant answers 9999 to the first three deliveries of an order, then 0000
 

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sandbox_support import Receiver, events, md5_key, pay_params, post_web, receiver_running, sandbox_running, sign, wait_for
 
 from golive.sandbox.delivery import judge_ack
 from golive.sandbox.journal import Outcome
-from sandbox_support import (Receiver, events, md5_key, pay_params, post_web, receiver_running, sandbox_running, sign,
-                             wait_for)
 
 OK = '{"ret_code":"0000","ret_msg":"交易成功"}'
 

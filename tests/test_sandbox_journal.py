@@ -8,10 +8,9 @@ from datetime import timezone
 from pathlib import Path
 
 import pytest
-
-from golive.sandbox.journal import (JOURNAL_FILE, SCHEMA_VERSION, EventKind, JournalError, Outcome, journal_path,
-                                    read_events, read_runs)
 from sandbox_support import Receiver, pay_params, post_web, receiver_running, sandbox_running, sign, wait_for
+
+from golive.sandbox.journal import JOURNAL_FILE, SCHEMA_VERSION, EventKind, JournalError, Outcome, journal_path, read_events, read_runs
 
 
 @pytest.fixture(scope="module")

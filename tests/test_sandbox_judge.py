@@ -11,9 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 import requests
-
-from sandbox_support import (OID, PAGE_HEADERS, TIMEOUT, events, md5_key, page_data, pay_params, post_api, post_wap,
-                             post_web, risk_item, sign, sandbox_running)
+from sandbox_support import OID, PAGE_HEADERS, TIMEOUT, events, md5_key, page_data, pay_params, post_api, post_wap, post_web, risk_item, sandbox_running, sign
 
 _numbers = itertools.count(1)
 

@@ -19,12 +19,12 @@ from typing import Any, Iterator
 
 import pytest
 import requests
+from sandbox_support import TIMEOUT, sandbox_running, wait_for
 
 from golive.cli import main
 from golive.sandbox import browser
 from golive.sandbox.cards import card_for_user
 from golive.sandbox.journal import Event, EventKind, read_events
-from sandbox_support import TIMEOUT, sandbox_running, wait_for
 
 
 def symptoms(events: list[Event]) -> dict[str, list[str]]:
@@ -114,8 +114,9 @@ def test_golive_demo_sandbox_shows_defects(tmp_path: Path, capsys: pytest.Captur
 @pytest.fixture(scope="module")
 def shop_world(tmp_path_factory: pytest.TempPathFactory, merchant_pair: Any) -> Iterator[tuple[Any, Any]]:
     from conftest import TEST_MD5_KEY
-    from golive.lianlian.keys import load_private_key
     from sandbox_shop import SHOP_OID, Shop, ShopConfig, serve
+
+    from golive.lianlian.keys import load_private_key
 
     root = tmp_path_factory.mktemp("shop")
     (root / "md5.key").write_text(TEST_MD5_KEY)
@@ -186,8 +187,9 @@ def test_json_merchant_missing_game_field_is_a_risk_rejection(shop_world: tuple[
 
 def run_lldemo(tmp_path: Path, merchant_pair: Any, defect: str | None) -> list[Event]:
     from conftest import TEST_MD5_KEY
-    from golive.lianlian.keys import load_private_key
     from sandbox_lldemo import LLDEMO_OID, LLDemo, serve
+
+    from golive.lianlian.keys import load_private_key
 
     (tmp_path / "md5.key").write_text(TEST_MD5_KEY)
     (tmp_path / "public.pem").write_text(merchant_pair.public_pem)

@@ -12,12 +12,11 @@ from typing import Any, Iterator
 
 import pytest
 import requests
+from sandbox_support import OID, TIMEOUT, Receiver, events, pay_params, post_web, receiver_running, sandbox_running, sign, wait_for, with_overrides
 
 from golive.lianlian.payload import encrypt_pay_load
 from golive.lianlian.sign import verify_message
 from golive.sandbox.cards import card_for_user, luhn_digit
-from sandbox_support import (OID, TIMEOUT, Receiver, events, pay_params, post_web, receiver_running, sandbox_running,
-                             sign, wait_for, with_overrides)
 
 _numbers = itertools.count(1)
 

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from sandbox_support import OID, Receiver, events, md5_key, page_data, pay_params, post_api, post_web, receiver_running, sandbox_running, sign, wait_for
 
 from golive.sandbox.scenarios import PAYMENT_SCENARIOS, payment_scenario, payout_scenario
-from sandbox_support import (OID, Receiver, events, md5_key, page_data, pay_params, post_api, post_web,
-                             receiver_running, sandbox_running, sign, wait_for)
 
 
 def test_selection_by_amount_tag_and_flag() -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
 from conftest import check_of, status_of
 from sandbox_support import OID, TIMEOUT, sandbox_running, write_config
 

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from scan_support import commit_all, golive, init_repo, scan
 
 KEY_LINE = 'String MD5_KEY = "Lk8Jh5Gf2Ds9Ap6Zx3Cv7Bn";\n'
@@ -131,8 +130,8 @@ def test_ci_examples_scan_with_real_flags(name: str) -> None:
     import shlex
 
     import yaml
-
     from conftest import REPO
+
     from golive.cli import build_parser
 
     text = (REPO / "docs" / "ci" / name).read_text(encoding="utf-8")
@@ -150,8 +149,8 @@ def test_pre_commit_hooks_parse() -> None:
     import shlex
 
     import yaml
-
     from conftest import REPO
+
     from golive.cli import build_parser
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))

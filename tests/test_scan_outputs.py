@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO
 from scan_support import commit_all, golive, init_repo, keys, secret_values
 

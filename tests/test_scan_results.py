@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 
 import pytest
+from scan_support import commit_all, golive, init_repo, judge_with
 
 from golive.errors import InputError
 from golive.scan.results import findings_for, load_scan_report
-from scan_support import commit_all, golive, init_repo, judge_with
 
 CONFIG = 'class PartnerConfig {\n    String MD5_KEY = "Fd4Gh7Jk1Lz5Xc8Vb2Nm6Qw";\n}\n'
 NOTIFY = (

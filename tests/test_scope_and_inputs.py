@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from probe_support import EXAMPLES, check, statuses
 
 from golive.cli import main
-from probe_support import EXAMPLES, check, statuses
 
 CRD = ("LL-CRD-001", "LL-CRD-002", "LL-CRD-003")
 

@@ -30,9 +30,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from golive.evidence.ledger import (
-    EARNING, FAILED, PAYMENT, PENDING, REFUND, WITHDRAWAL, LedgerRow, display_card, resort_reason,
-)
 from golive.check_api import (
     CheckMeta,
     Context,
@@ -45,6 +42,17 @@ from golive.check_api import (
     Severity,
     Text,
     same_card,
+)
+from golive.evidence.ledger import (
+    EARNING,
+    FAILED,
+    PAYMENT,
+    PENDING,
+    REFUND,
+    WITHDRAWAL,
+    LedgerRow,
+    display_card,
+    resort_reason,
 )
 
 GUIDE_RULE = same_card.GUIDE_RULE

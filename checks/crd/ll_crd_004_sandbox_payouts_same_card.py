@@ -23,8 +23,20 @@ reference and never shown whole.
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              audit_payout_evidence, payout_location, payout_name, same_card)
+from golive.check_api import (
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    audit_payout_evidence,
+    payout_location,
+    payout_name,
+    same_card,
+)
 
 META = CheckMeta(
     id="LL-CRD-004",

@@ -14,8 +14,8 @@ import ipaddress
 import math
 from urllib.parse import urlsplit
 
-from golive.lianlian.platform import PUBLISHED_DEMO_MERCHANTS, TEST_HOSTS
 from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
+from golive.lianlian.platform import PUBLISHED_DEMO_MERCHANTS, TEST_HOSTS
 
 META = CheckMeta(
     id="LL-LIM-001",

@@ -20,7 +20,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from golive.check_api import (
-    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Reducer, Severity, Text, text_key,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Reducer,
+    Severity,
+    Text,
+    text_key,
 )
 
 META = CheckMeta(

@@ -23,7 +23,16 @@ the shared acknowledgement reader (`ack_contract`).
 from __future__ import annotations
 
 from golive.check_api import (
-    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, ack_contract, probe_judging,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    ack_contract,
+    probe_judging,
 )
 
 META = CheckMeta(

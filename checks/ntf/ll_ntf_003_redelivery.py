@@ -17,7 +17,16 @@ judged here (`ack_contract`, leniently); the exact ack text and timing are LL-NT
 from __future__ import annotations
 
 from golive.check_api import (
-    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, ack_contract, probe_judging,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    ack_contract,
+    probe_judging,
 )
 
 META = CheckMeta(

@@ -16,7 +16,16 @@ once still shows. A merchant that never credits fails too.
 from __future__ import annotations
 
 from golive.check_api import (
-    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, ack_contract, probe_judging,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Finding,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    ack_contract,
+    probe_judging,
 )
 
 META = CheckMeta(

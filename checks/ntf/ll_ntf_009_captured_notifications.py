@@ -37,7 +37,16 @@ import hashlib
 from typing import Any
 
 from golive.check_api import (
-    CaptureJudge, CaptureRecord, CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, ack_contract,
+    CaptureJudge,
+    CaptureRecord,
+    CheckMeta,
+    Context,
+    EvidenceView,
+    Item,
+    Judgement,
+    Severity,
+    Text,
+    ack_contract,
 )
 
 META = CheckMeta(

@@ -11,8 +11,7 @@ the uploaded key. And from the config: without an uploaded RSA public key no pay
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              payout_location, payout_name)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, payout_location, payout_name
 
 META = CheckMeta(
     id="LL-PAY-001",

@@ -12,8 +12,7 @@ structure without any key, and opens it with the sandbox's LianLian key (journal
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              payout_location, payout_name)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, payout_location, payout_name
 
 META = CheckMeta(
     id="LL-PAY-002",

@@ -11,8 +11,7 @@ neither is known the finding says so (UNCERTAIN: the transcribed payout document
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              payout_branch_problems, payout_location, payout_name)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, payout_branch_problems, payout_location, payout_name
 
 META = CheckMeta(
     id="LL-PAY-003",

@@ -10,8 +10,7 @@ CJK, ``-`` and ``_`` -- so the payee would read something else than the merchant
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              payout_field_problems, payout_location, payout_name)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, payout_field_problems, payout_location, payout_name
 
 META = CheckMeta(
     id="LL-PAY-004",

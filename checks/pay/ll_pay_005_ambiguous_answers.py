@@ -14,8 +14,7 @@ payout-notification probes and reconciliation, LL-PAY-009 and LL-REC-005.)
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              payout_followups, payout_location, payout_name)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, payout_followups, payout_location, payout_name
 
 META = CheckMeta(
     id="LL-PAY-005",

@@ -10,8 +10,7 @@ the duplicate protection (and, if the first is confirmed later, pays twice).
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              payout_followups, payout_location, payout_name)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, payout_followups, payout_location, payout_name
 
 META = CheckMeta(
     id="LL-PAY-006",

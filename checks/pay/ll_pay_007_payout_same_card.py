@@ -16,8 +16,7 @@ and books; this one judges the payouts themselves: golive.payout.samecard.audit_
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text,
-                              audit_payout_evidence, payout_location, payout_name)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, audit_payout_evidence, payout_location, payout_name
 
 META = CheckMeta(
     id="LL-PAY-007",

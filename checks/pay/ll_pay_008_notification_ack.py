@@ -11,8 +11,7 @@ copies included, must be acknowledged.
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text,
-                              ack_contract)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, ack_contract
 
 META = CheckMeta(
     id="LL-PAY-008",

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text,
-                              balance_after, payout_probe_scenario)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, balance_after, payout_probe_scenario
 
 META = CheckMeta(
     id="LL-PAY-010",

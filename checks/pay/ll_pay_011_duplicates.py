@@ -9,8 +9,7 @@ leave the balance exactly where the first left it.
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text,
-                              payout_probe_scenario)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, payout_probe_scenario
 
 META = CheckMeta(
     id="LL-PAY-011",

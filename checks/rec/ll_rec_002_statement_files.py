@@ -11,8 +11,7 @@ listed at ``file:line``; the variants §9 records (empty JYMXSUM fields) are acc
 
 from __future__ import annotations
 
-from golive.check_api import (CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text,
-                              reconciled)
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, reconciled
 
 META = CheckMeta(
     id="LL-REC-002",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.lianlian.fields import LIST_FIELDS
 from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
@@ -23,12 +22,13 @@ from golive.check_api import (
     Context,
     EvidenceView,
     Item,
-    json_kind,
     Judgement,
     Severity,
     Text,
+    json_kind,
     value_text,
 )
+from golive.lianlian.fields import LIST_FIELDS
 
 META = CheckMeta(
     id="LL-RSK-001",

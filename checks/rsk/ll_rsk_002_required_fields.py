@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from golive.lianlian.fields import is_blank, iter_field
 from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
@@ -29,6 +28,7 @@ from golive.check_api import (
     Severity,
     Text,
 )
+from golive.lianlian.fields import is_blank, iter_field
 
 META = CheckMeta(
     id="LL-RSK-002",

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank
-from golive.lianlian.validators import FAST_ACCEPT, FORMATS, Problem, ValidationContext, Validator, outcome
 from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
@@ -34,6 +32,8 @@ from golive.check_api import (
     list_items,
     value_text,
 )
+from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank
+from golive.lianlian.validators import FAST_ACCEPT, FORMATS, Problem, ValidationContext, Validator, outcome
 
 META = CheckMeta(
     id="LL-RSK-003",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.lianlian import codes
 from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
@@ -30,6 +29,7 @@ from golive.check_api import (
     Text,
     value_text,
 )
+from golive.lianlian import codes
 
 META = CheckMeta(
     id="LL-RSK-004",

@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from golive.lianlian import fields
 from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
@@ -39,6 +38,7 @@ from golive.check_api import (
     Severity,
     Text,
 )
+from golive.lianlian import fields
 
 META = CheckMeta(
     id="LL-RSK-006",

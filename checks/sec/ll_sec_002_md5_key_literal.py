@@ -22,8 +22,8 @@ import re
 from pathlib import PurePosixPath
 from typing import Iterator
 
-from golive.lianlian.platform import PUBLISHED_DEMO_MD5_KEYS
 from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
+from golive.lianlian.platform import PUBLISHED_DEMO_MD5_KEYS
 from golive.scan.model import Hit, ScanRule, Secret
 from golive.scan.results import judge_rule
 from golive.scan.source import SourceFile

@@ -18,9 +18,8 @@ import hashlib
 import re
 from typing import Iterator
 
-from golive.lianlian.platform import (PUBLISHED_DEMO_MD5_KEYS, PUBLISHED_DEMO_MERCHANTS, TEST_MERCHANT_MD5_KEY_DEMO,
-                                      TEST_MERCHANT_MD5_KEY_GUIDE)
 from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
+from golive.lianlian.platform import PUBLISHED_DEMO_MD5_KEYS, PUBLISHED_DEMO_MERCHANTS, TEST_MERCHANT_MD5_KEY_DEMO, TEST_MERCHANT_MD5_KEY_GUIDE
 from golive.scan.model import Hit, ScanRule, Secret
 from golive.scan.results import judge_rule
 from golive.scan.source import SourceFile

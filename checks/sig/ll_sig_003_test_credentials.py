@@ -11,8 +11,8 @@ a finding: the merchant's requests would be forgeable by anyone who read the dem
 
 from __future__ import annotations
 
-from golive.lianlian.platform import PUBLISHED_DEMO_MERCHANTS, published_demo_key
 from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
+from golive.lianlian.platform import PUBLISHED_DEMO_MERCHANTS, published_demo_key
 
 META = CheckMeta(
     id="LL-SIG-003",

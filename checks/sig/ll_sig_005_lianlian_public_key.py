@@ -9,8 +9,8 @@ accepts callbacks signed by whoever holds the other key. Compared by fingerprint
 
 from __future__ import annotations
 
-from golive.lianlian.platform import LIANLIAN_PUBLIC_KEY_SHA256
 from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
+from golive.lianlian.platform import LIANLIAN_PUBLIC_KEY_SHA256
 
 META = CheckMeta(
     id="LL-SIG-005",

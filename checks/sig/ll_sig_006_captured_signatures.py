@@ -31,8 +31,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from golive.lianlian.sign import VerifyCode
-from golive.lianlian.sign_mistakes import MISTAKES
 from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
@@ -46,6 +44,8 @@ from golive.check_api import (
     SignObservation,
     Text,
 )
+from golive.lianlian.sign import VerifyCode
+from golive.lianlian.sign_mistakes import MISTAKES
 
 META = CheckMeta(
     id="LL-SIG-006",

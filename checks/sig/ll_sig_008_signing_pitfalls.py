@@ -28,10 +28,10 @@ from golive.check_api import (
     Context,
     EvidenceView,
     Item,
-    json_kind,
     Judgement,
     Severity,
     Text,
+    json_kind,
     value_text,
 )
 

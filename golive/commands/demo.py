@@ -158,8 +158,8 @@ def _lines(running: Any, config_path: Path) -> Iterator[dict[str, Any]]:
     from decimal import Decimal
 
     from golive.config import load_config
-    from golive.gatherers.config import gather_keys
     from golive.examples.demo_merchant import WAP_ACTION, WEB_ACTION
+    from golive.gatherers.config import gather_keys
     from golive.probes.notifications import build_notification, notify_body, send_notification
     from golive.probes.recipes import TestOrder
     from golive.probes.runner import build_context
@@ -225,10 +225,10 @@ def demo_result(defects: frozenset[str], options_args: argparse.Namespace | None
     import yaml
 
     from golive.engine import RunOptions, run_result
-    from golive.result import Demo
     from golive.examples.demo_merchant import DemoSettings, start_demo_merchant
     from golive.model import Severity
     from golive.probes.recipes import ProbeError
+    from golive.result import Demo
 
     scratch = Path(tempfile.mkdtemp(prefix="golive-demo-"))
     try:

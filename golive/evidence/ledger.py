@@ -14,7 +14,16 @@ from __future__ import annotations
 from golive.evidence.ledger_order import MAX_USERS_IN_MEMORY, iter_ledger_stream, resort_reason
 from golive.evidence.ledger_reader import LedgerColumns, LedgerRow, read_ledger
 from golive.evidence.ledger_values import (
-    EARNING, FAILED, PAYMENT, PENDING, REFUND, SUCCESS, WITHDRAWAL, card_token, display_card, parse_amount,
+    EARNING,
+    FAILED,
+    PAYMENT,
+    PENDING,
+    REFUND,
+    SUCCESS,
+    WITHDRAWAL,
+    card_token,
+    display_card,
+    parse_amount,
     parse_time,
 )
 

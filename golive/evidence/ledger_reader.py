@@ -32,8 +32,18 @@ from typing import IO, Callable, Iterator, NamedTuple
 
 from golive.errors import InputError
 from golive.evidence.ledger_values import (
-    ASCII_SPACE, KIND_WORDS, MINUTES_SECONDS, PAYMENT, REFUND, STATUS_WORDS, SUCCESS, VALID_HOURS, WITHDRAWAL,
-    card_token, parse_amount, parse_time,
+    ASCII_SPACE,
+    KIND_WORDS,
+    MINUTES_SECONDS,
+    PAYMENT,
+    REFUND,
+    STATUS_WORDS,
+    SUCCESS,
+    VALID_HOURS,
+    WITHDRAWAL,
+    card_token,
+    parse_amount,
+    parse_time,
 )
 from golive.model import Text
 

@@ -57,7 +57,7 @@ from golive.errors import InputError
 from golive.evidence.bundle import Bundle, Evidence, EvidenceState
 from golive.evidence.codec import CodecError, decode, encode
 from golive.evidence.kinds import KINDS
-from golive.evidence.masked import Masker, MaskedText
+from golive.evidence.masked import MaskedText, Masker
 from golive.evidence.streams import FileStats, RecordSource
 from golive.model import Text
 

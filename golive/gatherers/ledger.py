@@ -12,8 +12,8 @@ from typing import Any, Iterable
 
 from golive.evidence.bundle import Evidence
 from golive.evidence.streams import RecordSource
-from golive.gathering import GatherContext, Gatherer
 from golive.gatherers.captures import existing_files
+from golive.gathering import GatherContext, Gatherer
 from golive.model import Text
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from golive.config import resolve_path
 from golive.errors import InputError
 from golive.evidence.bundle import Evidence
-from golive.gathering import GatherContext, Gatherer
 from golive.gatherers.captures import existing_files
+from golive.gathering import GatherContext, Gatherer
 from golive.model import Text
 
 

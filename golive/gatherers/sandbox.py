@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from golive.evidence.bundle import Evidence
-from golive.gathering import GatherContext, Gatherer
 from golive.gatherers.captures import sandbox_journal
+from golive.gathering import GatherContext, Gatherer
 from golive.model import Text
 
 

@@ -35,9 +35,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from operator import mul
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from operator import mul
 from typing import Callable, Mapping
 
 from golive.lianlian import codes

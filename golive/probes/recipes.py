@@ -41,8 +41,8 @@ from golive import safe_json
 from golive.config import LoadedConfig
 from golive.model import Text
 from golive.probes.http import Exchange, HttpClient, HttpRequest, redact_body_cut, redact_url
-from golive.signing import SigningMaterial
 from golive.redact import mask_free_text
+from golive.signing import SigningMaterial
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from golive.probes.tracker import ProbeTracker

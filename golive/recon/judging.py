@@ -18,7 +18,7 @@ def reconciled(value: Mapping[str, Any]) -> Judgement | None:
         return Judgement.not_applicable(NOT_SET_UP)
     if not value.get("files"):
         return Judgement.cannot_judge(Text(
-            f"对账来源（{value.get('source', {}).get('where')}）中没有本商户的对账文件", 
+            f"对账来源（{value.get('source', {}).get('where')}）中没有本商户的对账文件",
             f"the reconciliation source ({value.get('source', {}).get('where')}) holds no statement file of this "
             "merchant for the window"))
     if value.get("ledger_missing"):

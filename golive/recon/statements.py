@@ -32,7 +32,6 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 __all__ = [

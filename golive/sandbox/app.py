@@ -53,8 +53,18 @@ from golive.sandbox.db import Database
 from golive.sandbox.delivery import Outbox
 from golive.sandbox.exchange import Answer, ParseError, Request, parse_form, parse_json_object
 from golive.sandbox.journal import EventKind, Outcome
-from golive.sandbox.judge import (Judgement, judge_limits, judge_merchant, judge_pay_params, judge_risk,
-                                  judge_signature, judge_source, now_cst, page_origin, ret_msg)
+from golive.sandbox.judge import (
+    Judgement,
+    judge_limits,
+    judge_merchant,
+    judge_pay_params,
+    judge_risk,
+    judge_signature,
+    judge_source,
+    now_cst,
+    page_origin,
+    ret_msg,
+)
 from golive.sandbox.keys import SandboxKey
 from golive.sandbox.scenarios import payment_scenario
 from golive.sandbox.settings import SandboxSettings

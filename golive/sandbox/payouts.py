@@ -32,8 +32,7 @@ from golive.lianlian.validators import CST
 from golive.sandbox.cards import lookup_bin, luhn_ok
 from golive.sandbox.exchange import Answer, ParseError, Request, parse_json_object
 from golive.sandbox.journal import EventKind
-from golive.sandbox.judge import (Judgement, amount_problem, datetime14_problem, url_problem, judge_merchant,
-                                  judge_signature, judge_source)
+from golive.sandbox.judge import Judgement, amount_problem, datetime14_problem, judge_merchant, judge_signature, judge_source, url_problem
 from golive.sandbox.queries import answer_api, api_judgement
 from golive.sandbox.scenarios import payout_scenario
 

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from golive.recon.statements import file_name, render_detail, render_summary, summarise, StatementRow, row_values
+from golive.recon.statements import StatementRow, file_name, render_detail, render_summary, row_values, summarise
 
 if TYPE_CHECKING:  # pragma: no cover
     from golive.sandbox.app import Sandbox

@@ -20,15 +20,13 @@ evidence so LianLian's staff see every exception and its reason.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Mapping
 
 from golive.errors import InputError
 from golive.model import Finding, Judgement, Location, Severity, Text
 from golive.scan import SCAN_SCHEMA
-from golive.scan.model import (FindingState, Note, Origin, RuleRun, RuleState, ScanFinding, ScanReport,
-                               Suppression)
+from golive.scan.model import FindingState, Note, Origin, RuleRun, RuleState, ScanFinding, ScanReport, Suppression
 
 
 class ScanFormatError(ValueError):
@@ -119,9 +117,8 @@ def report_from_dict(data: Any) -> ScanReport:
 
 def read_json(path: Path, what: str, key: str) -> Any:
     """A JSON file, or `InputError` naming it (missing, a directory, unreadable, not UTF-8, not JSON)."""
-    from golive.config import _read_text
-
     from golive import safe_json
+    from golive.config import _read_text
 
     text, _ = _read_text(path, what, key)
     try:

@@ -22,7 +22,7 @@ from golive import __version__
 from golive.model import Severity, Text
 from golive.scan.baseline import apply_baseline, load_baseline, write_baseline
 from golive.scan.files import DEFAULT_MAX_FILE_SIZE, Skipped, Target, list_files, read_source, resolve_target
-from golive.scan.model import (FindingState, Hit, Note, Origin, RuleRun, RuleState, ScanFinding, ScanReport)
+from golive.scan.model import FindingState, Hit, Note, Origin, RuleRun, RuleState, ScanFinding, ScanReport
 from golive.scan.rules import Rule, selected_rules
 from golive.scan.source import SourceFile, content_hash
 from golive.scan.suppress import find_suppression

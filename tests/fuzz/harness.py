@@ -24,8 +24,8 @@ import os
 import signal
 import sys
 import time
-import tracemalloc
 import traceback
+import tracemalloc
 from pathlib import Path
 from typing import Any, Callable, Iterator
 

@@ -8,11 +8,10 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fuzz.harness import EXAMPLES, check_crashes, fuzz, run_case, run_cli
 from fuzz.hostile import RAW_JSON, Placeholder, byte_mutation, mutate, render_json
+from hypothesis import given
+from hypothesis import strategies as st
 
 CAPTURE_LINES = []
 for _path in sorted((EXAMPLES / "captures").glob("*.jsonl")):

@@ -9,11 +9,10 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from fuzz.harness import EXAMPLES, check_crashes, fuzz, run_case, run_cli
+from fuzz.hostile import RAW_YAML, Placeholder, alias_bomb, byte_mutation, deep_yaml, mutate, render_yaml
 from hypothesis import given
 from hypothesis import strategies as st
-
-from fuzz.harness import EXAMPLES, fuzz, check_crashes, run_case, run_cli
-from fuzz.hostile import RAW_YAML, Placeholder, alias_bomb, byte_mutation, deep_yaml, mutate, render_yaml
 
 CONFIG = yaml.safe_load((EXAMPLES / "golive.yaml").read_text(encoding="utf-8"))
 WAIVERS = yaml.safe_load((EXAMPLES / "waivers.yaml").read_text(encoding="utf-8"))

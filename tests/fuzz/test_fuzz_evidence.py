@@ -15,12 +15,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fuzz.harness import EXAMPLES, check_crashes, fuzz, report, run_cli
 from fuzz.hostile import RAW_JSON, Placeholder, byte_mutation, mutate, render_json
 from fuzz.test_fuzz_captures import _capture_file
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def _result(out: Path) -> dict | None:

@@ -10,11 +10,10 @@ import json
 import tempfile
 from pathlib import Path
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fuzz.harness import EXAMPLES, check_crashes, fuzz, run_case, run_cli
 from fuzz.hostile import byte_mutation
+from hypothesis import given
+from hypothesis import strategies as st
 
 LEDGERS = [EXAMPLES / "captures" / "ledger.csv", *sorted((EXAMPLES / "ledgers").glob("*.csv"))]
 ROWS = [row for path in LEDGERS for row in list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))[1:]

@@ -9,11 +9,10 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fuzz.harness import REPO, fuzz, run_cli
 from fuzz.hostile import RAW_JSON, Placeholder, byte_mutation, mutate, render_json
+from hypothesis import given
+from hypothesis import strategies as st
 
 REAL = REPO / "tests" / "data" / "lianlian_real"
 MESSAGES = [json.loads(p.read_text(encoding="utf-8"))["message"] for p in sorted(REAL.glob("*.json"))

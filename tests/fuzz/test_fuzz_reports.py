@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from fuzz.harness import REPO, fuzz, run_cli
 from fuzz.hostile import RAW_JSON, Placeholder, byte_mutation, render_json
+from hypothesis import given
+from hypothesis import strategies as st
 
 RESULT = json.loads((REPO / "tests" / "data" / "result_fixture.json").read_text(encoding="utf-8"))
 # Parser-level hostility: texts the JSON reader must refuse (too deep, too long a number, not JSON).
