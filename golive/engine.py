@@ -298,6 +298,10 @@ class Run:
         streams = self._streams(checks, reducers)
         for kind, of_kind in streams[: min(jobs - 1, len(streams) - 1 if keep_one else len(streams))]:
             self._passes[kind] = ForkedPass(functools.partial(self._pass_in_child, kind, of_kind))
+            if self.options.progress:  # the child cannot draw on the parent's terminal: say what it does
+                source = getattr(self.bundle.value(kind), "source", kind)
+                self.options.progress(Event(kind, f"reading {source} (in a parallel process)", done=0,
+                                            unit=STREAM_UNITS.get(kind, "records")))
 
     def _pass_in_child(self, kind: str, reducers: list[tuple[str, Reducer]]) -> dict[str, Any]:
         """In the child: read the stream, finish its reducers, return what the parent needs (plain data)."""
@@ -335,6 +339,9 @@ class Run:
                 continue
             self._finished.update(value["finished"])
             self._stream_inputs[kind] = value["inputs"]
+            if self.options.progress:
+                read = sum(int(i.get("records") or 0) for i in value["inputs"])
+                self.options.progress(Event(kind, done=read, total=read, finished=True))
             if value["timing"] is not None:
                 self.timings[f"stream_{kind}_s"] = value["timing"]
             if value["failed"] is not None:
