@@ -159,13 +159,18 @@ def _csv_source(connection: Any, path: Path, scan: FileScan) -> tuple[str, int, 
                       FROM ({lines}) ln ASOF LEFT JOIN (SELECT * FROM (VALUES {values}) v(o, c)) s ON ln.line >= s.o) spanned
                 GROUP BY first_line"""
     width = scan.width
-    quoted_fields = (f"list_transform(regexp_extract_all(l, '(?:^|,)({_FIELD})', 1), "
+    # A comma before every field (prefixed to the line): RE2 skips an empty match at the start.
+    quoted_fields = (f"list_transform(regexp_extract_all(',' || l, ',({_FIELD})', 1), "
                      "lambda x: CASE WHEN x LIKE '\"%' THEN replace(x[2:-2], '\"\"', '\"') ELSE x END)")
-    split = f"""SELECT line, open_problem,
-          CASE WHEN strpos(l, '"') = 0 THEN string_split(rtrim(l, chr(13)), ',')
-               ELSE {quoted_fields.replace('(l,', '(rtrim(l, chr(13)),')} END AS f,
-          strpos(l, '"') = 0 OR regexp_full_match(rtrim(l, chr(13)), {lit(_RECORD)}) AS well_formed
-        FROM ({records}) r"""
+    if scan.quotes:
+        split = f"""SELECT line, open_problem,
+              CASE WHEN strpos(l, '"') = 0 THEN string_split(l, ',') ELSE {quoted_fields} END AS f,
+              CASE WHEN strpos(l, '"') = 0 THEN TRUE ELSE regexp_full_match(l, {lit(_RECORD)}) END AS well_formed
+            FROM (SELECT line, open_problem, CASE WHEN l LIKE '%' || chr(13) THEN rtrim(l, chr(13)) ELSE l END AS l
+                  FROM ({records}) r0) r"""
+    else:  # the usual export: no quote anywhere, split on commas (DuckDB already dropped each \r\n)
+        split = f"""SELECT line, CAST(NULL AS VARCHAR) AS open_problem, string_split(l, ',') AS f, TRUE AS well_formed
+            FROM ({lines}) r"""
 
     def field(column: str) -> str:
         index = scan.columns.get(column)
@@ -180,7 +185,8 @@ def _csv_source(connection: Any, path: Path, scan: FileScan) -> tuple[str, int, 
              WHEN NOT well_formed THEN 'a quote in the wrong place'
              WHEN len(f) <> {width} THEN '{width}/' || len(f) END AS detail
       FROM ({split}) s
-      WHERE NOT (len(f) = 1 AND trim(f[1], {lit(UNICODE_SPACE)}) = '' AND well_formed AND open_problem IS NULL)) src"""
+      WHERE CASE WHEN len(f) = 1 AND well_formed AND open_problem IS NULL
+                 THEN {DUCKDB.strip('f[1]', UNICODE_SPACE)} <> '' ELSE TRUE END) src"""
     return source, len(scan.cards), "status" in scan.columns
 
 
