@@ -160,13 +160,14 @@ def worker_engine(config: Path) -> dict[str, Any]:
 
     selected = {c.meta.id for c in all_checks() if c.meta.stream == "captures"}
     run = Run(RunOptions(config_path=config, select=selected))
-    run.gather()
+    checks = run.checks()
+    run.gather(checks)
     before = _maxrss_kb()
     started = time.perf_counter()
-    results = run.judge()
+    results = run.judge(checks)
     seconds = time.perf_counter() - started
     statuses = {r.check.meta.id: r.status.value for r in results if r.check.meta.id in selected}
-    records = run.bundle.get("captures").value["records"]
+    records = sum(i["records"] for i in run.inputs if i["kind"] == "captures")
     return {"records": records, "seconds": seconds, "stream_seconds": run.timings.get("stream_captures_s"),
             "maxrss_kb": _maxrss_kb(), "rss_before_kb": before, "statuses": statuses}
 

@@ -2,13 +2,19 @@
 
 Generates a ledger of ROWS rows (default 1,000,000) in a temporary directory -- once in time
 order, once shuffled (which sends the reader down the external-sort path) -- and runs the real
-engine (`run_check` on examples/golive.yaml with that ledger and only LL-CRD-003 selected), each
-in its own subprocess so the peak resident memory (VmHWM) is that run's alone. "audit" is the
-engine's own timing of the ledger stream (reading, ordering and judging every row); the whole
-run adds config, keys and check discovery. Prints figures; asserts nothing (house rule: no
-timed assertions in tests).
+engine (`run_check` on the installed package's examples/golive.yaml with that ledger and only
+LL-CRD-003 selected), each run in its own subprocess so the peak resident memory (VmHWM) is that
+run's alone. "audit" is the engine's own timing of the ledger stream (deciding the order, reading,
+re-sorting when needed and judging every row); the whole run adds config, keys and check
+discovery. Each run also times csv.reader alone over the same file, and prints the audit's speed as
+a share of it: the machine's load changes from minute to minute, the ratio much less. With
+--repeat N each variant runs N times and the ranges are printed. Prints figures; asserts nothing
+(house rule: no timed assertions in tests).
 
-    /work/venv/bin/python bench/bench_ledger.py [--rows N] [--users N]
+The child runs with `python -P` in the temporary directory, so it imports the installed golive
+(what `pip install` put in the environment, editable or not), never the source tree it is run from.
+
+    python bench/bench_ledger.py [--rows N] [--users N] [--repeat N]
 """
 
 from __future__ import annotations
@@ -23,32 +29,34 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-CONFIG = REPO / "examples" / "golive.yaml"
+from typing import Any
 
 _CHILD = r"""
 import json, sys, time
+from importlib.resources import files
 from pathlib import Path
+import golive
 from golive.engine import RunOptions, run_check
 def peak_kib():
     # VmHWM is this process's own high-water mark; ru_maxrss would include the parent's from before exec.
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 import csv, golive.evidence.ledger, golive.registry; golive.registry.all_checks()
+config = Path(str(files("golive.examples") / "golive.yaml"))
 # The floor on this machine right now: the csv module alone over the same file (shared machines vary).
 started = time.perf_counter()
-with open(sys.argv[2], newline="", encoding="utf-8") as source:
+with open(sys.argv[1], newline="", encoding="utf-8") as source:
     floor_rows = sum(1 for _ in csv.reader(source))
 floor = floor_rows / (time.perf_counter() - started)
 base = peak_kib()
-started = time.perf_counter()
-result = run_check(RunOptions(config_path=Path(sys.argv[1]), ledger=sys.argv[2], select={"LL-CRD-003"}))
-elapsed = time.perf_counter() - started
+started, cpu = time.perf_counter(), time.process_time()
+result = run_check(RunOptions(config_path=config, ledger=sys.argv[1], select={"LL-CRD-003"}))
+elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
 check = next(c for c in result["checks"] if c["id"] == "LL-CRD-003")
-stream = result["provenance"]["timings_s"].get("stream_ledger_s", elapsed)  # reading + judging the ledger
-print(json.dumps({"elapsed": elapsed, "stream": stream, "csv_floor": floor, "peak_kib": peak_kib(), "base_kib": base, "status": check["status"],
-                  "evidence": check["evidence"], "findings": len(check["findings"])}))
+stream = result["provenance"]["timings_s"].get("stream_ledger_s", elapsed)  # deciding the order, reading, judging
+print(json.dumps({"elapsed": elapsed, "cpu": cpu, "stream": stream, "csv_floor": floor, "peak_kib": peak_kib(),
+                  "base_kib": base, "status": check["status"], "evidence": check["evidence"],
+                  "findings": len(check["findings"]), "golive": golive.__file__}))
 """
 
 
@@ -101,18 +109,25 @@ def shuffled_copy(source: Path, target: Path, seed: int = 11) -> None:
     target.write_text(header + "".join(body), encoding="utf-8")
 
 
-def audit(ledger: Path) -> dict[str, object]:
-    completed = subprocess.run([sys.executable, "-c", _CHILD, str(CONFIG), str(ledger)],
+def audit(ledger: Path) -> dict[str, Any]:
+    completed = subprocess.run([sys.executable, "-P", "-c", _CHILD, str(ledger)], cwd=ledger.parent,
                                capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise SystemExit(f"audit failed:\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _range(values: list[float], form: str) -> str:
+    low, high = min(values), max(values)
+    return format(low, form) if len(values) == 1 else f"{format(low, form)}-{format(high, form)}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each variant (ranges are printed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="golive-bench-") as tmp:
         ordered, shuffled = Path(tmp) / "ledger.csv", Path(tmp) / "ledger_shuffled.csv"
@@ -122,17 +137,30 @@ def main() -> None:
         size_mb = ordered.stat().st_size / 1e6
         print(f"generated {args.rows:,} rows, {args.users:,} users, {size_mb:.1f} MB "
               f"in {time.perf_counter() - started:.1f} s")
-        for label, path in (("ordered", ordered), ("shuffled", shuffled)):
-            figures = audit(path)
-            stream, elapsed = float(figures["stream"]), float(figures["elapsed"])  # type: ignore[arg-type]
-            evidence = figures["evidence"][0]  # type: ignore[index]
-            print(f"{label:9s} audit {stream:5.2f} s = {args.rows / stream:9,.0f} rows/s "
-                  f"(whole golive check run {elapsed:5.2f} s = {args.rows / elapsed:9,.0f} rows/s); "
-                  f"peak RSS {int(figures['peak_kib']) / 1024:6.1f} MiB "  # type: ignore[arg-type]
-                  f"(after imports {int(figures['base_kib']) / 1024:.1f} MiB); "  # type: ignore[arg-type]
-                  f"LL-CRD-003 {figures['status']}, {figures['findings']} findings; {evidence['order']}")
-            print(f"{'':9s} (for scale: csv.reader alone reads this file at {float(figures['csv_floor']):,.0f} rows/s "  # type: ignore[arg-type]
-                  "on this machine right now)")
+        runs: dict[str, list[dict[str, float]]] = {"ordered": [], "shuffled": []}
+        for _ in range(args.repeat):
+            for label, path in (("ordered", ordered), ("shuffled", shuffled)):  # interleaved: same load for both
+                figures = audit(path)
+                if not runs["ordered"] and not runs["shuffled"]:
+                    print(f"golive imported from {figures['golive']}")
+                stream, elapsed = float(figures["stream"]), float(figures["elapsed"])
+                floor = float(figures["csv_floor"])
+                evidence = figures["evidence"][0]
+                rate = args.rows / stream
+                runs[label].append({"rate": rate, "ratio": rate / floor, "peak": int(figures["peak_kib"]) / 1024,
+                                    "cpu": float(figures["cpu"])})
+                print(f"{label:9s} audit {stream:5.2f} s = {rate:9,.0f} rows/s = {rate / floor:.3f} x csv.reader "
+                      f"({floor:,.0f} rows/s now); whole run {elapsed:5.2f} s, {float(figures['cpu']):5.2f} s CPU; "
+                      f"peak RSS {int(figures['peak_kib']) / 1024:6.1f} MiB "
+                      f"(after imports {int(figures['base_kib']) / 1024:.1f} MiB); "
+                      f"LL-CRD-003 {figures['status']}, {figures['findings']} findings; {evidence['order']}")
+        if args.repeat > 1:
+            for label, results in runs.items():
+                print(f"{label:9s} over {len(results)} runs: {_range([r['rate'] for r in results], ',.0f')} rows/s, "
+                      f"{_range([r['ratio'] for r in results], '.3f')} x csv.reader, "
+                      f"{_range([r['cpu'] for r in results], '.2f')} s CPU, "
+                      f"peak RSS {_range([r['peak'] for r in results], '.1f')} MiB")
+
 
 if __name__ == "__main__":
     main()

@@ -42,6 +42,7 @@ def _config(tmp: Path, base_url: str, args: argparse.Namespace) -> Path:
 
 
 def one_round(config_path: Path) -> tuple[float, int, dict[str, str]]:
+    from golive import probe_spec
     from golive.config import load_config
     from golive.engine import RunOptions
     from golive.gatherers.config import gather_keys
@@ -50,9 +51,11 @@ def one_round(config_path: Path) -> tuple[float, int, dict[str, str]]:
     config = load_config(config_path)
     signing = gather_keys(config)[2]
     lines: list[str] = []
+    kinds = (probe_spec.NOTIFY, probe_spec.RETURN)
+    groups = frozenset(g for kind in kinds for g in probe_spec.groups_of(kind))  # every notification and return group
     started = time.perf_counter()
     produced, _targets = gather_probe_evidence(config, signing, RunOptions(config_path=config_path, probe=True),
-                                               frozenset({"probe.notify", "probe.return"}), lines.append)
+                                               frozenset(kinds), groups, lines.append)
     wall = time.perf_counter() - started
     exchanges = sum(len(s["exchanges"]) for name in ("probe.notify", "probe.return")
                     for s in produced[name].value["scenarios"].values())

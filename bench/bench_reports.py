@@ -3,7 +3,8 @@
 Two results: the golden fixture (tests/data/result_fixture.json, 33 checks), and a large synthetic
 one -- 40 checks with 200 findings each (the StreamJudge cap) and 20 HTTP exchanges of 6 kB bodies
 per check -- the worst a real run can produce. Prints wall time per format, output sizes, and the
-cost of the redaction pass, signing and verifying. Run: python bench/bench_reports.py
+cost of reading the result into the model, the redaction pass, signing and verifying.
+Run: python bench/bench_reports.py
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import time
 from pathlib import Path
 
 from golive.reporters import FORMATS, render
-from golive.redact import redact_result
+from golive.result import Result
+from golive.result_build import redacted
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,8 +61,10 @@ def main() -> None:
     for name, result in (("fixture (33 checks)", json.loads((ROOT / "tests/data/result_fixture.json").read_text("utf-8"))),
                          ("large (40 checks x 200 findings, 800 exchanges)", large_result())):
         print(name)
-        timed("redact_result", lambda: redact_result(result))
-        safe = redact_result(result)
+        typed = timed("Result.from_json", lambda: Result.from_json(result, name))
+        timed("to_json", lambda: typed.to_json())  # type: ignore[union-attr]
+        timed("redaction pass", lambda: redacted(typed))  # type: ignore[arg-type]
+        safe = redacted(typed)  # type: ignore[arg-type]
         for fmt in FORMATS:
             timed(fmt, lambda fmt=fmt: render(safe, fmt, lang="zh"))
         signature = timed("sign (MD5+SHA256 withRSA)", lambda: sign_canonical(safe, key), repeat=1)

@@ -5,6 +5,11 @@ either ``judge(evidence, ctx)`` or a ``Judge`` reducer class, reads only the evi
 declares, never does I/O and never sets its own status. `tests/test_catalogue.py` holds every
 check to importing only this module and the LianLian protocol library, so checks stay pure and
 the engine can change underneath them.
+
+Judging shared by several checks (golive/judging/) is here too: `ack_contract` (the one reader of
+a merchant's acknowledgement), `probe_judging` (the notification and return probe evidence: groups,
+credits, positive controls, key trust) and `same_card` (withdrawal answers and the guide's rule).
+A check names the probe scenario groups it reads in ``CheckMeta.probes`` (golive/probe_spec.py).
 """
 
 from __future__ import annotations
@@ -13,6 +18,15 @@ from golive import safe_json
 from golive.evidence.bundle import Evidence, EvidenceView
 from golive.evidence.capture_judge import KIND_NAMES, CaptureJudge, json_kind, value_text
 from golive.evidence.captures import CaptureRecord
+from golive.judging import acks as ack_contract
+from golive.judging import probes as probe_judging
+from golive.judging import same_card
+from golive.evidence.masked import MaskedNumber, MaskedText, list_items, text_key
+from golive.evidence.sign_observation import SignObservation
+from golive.payout.judging import (balance_after, payout_probe_scenario, payout_applies, payout_branch_problems, payout_card_key, payout_field_problems,
+                                   payout_followups, payout_location, payout_name)
+from golive.payout.samecard import audit_payouts
+from golive.recon.judging import difference_findings, judge_differences, reconciled
 from golive.signing import KeyRole, SigningMaterial
 from golive.model import (
     CheckMeta,
@@ -39,11 +53,32 @@ __all__ = [
     "Judgement",
     "KeyRole",
     "Location",
+    "MaskedNumber",
+    "MaskedText",
     "Reducer",
     "Severity",
+    "SignObservation",
     "SigningMaterial",
     "Text",
+    "audit_payouts",
+    "balance_after",
+    "difference_findings",
+    "judge_differences",
     "json_kind",
+    "list_items",
+    "payout_applies",
+    "payout_branch_problems",
+    "payout_card_key",
+    "payout_field_problems",
+    "payout_followups",
+    "payout_location",
+    "payout_name",
+    "payout_probe_scenario",
+    "reconciled",
     "safe_json",
+    "text_key",
     "value_text",
+    "ack_contract",
+    "probe_judging",
+    "same_card",
 ]

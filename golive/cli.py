@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("explain", "explain one check: why it matters and how to fix it"),
     "profiles": ("profiles_cmd", "list merchant-type profiles, or show one"),
     "init": ("init", "print a commented golive.yaml to start from"),
-    "schema": ("schema_cmd", "print the JSON Schema of golive.yaml"),
+    "schema": ("schema_cmd", "print the JSON Schema of golive.yaml (--result: of result.json)"),
     "keys": ("keys", "generate an RSA key pair in LianLian's forms, or check that a pair matches"),
     "sign": ("sign", "print the sign source and signature for a set of parameters"),
     "verify": ("verify", "verify the sign of a LianLian message"),

@@ -132,6 +132,8 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "properties": {
                 "captures": {"type": "array", "items": {"type": "string"}},
                 "ledger": {"type": "string"},
+                "sandbox": {"type": "string", "description": "a golive sandbox state directory (or its "
+                                                            "sandbox.sqlite3): the payout exchanges it journaled"},
                 "max_line_bytes": {"type": "integer", "minimum": 1024, "maximum": 64 * 1024 * 1024,
                                    "description": "longest JSON Lines capture line read (default 4 MiB); a longer "
                                                   "line is skipped with a note naming file:line"},
@@ -143,12 +145,57 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "description": "Business the merchant does not have, attested: its checks become not_applicable "
                            "(shown to staff as an attestation) instead of needing --skip.",
             "properties": {
+                "payouts": {
+                    "type": "object", "additionalProperties": False, "required": ["offered"],
+                    "description": "Does the merchant pay out through LianLian's payout API (代付, guide 十)? If not, "
+                                   "the payout checks LL-PAY-* do not apply -- once someone attests it (attested_by, date).",
+                    "properties": {"offered": {"type": "boolean"}, "attested_by": {"type": "string", "minLength": 1},
+                                   "date": _DATE, "note": {"type": "string"}},
+                },
                 "withdrawals": {
                     "type": "object", "additionalProperties": False, "required": ["offered"],
                     "description": "Does the merchant pay money out to its users (提现)? If not, the same-card checks "
                                    "LL-CRD-* do not apply -- once someone attests it (attested_by, date).",
                     "properties": {"offered": {"type": "boolean"}, "attested_by": {"type": "string", "minLength": 1},
                                    "date": _DATE, "note": {"type": "string"}},
+                },
+            },
+        },
+        "reconciliation": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "How the merchant reconciles LianLian's daily statement files (guide 九 商户对账; README "
+                           "\"Reconciliation\"): a local folder or SFTP, checked against evidence.ledger by settle_date.",
+            "properties": {
+                "path": {"type": "string", "minLength": 1,
+                         "description": "a local folder holding JYMX_/JYMXSUM_/FKMX_{oid_partner}_{yyyyMMdd}.txt"},
+                "sftp": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["host", "username", "private_key", "host_key"],
+                    "properties": {
+                        "host": {"type": "string", "minLength": 1},
+                        "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+                        "username": {"type": "string", "minLength": 1},
+                        "private_key": _SECRET,
+                        "passphrase": _SECRET,
+                        "host_key": {"type": "string", "minLength": 8,
+                                     "description": "the pinned host key: an OpenSSH public-key line "
+                                                    "(ssh-ed25519 AAAA...) or a SHA256: fingerprint"},
+                        "directory": {"type": "string"},
+                        "timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 120},
+                    },
+                },
+                "from": _DATE,
+                "to": _DATE,
+                "ledger": {"type": "string", "description": "the ledger to reconcile (default: evidence.ledger)"},
+                "cutoff_minutes": {"type": "integer", "minimum": 0, "maximum": 720,
+                                   "description": "an order booked this close to midnight may settle the next day "
+                                                  "(default 30)"},
+                "manual": {
+                    "type": "object", "additionalProperties": False, "required": ["attested_by", "date"],
+                    "description": "reconciled by hand from the merchant-site download: who attests it, and when",
+                    "properties": {"attested_by": {"type": "string", "minLength": 1}, "date": _DATE,
+                                   "note": {"type": "string"}},
                 },
             },
         },
@@ -186,7 +233,13 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "lianlian_private_key": _SECRET,
                 "create_order": _recipe({"fields": {"type": "object", "additionalProperties": {"type": "string"}}}),
                 "credits": _recipe(),
-                "withdraw": _recipe({"accepted": {}, "refused": {}}),
+                "withdraw": _recipe({"accepted": {}, "refused": {},
+                                     "payout_no": {"type": "string", "pattern": "^(/.*)?$",
+                                                   "description": "pointer to the payout's no_order in the answer "
+                                                                  "(payout-notification probes, LL-PAY-008..011)"}}),
+                "payout_notify_url": {**_URL, "description": "the staging URL LianLian's payout notifications go to"},
+                "balance": _recipe(),
+                "payout_status": _recipe({"fields": {"type": "object", "additionalProperties": {"type": "string"}}}),
                 "earn": _recipe(),
                 "payouts": _recipe(),
             },

@@ -7,28 +7,36 @@ read once and fed to every reducer. A check that raises is reported as `error` w
 never as `pass`. The verdict applies waivers, attestations, the gate threshold and item coverage:
 a go-live item that no check could judge keeps the verdict from `ready`, so a run without evidence
 is `incomplete`, not falsely green.
+
+The verdict and every other judgement a report shows live in golive.verdict; turning the check
+results into the typed result (golive.result) and the one redaction pass, in golive.result_build.
+
+With ``--save-evidence DIR`` the run also writes its evidence (golive.evidence.store) as it gathers
+and reads it; with ``--from-evidence DIR`` it gathers nothing and judges the saved evidence, with the
+saved run's time, config, profile, selection and waivers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import platform
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from golive import __version__
 from golive.config import LoadedConfig, load_config, resolve_path
 from golive.errors import InputError
 from golive.evidence.bundle import Bundle, Evidence, EvidenceView
-from golive.model import Check, Context, Finding, Item, Judgement, Outcome, Reducer, Severity, Status, Text, Verdict
+from golive.model import Check, Context, Finding, Judgement, Outcome, Reducer, Severity, Status, Text
 from golive.profile import Profile, load_profile
+from golive.result import RESULT_SCHEMA, Result
+from golive.verdict import compute_verdict
 from golive.waivers import Waiver, load_waivers
 
-RESULT_SCHEMA = "golive.result/1"
+__all__ = ["RESULT_SCHEMA", "CheckResult", "Run", "RunOptions", "compute_verdict", "run_check", "run_result",
+           "scope_decision", "status_from_judgement"]
 
 
 @dataclass
@@ -49,6 +57,8 @@ class RunOptions:
     environ: Mapping[str, str] | None = None
     progress: Callable[[str], Any] | None = None  # receives short status lines
     config_display: str | None = None  # name findings use for the config file (default: its path)
+    save_evidence: str | None = None  # --save-evidence DIR: write the evidence there (golive.evidence.store)
+    from_evidence: Any = None  # an opened store (golive.evidence.store.SavedEvidence): judge it, gather nothing
 
 
 @dataclass
@@ -62,29 +72,6 @@ class CheckResult:
     expired_waiver: Waiver | None = None
     duration_ms: float = 0.0
     attestation: Mapping[str, Any] | None = None  # a scope declaration that made the check not apply
-
-    def to_dict(self, today: dt.date) -> dict[str, Any]:
-        meta = self.check.meta
-        judgement = self.judgement
-        findings = [f.to_dict(self.severity) for f in (judgement.findings if judgement else ())]
-        return {
-            "id": meta.id,
-            "status": self.status.value,
-            "severity": self.severity.value,
-            "item": meta.item.value,
-            "title": meta.title.to_dict(),
-            "rationale": meta.rationale.to_dict(),
-            "remediation": meta.remediation.to_dict(),
-            "references": list(meta.references),
-            "checked": judgement.checked.to_dict() if judgement and judgement.checked else None,
-            "reason": self.reason.to_dict() if self.reason else None,
-            "findings": findings,
-            "evidence": [dict(e) for e in (judgement.evidence if judgement else ())],
-            "waiver": self.waiver.to_dict(today) if self.waiver else None,
-            "expired_waiver": self.expired_waiver.to_dict(today) if self.expired_waiver else None,
-            "attestation": dict(self.attestation) if self.attestation else None,
-            "duration_ms": round(self.duration_ms, 2),
-        }
 
 
 def _max_severity(findings: Iterable[Finding], default: Severity) -> Severity:
@@ -147,7 +134,7 @@ def scope_decision(config: LoadedConfig, scope: str, today: dt.date) -> tuple[St
         f"the merchant declares it has no {_SCOPE_NAMES.get(scope, (scope, scope))[1]}, attested by {who} on {date} ({key})"), attestation
 
 
-_SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals")}
+_SCOPE_NAMES = {"withdrawals": ("提现", "withdrawals"), "payouts": ("代付（商户付款）", "payouts (代付)")}
 
 
 def _crash(exc: BaseException, what: str = "check") -> Text:
@@ -163,7 +150,9 @@ class Run:
     def __init__(self, options: RunOptions) -> None:
         self.options = options
         self.now = options.now or dt.datetime.now().astimezone()
-        self.config: LoadedConfig = load_config(options.config_path, options.config_display)
+        self.store = options.from_evidence  # replaying saved evidence: its config, waivers and kinds
+        self.config: LoadedConfig = self.store.config if self.store is not None else \
+            load_config(options.config_path, options.config_display)
         profile_name = options.profile or self.config.get("merchant.profile") or "base"
         try:
             self.profile: Profile = load_profile(profile_name)
@@ -172,7 +161,7 @@ class Run:
                 raise self.config.error("merchant.profile", exc.message) from None
             raise
         self.environment: str = self.config.get("merchant.environment", "integration")
-        if options.probe:  # refuse an undeclared, non-loopback target before anything is read or sent
+        if options.probe and self.store is None:  # refuse an undeclared, non-loopback target before anything is sent
             from golive.probes.runner import check_probe_hosts
 
             check_probe_hosts(self.config, options.allow_probe_hosts)
@@ -183,6 +172,11 @@ class Run:
         self.timings: dict[str, float] = {}
         self.crashed: dict[str, BaseException] = {}  # reducers whose feed() raised
         self._load_waivers()
+        self.saver: Any = None
+        if options.save_evidence:  # last: a refused directory stops the run before anything is gathered
+            from golive.evidence.store import EvidenceWriter
+
+            self.saver = EvidenceWriter.open(Path(options.save_evidence))
 
     # -- selection --------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
@@ -190,6 +184,9 @@ class Run:
             self.options.progress(text)
 
     def _load_waivers(self) -> None:
+        if self.store is not None:
+            self.waivers = list(self.store.waivers)
+            return
         written = self.options.waivers
         path = Path(written) if written else None
         if path is None and self.config.get("waivers"):
@@ -210,18 +207,28 @@ class Run:
 
     # -- gather -----------------------------------------------------------------------------------
     def gather(self, checks: list[Check]) -> None:
-        """Run the gatherers that produce what the selected checks read, in dependency order."""
+        """Run the gatherers that produce what the selected checks read, in dependency order
+        (or load every kind from saved evidence); with --save-evidence, start saving it."""
         from golive.gathering import GatherContext, plan
 
+        if self.store is not None:
+            self.store.fill(self.bundle)
+            self.provenance.update(self.store.provenance)
+            if self.saver is not None:
+                self.saver.begin(self)
+            return
+
         wanted: set[str] = set()
+        scenarios: set[str] = set()  # probe scenario groups (golive/probe_spec.py) the selected checks read
         for check in checks:
             if self.selected(check) and not self._scoped_out(check):
                 wanted |= check.meta.readable
+                scenarios |= set(check.meta.probes)
         environ = dict(os.environ if self.options.environ is None else self.options.environ)
         for gatherer, kinds in plan(wanted):
             started = time.perf_counter()
             ctx = GatherContext(self.config, self.options, environ, self.now, kinds, self._say,
-                                {k: self.bundle.get(k) for k in gatherer.uses})
+                                {k: self.bundle.get(k) for k in gatherer.uses}, scenarios=frozenset(scenarios))
             try:
                 produced = dict(gatherer.gather(ctx))
             except (InputError, KeyboardInterrupt):
@@ -233,6 +240,8 @@ class Run:
                     f"{gatherer.name} 没有给出证据 {kind}", f"{gatherer.name} produced no {kind} evidence")))
             self.provenance.update(ctx.provenance)
             self.timings[f"gather_{gatherer.name}_s"] = time.perf_counter() - started
+        if self.saver is not None:
+            self.saver.begin(self)
 
     def _scoped_out(self, check: Check) -> bool:
         """A check the merchant declared out of scope (scope.*) needs no evidence gathered."""
@@ -352,126 +361,37 @@ class Run:
         return signing.value.secret_values() if signing.is_ok else ()
 
 
-def compute_verdict(results: list[CheckResult], threshold: Severity, environment: str) -> tuple[Verdict, list[dict[str, Any]]]:
-    """The verdict and the reasons for it (design.md §3), including go-live items nobody judged."""
-    reasons: list[dict[str, Any]] = []
-    failed = [r for r in results if r.status is Status.FAIL and r.severity.at_least(threshold)]
-    open_ = [r for r in results if r.status in (Status.ERROR, Status.MANUAL) and r.severity.at_least(threshold)]
-    for r in failed:
-        reasons.append({"kind": "fail", "check": r.check.meta.id, "severity": r.severity.value})
-    for r in open_:
-        reasons.append({"kind": r.status.value, "check": r.check.meta.id, "severity": r.severity.value})
-    # Item coverage: every review item (and, in production, every pre-release item) needs at
-    # least one check that actually judged it; otherwise nothing was shown and "ready" would lie.
-    for item in Item:
-        if not item.on_golive_list or (item.value.startswith("release.") and environment != "production"):
-            continue
-        of_item = [r for r in results if r.check.meta.item is item]
-        if not of_item:
-            continue  # no check of this registry judges the item (nothing can be asked of it)
-        if all(r.attestation and r.status is Status.NOT_APPLICABLE for r in of_item):
-            continue  # the merchant attested it has no such business (scope.*): shown to staff as such
-        if not any(r.status in (Status.PASS, Status.WAIVED, Status.FAIL) and r.check.meta.proves_item for r in of_item):
-            # Deselecting (--select/--skip) never makes an item green: nothing judged it.
-            deselected = all(r.status is Status.SKIPPED for r in of_item if r.check.meta.proves_item)
-            reasons.append({"kind": "deselected" if deselected else "uncovered", "item": item.value,
-                            "title": item.title.to_dict()})
-    if failed:
-        return Verdict.NOT_READY, reasons
-    if reasons:
-        return Verdict.INCOMPLETE, reasons
-    return Verdict.READY, reasons
+def run_result(options: RunOptions) -> Result:
+    """Run everything and return the typed result (golive.result/2), judged and redacted.
+    Raises InputError on bad input."""
+    from dataclasses import replace
 
+    from golive.result import SavedEvidenceNote
+    from golive.result_build import finish
 
-def build_result(run: Run, results: list[CheckResult], verdict: Verdict, reasons: list[dict[str, Any]]) -> dict[str, Any]:
-    import uuid
-
-    today = run.now.date()
-    counts = {status.value: 0 for status in Status}
-    for r in results:
-        counts[r.status.value] += 1
-    items: dict[str, Any] = {}
-    for item in Item:
-        statuses = [r.status.value for r in results if r.check.meta.item is item]
-        items[item.value] = {"title": item.title.to_dict(), "statuses": statuses, "status": _item_status(statuses)}
-    config = run.config
-    merchant = {
-        "oid_partner": config.get("merchant.oid_partner"),
-        "name": config.get("merchant.name"),
-        "environment": run.environment,
-        "channels": config.get("merchant.channels", []),
-        "frms_ware_category": config.get("merchant.frms_ware_category"),
-        "sign_type": config.get("signing.sign_type"),
-        "notify_sign_type": config.get("signing.notify_sign_type"),
-    }
-    return {
-        "schema": RESULT_SCHEMA,
-        "tool": {"name": "golive", "version": __version__},
-        "merchant": merchant,
-        "profile": run.profile.to_dict(),
-        "verdict": verdict.value,
-        "summary": {
-            "fail_on": run.options.fail_on.value,
-            "counts": counts,
-            "items": items,
-            "reasons": reasons,
-        },
-        "checks": [r.to_dict(today) for r in results],
-        "waivers": [w.to_dict(today) for w in run.waivers],
-        "evidence": run.bundle.summary(),
-        "provenance": {
-            # Names this run in every report format, so files of two runs sharing an output
-            # directory can be told apart (golive.report_files).
-            "run_id": uuid.uuid4().hex[:16],
-            "config_file": config.display,
-            "config_sha256": config.sha256,
-            "tool_version": __version__,
-            "python": platform.python_version(),
-            "time": run.now.isoformat(timespec="seconds"),
-            "profile": run.profile.name,
-            "environment": run.environment,
-            "probe": run.options.probe,
-            "online": run.options.online,
-            "probe_targets": run.provenance.get("probe_targets", []),
-            "selection": _selection(run, results),
-            "inputs": run.inputs,
-            "timings_s": {k: round(v, 3) for k, v in run.timings.items()},
-        },
-    }
-
-
-def _selection(run: Run, results: list[CheckResult]) -> dict[str, Any] | None:
-    """What --select/--skip (and profiles) left out, recorded for staff; None for a full run."""
-    skipped = [r.check.meta.id for r in results if r.status is Status.SKIPPED]
-    if not skipped:
-        return None
-    return {
-        "select": sorted(run.options.select) if run.options.select is not None else None,
-        "skip": sorted(run.options.skip),
-        "skipped_checks": skipped,
-        "items_without_judgement": sorted({r.check.meta.item.value for r in results if r.status is Status.SKIPPED}
-                                          - {r.check.meta.item.value for r in results
-                                             if r.status in (Status.PASS, Status.FAIL, Status.WAIVED)}),
-    }
-
-
-def _item_status(statuses: list[str]) -> str:
-    for status in ("fail", "error", "manual", "waived", "pass", "not_applicable", "skipped"):
-        if status in statuses:
-            return status
-    return "not_applicable"
+    run = Run(options)
+    try:
+        checks = run.checks()
+        run.gather(checks)
+        # golive.result_build: the verdict, the result, and the one redaction pass (personal data by
+        # name and by shape, and the exact secrets this run read, wherever they slipped in).
+        result = finish(run, run.judge(checks))
+        note = None
+        if run.store is not None:
+            note = SavedEvidenceNote(**run.store.note())
+        elif run.saver is not None:
+            note = SavedEvidenceNote(saved_to=str(run.saver.target))
+        if note is not None:
+            result = replace(result, provenance=replace(result.provenance, saved_evidence=note))
+        if run.saver is not None:
+            run.saver.commit(run, result.to_json())
+    except BaseException:
+        if run.saver is not None:  # an interrupted or failed run leaves no half-saved evidence
+            run.saver.abort()
+        raise
+    return result
 
 
 def run_check(options: RunOptions) -> dict[str, Any]:
-    """Run everything and return the result dict (golive.result/1). Raises InputError on bad input."""
-    run = Run(options)
-    checks = run.checks()
-    run.gather(checks)
-    results = run.judge(checks)
-    verdict, reasons = compute_verdict(results, options.fail_on, run.environment)
-    result = build_result(run, results, verdict, reasons)
-    from golive.redact import redact_result
-
-    # The one redaction pass (golive.redact): personal data by name and by shape, and the exact
-    # secrets this run read, wherever a check or a gatherer let them into the result.
-    return redact_result(result, run.secret_values())
+    """`run_result` as the JSON document (golive.result/2), for callers that read it as data."""
+    return run_result(options).to_json()

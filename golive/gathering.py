@@ -41,7 +41,8 @@ class GathererError(Exception):
 @dataclass
 class GatherContext:
     """What a gatherer gets: the config, the run's options and environment, the kinds a selected
-    check wants of it, and the evidence of the kinds it declared in ``uses``."""
+    check wants of it (and, for the probes, the scenario groups), and the evidence of the kinds it
+    declared in ``uses``."""
 
     config: LoadedConfig
     options: RunOptions
@@ -52,6 +53,9 @@ class GatherContext:
     _used: Mapping[str, Evidence] = field(default_factory=dict)
     # What the run's provenance should record of this gathering (e.g. the probe targets contacted).
     provenance: dict[str, Any] = field(default_factory=dict)
+    # Probe scenario groups (golive/probe_spec.py) the selected checks read (their CheckMeta.probes),
+    # planned by the engine: the probes gatherer sends these and nothing else.
+    scenarios: frozenset[str] = frozenset()
 
     def used(self, kind: str) -> Evidence:
         if kind not in self._used:

@@ -80,8 +80,9 @@ class Item(str, Enum):
     RELEASE_REGISTRATION = "release.registration"
     RELEASE_LIMITS = "release.limits"
     INTEGRATION_SIGNATURE = "integration.signature"
-    INTEGRATION_PAYOUT = "integration.payout"
+    # The guide's own order: 九 商户对账 comes before 十 商户付款.
     INTEGRATION_RECONCILIATION = "integration.reconciliation"
+    INTEGRATION_PAYOUT = "integration.payout"
     INTEGRATION_HYGIENE = "integration.hygiene"
 
     @property
@@ -111,8 +112,8 @@ ITEM_TITLES: dict[Item, Text] = {
     ),
     Item.RELEASE_LIMITS: Text("发布前2：支付限额是否打开", "Pre-release 2: payment limits opened"),
     Item.INTEGRATION_SIGNATURE: Text("安全签名机制与密钥配置", "Signing and key configuration"),
-    Item.INTEGRATION_PAYOUT: Text("商户付款（代付）", "Merchant payout"),
     Item.INTEGRATION_RECONCILIATION: Text("商户对账", "Reconciliation"),
+    Item.INTEGRATION_PAYOUT: Text("商户付款（代付）", "Merchant payout"),
     Item.INTEGRATION_HYGIENE: Text("代码与密钥卫生（仓库扫描）", "Code and key hygiene (repository scan)"),
 }
 
@@ -233,7 +234,9 @@ class CheckMeta:
     the engine reports `not_applicable` with the gatherer's reason; if gathering it failed, `error`
     -- without calling the check. `optional` kinds may be read when present and change nothing when
     not. `stream` names a record stream ("captures" or "ledger") for checks that reduce it record
-    by record (a `Reducer`); it is needed like the others.
+    by record (a `Reducer`); it is needed like the others. `probes` names the live-probe scenario
+    groups the check reads (golive/probe_spec.py): with ``--probe`` the engine sends those of the
+    selected checks and nothing else.
     """
 
     id: str
@@ -254,6 +257,8 @@ class CheckMeta:
     # golive.yaml ``scope.<name>.offered: false`` -- attested by someone, on a date -- gets
     # not_applicable for it (shown as an attestation); without the attestation, manual.
     scope: str | None = None
+    # Probe scenario groups this check reads (golive/probe_spec.py group names, e.g. "forged").
+    probes: tuple[str, ...] = ()
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -279,6 +284,7 @@ class CheckMeta:
             "stream": self.stream,
             "proves_item": self.proves_item,
             "scope": self.scope,
+            "probes": list(self.probes),
         }
 
 

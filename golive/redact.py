@@ -418,7 +418,9 @@ class _Redactor:
 
     def walk(self, node: Any, key: str, in_message: bool = False) -> Any:
         if isinstance(node, str):
-            return self.text(node, key, in_message)
+            # A masked value of saved evidence (golive.evidence.masked) is a str subclass that
+            # compares by its equality token: the result holds its text, as a plain str.
+            return self.text(node if node.__class__ is str else str(node), key, in_message)
         if isinstance(node, (dict, Mapping)):  # dict first: isinstance against Mapping alone is slow
             return {_encodable(str(k)): self.walk(v, str(k), in_message) for k, v in node.items()}
         if isinstance(node, (list, tuple)):
@@ -426,13 +428,32 @@ class _Redactor:
         if node is None or isinstance(node, (bool, float)):
             return node
         if isinstance(node, int):
-            # An ID or card number read as a JSON or YAML number is still one.
-            # (Below 11 digits no card, ID or mobile number; sizes and counts are never masked.)
-            if abs(node) < 10 ** 10 or key in _COUNTERS:
-                return node
-            cleaned = self.text(str(node), key, in_message)
-            return node if cleaned == str(node) else cleaned
+            return self.number(node, key, in_message)
         return self.text(node if isinstance(node, str) else str(node), key, in_message)
+
+    def number(self, node: int, key: str, in_message: bool) -> int | str:
+        # An ID or card number read as a JSON or YAML number is still one.
+        # (Below 11 digits no card, ID or mobile number; sizes and counts are never masked.)
+        if abs(node) < 10 ** 10 or key in _COUNTERS:
+            return node
+        cleaned = self.text(str(node), key, in_message)
+        return node if cleaned == str(node) else cleaned
+
+    def keep_types(self, node: Any, key: str) -> Any:
+        """`walk` for evidence rather than a result: tuples stay tuples and other values
+        (Decimal, dates) stay what they are; only text, and numbers shaped like personal data,
+        change."""
+        if isinstance(node, str):
+            return self.text(node if node.__class__ is str else str(node), key, False)
+        if isinstance(node, Mapping):
+            return {k: self.keep_types(v, str(k)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self.keep_types(v, key) for v in node]
+        if isinstance(node, tuple):
+            return tuple(self.keep_types(v, key) for v in node)
+        if isinstance(node, int) and not isinstance(node, bool):
+            return self.number(node, key, False)
+        return node
 
     def text(self, text: str, key: str, in_message: bool) -> str:
         cache_key = (key, text, in_message)
@@ -530,4 +551,45 @@ def _sweep_tree(node: Any, pattern: re.Pattern[str]) -> Any:
         return {k: _sweep_tree(v, pattern) for k, v in node.items()}
     if isinstance(node, list):
         return [_sweep_tree(v, pattern) for v in node]
+    if isinstance(node, tuple):
+        return tuple(_sweep_tree(v, pattern) for v in node)
     return node
+
+
+# -- saved evidence (golive check --save-evidence, golive.evidence.store) -----------------------------
+# Saved evidence is an output too. Opaque evidence (probe records, a scan) is saved as the result
+# would show it; values checks compare or validate (capture parameters, ledger rows) are saved as
+# masked values (golive.evidence.masked) whose text is what these rules show.
+
+
+def redact_evidence(value: Any, secrets: Iterable[str] = ()) -> Any:
+    """An evidence value as `redact_result` would show it, with its types kept (tuples, Decimal,
+    dates): for evidence saved whole and judged again (probe records, a scan result)."""
+    found: set[str] = set()
+    _identifiers(value, found)
+    redactor = _Redactor(frozenset(found), secret_needles(secrets))
+    cleaned = redactor.keep_types(value, "")
+    pattern = _names_pattern(redactor.names)
+    return _sweep_tree(cleaned, pattern) if pattern is not None else cleaned
+
+
+def redact_text(text: str, key: str = "", secrets: Iterable[str] = ()) -> str:
+    """One text under field name `key` as a result would show it (a JSON or form body field by
+    field, a URL's query, personal data by shape, secrets removed)."""
+    return _Redactor(frozenset(), secret_needles(secrets)).text(str(text), key, True)
+
+
+_EDGE = re.compile(r"^(\s*)(.*?)(\s*)$", re.S)
+
+
+def mask_kept_edges(kind: str, value: str) -> str:
+    """`value` masked by the rule of a field kind (card, id, phone, name; a secret becomes ``*`` s)
+    with its surrounding whitespace kept: a check that looks at the edges of a value (LL-SIG-008)
+    or at its length sees what it would have seen, and masking the text again as a result does
+    (`redact_value`) gives what masking the original gives."""
+    lead, core, trail = _EDGE.match(value).groups()  # type: ignore[union-attr]
+    if not core:
+        return value
+    if kind == "secret":
+        return lead + MASK * len(core) + trail
+    return lead + _MASK_BY_KIND[kind](core) + trail

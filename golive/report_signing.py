@@ -6,9 +6,10 @@ merchant site (商户站) to have its RSA requests verified (protocol.md §2.3) 
 report against a key they obtained independently of the report, without any new key exchange.
 
 What is signed: the CANONICAL result JSON, ``json.dumps(result, ensure_ascii=False, sort_keys=True,
-separators=(",", ":"))`` in UTF-8, of the result as golive made or read it -- already redacted
-(`golive.redact.redact_result` ran in the engine or when the result came in) and exactly what the
-HTML embeds, so a verifier can recompute it from the report alone.
+separators=(",", ":"))`` in UTF-8, of the result document (`Result.to_json`, golive.result/2) as
+golive made or read it -- already redacted (`golive.redact.redact_result` ran in the engine or when
+the result came in) and exactly what the HTML embeds, so a verifier can recompute it from the
+report alone.
 
 Two signatures, both required:
 
@@ -27,10 +28,16 @@ Reports signed before this check existed carry the same block and verify as befo
 
 Verifying a report also re-renders it from the embedded result and compares it with the file, so an
 edit of the visible text alone (the verdict, a status) fails as surely as an edit of the data. The
-re-render goes through the same door as any result from outside (golive.result_doc: structure
-checked, redaction pass applied); the pass is idempotent, so a result golive signed comes through
-unchanged, and one that still holds personal data is reported. The comparison needs the golive
-version that rendered the report (templates change between versions).
+re-render goes through the same door as any result from outside (golive.result_doc: read into the
+typed model, redaction pass applied); the pass is idempotent, so a result golive signed comes
+through unchanged, and one that still holds personal data is reported. The comparison needs the
+golive version that rendered the report (templates change between versions).
+
+A report signed over a golive.result/1 result (golive before the typed result) still has its
+signatures checked: an altered one is reported as such. Its page was rendered from the v1 document
+by the v1 reporters, which this golive no longer has, so the visible text cannot be compared here:
+`verify-report` says so (exit 2) and names the two ways on -- verify with the golive that wrote
+it, or re-render the signed result with this one (`golive report --from REPORT.html`).
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from golive import safe_json
 from golive.errors import InputError
+from golive.result import RESULT_SCHEMA_V1, Result
 
 if TYPE_CHECKING:  # pragma: no cover
     from Crypto.PublicKey.RSA import RsaKey
@@ -60,9 +68,11 @@ SIGNATURE_FIELDS = ("schema", "canonical", "algorithms", "md5withrsa", "sha256wi
 EXIT_VALID, EXIT_ALTERED, EXIT_BAD_INPUT = 0, 1, 2
 
 
-def canonical_json(result: Mapping[str, Any]) -> str:
-    """The canonical text that is signed (encode as UTF-8 for hashing)."""
-    return json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def canonical_json(result: Result | Mapping[str, Any]) -> str:
+    """The canonical text that is signed (encode as UTF-8 for hashing): of the result document,
+    as embedded in the report."""
+    document = result.to_json() if isinstance(result, Result) else result
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def _read_key_text(path: Path, flag: str) -> str:
@@ -127,7 +137,7 @@ def _md5_verify(text: str, signature_b64: str, key: RsaKey) -> bool:
     return not isinstance(signature, str) and rsa_verify_source(text, signature, key)
 
 
-def sign_canonical(result: Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
+def sign_canonical(result: Result | Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
     """The signature block for an already-safe result."""
     from golive.lianlian.keys import fingerprint_sha256, key_bits
     from golive.lianlian.sign import rsa_sign_source  # LianLian's MD5withRSA, shared with request signing
@@ -145,7 +155,7 @@ def sign_canonical(result: Mapping[str, Any], key: RsaKey) -> dict[str, Any]:
     }
 
 
-def sign_result(result: Mapping[str, Any], key_path: Path) -> dict[str, Any]:
+def sign_result(result: Result, key_path: Path) -> dict[str, Any]:
     """Sign `result` (already redacted, as the HTML embeds it) with the key file."""
     return sign_canonical(result, load_signing_key(Path(key_path)))
 
@@ -257,24 +267,38 @@ def _first_change(before: Any, after: Any, path: str = "") -> str:
     return path or "(the whole result)"
 
 
-def _entered(result: dict[str, Any]) -> dict[str, Any] | Verification:
+def _entered(result: dict[str, Any]) -> Result | Verification:
     """The embedded result through the door every result from outside takes (golive.result_doc):
-    structure checked, redaction pass applied. golive only ever signs a result the pass leaves as
-    it is, so a change means the signer was not golive's own code path."""
+    read into the typed model, redaction pass applied. golive only ever signs a result the pass
+    leaves as it is, so a change means the signer was not golive's own code path."""
     from golive.redact import redact_result
     from golive.result_doc import validate_result
 
     try:
-        validate_result(result, "the embedded result")
+        typed = validate_result(result, "the embedded result")
     except InputError as exc:
         return Verification(EXIT_BAD_INPUT, [f"the signatures are valid, but {exc}"])
-    safe = redact_result(result)
-    if safe != result:
+    document = typed.to_json()
+    safe = redact_result(document)
+    if safe != document:
         return Verification(EXIT_ALTERED, [
             "ALTERED or not written by golive: the signed result holds personal data or a secret that golive "
-            f"masks (first at {_first_change(result, safe)}); golive never signs such a result",
+            f"masks (first at {_first_change(document, safe)}); golive never signs such a result",
         ])
-    return safe
+    return typed
+
+
+def _signed_v1(result: Mapping[str, Any]) -> Verification:
+    """A report signed over a golive.result/1 result: signatures good, page not comparable here."""
+    version = str((result.get("tool") or {}).get("version") or "") if isinstance(result.get("tool"), dict) else ""
+    return Verification(EXIT_BAD_INPUT, [
+        f"the signatures are valid, but the signed result is {RESULT_SCHEMA_V1}: this golive renders golive.result/2 "
+        "reports and cannot re-render the page to compare its visible text with the signed result",
+        f"  to check the page, run golive verify-report with a golive that writes {RESULT_SCHEMA_V1} "
+        f"(the report was rendered by golive {version or '(unknown)'}; install it in a separate virtualenv)",
+        "  to read the signed result with this golive instead, re-render it: golive report --from REPORT.html "
+        "--format html (a new, unsigned page from the same signed data)",
+    ])
 
 
 def _first_difference(expected: str, actual: str) -> tuple[int, bool]:
@@ -317,6 +341,8 @@ def verify_report(html: str, key: RsaKey) -> Verification:
     checked = verify_signature(result, signature, key)
     if not checked.ok:
         return Verification(EXIT_ALTERED, ["ALTERED or not signed by this key:"] + [f"  - {p}" for p in checked.problems])
+    if result.get("schema") == RESULT_SCHEMA_V1:
+        return _signed_v1(result)
     version = str((result.get("tool") or {}).get("version") or "")
     if version != __version__:
         return Verification(EXIT_BAD_INPUT, [
@@ -336,11 +362,11 @@ def verify_report(html: str, key: RsaKey) -> Verification:
             f"ALTERED: {where} differs from the signed result (first difference at line {line}); "
             "the signature covers the embedded result, and the page no longer shows it faithfully",
         ])
-    merchant = result.get("merchant") or {}
+    merchant = safe.merchant
     return Verification(EXIT_VALID, [
         "VALID: the report is unaltered (报告完整，未被改动)",
-        f"  merchant {merchant.get('name')} ({merchant.get('oid_partner')}), verdict {result.get('verdict')}, "
-        f"checked at {(result.get('provenance') or {}).get('time')}",
+        f"  merchant {merchant.name} ({merchant.oid_partner}), verdict {safe.verdict}, "
+        f"checked at {safe.provenance.time}",
         f"  signed by key {signature.get('public_key_sha256')} ({signature.get('key_bits')} bits), "
         "MD5withRSA + SHA256withRSA over the canonical result",
     ])

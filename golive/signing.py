@@ -28,6 +28,8 @@ class KeyRole(str, Enum):
     MERCHANT_PUBLIC = "merchant_public"
     LIANLIAN_PUBLIC = "lianlian_public"
     STAGING_LIANLIAN_PRIVATE = "staging_lianlian_private"
+    SFTP_PRIVATE = "sftp_private"  # the merchant's SSH key for LianLian's statement SFTP (not a LianLian key)
+    SFTP_PASSPHRASE = "sftp_passphrase"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,14 @@ KEY_SLOTS: tuple[KeySlot, ...] = (
     KeySlot("signing.lianlian_public_key", KeyRole.LIANLIAN_PUBLIC, False, Text("连连公钥", "LianLian's public key")),
     KeySlot("live.lianlian_private_key", KeyRole.STAGING_LIANLIAN_PRIVATE, True,
             Text("探测用的“连连”私钥（预发布环境信任其公钥）", "the probes' stand-in LianLian private key (staging trusts its public half)")),
+    KeySlot("reconciliation.sftp.private_key", KeyRole.SFTP_PRIVATE, True,
+            Text("对账文件 SFTP 登录私钥", "the SSH private key for the statement SFTP")),
+    KeySlot("reconciliation.sftp.passphrase", KeyRole.SFTP_PASSPHRASE, True,
+            Text("对账 SFTP 私钥的口令", "the passphrase of the statement SFTP key")),
 )
+# Slots that hold SSH material, not LianLian RSA keys: read (and scrubbed) like every secret, never
+# parsed as an RSA key.
+SSH_ROLES = frozenset({KeyRole.SFTP_PRIVATE, KeyRole.SFTP_PASSPHRASE})
 SECRET_CONFIG_KEYS: frozenset[str] = frozenset(slot.key for slot in KEY_SLOTS if slot.secret)
 SLOT_BY_KEY: dict[str, KeySlot] = {slot.key: slot for slot in KEY_SLOTS}
 
@@ -189,6 +198,17 @@ class SigningMaterial:
             raise MissingKey("signing.rsa_private_key", Text("RSA 签名需要 signing.rsa_private_key",
                                                              "RSA signing needs signing.rsa_private_key"))
         return sign_params(params, "RSA", private_key=key)
+
+    def open_pay_load(self, pay_load: str) -> str | None:
+        """The signed JSON inside a payout ``pay_load`` (docs/protocol.md §8), opened with the stand-in
+        LianLian private key (``live.lianlian_private_key``: staging encrypts for its public half);
+        None when that key is not configured. Raises `golive.lianlian.payload.PayLoadError`."""
+        key = self._keys.get(KeyRole.STAGING_LIANLIAN_PRIVATE)
+        if key is None:
+            return None
+        from golive.lianlian.payload import decrypt_pay_load
+
+        return decrypt_pay_load(pay_load, key)
 
     def md5_key_matches(self, candidates: Mapping[str, str]) -> str | None:
         """Which of `candidates` (label -> key text, e.g. LianLian's published demo keys) the MD5

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from golive.evidence.ledger import KIND_WORDS, STATUS_WORDS, card_token, parse_amount, parse_time
+from golive.evidence.ledger_values import KIND_WORDS, STATUS_WORDS, card_token, parse_amount, parse_time
 
 SPACE = " \t\r\n\x0b\x0c"
 

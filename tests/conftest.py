@@ -118,7 +118,12 @@ def run_checks(monkeypatch: pytest.MonkeyPatch) -> Callable[..., dict[str, Any]]
     def run(config: Path, *ids: str, **options: Any) -> dict[str, Any]:
         from golive.engine import RunOptions, run_check
 
-        return run_check(RunOptions(config_path=config, select=set(ids) if ids else None, **options))
+        run_options = RunOptions(config_path=config, select=set(ids) if ids else None, **options)
+        if os.environ.get("GOLIVE_TEST_REPLAY") == "1" and not run_options.save_evidence:
+            from replay_support import checked_replay  # every check test as a replay test
+
+            return checked_replay(run_options)
+        return run_check(run_options)
 
     return run
 

@@ -37,7 +37,7 @@ EXPECTED_FAILURES: dict[str, set[str]] = {
     "ack_before_commit": {"LL-NTF-002"},
     "no_duplicate_guard": {"LL-NTF-004"},
     "no_idempotency": {"LL-NTF-003", "LL-NTF-004"},
-    "wrong_ack_body": {"LL-NTF-002", "LL-NTF-009"},  # the live capture shows the answer too
+    "wrong_ack_body": {"LL-NTF-002", "LL-NTF-009", "LL-PAY-008"},  # the live capture, and payout acks, show it too
     "accepts_forged": {"LL-NTF-005", "LL-NTF-008"},
     "accepts_any_sign_type": {"LL-NTF-008"},
     "ignores_amount": {"LL-NTF-006"},
@@ -55,12 +55,24 @@ EXPECTED_FAILURES: dict[str, set[str]] = {
     # Refuses every golive notification for the key: nothing about the handler is proven either way
     # by the probes; the captured notification was refused too (LL-NTF-009), so no no_agree (LL-RSK-006).
     "stale_key": {"LL-NTF-009", "LL-RSK-006"},
+    # Payout notifications (LL-PAY-008..011, golive/payout/probes.py).
+    "failure_not_refunded": {"LL-PAY-009"},
+    "payout_refund_twice": {"LL-PAY-011"},
+    "payout_cancel_ignored": {"LL-PAY-010"},
+    "payout_reason_dropped": {"LL-PAY-009"},
+    # Shows only where payouts reach LianLian's payout API: through the sandbox (tests/test_ll_pay_005.py).
+    "payout_retry_on_ambiguous": {"LL-PAY-005"},
 }
+# Defects plain `golive demo` cannot show (the demo merchant pays out only against a sandbox).
+SANDBOX_ONLY = frozenset({"payout_retry_on_ambiguous"})
+PAY_PROBE_IDS = ("LL-PAY-008", "LL-PAY-009", "LL-PAY-010", "LL-PAY-011")
 # What each defect must leave unjudged (error), with the reason: never a pass.
 EXPECTED_ERRORS: dict[str, set[str]] = {
-    "todo_handler": {"LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-RET-001", "LL-CRD-001", "LL-CRD-002"},
+    # (the payout-notification probes' users cannot be credited first either: LL-PAY-008..011 cannot judge)
+    "todo_handler": {"LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-RET-001", "LL-CRD-001", "LL-CRD-002",
+                     "LL-PAY-008", "LL-PAY-009", "LL-PAY-010", "LL-PAY-011"},
     "stale_key": {"LL-NTF-002", "LL-NTF-003", "LL-NTF-004", "LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-NTF-008",
-                  "LL-RET-001", "LL-CRD-001", "LL-CRD-002"},
+                  "LL-RET-001", "LL-CRD-001", "LL-CRD-002", "LL-PAY-008", "LL-PAY-009", "LL-PAY-010", "LL-PAY-011"},
 }
 
 

@@ -81,18 +81,7 @@ def test_every_check_folder_is_a_package_setuptools_finds():
 ALLOWED_IMPORTS = ("golive.check_api", "golive.lianlian")
 SCAN_RULE_IMPORTS = ("golive.scan",)
 PENDING: dict[str, set[str]] = {
-    "ll_ntf_002_ack_contract": {"golive.probes"},
-    "ll_ntf_003_redelivery": {"golive.probes"},
-    "ll_ntf_004_concurrent_duplicates": {"golive.probes"},
-    "ll_ntf_005_forged": {"golive.probes"},
-    "ll_ntf_006_tampered": {"golive.probes"},
-    "ll_ntf_007_non_success": {"golive.probes"},
-    "ll_ntf_008_sign_method": {"golive.probes"},
-    "ll_ntf_009_captured_notifications": {"golive.probes"},
-    "ll_ret_001_forged_return": {"golive.probes"},
-    "ll_crd_001_withdraw_other_card": {"golive.probes"},
-    "ll_crd_002_withdraw_amount_bound": {"golive.probes"},
-    "ll_crd_003_ledger_same_card": {"golive.evidence", "golive.probes"},
+    "ll_crd_003_ledger_same_card": {"golive.evidence"},
 }
 
 
@@ -107,3 +96,38 @@ def test_checks_import_only_the_check_api_and_the_lianlian_library():
         outside = {m for m in imported if m.startswith("golive") and not m.startswith(allowed)}
         pending = PENDING.get(path.stem, set())
         assert {m for m in outside if not m.startswith(tuple(pending))} == set(), (path.name, outside)
+
+
+def test_probe_scenario_groups_are_specified_and_read_from_a_needed_kind():
+    # A check's CheckMeta.probes names groups of the probe specification, each recording into a
+    # kind the check needs; every specified scenario has an implementation in golive.probes.
+    from golive import probe_spec
+    from golive.probes.notify import implementations as notify_implementations
+    from golive.probes.sync_return import implementations as return_implementations
+    from golive.probes.withdraw import ATTEMPTS
+
+    for check in all_checks():
+        for name in check.meta.probes:
+            group = probe_spec.group(name)
+            assert group.kind in check.meta.needs, (check.meta.id, name, group.kind)
+    implemented = set(notify_implementations()) | set(return_implementations()) | set(ATTEMPTS)
+    specified = {s.name for g in probe_spec.GROUPS for s in g.scenarios}
+    assert specified == implemented
+    read = {name for check in all_checks() for name in check.meta.probes}
+    assert read == {g.name for g in probe_spec.GROUPS}, "a scenario group no check reads is never sent"
+
+
+def test_probes_know_no_check_and_judging_knows_no_probe_code():
+    # Probes observe, checks judge: no check id in the probe code or its gatherer, and neither the
+    # judging helpers nor the probe specification import golive.probes.
+    import ast
+
+    pattern = re.compile(r"LL-[A-Z]{3}-\d{3}")
+    for path in sorted((REPO / "golive" / "probes").glob("*.py")) + [REPO / "golive" / "gatherers" / "probes.py"]:
+        found = pattern.findall(path.read_text(encoding="utf-8"))
+        assert not found, (path.name, found)
+    for path in sorted((REPO / "golive" / "judging").glob("*.py")) + [REPO / "golive" / "probe_spec.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        assert not {m for m in imported if m.startswith("golive.probes")}, path.name

@@ -318,7 +318,7 @@ def test_withdrawals_same_card_and_amount_bound(start: Callable[..., RunningMerc
     assert requests.post(m.url("/test/withdrawals"), data=b"{not json", timeout=TIMEOUT,
                          headers={"Content-Type": "application/json"}).status_code == 400
     ledger = requests.get(m.url("/test/ledger.csv"), timeout=TIMEOUT).text.splitlines()
-    assert ledger[0] == "user_id,kind,no_order,amount,card,time,status"
+    assert ledger[0] == "user_id,kind,no_order,amount,card,time,status,settle_date,oid_paybill"
     assert sum(",withdrawal," in line for line in ledger) == 2
 
 
@@ -365,7 +365,7 @@ def test_fake_profiles_are_stable_and_valid() -> None:
 
 
 def test_every_defect_is_described_in_both_languages() -> None:
-    assert len(DEFECTS) == 15
+    assert len(DEFECTS) == 20
     for name, text in DEFECTS.items():
         assert name.isidentifier() and " / " in text, name
 

@@ -34,7 +34,7 @@ def test_exit_0_when_ready(capsys, tmp_path):
     code = main(["check", str(EXAMPLE_CONFIG), "--format", "text,json", "--output-dir", str(tmp_path / "out")])
     assert code == 0, capsys.readouterr().out
     result = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
-    assert result["schema"] == "golive.result/1" and result["verdict"] == "ready"
+    assert result["schema"] == "golive.result/2" and result["verdict"] == "ready"
     assert len(result["provenance"]["config_sha256"]) == 64
     assert result["provenance"]["selection"] is None
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pytest
 
-import golive.evidence.ledger as ledger
+from golive.evidence import ledger_order, ledger_spill
 from conftest import REPO, check_of, status_of
 
 ID = "LL-CRD-003"
@@ -116,10 +116,10 @@ def test_rows_out_of_time_order_are_judged_in_time_order(audit):
     assert "re-sorted by user and time" in check["checked"]["en"] and "line 4" in check["checked"]["en"]
 
 
-def test_disorder_found_late_drops_the_file_order_findings_and_judges_again_in_time_order(audit):
-    # In file order U1's withdrawal (line 2) goes to a card never paid with: a finding the
-    # optimistic pass makes -- and must drop once line 14 shows the file is not in time order.
-    # The real violation is U2's over-withdrawal, found in the re-sorted pass only once.
+def test_disorder_found_late_is_judged_in_time_order_only(audit):
+    # In file order U1's withdrawal (line 2) would go to a card never paid with; line 14 shows the
+    # file is not in time order, so the check only ever sees it re-sorted: no such finding. The
+    # real violation is U2's over-withdrawal, found once; every row is counted once.
     check = audit(HEADER + "U1,withdrawal,W1,5.00,A,20261127100000,success\n"
                   + "U3,payment,N0,1.00,C,20261125090000,failed\n"
                   + "U3,bonus-ish,N0,1.00,C,20261125090000,success\n"
@@ -190,7 +190,7 @@ def test_many_users_are_judged_grouped_with_the_same_result(audit, monkeypatch: 
     body += "".join(f"U{u},withdrawal,W{u},{'11.00' if u == 7 else '10.00'},A{u},2026112610{u:04d},success\n"
                     for u in range(30))
     expected = audit(HEADER + body)
-    monkeypatch.setattr(ledger, "MAX_USERS_IN_MEMORY", 4)
+    monkeypatch.setattr(ledger_order, "MAX_USERS_IN_MEMORY", 4)
     grouped = audit(HEADER + body)
     assert expected["status"] == grouped["status"] == "fail"
     assert lines_of(expected) == lines_of(grouped) == [2 + 30 + 7]
@@ -205,8 +205,8 @@ def test_a_shuffled_ledger_judged_through_many_spill_buckets_gives_the_same_resu
                     f"2026112610{u:04d},success\n" for u in range(40))
     text = HEADER + "".join(reversed(body.splitlines(keepends=True)))
     in_memory = audit(text)
-    monkeypatch.setattr(ledger, "SPILL_BATCH_ROWS", 7)
-    monkeypatch.setattr(ledger, "SPILL_BUCKET_BYTES", 600)  # a 4 kB file: about 40 buckets on disk
+    monkeypatch.setattr(ledger_spill, "SPILL_BATCH_ROWS", 7)
+    monkeypatch.setattr(ledger_spill, "SPILL_BUCKET_BYTES", 600)  # a 4 kB file: about 40 buckets on disk
     bucketed = audit(text)
     assert in_memory["status"] == bucketed["status"] == "fail"
     assert lines_of(in_memory) == lines_of(bucketed) == [2 + 39 - 23, 2 + 39 - 7]  # the two bad withdrawals

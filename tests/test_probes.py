@@ -103,21 +103,70 @@ def test_redaction_of_bodies_and_headers():
     assert redact_headers({"Authorization": "Bearer abc", "X-Api-Key": "k"})["Authorization"].startswith("[redacted")
 
 
+def _gathered(config_path: Path, *ids: str):
+    """The engine's gathering for `--probe --select IDS`: what the probes sent and recorded."""
+    from golive.engine import Run, RunOptions
+
+    run = Run(RunOptions(config_path, probe=True, select=set(ids)))
+    run.gather(run.checks())
+    return run
+
+
 def test_select_limits_the_probes_to_the_selected_checks(tmp_path: Path):
-    from golive.config import load_config
-    from golive.engine import RunOptions
-    from golive.gatherers.config import gather_keys
-    from golive.probes.runner import gather_probe_evidence
+    # The engine plans the probe scenario groups from the selected checks (CheckMeta.probes): only
+    # what a selected check will judge is sent.
+    with demo_merchant() as running:
+        run = _gathered(probe_config(tmp_path, running.base_url), "LL-NTF-007")
+    assert set(run.bundle.value("probe.notify")["scenarios"]) == {"non_success.FAILURE", "non_success.PROCESSING"}
+    assert run.bundle.get("probe.return").state.value == "missing"  # no selected check reads it: nothing sent
+    assert any(t.endswith("/llpay/notify") for t in run.provenance["probe_targets"])
+
+
+def test_select_forged_sends_only_the_forgeries_and_their_controls(tmp_path: Path):
+    with demo_merchant() as running:
+        run = _gathered(probe_config(tmp_path, running.base_url), "LL-NTF-005")
+    scenarios = run.bundle.value("probe.notify")["scenarios"]
+    assert set(scenarios) == {"forged.bad_signature", "forged.wrong_key", "forged.unsigned", "forged.other_sign_type"}
+    for name, scenario in scenarios.items():
+        notified = [e for e in scenario["exchanges"] if e["target"] == "notify_url"]
+        # the forgery, then its positive control: a correct notification for the same order
+        assert [e["label"] for e in notified] == [f"forged notification ({name.split('.')[1]})",
+                                                  "control: correct notification, same order"], name
+        assert scenario["notes"]["control_seq"] == notified[1]["seq"]
+
+
+def test_select_same_card_sends_only_the_withdrawals(tmp_path: Path):
+    from crd_support import same_card_live
 
     with demo_merchant() as running:
-        config_path = probe_config(tmp_path, running.base_url)
-        config = load_config(config_path)
-        produced, targets = gather_probe_evidence(config, gather_keys(config)[2],
-                                                  RunOptions(config_path, select={"LL-NTF-007"}),
-                                                  frozenset({"probe.notify", "probe.return"}), lambda _text: None)
-    assert set(produced["probe.notify"].value["scenarios"]) == {"non_success.FAILURE", "non_success.PROCESSING"}
-    assert produced["probe.return"].value["scenarios"] == {}
-    assert any(t.endswith("/llpay/notify") for t in targets)
+        config = probe_config(tmp_path, running.base_url, same_card_live(running.base_url))
+        run = _gathered(config, "LL-CRD-001")
+    assert run.bundle.get("probe.notify").state.value == "missing"
+    value = run.bundle.value("probe.withdraw")
+    assert set(value["attempts"]) == {"other_card", "control"}  # no over-bound attempts: nobody judges them
+    assert value["groups"] == ["withdraw.other_card"]
+
+
+def test_probe_evidence_holds_observations_not_verdicts(tmp_path: Path):
+    # Raw, redacted observations: exchanges with status, body, timing and target; credit counts per
+    # moment; no acknowledgement verdicts (they are judging, golive/judging/).
+    with demo_merchant() as running:
+        config = probe_config(tmp_path, running.base_url, {"burst": 4, "redeliveries": 3})
+        run = _gathered(config, "LL-NTF-002", "LL-NTF-004")
+    value = run.bundle.value("probe.notify")
+    text = json.dumps(value)
+    for verdict in ('"positive"', '"contract_ok"', '"sends"', '"check"', "LL-NTF"):
+        assert verdict not in text, verdict
+    ack = value["scenarios"]["ack"]
+    assert set(ack) == {"name", "error", "orders", "exchanges", "notes", "elapsed_ms"}
+    assert ack["orders"]["main"]["credits"] == {"after_ack": 1, "final": 1}
+    notify = next(e for e in ack["exchanges"] if e["target"] == "notify_url")
+    assert (notify["response"]["status"], notify["timed_from"], notify["response"]["truncated_chars"]) == (200, "request", 0)
+    assert json.loads(notify["response"]["body"]) == {"ret_code": "0000", "ret_msg": "交易成功"}
+    burst = value["scenarios"]["burst.1"]
+    copies = [e for e in burst["exchanges"] if e["label"].startswith("notify burst copy")]
+    assert len(copies) == 4 and {e["timed_from"] for e in copies} == {"last_byte"}
+    assert burst["notes"]["late_seq"] in {e["seq"] for e in burst["exchanges"]}
 
 
 def test_a_server_dripping_its_answer_is_cut_off_by_the_whole_exchange_timeout():

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 FIXTURE = Path(__file__).parent / "data" / "result_fixture.json"
+# The golive.result/1 fixture, as golive wrote results before golive.result/2: still read.
+FIXTURE_V1 = Path(__file__).parent / "data" / "v1" / "result_fixture.json"
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -50,6 +52,7 @@ def test_rerenders_from_an_html_report(tmp_path: Path, capsys: pytest.CaptureFix
     ('[1, 2]', "not a golive result"),
     ('{"schema": "golive.result/1", "verdict": "maybe", "checks": []}', "verdict"),
     ('{"schema": "golive.result/1", "verdict": "ready", "checks": [{"status": "pass"}]}', "checks[0]"),
+    ('{"schema": "golive.result/2", "verdict": "ready", "checks": []}', ": tool: not a valid golive.result/2 result: required key missing"),
     ("<html><body>a page</body></html>", "not a golive HTML report"),
 ])
 def test_bad_input_exits_2_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -100,8 +103,8 @@ def test_ci_examples_parse_and_use_real_flags(name: str) -> None:
 # -- the structure of a result from outside -------------------------------------------------------------
 
 
-def _fixture() -> dict:
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+def _fixture(path: Path = FIXTURE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def _at(doc: dict, path: list) -> tuple[object, object]:
@@ -111,6 +114,7 @@ def _at(doc: dict, path: list) -> tuple[object, object]:
     return node, path[-1]
 
 
+@pytest.mark.parametrize("source", [FIXTURE, FIXTURE_V1], ids=["v2", "v1"])
 @pytest.mark.parametrize("path,value,key", [
     (["checks", 3, "findings"], "none", "checks[3].findings"),
     (["checks", 1, "findings", 0, "location"], "captures/x.jsonl:7", "checks[1].findings[0].location"),
@@ -128,19 +132,20 @@ def _at(doc: dict, path: list) -> tuple[object, object]:
     (["tool"], None, "tool"),
 ])
 def test_a_wrong_shape_deep_inside_is_exit_2_naming_the_key_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                                  path: list, value: object, key: str) -> None:
-    data = _fixture()
+                                                                  path: list, value: object, key: str,
+                                                                  source: Path) -> None:
+    data = _fixture(source)
     parent, last = _at(data, path)
     if value is None and last == "approver":
         del parent[last]  # type: ignore[attr-defined]
     else:
         parent[last] = value  # type: ignore[index]
-    source = tmp_path / "result.json"
-    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    code, _, err = run(["report", "--from", str(source), "--format", "text,junit,html", "--output-dir",
+    written = tmp_path / "result.json"
+    written.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(["report", "--from", str(written), "--format", "text,junit,html", "--output-dir",
                         str(tmp_path / "o")], capsys)
     assert code == 2, err
-    assert f"{source}: {key}: " in err and "Traceback" not in err, err
+    assert f"{written}: {key}: " in err and "Traceback" not in err, err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
 
@@ -185,10 +190,10 @@ def _paths(node: object, path: tuple = ()) -> list[tuple]:
     return out
 
 
-def _slim(path: tuple) -> tuple[dict, tuple]:
+def _slim(path: tuple, source: Path) -> tuple[dict, tuple]:
     """The fixture with only the check the path goes into (rendering 33 checks for each of hundreds
     of mutations would take minutes), and the path into it."""
-    data = _fixture()
+    data = _fixture(source)
     if len(path) >= 2 and path[0] == "checks":
         data["checks"] = [data["checks"][path[1]]]
         return data, ("checks", 0) + path[2:]
@@ -203,37 +208,38 @@ def _dotted(path: tuple) -> str:
     return text
 
 
-def test_no_wrong_shape_anywhere_reaches_a_reporter_as_a_traceback() -> None:
-    """Every key of the fixture, replaced by a value of each other JSON type: either the result is
-    refused naming that key, or every reporter renders it."""
+@pytest.mark.parametrize("source", [FIXTURE, FIXTURE_V1], ids=["v2", "v1"])
+def test_no_wrong_shape_anywhere_reaches_a_reporter_as_a_traceback(source: Path) -> None:
+    """Every key of the fixture (golive.result/2, and the golive.result/1 one), replaced by a value
+    of each other JSON type: either the result is refused naming that key, or every reporter renders
+    what the model read."""
     from golive.errors import InputError
     from golive.reporters import FORMATS, render
     from golive.result_doc import validate_result
 
     seen: set[str] = set()
-    for full_path in _paths(_fixture()):
+    for full_path in _paths(_fixture(source)):
         shape = "/".join("#" if isinstance(p, int) else str(p) for p in full_path)
         if shape in seen:
             continue
         seen.add(shape)
         for wrong in (None, 7, "x", [], {}, True):
-            data, path = _slim(full_path)
+            data, path = _slim(full_path, source)
             parent, last = _at(data, list(path))
             if type(parent[last]) is type(wrong):  # type: ignore[index]
                 continue
             parent[last] = wrong  # type: ignore[index]
             try:
-                validate_result(data, "result.json")
+                typed = validate_result(data, "result.json")
             except InputError as exc:
                 # The key named is the one replaced, one above it, or (an emptied object) one inside it.
                 where = _dotted(path)
                 assert exc.key and (where.startswith(exc.key) or exc.key.startswith(where)), (path, wrong, exc)
                 continue
-            safe = data  # (the redaction pass keeps the structure; rendering is what is tried here)
             lang = ("zh", "en")[len(seen) % 2]  # the languages share every access to the result
             for fmt in FORMATS:
                 try:
-                    render(safe, fmt, lang=lang)
+                    render(typed, fmt, lang=lang)
                 except Exception as exc:  # pragma: no cover - the failure message
                     pytest.fail(f"{_dotted(path)} = {wrong!r} passed validation but {fmt}/{lang} raised {exc!r}")
 

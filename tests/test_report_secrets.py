@@ -385,7 +385,7 @@ def test_fixture_with_planted_values_leaks_nothing(tmp_path: Path, capsys: pytes
                p["card_spaced"], p["card_dashed"], p["phone_cc"], p["phone_glued"], p["phone_dashed"], p["payer"],
                p["holder"]]
     source = tmp_path / "result.json"
-    source.write_text(json.dumps(maker.build(), ensure_ascii=False), encoding="utf-8")
+    source.write_text(json.dumps(maker.document(), ensure_ascii=False), encoding="utf-8")
     raw = source.read_text(encoding="utf-8")
     assert all(s in raw for s in secrets[:6] + secrets[7:])  # really planted
     outputs: dict[str, str] = {}
@@ -402,13 +402,14 @@ def test_fixture_with_planted_values_leaks_nothing(tmp_path: Path, capsys: pytes
 
 
 def test_embedded_result_cannot_break_out_of_its_data_block() -> None:
-    from golive.reporters.html import render
     from golive.report_signing import result_from_html
+    from golive.reporters.html import render
+    from golive.result import Result
 
     result = json.loads((Path(__file__).parent / "data" / "result_fixture.json").read_text(encoding="utf-8"))
     hostile = "</script><script>alert(2)</script><!-- -->"
     result["checks"][0]["checked"] = {"zh": hostile, "en": hostile}
-    html = render(result, lang="zh")
+    html = render(Result.from_json(result, "fixture"), lang="zh")
     page = assert_self_contained(html)
     assert len(page.scripts) == 1
     assert result_from_html(html, "report.html")["checks"][0]["checked"]["zh"] == hostile

@@ -17,12 +17,21 @@ from golive.report_signing import (
     sign_result,
     verify_signature,
 )
+from golive.result import Result
 
 FIXTURE = Path(__file__).parent / "data" / "result_fixture.json"
+# A report golive signed before golive.result/2 (a real `golive report --sign-with` of a v1 result),
+# with the public half of the key that signed it.
+V1_REPORT = Path(__file__).parent / "data" / "v1" / "signed_report.html"
+V1_PUBLIC = Path(__file__).parent / "data" / "v1" / "signed_report_public.pem"
 
 
 def fixture() -> dict:
     return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def typed(document: dict) -> Result:
+    return Result.from_json(document, "fixture")
 
 
 @pytest.fixture
@@ -134,7 +143,7 @@ def test_bad_inputs_exit_2(tmp_path: Path, signed_report: Path, keys: dict[str, 
     from golive.reporters.html import render
 
     unsigned = tmp_path / "unsigned.html"
-    unsigned.write_text(render(fixture(), lang="zh"), encoding="utf-8")
+    unsigned.write_text(render(typed(fixture()), lang="zh"), encoding="utf-8")
     code, out = verify(unsigned, keys["public"], capsys)
     assert code == 2 and "not signed" in out
     other = tmp_path / "page.html"
@@ -155,11 +164,14 @@ def test_signature_block_content(keys: dict[str, Path], merchant_pair: KeyPair) 
     from Crypto.PublicKey import RSA
     from Crypto.Signature import pkcs1_15
 
-    from golive.redact import redact_result as safe_result
+    from golive.result_doc import accept_result
 
-    signature = sign_result(safe_result(fixture()), keys["private"])
+    safe = accept_result(fixture(), "fixture")
+    signature = sign_result(safe, keys["private"])
     assert signature["algorithms"] == list(ALGORITHMS) == ["MD5withRSA", "SHA256withRSA"]
-    text = canonical_json(safe_result(fixture())).encode("utf-8")
+    # What is signed is the canonical form of the document the report embeds.
+    text = canonical_json(safe).encode("utf-8")
+    assert text == canonical_json(safe.to_json()).encode("utf-8")
     public = RSA.import_key(merchant_pair.public_pem)
     # Plain PKCS#1 v1.5 verifiers (what LianLian's staff tooling runs) accept both signatures.
     pkcs1_15.new(public).verify(MD5.new(text), base64.b64decode(signature["md5withrsa"]))
@@ -168,10 +180,10 @@ def test_signature_block_content(keys: dict[str, Path], merchant_pair: KeyPair) 
 
     assert signature["result_sha256"] == hashlib.sha256(text).hexdigest()
     assert signature["key_bits"] == 2048 and len(signature["public_key_sha256"]) == 64
-    assert verify_signature(safe_result(fixture()), signature, public).ok
+    assert verify_signature(safe.to_json(), signature, public).ok
     # Both are required: a valid MD5withRSA alone is not enough.
     weakened = {**signature, "sha256withrsa": signature["md5withrsa"]}
-    assert not verify_signature(safe_result(fixture()), weakened, public).ok
+    assert not verify_signature(safe.to_json(), weakened, public).ok
 
 
 def test_check_sign_with_embeds_result_and_signature(tmp_path: Path, config_factory, keys: dict[str, Path],
@@ -211,7 +223,7 @@ def _forge_block(report: Path, change) -> None:
     result = json.loads(embedded.result_text or "")
     signature = json.loads(embedded.signature_text or "")
     change(signature)
-    report.write_text(render(result, lang=embedded.lang, signature=signature), encoding="utf-8")
+    report.write_text(render(typed(result), lang=embedded.lang, signature=signature), encoding="utf-8")
 
 
 @pytest.mark.parametrize("change,says", [
@@ -243,7 +255,7 @@ def test_a_signed_result_that_still_holds_personal_data_is_refused(tmp_path: Pat
     from golive.report_signing import load_signing_key, sign_canonical
     from golive.reporters.html import render
 
-    raw = fixture()  # holds planted card, ID and phone numbers
+    raw = typed(fixture())  # holds planted card, ID and phone numbers
     signature = sign_canonical(raw, load_signing_key(keys["private"]))
     report = tmp_path / "report.html"
     report.write_text(render(raw, lang="zh", signature=signature), encoding="utf-8")
@@ -260,7 +272,7 @@ def test_a_signed_result_of_the_wrong_shape_is_bad_input(tmp_path: Path, keys: d
     result = redact_result(fixture())
     signature = sign_canonical(result, load_signing_key(keys["private"]))
     report = tmp_path / "report.html"
-    report.write_text(render(result, lang="zh", signature=signature), encoding="utf-8")
+    report.write_text(render(typed(result), lang="zh", signature=signature), encoding="utf-8")
     html = report.read_text(encoding="utf-8")
     # The same page, with a result whose summary.counts is a list: signed, so the signatures hold.
     bad = {**result, "summary": {**result["summary"], "counts": []}}
@@ -293,3 +305,55 @@ def test_verify_report_prints_no_control_character_from_the_report(tmp_path: Pat
     assert code == 0, text
     assert "\x1b" not in text and "\x07" not in text
     assert "示例\\x1b]0;VALID\\x07\\x1b[2J理财" in text
+
+
+# -- reports signed over a golive.result/1 result ----------------------------------------------------
+
+
+@pytest.fixture
+def v1_report(tmp_path: Path) -> Path:
+    copy = tmp_path / "report.html"
+    copy.write_bytes(V1_REPORT.read_bytes())
+    return copy
+
+
+def test_a_report_signed_over_a_v1_result_says_exactly_what_to_do(v1_report: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Its signatures are checked and hold; the page cannot be compared by this golive (the v1
+    reporters that drew it are gone), and verify-report says so, naming both ways on."""
+    embedded = extract_embedded(v1_report.read_text(encoding="utf-8"))
+    assert json.loads(embedded.result_text or "")["schema"] == "golive.result/1"
+    code, out = verify(v1_report, V1_PUBLIC, capsys)
+    assert code == 2, out
+    assert "the signatures are valid" in out and "golive.result/1" in out
+    assert "golive verify-report with a golive that writes golive.result/1" in out
+    assert "golive report --from REPORT.html" in out
+    assert "VALID" not in out and "Traceback" not in out
+
+
+def test_an_altered_v1_signed_report_is_still_altered(v1_report: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    html = v1_report.read_text(encoding="utf-8")
+    start = html.index('id="golive-result">')
+    verdict = html.index('"verdict": "incomplete"', start)
+    v1_report.write_text(html[:verdict] + '"verdict": "ready"' + html[verdict + len('"verdict": "incomplete"'):],
+                         encoding="utf-8")
+    code, out = verify(v1_report, V1_PUBLIC, capsys)
+    assert code == 1 and "ALTERED" in out, out
+
+
+def test_a_v1_signed_report_rerenders_and_signs_again_as_v2(v1_report: Path, tmp_path: Path, keys: dict[str, Path],
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The way on that this golive offers: re-render the signed v1 result (read and completed
+    through golive.result_v1) and, if the merchant wants a verifiable page, sign it again."""
+    from golive.cli import main
+
+    out = tmp_path / "out"
+    assert main(["report", "--from", str(v1_report), "--format", "html,json", "--output-dir", str(out),
+                 "--sign-with", str(keys["private"])]) == 0
+    capsys.readouterr()
+    old = json.loads(extract_embedded(v1_report.read_text(encoding="utf-8")).result_text or "")
+    new = json.loads((out / "result.json").read_text(encoding="utf-8"))
+    assert new["schema"] == "golive.result/2" and new["verdict"] == old["verdict"] == "incomplete"
+    assert [c["id"] for c in new["checks"]] == [c["id"] for c in old["checks"]]
+    assert [r["kind"] for r in new["summary"]["reasons"]] == [r["kind"] for r in old["summary"]["reasons"]]
+    assert verify(out / "report.html", keys["public"], capsys)[0] == 0

@@ -79,6 +79,12 @@ def test_golive_demo_sandbox_runs_every_flow(tmp_path: Path, capsys: pytest.Capt
         "success", "failure", "processing", "duplicates", "late", "notify_first", "out_of_order", "forged"}
     assert {e.channel for e in events if e.kind is EventKind.PAY_REQUEST} == {"web", "wap"}
     assert any(e.kind is EventKind.QUERY and e.api == "bankcardbindlist" for e in events)
+    # what it leaves is judged: the payouts in the journal and the statements against the books
+    for check_id in ("LL-PAY-001", "LL-PAY-005", "LL-PAY-006", "LL-PAY-007", "LL-REC-004", "LL-REC-006"):
+        assert f"  {check_id}  pass" in out, out
+    tags = " ".join(str(e.params.get("info_order")) for e in events if e.kind is EventKind.PAYOUT_REQUEST)
+    assert all(f"golive:{tag}" in tags for tag in ("payout_failure", "payout_cancel", "payout_ambiguous",
+                                                    "payout_confirm_duplicate"))
 
 
 @pytest.mark.parametrize("defect, shown, item", [
@@ -87,6 +93,9 @@ def test_golive_demo_sandbox_runs_every_flow(tmp_path: Path, capsys: pytest.Capt
     ("withdraw_any_card", "withdrawal 0.01 to another card: merchant ACCEPTED", "same_card"),
     ("no_amount_bound", "withdrawal 5.00 over what was paid: merchant ACCEPTED", "same_card"),
     ("missing_risk_fields", "the sandbox refused the order (9910)", "risk"),
+    ("payout_retry_on_ambiguous", "  LL-PAY-005  fail", None),
+    ("no_idempotency", "  LL-REC-006  fail", None),
+    ("payout_cancel_ignored", "  LL-REC-005  fail", None),
 ])
 def test_golive_demo_sandbox_shows_defects(tmp_path: Path, capsys: pytest.CaptureFixture[str], defect: str,
                                            shown: str, item: str | None) -> None:

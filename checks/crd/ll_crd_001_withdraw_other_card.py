@@ -6,16 +6,18 @@ be used to pay in and withdraw to the thief's card. The launch review (审核3) 
 list (发布前3) both ask for it. LianLian names the paying card in the payment notification
 (``no_agree``, protocol.md §5.1) and lists a user's cards in the bind-card query (protocol.md §7.2).
 
-Probe (golive/probes/withdraw.py, attempt ``other_card``): a fresh user pays with card A through a
-credited test order, then ``live.withdraw`` is asked to send the paid amount to card B. It must be
-refused -- and, when ``live.payouts`` is configured, no payout may appear. The positive control (a
-legitimate withdrawal to card A) must be accepted, or a merchant that refuses everything would pass.
+Probe (scenario group ``withdraw.other_card`` of golive/probe_spec.py, attempt ``other_card``): a
+fresh user pays with card A through a credited test order, then ``live.withdraw`` is asked to send
+the paid amount to card B. It must be refused -- and, when ``live.payouts`` is configured, no payout
+may appear. The positive control (a legitimate withdrawal to card A) must be accepted, or a merchant
+that refuses everything would pass. The answers are read by `same_card` (golive/judging/same_card.py).
 """
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
-from golive.probes.withdraw import EVIDENCE, judge_attempts
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, same_card
+
+EVIDENCE = "probe.withdraw"
 
 META = CheckMeta(
     id="LL-CRD-001",
@@ -38,6 +40,7 @@ META = CheckMeta(
     references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "protocol.md §5.1 (no_agree)",
                 "protocol.md §7.2 (bind-card list)", "design.md §5 (live.withdraw, live.payouts)"),
     needs=(EVIDENCE,),
+    probes=("withdraw.other_card",),
     scope="withdrawals",
 )
 
@@ -45,4 +48,4 @@ RULE = Text("提现的卡必须是支付的卡", "the withdrawal card must be a 
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
-    return judge_attempts(evidence.value(EVIDENCE), ("other_card",), RULE, ctx.at("live.withdraw"))
+    return same_card.judge_attempts(evidence.value(EVIDENCE), ("other_card",), RULE, ctx.at("live.withdraw"))

@@ -5,18 +5,19 @@ withdrawn may never exceed what the user paid plus earnings. A merchant that che
 can still be drained: pay a little, withdraw a lot. The launch review (审核3) and the pre-release
 list (发布前3) both ask for it.
 
-Probe (golive/probes/withdraw.py): a fresh user pays (and earns as much again when ``live.earn`` is
-configured), then asks to withdraw paid + earnings + 0.01 to the paying card (attempt
-``over_bound``); and after the positive control withdrew the paid amount, its user asks for
-earnings + 0.01 more (``over_bound_cumulative``: the bound must subtract what was already
-withdrawn). Both must be refused, with no new payout when ``live.payouts`` is configured; the
-positive control must be accepted, or a merchant that refuses everything would pass.
+Probe (scenario group ``withdraw.over_bound`` of golive/probe_spec.py): a fresh user pays (and earns
+as much again when ``live.earn`` is configured), then asks to withdraw paid + earnings + 0.01 to the
+paying card (attempt ``over_bound``); and after the positive control withdrew the paid amount, its
+user asks for earnings + 0.01 more (``over_bound_cumulative``: the bound must subtract what was
+already withdrawn). Both must be refused, with no new payout when ``live.payouts`` is configured;
+the positive control must be accepted, or a merchant that refuses everything would pass.
 """
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
-from golive.probes.withdraw import EVIDENCE, judge_attempts
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, same_card
+
+EVIDENCE = "probe.withdraw"
 
 META = CheckMeta(
     id="LL-CRD-002",
@@ -38,6 +39,7 @@ META = CheckMeta(
     ),
     references=("guide 七 同卡进出", "guide 九 正式发布前确认事项 3", "design.md §5 (live.withdraw, live.earn, live.payouts)"),
     needs=(EVIDENCE,),
+    probes=("withdraw.over_bound",),
     scope="withdrawals",
 )
 
@@ -45,4 +47,4 @@ RULE = Text("提现金额不能多于 支付 + 收益 − 已提现", "the amoun
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
-    return judge_attempts(evidence.value(EVIDENCE), ("over_bound", "over_bound_cumulative"), RULE, ctx.at("live.withdraw"))
+    return same_card.judge_attempts(evidence.value(EVIDENCE), ("over_bound", "over_bound_cumulative"), RULE, ctx.at("live.withdraw"))

@@ -19,12 +19,10 @@ unreadable row could be the one bad withdrawal). A ledger without a single withd
 nothing and cannot pass.
 
 The reader (golive.evidence.ledger) hands over each user's rows in time order: in file order
-while the file is so (the common case, checked as it reads), otherwise re-sorted on disk and
-grouped by user -- then a user's balance is dropped as soon as the next user starts, so memory
-stays bounded however many users the ledger has. When the reader finds the file out of order
-part-way, it says so (`LedgerRestart`) and replays every row re-sorted: the judge then forgets
-the balances and findings of the rows before, which were judged in the wrong order. A row that still goes
-back in time for its user would be a reader bug; it keeps the check from passing.
+when the file already is so (the common case, which it checks before reading), otherwise
+re-sorted on disk and grouped by user -- then a user's balance is dropped as soon as the next user
+starts, so memory stays bounded however many users the ledger has. A row that still goes back in
+time for its user would be a reader bug; it keeps the check from passing.
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from golive.evidence.ledger import (
-    EARNING, FAILED, PAYMENT, PENDING, REFUND, WITHDRAWAL, LedgerRestart, LedgerRow, display_card, resort_reason,
+    EARNING, FAILED, PAYMENT, PENDING, REFUND, WITHDRAWAL, LedgerRow, display_card, resort_reason,
 )
 from golive.check_api import (
     CheckMeta,
@@ -46,8 +44,10 @@ from golive.check_api import (
     Reducer,
     Severity,
     Text,
+    same_card,
 )
-from golive.probes.withdraw import GUIDE_RULE
+
+GUIDE_RULE = same_card.GUIDE_RULE
 
 META = CheckMeta(
     id="LL-CRD-003",
@@ -115,9 +115,6 @@ class Judge(Reducer):
         # One unpacking instead of a dozen attribute reads: this runs for every row of the ledger.
         _, _, user, kind, _, amount, _, cards, _, when, status, resorted, broken, _ = record
         if broken:
-            if type(record) is LedgerRestart:
-                self._restart(record.resorted)
-                return
             self.broken_count += 1
             if len(self.broken) < MAX_BROKEN_FINDINGS:
                 self.broken.append(record)
@@ -158,17 +155,6 @@ class Judge(Reducer):
             balance.earned += amount
         elif kind == REFUND:
             balance.refunded += amount
-
-    def _restart(self, resorted: str) -> None:
-        """The reader found the file out of order and replays every successful or pending row
-        re-sorted: forget what those rows taught, including findings (they could be wrong, or
-        come twice). Failed and broken rows are not replayed, so their counts stay."""
-        self.resorted = resorted
-        self.balances.clear()
-        self.users = self.judged = self.withdrawals = self.pending = 0
-        self.misordered = None
-        self.findings = []
-        self.dropped_findings = 0
 
     def _report(self, balance: _Balance, row: LedgerRow, before: Decimal, bound: Decimal,
                 card_ok: bool, amount_ok: bool) -> None:

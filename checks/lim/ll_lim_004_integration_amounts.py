@@ -19,7 +19,9 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Reducer, Severity, Text
+from golive.check_api import (
+    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Reducer, Severity, Text, text_key,
+)
 
 META = CheckMeta(
     id="LL-LIM-004",
@@ -61,7 +63,9 @@ class Judge(Reducer):
         except InvalidOperation:
             return  # malformed amounts are LL-RSK/LL-SIG territory, not a limit question
         self.payments += 1
-        user = str(params.get("user_id", ""))
+        user = params.get("user_id", "")
+        if user.__class__ is not str:
+            user = text_key(user)  # str(user), except that a saved masked user id keeps its equality
         day = str(params.get("dt_order", ""))[:8]
         if not amount.is_finite() or amount <= 0:
             # Not a payment amount (Decimal("NaN") > 10 would even raise); never counted in a

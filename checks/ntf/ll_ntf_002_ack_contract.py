@@ -15,15 +15,16 @@ The acknowledgement must also *mean* the credit is persisted: an ack sent before
 commits tells LianLian to stop re-sending while the credit can still be lost. The probe reads the
 order's credit count through ``live.credits`` right after the ack; it must already be 1.
 
-Probe: scenario ``ack`` of golive/probes/notify.py (a fresh order, one notification signed with the
-merchant-site method).
+Probe: scenario group ``ack`` (golive/probe_spec.py: a fresh order, one notification signed with
+the merchant-site method, the order's credits read right after the answer). The answer is read with
+the shared acknowledgement reader (`ack_contract`).
 """
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
-from golive.probes import view
-from golive.probes.view import LIANLIAN_ACK_LIMIT_MS
+from golive.check_api import (
+    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, ack_contract, probe_judging,
+)
 
 META = CheckMeta(
     id="LL-NTF-002",
@@ -45,42 +46,47 @@ META = CheckMeta(
     ),
     references=("guide 五 异步通知和同步通知", "protocol.md §5.1 (acknowledgement, retry)", "protocol.md §11 item 4"),
     needs=("probe.notify",),
+    probes=("ack",),
 )
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     value = evidence.value("probe.notify")
-    found = view.scenarios(value, "ack")
+    found = probe_judging.scenarios(value, "ack")
     if not found:
         return Judgement.cannot_judge(Text("没有应答探测结果", "no result of the ack probe"))
     scenario = found[0]
-    evidence = tuple(view.scenario_evidence(scenario))
-    acks = view.sends(scenario)
+    shown = tuple(probe_judging.scenario_evidence(scenario))
+    acks = probe_judging.notifications(scenario)
     if not acks:
-        reason = view.text_of(scenario.get("error")) or Text("通知未发出", "the notification was not sent")
-        return Judgement.cannot_judge(reason, evidence)
+        reason = probe_judging.text_of(scenario.get("error")) or Text("通知未发出", "the notification was not sent")
+        return Judgement.cannot_judge(reason, shown)
     ack = acks[0]
     findings: list[Finding] = []
-    if ack.get("error"):
+    if ack.error:
         timeout_s = float(value.get("timeout_s") or 0)
-        if ack.get("error_kind") == "timeout" and timeout_s * 1000 >= LIANLIAN_ACK_LIMIT_MS:
+        if ack.error_kind == "timeout" and timeout_s * 1000 >= ack_contract.LIANLIAN_ACK_LIMIT_MS:
             findings.append(Finding(
                 Text(f"{timeout_s:g} 秒内没有应答（连连只等 5 秒，超时即视为失败并重发）",
                      f"no answer within {timeout_s:g} s (LianLian waits 5 s, then counts a failure and re-sends)"),
-                data={"error": ack.get("error")}))
-            return Judgement.violations(findings, Text("应答超时", "the acknowledgement timed out"), evidence)
-        return Judgement.cannot_judge(Text(f"通知没有得到应答：{ack['error']}", f"the notification got no answer: {ack['error']}"), evidence)
-    key_problem = view.key_trust_problem(value)
-    if not ack.get("positive") and not view.credits(scenario) and key_problem is not None:
+                data={"error": ack.error}))
+            return Judgement.violations(findings, Text("应答超时", "the acknowledgement timed out"), shown)
+        return Judgement.cannot_judge(Text(f"通知没有得到应答：{ack.error}", f"the notification got no answer: {ack.error}"), shown)
+    if ack.truncated:
+        return Judgement.cannot_judge(Text("应答过长，golive 只保留了开头，无法判断是否为约定的应答",
+                                           "the answer is longer than golive keeps, so it cannot be read as an "
+                                           "acknowledgement"), shown)
+    key_problem = probe_judging.key_trust_problem(value)
+    if not ack.positive and not probe_judging.credits(scenario) and key_problem is not None:
         # Refused, and so was every other correct notification of the run: the key (or the merchant
         # number) is not trusted, or the handler never credits -- not "the ack is wrong".
-        return Judgement.cannot_judge(key_problem, evidence)
-    findings.extend(view.ack_findings(ack))
-    elapsed = float(ack.get("elapsed_ms") or 0)
-    after_ack = view.credits(scenario, "main", "after_ack")
-    final = view.credits(scenario, "main", "final")
+        return Judgement.cannot_judge(key_problem, shown)
+    findings.extend(ack_contract.ack_findings(ack))
+    elapsed = float(ack.elapsed_ms or 0)
+    after_ack = probe_judging.credits(scenario, "main", "after_ack")
+    final = probe_judging.credits(scenario, "main", "final")
     persisted_unknown = False
-    if ack.get("positive"):
+    if ack.positive:
         if after_ack == 0:
             later = f"，{final} 次入账是之后才出现的" if final else ""
             later_en = f"; the credit ({final}) appeared only later" if final else ""
@@ -93,12 +99,12 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
         elif after_ack is None:
             persisted_unknown = True
     if findings:
-        return Judgement.violations(findings, Text("应答与入账", "acknowledgement and credit"), evidence)
+        return Judgement.violations(findings, Text("应答与入账", "acknowledgement and credit"), shown)
     if persisted_unknown:
-        error = view.credit_error(scenario, "main", "after_ack") or "?"
+        error = probe_judging.credit_error(scenario, "main", "after_ack") or "?"
         return Judgement.cannot_judge(Text(f"应答正确，但无法确认应答前已入账：{error}",
-                                           f"the ack is right but whether the credit was committed first is unknown: {error}"), evidence)
-    if not ack.get("positive"):  # cannot happen without a finding above; never pass by accident
-        return Judgement.cannot_judge(Text("应答无法判定", "the answer could not be judged"), evidence)
-    return Judgement.clean(Text(f"HTTP 200，{ack.get('body')}，用时 {elapsed:.0f} 毫秒，应答时已入账 1 次",
-                                f"HTTP 200, {ack.get('body')}, {elapsed:.0f} ms, credited once when acknowledged"), evidence)
+                                           f"the ack is right but whether the credit was committed first is unknown: {error}"), shown)
+    if not ack.positive:  # cannot happen without a finding above; never pass by accident
+        return Judgement.cannot_judge(Text("应答无法判定", "the answer could not be judged"), shown)
+    return Judgement.clean(Text(f"HTTP 200，{ack.body}，用时 {elapsed:.0f} 毫秒，应答时已入账 1 次",
+                                f"HTTP 200, {ack.body}, {elapsed:.0f} ms, credited once when acknowledged"), shown)

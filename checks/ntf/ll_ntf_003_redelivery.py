@@ -7,17 +7,18 @@ that is already paid -- must be answered 0000 (a duplicate answered "9999 alread
 LianLian re-sending), and the order must end with exactly one credit. A merchant that never credits
 does not pass either: the first notification must credit once.
 
-Probe: scenario ``redelivery`` -- ``live.redeliveries`` (default 30) byte-identical copies of one
-correctly signed SUCCESS notification, one after another, ``live.redelivery_interval_s`` apart
-(default 0: the 2-minute schedule compressed). The final credit count is read after all probes
-finished and ``live.settle_s`` passed. Only ret_code is judged here; the exact ack text and timing
-are LL-NTF-002's business.
+Probe: scenario group ``redelivery`` (golive/probe_spec.py) -- ``live.redeliveries`` (default 30)
+byte-identical copies of one correctly signed SUCCESS notification, one after another,
+``live.redelivery_interval_s`` apart (default 0: the 2-minute schedule compressed). The final
+credit count is read after all probes finished and ``live.settle_s`` passed. Only ret_code is
+judged here (`ack_contract`, leniently); the exact ack text and timing are LL-NTF-002's business.
 """
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
-from golive.probes import view
+from golive.check_api import (
+    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, ack_contract, probe_judging,
+)
 
 META = CheckMeta(
     id="LL-NTF-003",
@@ -37,34 +38,37 @@ META = CheckMeta(
     ),
     references=("guide 五 异步通知和同步通知（订单防重）", "protocol.md §5.1 (retry, duplicates)"),
     needs=("probe.notify",),
+    probes=("redelivery",),
 )
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     value = evidence.value("probe.notify")
-    found = view.scenarios(value, "redelivery")
+    found = probe_judging.scenarios(value, "redelivery")
     if not found:
         return Judgement.cannot_judge(Text("没有重发探测结果", "no result of the redelivery probe"))
     scenario = found[0]
-    acks = view.sends(scenario)
+    acks = probe_judging.notifications(scenario)
     copies = (scenario.get("notes") or {}).get("copies", len(acks))
-    not_acked = [a for a in acks if not a.get("positive") and not a.get("error")]
-    evidence = tuple(view.scenario_evidence(scenario, interesting=tuple(a.get("seq") for a in not_acked[:2])))
-    count, reason = view.final_credit_or_reason(scenario)
+    # A copy whose answer was too long to keep cannot be read either way; it keeps the check from passing.
+    unreadable = [a for a in acks if a.answered and a.truncated]
+    not_acked = [a for a in acks if a.answered and not a.truncated and not a.positive]
+    shown = tuple(probe_judging.scenario_evidence(scenario, interesting=tuple(a.seq for a in not_acked[:2])))
+    count, reason = probe_judging.final_credit_or_reason(scenario)
     findings: list[Finding] = []
-    order = view.no_order(scenario)
+    order = probe_judging.no_order(scenario)
     if count is not None and count > 1:
         findings.append(Finding(Text(f"同一通知发送 {len(acks)} 次后，订单 {order} 入账 {count} 次",
                                      f"after {len(acks)} copies of one notification, order {order} was credited {count} times"),
                                 data={"no_order": order, "credits": count, "copies_sent": len(acks)}))
-    error = view.text_of(scenario.get("error"))
+    error = probe_judging.text_of(scenario.get("error"))
     if error is not None or count is None:
         if findings:
-            return Judgement.violations(findings, Text("重发与入账", "redelivery and credits"), evidence)
-        return Judgement.cannot_judge(error or reason or Text("?", "?"), evidence)
-    key_problem = view.key_trust_problem(value)
+            return Judgement.violations(findings, Text("重发与入账", "redelivery and credits"), shown)
+        return Judgement.cannot_judge(error or reason or Text("?", "?"), shown)
+    key_problem = probe_judging.key_trust_problem(value)
     if count == 0 and key_problem is not None:
-        return Judgement.cannot_judge(key_problem, evidence)
+        return Judgement.cannot_judge(key_problem, shown)
     if count == 0:
         findings.append(Finding(Text(f"正确签名的成功通知发送 {len(acks)} 次，订单 {order} 一次也没有入账（首份通知就应入账一次）",
                                      f"{len(acks)} copies of a correctly signed SUCCESS notification never credited order {order} "
@@ -72,11 +76,15 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
                                 data={"no_order": order, "credits": 0}))
     if not_acked:
         first = not_acked[0]
-        findings.append(Finding(Text(f"{len(not_acked)}/{len(acks)} 份通知没有应答 0000（如 {first.get('label')}：{view.ack_text(first)}），连连会继续重发",
-                                     f"{len(not_acked)} of {len(acks)} copies were not answered 0000 (e.g. {first.get('label')}: "
-                                     f"{view.ack_text(first)}); LianLian keeps re-sending those"),
+        findings.append(Finding(Text(f"{len(not_acked)}/{len(acks)} 份通知没有应答 0000（如 {first.label}：{ack_contract.ack_text(first)}），连连会继续重发",
+                                     f"{len(not_acked)} of {len(acks)} copies were not answered 0000 (e.g. {first.label}: "
+                                     f"{ack_contract.ack_text(first)}); LianLian keeps re-sending those"),
                                 severity=Severity.HIGH, data={"not_acknowledged": len(not_acked)}))
-    acked = len(acks) - len(not_acked)
+    if unreadable and not findings:
+        return Judgement.cannot_judge(Text(f"{len(unreadable)} 份应答过长，golive 只保留了开头，无法判断是否为 0000",
+                                           f"{len(unreadable)} answer(s) were longer than golive keeps, so whether they "
+                                           "were 0000 cannot be read"), shown)
+    acked = len(acks) - len(not_acked) - len(unreadable)
     checked = Text(f"同一通知顺序发送 {copies} 次：{acked} 份应答 0000，订单入账 {count} 次",
                    f"{copies} identical copies sent in sequence: {acked} answered 0000, the order credited {count} time(s)")
-    return Judgement.from_findings(findings, checked, evidence)
+    return Judgement.from_findings(findings, checked, shown)

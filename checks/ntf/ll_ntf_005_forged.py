@@ -7,7 +7,7 @@ or MD5withRSA verified with LianLian's public key -- using the method configured
 site. A handler that skips verification, verifies only when a ``sign`` is present, or lets a
 message pick its own method credits orders nobody paid for.
 
-Probes (scenarios ``forged.*``), each on a fresh pending order, result_pay SUCCESS and the right
+Probes (scenario group ``forged``), each on a fresh pending order, result_pay SUCCESS and the right
 amount: one character of a correct signature changed; signed with a key nobody trusts; no
 ``sign`` at all; claiming the other sign method, signed with an untrusted key. None may credit the
 order; a 0000 answer to any of them is a (medium) finding of its own, because it shows the answer
@@ -16,8 +16,7 @@ does not depend on the signature check.
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
-from golive.probes import view
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, probe_judging
 
 META = CheckMeta(
     id="LL-NTF-005",
@@ -39,11 +38,12 @@ META = CheckMeta(
     ),
     references=("protocol.md §2.5 (verifying notifications)", "protocol.md §5.1", "guide 二 安全签名机制"),
     needs=("probe.notify",),
+    probes=("forged",),
 )
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(evidence.value("probe.notify"), "forged", what=Text("伪造的通知", "a forged notification"),
+    tally = probe_judging.judge_no_credit(evidence.value("probe.notify"), "forged", what=Text("伪造的通知", "a forged notification"),
                                  ack_matters=True)
     return tally.conclude(Text(f"{tally.judged} 种伪造通知：均未应答 0000、未入账",
                                f"{tally.judged} kinds of forged notification: none acknowledged 0000, none credited"), ctx.severity)

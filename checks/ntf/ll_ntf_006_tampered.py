@@ -15,8 +15,7 @@ credits recipe -- counts as zero); another merchant's oid_partner. None may cred
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
-from golive.probes import view
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, probe_judging
 
 META = CheckMeta(
     id="LL-NTF-006",
@@ -35,11 +34,12 @@ META = CheckMeta(
     ),
     references=("protocol.md §5.1 (notification fields)", "guide 五 异步通知和同步通知"),
     needs=("probe.notify",),
+    probes=("tampered",),
 )
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(evidence.value("probe.notify"), "tampered",
+    tally = probe_judging.judge_no_credit(evidence.value("probe.notify"), "tampered",
                                  what=Text("与订单不符的通知", "a notification not matching the order"),
                                  ack_matters=False, roles=("main", "unknown"))
     return tally.conclude(Text(f"{tally.judged} 种与订单不符的通知（金额、订单号、商户号）：均未入账",

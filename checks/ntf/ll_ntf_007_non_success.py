@@ -7,14 +7,13 @@ and REFUND (§5.1), and the success criteria are "signature valid **and** result
 "订单状态请以 result_pay 的值为准"). A handler that credits on any verified notification credits a
 failed or pending payment.
 
-Probes (scenarios ``non_success.*``): correctly signed notifications with result_pay FAILURE and
+Probes (scenario group ``non_success``): correctly signed notifications with result_pay FAILURE and
 PROCESSING for fresh orders. Neither may credit; how the merchant answers them is not judged here.
 """
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
-from golive.probes import view
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, probe_judging
 
 META = CheckMeta(
     id="LL-NTF-007",
@@ -32,11 +31,12 @@ META = CheckMeta(
     ),
     references=("protocol.md §5.1 (result_pay, success criteria)", "guide 五 异步通知和同步通知"),
     needs=("probe.notify",),
+    probes=("non_success",),
 )
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(evidence.value("probe.notify"), "non_success",
+    tally = probe_judging.judge_no_credit(evidence.value("probe.notify"), "non_success",
                                  what=Text("非成功结果的通知", "a notification with a non-SUCCESS result"), ack_matters=False)
     return tally.conclude(Text(f"{tally.judged} 种非 SUCCESS 结果（FAILURE、PROCESSING）：均未入账",
                                f"{tally.judged} non-SUCCESS results (FAILURE, PROCESSING): none credited"), ctx.severity)

@@ -9,7 +9,7 @@ fails, nothing is ever credited), or trusting whichever ``sign_type`` the messag
 weakest configured key decides, and a message can choose how it is checked). protocol.md §2.5
 recommends: branch on the message's sign_type, but accept only the configured method.
 
-Probes (scenarios ``sign_method.*``), each on a fresh order: a SUCCESS notification correctly
+Probes (scenario group ``sign_method``), each on a fresh order: a SUCCESS notification correctly
 signed with the merchant-site method (``signing.notify_sign_type``) must be credited once; one
 correctly signed with the *other* method -- RSA with ``live.lianlian_private_key``, a key pair the
 staging server trusts as LianLian's, or MD5 with the merchant's MD5 key -- must not be credited or
@@ -22,8 +22,9 @@ configured method was shown to credit; otherwise it is an error.
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text
-from golive.probes import view
+from golive.check_api import (
+    CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Severity, Text, ack_contract, probe_judging,
+)
 
 META = CheckMeta(
     id="LL-NTF-008",
@@ -44,42 +45,43 @@ META = CheckMeta(
     ),
     references=("guide 二 安全签名机制, 三 接口联调", "protocol.md §2.5 (which method signs notifications)"),
     needs=("probe.notify",),
+    probes=("sign_method",),
 )
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     value = evidence.value("probe.notify")
-    site = next(iter(view.scenarios(value, "sign_method.site")), None)
-    other = next(iter(view.scenarios(value, "sign_method.other")), None)
+    site = probe_judging.scenario_named(value, "sign_method.site")
+    other = probe_judging.scenario_named(value, "sign_method.other")
     if site is None or other is None:
         return Judgement.cannot_judge(Text("没有签名方式探测结果", "no result of the sign-method probes"))
     site_method = (site.get("notes") or {}).get("site_method") or value.get("sign_type")
     other_method = (other.get("notes") or {}).get("sign_type_sent")
-    tally = view.judge_no_credit(value, "sign_method.other",
+    tally = probe_judging.judge_no_credit(value, "sign_method", only=("sign_method.other",),
                                  what=Text(f"按 {other_method} 签名", f"signed with {other_method}"),
                                  ack_matters=True)
-    tally.evidence.extend(view.scenario_evidence(site))
-    count, reason = view.final_credit_or_reason(site)
-    error = view.text_of(site.get("error"))
-    key_problem = view.key_trust_problem(value)
+    tally.evidence.extend(probe_judging.scenario_evidence(site))
+    count, reason = probe_judging.final_credit_or_reason(site)
+    error = probe_judging.text_of(site.get("error"))
+    key_problem = probe_judging.key_trust_problem(value)
     if count == 0 and error is None and key_problem is not None:
         # Refused for the key, not for the method: nothing shows which method the handler accepts.
         tally.cannot(site, key_problem)
     elif count is not None and count != 1 and error is None:
-        acks = view.sends(site)
-        answer = view.ack_text(acks[0]) if acks else "-"
+        acks = probe_judging.notifications(site)
+        answer = ack_contract.ack_text(acks[0]) if acks else "-"
         tally.findings.append(Finding(
             Text(f"用商户站配置的方式（{site_method}）正确签名的成功通知入账 {count} 次（应为 1），应答：{answer}",
                  f"a SUCCESS notification correctly signed with the merchant-site method ({site_method}) was credited "
                  f"{count} times (expected once); answer: {answer}"),
-            data={"no_order": view.no_order(site), "credits": count}))
+            data={"no_order": probe_judging.no_order(site), "credits": count}))
     elif count == 1 and error is None:
         tally.judged += 1
     else:
         tally.cannot(site, error or reason or Text("?", "?"))
     skipped = (other.get("notes") or {}).get("skipped")
     if skipped and not tally.findings and tally.judged and not tally.unjudged:
-        why = view.text_of(other.get("error")) or Text("无法用另一种方式签名", "cannot sign with the other method")
+        why = probe_judging.text_of(other.get("error")) or Text("无法用另一种方式签名", "cannot sign with the other method")
         return Judgement.not_applicable(Text(f"{why.zh}；商户站方式（{site_method}）已验证可入账",
                                              f"{why.en}; the merchant-site method ({site_method}) was shown to credit"))
     request_method = value.get("request_sign_type")

@@ -30,10 +30,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from golive.check_api import CaptureJudge, CaptureRecord, CheckMeta, EvidenceView, Item, Judgement, Severity, Text
-from golive.probes.http import HttpResponse
-from golive.probes.notifications import read_ack
-from golive.probes.view import ack_findings
+from golive.check_api import (
+    CaptureJudge, CaptureRecord, CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, ack_contract,
+)
 
 META = CheckMeta(
     id="LL-NTF-009",
@@ -63,16 +62,17 @@ def _digest(no_order: str) -> int:
     return int.from_bytes(hashlib.blake2b(no_order.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def _ack_of(record: CaptureRecord) -> dict[str, Any]:
+def _ack_of(record: CaptureRecord) -> ack_contract.AckFacts:
+    """The captured answer, read as LianLian would (the same reader as the live probes)."""
     response = record.response or {}
     body = response.get("body")
     elapsed = response.get("elapsed_ms")
-    facts = read_ack("captured", HttpResponse(response.get("status"), response.get("headers") or {},
-                                              str(body).encode("utf-8") if body is not None else b"",
-                                              float(elapsed) if isinstance(elapsed, (int, float)) else 0.0))
-    ack = facts.to_dict()
-    ack["elapsed_ms"] = elapsed if isinstance(elapsed, (int, float)) else None  # unknown, not 0
-    return ack
+    status = response.get("status")
+    return ack_contract.read_ack(status if isinstance(status, int) and not isinstance(status, bool) else None,
+                                 None if body is None else str(body),
+                                 # A capture without timing: unknown, not 0 (the 5 s rule is then not judged).
+                                 float(elapsed) if isinstance(elapsed, (int, float)) and not isinstance(elapsed, bool)
+                                 else None, label="captured")
 
 
 class Judge(CaptureJudge):
@@ -97,7 +97,7 @@ class Judge(CaptureJudge):
         ack = _ack_of(record)
         # The merchant may refuse a non-SUCCESS result; then only a garbled (non-JSON) answer matters.
         success = str(params.get("result_pay", "SUCCESS")) == "SUCCESS"
-        problems = ack_findings(ack, record.location("response"), format_only=not success)
+        problems = ack_contract.ack_findings(ack, record.location("response"), format_only=not success)
         for finding in problems:
             data = {k: v for k, v in finding.data.items() if k != "rule"}
             self.report(f"ack_{finding.data.get('rule')}", finding.message, record, "response",

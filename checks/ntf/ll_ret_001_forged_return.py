@@ -7,15 +7,14 @@ LianLian says never to rely on it for fulfilment -- use the async notification o
 (§5.2; guide 五 "同步返回……用来页面显示成功信息"). A return page that books the order lets any payer
 credit an unpaid order by posting a form.
 
-Probes (``probe.return``, scenarios ``return.*``): for a fresh pending order, a return with
+Probes (``probe.return``, scenario group ``return`` of golive/probe_spec.py): for a fresh pending order, a return with
 result_pay SUCCESS and a signature made with a key nobody trusts, once as a Web form and once as
 WAP ``res_data``. Neither may credit the order; the page it shows is not judged.
 """
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text
-from golive.probes import view
+from golive.check_api import CheckMeta, Context, EvidenceView, Item, Judgement, Severity, Text, probe_judging
 
 META = CheckMeta(
     id="LL-RET-001",
@@ -34,11 +33,12 @@ META = CheckMeta(
     ),
     references=("protocol.md §5.2 (synchronous return)", "guide 五 异步通知和同步通知"),
     needs=("probe.return",),
+    probes=("return",),
 )
 
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
-    tally = view.judge_no_credit(evidence.value("probe.return"), "return",
+    tally = probe_judging.judge_no_credit(evidence.value("probe.return"), "return",
                                  what=Text("伪造的同步返回", "a forged synchronous return"), ack_matters=False)
     return tally.conclude(Text(f"{tally.judged} 种伪造的同步返回（Web 表单、WAP res_data）：均未入账",
                                f"{tally.judged} forged synchronous returns (Web form, WAP res_data): none credited"), ctx.severity)

@@ -20,6 +20,7 @@ from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
     CheckMeta,
+    Context,
     EvidenceView,
     Item,
     json_kind,
@@ -84,7 +85,7 @@ class Judge(CaptureJudge):
 
     def _values(self, record: CaptureRecord, fields: dict[str, Any]) -> None:
         for name, value in fields.items():
-            if type(value) is str:
+            if isinstance(value, str):  # a saved masked value (MaskedText) is a JSON string too
                 continue
             if name in LIST_FIELDS and isinstance(value, list):
                 for index, item in enumerate(value):
@@ -93,7 +94,7 @@ class Judge(CaptureJudge):
                         self.report("list_item", Text(f"{name} 的每一项应为对象", f"each item of {name} must be an object"), record, where)
                         continue
                     for sub, sub_value in item.items():
-                        if type(sub_value) is not str:
+                        if not isinstance(sub_value, str):
                             self._non_string(record, f"{where}.{sub}", sub_value)
                 continue
             self._non_string(record, f"risk_item.{name}", value)

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank, list_items
-from golive.lianlian.validators import FAST_ACCEPT, FORMATS, Problem, ValidationContext, Validator
+from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank
+from golive.lianlian.validators import FAST_ACCEPT, FORMATS, Problem, ValidationContext, Validator, outcome
 from golive.check_api import (
     CaptureJudge,
     CaptureRecord,
@@ -28,8 +28,10 @@ from golive.check_api import (
     EvidenceView,
     Item,
     Judgement,
+    MaskedText,
     Severity,
     Text,
+    list_items,
     value_text,
 )
 
@@ -101,7 +103,8 @@ class Judge(CaptureJudge):
         _name, format_name, validate, _type, _fast, accepted = spec
         if id_type is not None and id_type != "" and id_type != "0" and format_name == "id_number":
             return  # not a resident ID card: no national check-digit rule applies
-        problem = validate(value, self.vctx)
+        # A saved masked value answers with what the validator said of its original.
+        problem = validate(value, self.vctx) if value.__class__ is str else outcome(format_name, value, self.vctx)
         if problem is not None:
             self._problem(record, pointer, format_name, value, problem)
             return
@@ -115,7 +118,14 @@ class Judge(CaptureJudge):
         get = specs.get
         for name, value in mapping.items():
             spec = get(name)
-            if spec is None or value.__class__ is not str or not value:
+            if spec is None:
+                continue
+            if value.__class__ is not str or not value:
+                if value.__class__ is MaskedText:  # saved evidence: never fast-accepted
+                    seen += 1
+                    if value not in spec[5]:
+                        type_field = spec[3]
+                        self._slow(record, prefix + name, value, spec, mapping.get(type_field) if type_field else None)
                 continue  # absent/empty: LL-RSK-002; non-strings: LL-RSK-001 / LL-SIG-008
             seen += 1
             fast = spec[4]
@@ -131,7 +141,14 @@ class Judge(CaptureJudge):
         for spec in self.request:
             name = spec[0]
             value = params.get(name)
+            if value is None:
+                continue
             if value.__class__ is not str or not value:
+                if value.__class__ is MaskedText:  # saved evidence: never fast-accepted
+                    seen += 1
+                    if value not in spec[5]:
+                        type_field = spec[3]
+                        self._slow(record, name, value, spec, params.get(type_field) if type_field else None)
                 continue
             seen += 1
             fast = spec[4]

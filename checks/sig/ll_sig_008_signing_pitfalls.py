@@ -76,7 +76,7 @@ class Judge(CaptureJudge):
         else:
             return None
         for name, value in params.items():
-            if type(value) is str:
+            if isinstance(value, str):  # a saved masked value (MaskedText) is a JSON string too
                 if not value:
                     continue
                 if len(value) == 4 and value.lower() == "null":

@@ -11,10 +11,13 @@ into production. Then the merchant's handler refuses every real notification (an
 configured key -- tell nothing about the handler either. This check says "the configured key does
 not match", so nobody goes looking for a broken handler.
 
-Each captured ``notify`` and ``return`` record is verified with ``verify_message`` by the method it
-names, accepting only ``signing.notify_sign_type`` (a message signed another way is itself a
-finding: LianLian signs with the merchant-site method). Records whose method has no configured key
-cannot be judged.
+Each captured ``notify`` and ``return`` record is judged by its sign observation
+(`golive.evidence.sign_observation`): the captures gatherer verified it with the configured key by
+the method it names when it read the record -- a measurement, not a judgement -- so this check needs
+no key and judges saved evidence (``golive check --from-evidence``) as a live run does. Only
+``signing.notify_sign_type`` is accepted (a message signed another way is itself a finding:
+LianLian signs with the merchant-site method). Records whose method has no configured key cannot be
+judged.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from __future__ import annotations
 from typing import Any
 
 from golive.check_api import (
-    KeyRole,
     CaptureJudge,
     CaptureRecord,
     CheckMeta,
@@ -31,6 +33,7 @@ from golive.check_api import (
     Item,
     Judgement,
     Severity,
+    SignObservation,
     Text,
 )
 
@@ -56,7 +59,7 @@ META = CheckMeta(
         "method configured there. Keep the server's configuration and golive.yaml from one source.",
     ),
     references=("guide 二 安全签名机制, 三 接口联调", "protocol.md §2.2, §2.3, §2.5"),
-    needs=("config", "signing"),
+    needs=("config",),
     stream="captures",
 )
 
@@ -69,7 +72,6 @@ class Judge(CaptureJudge):
         super().__init__(evidence, ctx)
         signing = evidence.value("config").get("signing") or {}
         self.site_method = str(signing.get("notify_sign_type") or signing.get("sign_type") or "")
-        self.material = evidence.value("signing")
         self.verified = 0
 
     def judge_record(self, record: CaptureRecord) -> bool | None:
@@ -89,13 +91,13 @@ class Judge(CaptureJudge):
                 f"signs callbacks with the merchant-site method, so one of them does not match the merchant site"),
                 record, "sign_type", sign_type=method)
             return True
-        if method == "MD5" and not self.material.has(KeyRole.MD5):
-            self.skip(record, "MD5-signed, but signing.md5_key is not configured")
+        outcome = record.sign_observation()
+        if not isinstance(outcome, SignObservation) or outcome.role != "callback":
+            self.skip(record, "no sign observation for this record (read without keys, or saved without one)")
             return False
-        if method == "RSA" and not self.material.has(KeyRole.LIANLIAN_PUBLIC):
-            self.skip(record, "RSA-signed, but signing.lianlian_public_key is not configured")
+        if outcome.code == "no_key":
+            self.skip(record, f"{method}-signed, but signing.{outcome.missing_key} is not configured")
             return False
-        outcome = self.material.verify_callback(params)
         if outcome.ok:
             self.verified += 1
             return True

@@ -253,7 +253,8 @@ class DemoMerchant:
         )
         return {**request, "no_order": order.no_order}
 
-    def withdraw(self, user_id: str, card: str, amount: Decimal, card_no: str | None = None) -> WithdrawalResult:
+    def withdraw(self, user_id: str, card: str, amount: Decimal, card_no: str | None = None,
+                 purpose: str | None = None) -> WithdrawalResult:
         """同卡进出 (guide §七), then -- with payouts on -- the payout through LianLian's API (§8).
 
         The payout needs the full card number, which the user gives at withdrawal; it must be the
@@ -267,7 +268,7 @@ class DemoMerchant:
         result = self.store.withdraw(user_id, card, amount, same_card=same_card,
                                      bound=not self.settings.has("no_amount_bound"))
         if result.accepted and self.settings.payouts and result.payout_no and card_no:
-            return self._pay_out(user_id, result, amount, card_no)
+            return self._pay_out(user_id, result, amount, card_no, purpose)
         return result
 
     def _card_last4(self, user_id: str, card: str) -> str | None:
@@ -283,7 +284,8 @@ class DemoMerchant:
                     return last4
         return None
 
-    def _pay_out(self, user_id: str, result: WithdrawalResult, amount: Decimal, card_no: str) -> WithdrawalResult:
+    def _pay_out(self, user_id: str, result: WithdrawalResult, amount: Decimal, card_no: str,
+                 purpose: str | None = None) -> WithdrawalResult:
         from golive.lianlian.codes import PAYOUT_CONFIRM_CODES, PAYOUT_QUERY_FIRST_CODES
 
         from .store import money
@@ -292,21 +294,55 @@ class DemoMerchant:
         profile = self.store.ensure_user(user_id)
         answer = self.api.payout(no_order=result.payout_no, amount=money(amount), card_no=card_no,
                                  acct_name=profile.full_name, notify_url=self.payout_notify_url,
-                                 info_order=f"提现 {result.payout_no}")
+                                 info_order=f"提现 {result.payout_no}" + (f" {purpose}" if purpose else ""))
         code = answer.ret_code
         if answer.error or code in PAYOUT_QUERY_FIRST_CODES or not answer.verified:
-            # Not a failure: the payout may exist. It stays pending until a query or notification says.
-            self.store.record_payout(result.payout_no, "UNKNOWN", reason=answer.error or f"ret_code {code}")
+            if self.settings.has("payout_retry_on_ambiguous"):
+                # The bug: "9999 means it failed" -- a new payout number, the same card, the same money.
+                retry_no = f"{result.payout_no}R"
+                self.store.retarget_payout(result.payout_no, retry_no)
+                retry = self.api.payout(no_order=retry_no, amount=money(amount), card_no=card_no,
+                                        acct_name=profile.full_name, notify_url=self.payout_notify_url,
+                                        info_order=f"提现 {retry_no}")
+                self.store.record_payout(retry_no, "PROCESSING" if retry.ret_code == "0000" else "UNKNOWN",
+                                         oid_paybill=retry.fields.get("oid_paybill"))
+                return WithdrawalResult(True, retry_no)
+            # Not a failure: the payout may exist. Ask LianLian before anything else (§8).
+            self._settle_ambiguous(result.payout_no, answer.error or f"ret_code {code}")
         elif code == "0000":
             self.store.record_payout(result.payout_no, "PROCESSING", oid_paybill=answer.fields.get("oid_paybill"))
         elif code in PAYOUT_CONFIRM_CODES:
-            # LianLian asks for a review (suspected duplicate / name mismatch); staff confirm it later.
-            self.store.record_payout(result.payout_no, "CHECK", reason=f"ret_code {code}",
-                                     confirm_code=str(answer.fields.get("confirm_code") or ""))
+            # LianLian asks for a review (suspected duplicate / name mismatch). The demo's review: the
+            # payee is the user's own paying card (checked above), so it confirms with the code (§8).
+            confirm_code = str(answer.fields.get("confirm_code") or "")
+            self.store.record_payout(result.payout_no, "CHECK", reason=f"ret_code {code}", confirm_code=confirm_code)
+            confirmed = self.api.payout_confirm(result.payout_no, confirm_code)
+            if confirmed.verified and confirmed.ret_code == "0000":
+                self.store.record_payout(result.payout_no, "PROCESSING",
+                                         oid_paybill=confirmed.fields.get("oid_paybill"))
         else:
             self.store.record_payout(result.payout_no, "REFUSED", reason=f"ret_code {code}")
             return WithdrawalResult(False, result.payout_no, f"payout refused by LianLian: {code}")
         return result
+
+    def _settle_ambiguous(self, payout_no: str, why: str) -> None:
+        """After an ambiguous answer: query the payout; only "no such payout" (8901) means it never
+        existed, so only then is the money given back. Anything else stays pending (§8)."""
+        assert self.api is not None
+        self.store.record_payout(payout_no, "UNKNOWN", reason=why)
+        answer = self.api.payout_query(payout_no)
+        if not answer.verified or answer.error:
+            return  # still unknown: the notification (or a later query) decides
+        if answer.ret_code == "8901":
+            self.store.record_payout(payout_no, "REFUSED", reason="no such payout (8901) after " + why)
+        elif answer.ret_code == "0000" and answer.fields.get("result_pay"):
+            state = str(answer.fields["result_pay"])
+            if state in ("SUCCESS", "FAILURE", "CANCEL"):
+                self.store.payout_result(payout_no, state, answer.fields.get("oid_paybill"),
+                                         answer.fields.get("memo") if state == "FAILURE" else None,
+                                         answer.fields.get("settle_date") or None)
+            else:
+                self.store.record_payout(payout_no, "PROCESSING", oid_paybill=answer.fields.get("oid_paybill"))
 
     def handle_payout_notify(self, body: bytes | None) -> bool:
         """A payout result (§8): RSA-signed by LianLian; FAILURE or CANCEL gives the money back."""
@@ -323,10 +359,21 @@ class DemoMerchant:
             return False
         if _decimal(params.get("money_order")) != Decimal(row["amount"]):
             return False
-        if params.get("result_pay") not in ("SUCCESS", "FAILURE", "CANCEL"):
+        result_pay = params.get("result_pay")
+        if result_pay not in ("SUCCESS", "FAILURE", "CANCEL"):
             return True  # an intermediate state: received, nothing to book
-        reason = params.get("info_order") if params.get("result_pay") == "FAILURE" else None
-        self.store.payout_result(row["payout_no"], params["result_pay"], params.get("oid_paybill"), reason)
+        s = self.settings
+        reason = params.get("info_order") if result_pay == "FAILURE" and not s.has("payout_reason_dropped") else None
+        restore = not ((result_pay == "FAILURE" and s.has("failure_not_refunded"))
+                       or (result_pay == "CANCEL" and s.has("payout_cancel_ignored")))
+        if s.has("payout_refund_twice") and result_pay in ("FAILURE", "CANCEL"):
+            # The bug: "give the money back" as a new balance entry on every copy of the notification.
+            self.store.payout_result(row["payout_no"], result_pay, params.get("oid_paybill"), reason,
+                                     params.get("settle_date") or None, restore=False)
+            self.store.payout_refund_again(row["payout_no"])
+            return True
+        self.store.payout_result(row["payout_no"], result_pay, params.get("oid_paybill"), reason,
+                                 params.get("settle_date") or None, restore=restore)
         return True
 
     def close(self, timeout_s: float = 3.0) -> None:

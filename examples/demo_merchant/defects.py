@@ -25,6 +25,11 @@ DEFECTS: dict[str, str] = {
     "no_amount_bound": "提现不校验 支付+收益−已提现 上限 / withdrawals skip the paid + earnings − withdrawn bound",
     "slow_ack": "6 秒后才应答（超过连连的 5 秒） / answers after 6 s, past LianLian's 5 s",
     "todo_handler": "验签后一律应答 0000 却从不入账（如连连官方 demo 原样，处理逻辑只写了 TODO） / verifies, answers 0000 and never credits (LianLian's demo as shipped stops at a TODO)",
+    "payout_retry_on_ambiguous": "代付得到 9999 等不明应答时不查询，判失败并换单号重付 / on an ambiguous payout answer (9999, no answer) marks it failed and pays again under a new number, without a query",
+    "failure_not_refunded": "代付失败通知（FAILURE）不恢复用户余额 / a FAILURE payout notification does not give the money back",
+    "payout_refund_twice": "每收到一次 FAILURE/CANCEL 通知就退一次余额（重复通知重复退款） / every FAILURE or CANCEL copy gives the money back again",
+    "payout_cancel_ignored": "成功后又收到 CANCEL（银行退回）时不处理 / ignores CANCEL (returned by the bank) after SUCCESS",
+    "payout_reason_dropped": "代付失败不记录 info_order 中的失败原因 / drops the failure reason LianLian sends in info_order",
     "stale_key": "预发布环境仍用另一把密钥验签（RSA 时是连连正式公钥，MD5 时是旧密钥） / the staging server verifies with another key (LianLian's production key for RSA, an old MD5 key)",
 }
 

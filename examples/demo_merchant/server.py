@@ -9,8 +9,11 @@ Endpoints (shapes that examples/golive.yaml ``live:`` recipes point at):
   GET  /checkout?user=&amount=&channel=  the page that posts a new order to LianLian's cashier
   POST /pay/return                   synchronous return (form fields or res_data) -> HTML page
   GET  /pay?user=&amount=&channel=   signed 认证支付 request for a new order (never contacts LianLian)
-  POST /test/withdrawals             user, card, amount[, card_no] -> {"result": "ACCEPTED"|"REFUSED", ...}
-                                     (with payouts on, card_no is the full card to pay out to)
+  POST /test/withdrawals             user, card, amount[, card_no, purpose] -> {"result": "ACCEPTED"|"REFUSED", ...}
+                                     (with payouts on, card_no is the full card to pay out to; purpose is
+                                     added to the payout's info_order, e.g. a golive:payout_* sandbox tag)
+  GET  /test/withdrawals/{payout_no} {"result", "payout_status", "reason"}: the payout as the user sees it
+  GET  /test/balance/{user}          {"available": "..."}: paid + earnings - withdrawn
   GET  /test/payouts/{user}          {"count": N, "total": "..."}
   POST /test/earnings                user, amount -> {"ok": true, "user", "earnings"}
   GET  /test/ledger.csv              the books in golive's ledger CSV shape (LL-CRD-003)
@@ -117,6 +120,8 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", re.compile(r"/pay/return"), self._return),
             ("GET", re.compile(r"/pay"), self._pay),
             ("POST", re.compile(r"/test/withdrawals"), self._withdraw),
+            ("GET", re.compile(r"/test/withdrawals/(?P<payout_no>[^/]+)"), self._withdrawal),
+            ("GET", re.compile(r"/test/balance/(?P<user>[^/]+)"), self._balance),
             ("GET", re.compile(r"/test/payouts/(?P<user>[^/]+)"), self._payouts),
             ("POST", re.compile(r"/test/earnings"), self._earnings),
             ("GET", re.compile(r"/test/ledger\.csv"), self._ledger),
@@ -313,11 +318,23 @@ class _Handler(BaseHTTPRequestHandler):
         card_no = fields.get("card_no", "").strip() or None
         if card_no is not None and not (card_no.isdigit() and 12 <= len(card_no) <= 19):
             raise ClientError(400, "card_no must be 12-19 digits")
-        result = self.server.merchant.withdraw(user, card, self._amount(fields), card_no)
+        purpose = fields.get("purpose", "").strip()[:64] or None
+        result = self.server.merchant.withdraw(user, card, self._amount(fields), card_no, purpose)
         if result.accepted:
             self._json(200, {"result": "ACCEPTED", "payout_no": result.payout_no})
         else:
             self._json(200, {"result": "REFUSED", "reason": result.reason})
+
+    def _withdrawal(self, payout_no: str) -> None:
+        row = self.server.merchant.store.get_withdrawal(payout_no)
+        if row is None:
+            raise ClientError(404, "no such withdrawal")
+        self._json(200, {"payout_no": row["payout_no"], "user": row["user_id"], "amount": row["amount"],
+                         "result": row["result"], "payout_status": row["payout_status"],
+                         "reason": row["payout_reason"]})
+
+    def _balance(self, user: str) -> None:
+        self._json(200, {"user": user, "available": money(self.server.merchant.store.available(user))})
 
     def _payouts(self, user: str) -> None:
         count, total = self.server.merchant.store.payout_count(user)
@@ -331,7 +348,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _ledger(self) -> None:
         out = io.StringIO()
-        columns = ["user_id", "kind", "no_order", "amount", "card", "time", "status"]
+        columns = ["user_id", "kind", "no_order", "amount", "card", "time", "status", "settle_date", "oid_paybill"]
         writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(self.server.merchant.store.ledger())

@@ -83,11 +83,12 @@ CREATE TABLE IF NOT EXISTS withdrawals (
     payout_status TEXT,
     oid_paybill   TEXT,
     payout_reason TEXT,
-    confirm_code  TEXT
+    confirm_code  TEXT,
+    settle_date   TEXT
 );
 """
 # Columns added with the LianLian payout API (a database from an older demo run lacks them).
-_WITHDRAWAL_PAYOUT_COLUMNS = ("payout_status", "oid_paybill", "payout_reason", "confirm_code")
+_WITHDRAWAL_PAYOUT_COLUMNS = ("payout_status", "oid_paybill", "payout_reason", "confirm_code", "settle_date")
 
 MAX_AMOUNT = Decimal("100000000.00")  # LianLian's money_order upper bound (protocol.md §3)
 _CENT = Decimal("0.01")
@@ -411,16 +412,40 @@ class Store:
         with closing(self._connect()) as conn:
             return conn.execute("SELECT * FROM withdrawals WHERE payout_no=?", (payout_no,)).fetchone()  # type: ignore[no-any-return]
 
-    def payout_result(self, payout_no: str, result_pay: str, oid_paybill: str | None, reason: str | None) -> None:
+    def payout_result(self, payout_no: str, result_pay: str, oid_paybill: str | None, reason: str | None,
+                      settle_date: str | None = None, *, restore: bool = True) -> None:
         """A payout notification: SUCCESS stands; FAILURE or CANCEL (the bank sent it back) returns the
         money to the user's balance, once, however often the notification comes."""
         with self._transaction() as conn:
             conn.execute("UPDATE withdrawals SET payout_status=?, oid_paybill=coalesce(?, oid_paybill),"
-                         " payout_reason=coalesce(?, payout_reason) WHERE payout_no=?",
-                         (result_pay, oid_paybill, reason, payout_no))
-            if result_pay in ("FAILURE", "CANCEL"):
+                         " payout_reason=coalesce(?, payout_reason), settle_date=coalesce(?, settle_date)"
+                         " WHERE payout_no=?",
+                         (result_pay, oid_paybill, reason, settle_date, payout_no))
+            if result_pay in ("FAILURE", "CANCEL") and restore:
                 conn.execute("UPDATE withdrawals SET result='REVERSED' WHERE payout_no=? AND result='ACCEPTED'",
                              (payout_no,))
+
+    def payout_refund_again(self, payout_no: str) -> None:
+        """Defect payout_refund_twice: give the money back as an extra balance entry, every time."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT user_id, amount FROM withdrawals WHERE payout_no=?", (payout_no,)).fetchone()
+            if row is not None:
+                conn.execute("INSERT INTO earnings (user_id, amount, created) VALUES (?,?,?)",
+                             (row["user_id"], row["amount"], fmt14(now_cst())))
+
+    def available(self, user_id: str) -> Decimal:
+        """What the user may still withdraw: paid + earnings − accepted withdrawals (同卡进出 bound)."""
+        with closing(self._connect()) as conn:
+            paid = _sum(conn.execute("SELECT amount FROM credits WHERE user_id=?", (user_id,)).fetchall())
+            earned = _sum(conn.execute("SELECT amount FROM earnings WHERE user_id=?", (user_id,)).fetchall())
+            withdrawn = _sum(conn.execute("SELECT amount FROM withdrawals WHERE user_id=? AND result='ACCEPTED'",
+                                          (user_id,)).fetchall())
+        return paid + earned - withdrawn
+
+    def retarget_payout(self, payout_no: str, new_payout_no: str) -> None:
+        """Defect payout_retry_on_ambiguous: the withdrawal now points at a second payout."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE withdrawals SET payout_no=? WHERE payout_no=?", (new_payout_no, payout_no))
 
     def payout_count(self, user_id: str) -> tuple[int, Decimal]:
         with closing(self._connect()) as conn:
@@ -431,25 +456,28 @@ class Store:
 
     def ledger(self) -> list[dict[str, str]]:
         """The books in golive's ledger CSV shape (design §5): user_id, kind, no_order, amount,
-        card (no_agree or last 4), time, status. One payment row per credit, so a double credit
-        shows as two rows; refused withdrawals are left out (they moved no money)."""
+        card (no_agree or last 4), time, status -- and, for reconciliation, LianLian's settle_date
+        and oid_paybill from the notifications. One payment row per credit, so a double credit
+        shows as two rows; refused withdrawals are left out (they moved no money); a withdrawal
+        whose payout failed or came back from the bank is ``failed`` (the money is the user's again)."""
         out: list[dict[str, str]] = []
         with closing(self._connect()) as conn:
             for r in conn.execute(
-                "SELECT c.user_id, c.no_order, c.amount, c.created,"
-                " coalesce(o.no_agree, '') AS card FROM credits c JOIN orders o USING (no_order)"
-                " ORDER BY c.id"
+                "SELECT c.user_id, c.no_order, c.amount, c.created, coalesce(c.oid_paybill, o.oid_paybill, '') AS paybill,"
+                " coalesce(o.settle_date, '') AS settle, coalesce(o.no_agree, '') AS card"
+                " FROM credits c JOIN orders o USING (no_order) ORDER BY c.id"
             ):
                 out.append({"user_id": r["user_id"], "kind": "payment", "no_order": r["no_order"],
                             "amount": r["amount"], "card": r["card"], "time": r["created"],
-                            "status": "success"})
+                            "status": "success", "settle_date": r["settle"], "oid_paybill": r["paybill"]})
             for r in conn.execute("SELECT * FROM earnings ORDER BY id"):
                 out.append({"user_id": r["user_id"], "kind": "earning", "no_order": "",
                             "amount": r["amount"], "card": "", "time": r["created"],
-                            "status": "success"})
-            for r in conn.execute("SELECT * FROM withdrawals WHERE result='ACCEPTED' ORDER BY id"):
+                            "status": "success", "settle_date": "", "oid_paybill": ""})
+            for r in conn.execute("SELECT * FROM withdrawals WHERE result IN ('ACCEPTED', 'REVERSED') ORDER BY id"):
                 out.append({"user_id": r["user_id"], "kind": "withdrawal",
                             "no_order": r["payout_no"], "amount": r["amount"], "card": r["card"],
-                            "time": r["created"], "status": "success"})
+                            "time": r["created"], "status": "success" if r["result"] == "ACCEPTED" else "failed",
+                            "settle_date": r["settle_date"] or "", "oid_paybill": r["oid_paybill"] or ""})
         out.sort(key=lambda row: row["time"])
         return out

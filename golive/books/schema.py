@@ -35,7 +35,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from golive.evidence.ledger import COLUMN_ALIASES, KIND_WORDS, REQUIRED_COLUMNS, STATUS_WORDS
+from golive.evidence.ledger_reader import COLUMN_ALIASES, REQUIRED_COLUMNS
+from golive.evidence.ledger_values import KIND_WORDS, STATUS_WORDS
 from golive.model import Text
 
 LOGICAL_COLUMNS = ("user_id", "kind", "no_order", "amount", "card", "time", "status")

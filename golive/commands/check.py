@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive.errors import EXIT_INCOMPLETE, EXIT_NOT_READY, EXIT_READY, InputError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from golive.result import Result
 
 SEVERITIES = ("blocker", "high", "medium", "low", "info")
 EXIT_FOR_VERDICT = {"ready": EXIT_READY, "not_ready": EXIT_NOT_READY, "incomplete": EXIT_INCOMPLETE}
@@ -17,8 +20,9 @@ EXIT_FOR_VERDICT = {"ready": EXIT_READY, "not_ready": EXIT_NOT_READY, "incomplet
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by `check` and `demo`."""
-    parser.add_argument("--fail-on", choices=SEVERITIES, default="high",
-                        help="gate threshold: failures at or above it make the verdict not_ready (default high)")
+    parser.add_argument("--fail-on", choices=SEVERITIES, default=None,
+                        help="gate threshold: failures at or above it make the verdict not_ready (default high; "
+                             "with --from-evidence, the saved run's)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     parser.add_argument("--format", default="text,json,html",
                         help="comma-separated: text,json,junit,sarif,html,markdown (default text,json,html)")
@@ -29,10 +33,15 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="show progress even without a terminal")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="never show progress")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only the verdict line")
+    parser.add_argument("--save-evidence", metavar="DIR",
+                        help="also save the run's evidence there (redacted, masked), to judge it again with --from-evidence")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("config", nargs="?", default="golive.yaml", help="config file (default golive.yaml)")
+    parser.add_argument("config", nargs="?", default=None, help="config file (default golive.yaml)")
+    parser.add_argument("--from-evidence", metavar="DIR",
+                        help="judge evidence saved by --save-evidence instead of gathering (no config, keys or "
+                             "server needed); --fail-on and --lang may differ from the saved run's")
     parser.add_argument("--profile", help="merchant-type profile (overrides merchant.profile)")
     # One file per flag (repeat it, or separate with commas): a list-taking flag would swallow the
     # config path that follows it (`--captures a.har shop.yaml`).
@@ -69,7 +78,7 @@ def make_progress(args: argparse.Namespace) -> Any:
     return Progress.for_terminal(enabled=args.progress, quiet=args.quiet)
 
 
-def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
+def emit(result: Result, args: argparse.Namespace) -> int:
     """Print the text report and write the other formats; return the exit code for the verdict.
 
     Every file is rendered before any is written, and golive.report_files writes them as one set
@@ -104,25 +113,59 @@ def emit(result: dict[str, Any], args: argparse.Namespace) -> int:
     if files:
         source = getattr(args, "source", None)  # golive report --from: never remove the input
         written, removed = write_reports(Path(args.output_dir), files,
-                                         run_id=(result.get("provenance") or {}).get("run_id"),
+                                         run_id=result.provenance.run_id or None,
                                          source=Path(source) if source else None)
     if "text" in formats and not args.quiet:
         sys.stdout.write(render(result, "text", lang=args.lang))
     else:
-        print(f"verdict: {result['verdict']}")
+        print(f"verdict: {result.verdict}")
     for path in written:
         print(f"  → {visible(str(path))}", file=sys.stderr)
     for path in removed:
         print(f"  × {visible(str(path))} removed: a report of another run", file=sys.stderr)
-    return EXIT_FOR_VERDICT[result["verdict"]]
+    return EXIT_FOR_VERDICT[result.verdict]
+
+
+# What a replay cannot change: the saved run's inputs and selection are what was judged.
+_GATHERING_FLAGS = (("profile", "--profile"), ("captures", "--captures"), ("ledger", "--ledger"),
+                    ("scan", "--scan"), ("probe", "--probe"), ("allow_probe_host", "--allow-probe-host"),
+                    ("online", "--online"), ("waivers", "--waivers"), ("select", "--select"), ("skip", "--skip"))
+
+
+def replay_options(args: argparse.Namespace) -> Any:
+    """RunOptions of `golive check --from-evidence DIR` (golive.evidence.store)."""
+    from golive.evidence.store import open_store
+    from golive.model import Severity
+
+    given = [flag for name, flag in _GATHERING_FLAGS if getattr(args, name, None)]
+    if given:
+        raise InputError(f"{', '.join(given)} cannot be combined with --from-evidence: the saved evidence is judged "
+                         "with the saved run's config, profile, inputs and selection (only --fail-on, --lang and "
+                         "the output options may differ)", key="--from-evidence")
+    store = open_store(args.from_evidence)
+    if args.config:  # a guard, not an input: the saved copy of the config is what is judged
+        import hashlib
+
+        from golive.config import _read_text
+
+        _text, raw = _read_text(Path(args.config), "config file")
+        if hashlib.sha256(raw).hexdigest() != store.config.sha256:
+            raise InputError(f"is not the config this evidence was saved from ({store.config.display}: the SHA-256 "
+                             "differs); --from-evidence judges the config saved with the evidence",
+                             file=args.config, key="--from-evidence")
+    options = store.options(fail_on=Severity(args.fail_on) if args.fail_on else None)
+    options.save_evidence = args.save_evidence
+    return options
 
 
 def run(args: argparse.Namespace) -> int:
-    from golive.engine import RunOptions, run_check
+    from golive.engine import RunOptions
     from golive.model import Severity
 
+    if args.from_evidence:
+        return _run(replay_options(args), args)
     options = RunOptions(
-        config_path=Path(args.config),
+        config_path=Path(args.config or "golive.yaml"),
         profile=args.profile,
         captures=[part.strip() for given in args.captures or [] for part in given.split(",") if part.strip()],
         ledger=args.ledger,
@@ -131,10 +174,16 @@ def run(args: argparse.Namespace) -> int:
         allow_probe_hosts={h.strip().lower() for h in args.allow_probe_host if h.strip()},
         online=args.online,
         waivers=args.waivers,
-        fail_on=Severity(args.fail_on),
+        fail_on=Severity(args.fail_on or "high"),
         select=_ids(args.select, "--select"),
         skip=_ids(args.skip, "--skip") or set(),
+        save_evidence=args.save_evidence,
     )
+    return _run(options, args)
+
+
+def _run(options: Any, args: argparse.Namespace) -> int:
+    from golive.engine import run_result
     from golive.reporters import parse_formats
 
     parse_formats(args.format)  # fail fast on a typo, before a long run
@@ -144,5 +193,5 @@ def run(args: argparse.Namespace) -> int:
         load_signing_key(Path(args.sign_with))
     with make_progress(args) as progress:
         options.progress = progress.update
-        result = run_check(options)
+        result = run_result(options)
     return emit(result, args)

@@ -32,11 +32,14 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from golive.commands.check import add_run_arguments, emit, make_progress
 from golive.errors import EXIT_READY, InputError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from golive.result import Result
 
 EXAMPLE_CONFIG = "golive.yaml"
 DEMO_USER = "demo-u1"
@@ -171,14 +174,16 @@ def _lines(running: Any, config_path: Path) -> Iterator[dict[str, Any]]:
     ctx = build_context(config, gather_keys(config)[2])
     order = TestOrder(no_order, DEMO_USER, str(params["money_order"]), str(params["dt_order"]))
     notification = build_notification(ctx, order)
-    ack, _ = send_notification(ctx, notification, "demo notification")
+    response, exchange = send_notification(ctx, notification, "demo notification")
     credits = _settled_credits(ctx, no_order)
     yield {"kind": "notify",
            "request": {"method": "POST", "url": str(config.get("endpoints.notify_url")),
                        "headers": {"Content-Type": "text/json;charset=utf-8"},
                        "body": notify_body(notification).decode("utf-8")},
-           "response": {"status": ack.status, "body": ack.body if ack.error is None else None,
-                        "elapsed_ms": round(ack.elapsed_ms, 1), **({"error": ack.error} if ack.error else {})},
+           # The answer as the probe client recorded it (redacted); LL-NTF-009 judges it.
+           "response": {"status": response.status, "body": exchange.response_body if response.error is None else None,
+                        "elapsed_ms": round(response.elapsed_ms, 1),
+                        **({"error": response.error} if response.error else {})},
            "effect": {"credited": credits > 0}}
     wap = merchant.pay(DEMO_USER, Decimal("0.01"), "wap", BROWSER_IP)
     yield {"kind": "pay_request", "channel": "wap", "request": {"method": "POST", "url": WAP_ACTION},
@@ -208,10 +213,19 @@ def capture_live_traffic(running: Any, config_path: Path, target: Path) -> None:
 
 def run_demo(defects: frozenset[str], options_args: argparse.Namespace | None = None,
              progress: Any = None) -> dict[str, Any]:
-    """Start the merchant, capture, probe, check; return the result dict (golive.result/1)."""
+    """Start the merchant, capture, probe, check; return the result document (golive.result/2)."""
+    return demo_result(defects, options_args, progress).to_json()
+
+
+def demo_result(defects: frozenset[str], options_args: argparse.Namespace | None = None,
+                progress: Any = None) -> Result:
+    """Start the merchant, capture, probe, check; return the typed result."""
+    from dataclasses import replace
+
     import yaml
 
-    from golive.engine import RunOptions, run_check
+    from golive.engine import RunOptions, run_result
+    from golive.result import Demo
     from golive.examples.demo_merchant import DemoSettings, start_demo_merchant
     from golive.model import Severity
     from golive.probes.recipes import ProbeError
@@ -252,10 +266,12 @@ def run_demo(defects: frozenset[str], options_args: argparse.Namespace | None = 
                 raise InputError(f"cannot write demo-golive.yaml: {exc.strerror or exc}", file=str(out_dir),
                                  key="--output-dir") from None
             options = RunOptions(config_path=config_path, probe=True, fail_on=fail_on, progress=progress,
-                                 config_display=str(kept))
-            result = run_check(options)
-        result.setdefault("provenance", {})["demo"] = {"defects": sorted(defects), "merchant": running.base_url}
-        return result
+                                 config_display=str(kept),
+                                 save_evidence=getattr(options_args, "save_evidence", None))
+            result = run_result(options)
+        # golive's own values (defect names, a loopback address): nothing for the redaction pass
+        demo = Demo(defects=tuple(sorted(defects)), merchant=running.base_url)
+        return replace(result, provenance=replace(result.provenance, demo=demo))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -277,5 +293,5 @@ def run(args: argparse.Namespace) -> int:
     parse_formats(args.format)  # fail fast on a typo, before starting anything
     with make_progress(args) as progress:
         progress.update("starting the demo merchant" + (f" with {', '.join(sorted(defects))}" if defects else ""))
-        result = run_demo(defects, args, progress.update)
+        result = demo_result(defects, args, progress.update)
     return emit(result, args)

@@ -50,7 +50,17 @@ registration:                         # what was registered (报备) with LianLi
 
 # evidence:                           # what your integration did (README "The first hour")
 #   captures: [captures/integration.jsonl]  # JSON Lines or HAR of the test transactions
-#   ledger: captures/ledger.csv             # user_id,kind,no_order,amount,card,time,status
+#   ledger: captures/ledger.csv             # user_id,kind,no_order,amount,card,time,status[,settle_date,oid_paybill]
+#   sandbox: golive-sandbox                 # a golive sandbox state directory: its payouts (LL-PAY-*)
+
+# reconciliation:                     # 对账 (LL-REC-*): where LianLian's statement files are
+#   path: statements/                 # files downloaded from 商户站, or:
+#   sftp: {{host: sftp.example.com, port: 22, username: merchant, private_key: {{file: keys/sftp_id_ed25519}},
+#          host_key: "ssh-ed25519 AAAA...", directory: /download}}
+#   manual: {{attested_by: "财务 李四", date: 2026-11-20}}    # reconciled by hand instead
+
+# scope:                              # business this merchant does not have, attested
+#   payouts: {{offered: false, attested_by: "张三 (CTO)", date: 2026-11-20}}
 
 # waivers: waivers.yaml
 

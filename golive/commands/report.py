@@ -1,20 +1,24 @@
 """`golive report --from result.json --format html[,junit,...]`: re-render a saved result offline.
 
-The input is a result written by `golive check --format json` (schema golive.result/1), or a golive
-HTML report, whose embedded result is used. Its structure is checked at every depth and the one
-redaction pass runs over it (golive.result_doc) before any reporter sees it. Every reporter is a
-pure function of that result, so the output is what `golive check` would have written, in any
-format and language; `--sign-with` signs it as `golive check --sign-with` does. Exit code 0 when
-the files are written, 2 on bad input.
+The input is a result written by `golive check --format json` (schema golive.result/2, or
+golive.result/1 from an older golive, completed as it is read), or a golive HTML report, whose
+embedded result is used. It is read into the typed model (`Result.from_json`: every key checked at
+every depth) and the one redaction pass runs over it (golive.result_doc) before any reporter sees
+it. Every reporter is a pure function of that result, so the output is what `golive check` would
+have written, in any format and language; `--sign-with` signs it as `golive check --sign-with`
+does. Exit code 0 when the files are written, 2 on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from golive.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from golive.result import Result
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,8 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sign-with", metavar="KEY", help="sign with the merchant RSA private key (see golive check)")
 
 
-def load_result(path: Path) -> dict[str, Any]:
-    """A golive.result/1 dict from a JSON file or an HTML report; InputError naming the file otherwise."""
+def load_result(path: Path) -> Result:
+    """The typed result of a JSON file or an HTML report; InputError naming the file otherwise."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -51,7 +55,7 @@ def load_result(path: Path) -> dict[str, Any]:
         data = parse_result_json(text, str(path))
     from golive.result_doc import accept_result
 
-    # Structure checked (InputError naming the key path), then the one redaction pass: a result
+    # Read into the model (InputError naming the key path), then the one redaction pass: a result
     # from outside is masked as one golive made.
     return accept_result(data, str(path))
 

@@ -67,6 +67,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also deliver notifications to this non-loopback host (repeatable)")
     parser.add_argument("--allow-non-loopback", action="store_true",
                         help="allow --host to be a non-loopback address (the sandbox then signs as LianLian for the network)")
+    parser.add_argument("--sftp-port", type=int, default=None, metavar="N",
+                        help="also serve the day's statement files (JYMX/JYMXSUM/FKMX) over SFTP on this port "
+                             "(0 picks a free one); needs --sftp-authorized-key and the [sftp] extra")
+    parser.add_argument("--sftp-authorized-key", action="append", default=[], type=Path, metavar="FILE",
+                        help="an OpenSSH public key (the merchant job's) allowed to log in to the statement SFTP (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log one line per request (method, path, status)")
 
 
@@ -95,12 +100,27 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         raise InputError("must be between 1 and 100", key="--max-deliveries")
     if not 0 <= args.port <= 65535:
         raise InputError("must be between 0 and 65535", key="--port")
+    if args.sftp_port is not None and not 0 <= args.sftp_port <= 65535:
+        raise InputError("must be between 0 and 65535", key="--sftp-port")
+    authorized: list[str] = []
+    for path in args.sftp_authorized_key:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read the public key: {getattr(exc, 'strerror', None) or exc}", file=str(path),
+                             key="--sftp-authorized-key") from None
+        lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        if not lines or "PRIVATE KEY" in text:
+            raise InputError("not an OpenSSH public key line (ssh-ed25519 AAAA...)", file=str(path),
+                             key="--sftp-authorized-key")
+        authorized += lines
     return {"host": args.host, "port": args.port, "state_dir": args.state_dir,
             "time_scale": args.time_scale if args.time_scale is not None else DEFAULT_TIME_SCALE,
             "cashier": args.cashier, "scenario": args.scenario, "ack_timeout_s": args.ack_timeout,
             "max_deliveries": args.max_deliveries, "lianlian_key_file": args.lianlian_key,
             "as_domain": args.as_domain, "as_ip": args.as_ip,
-            "notify_hosts": frozenset(h.lower() for h in args.allow_notify_host)}
+            "notify_hosts": frozenset(h.lower() for h in args.allow_notify_host),
+            "sftp_port": args.sftp_port, "sftp_authorized_keys": tuple(authorized)}
 
 
 def banner(running: Any) -> str:
@@ -135,6 +155,13 @@ def banner(running: Any) -> str:
         f"Cashier: {settings.cashier}. Scenarios by amount: 0.02 failure, 0.03 processing, 0.04 duplicates, 0.05 late, "
         "0.06 notify_first, 0.07 out_of_order, 0.08 forged (golive sandbox --list-scenarios).",
     ]
+    sftp = getattr(running, "sftp", None)
+    lines.append(f"Statements (JYMX/JYMXSUM/FKMX, §9) for what was processed: {settings.state_dir}/statements/, "
+                 "rewritten on POST /_sandbox/statements, at each SFTP login and at stop.")
+    if sftp is not None:
+        lines += [f"  SFTP: sftp://{sftp.host}:{sftp.port}/ (read-only, key login); pin this host key in "
+                  "reconciliation.sftp.host_key:",
+                  f"    {sftp.host_key_line}", f"    ({sftp.fingerprint})"]
     if not settings.unrestricted:
         for listed, what, where in ((settings.registered_domains, "registration.domains", "cashier"),
                                     (settings.registered_ips, "registration.server_ips", "query and payout")):

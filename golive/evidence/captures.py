@@ -30,6 +30,12 @@ Record shape (what checks receive; `CaptureRecord`):
 * ``broken`` / ``error`` -- the record could not be read, and why (a short English sentence).
 * ``risk_item()`` -- ``risk_item`` parsed once per record and cached (`RiskItem`), so the six
   LL-RSK checks do not each decode the same JSON.
+* ``sign_observation()`` -- what the configured keys say of the record's ``sign``
+  (`golive.evidence.sign_observation`), observed on first use and cached; None for a record that
+  is neither a signed request nor a callback, or that was read without keys.
+
+Records read back from saved evidence (`golive.evidence.store`) come with both already made, and
+with personal values masked (`golive.evidence.masked`).
 
 JSON Lines format (design.md §5), one exchange per line; empty lines are skipped::
 
@@ -55,6 +61,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from golive import safe_json
 from golive.errors import InputError
+from golive.evidence.sign_observation import SignObserver
 from golive.model import Location
 
 __all__ = [
@@ -124,6 +131,8 @@ class CaptureRecord:
     source: str = "jsonl"  # jsonl | har
     effect: dict[str, Any] | None = None  # what the exchange did on the merchant's books, e.g. {"credited": true}
     _risk: Any = field(default=_NOT_PARSED, repr=False, compare=False)
+    # The gatherer's SignObserver until first asked, then the SignObservation (or None).
+    _sign: Any = field(default=None, repr=False, compare=False)
 
     def location(self, pointer: str | None = None) -> Location:
         """``file:line#pointer`` of this record (and a field in it)."""
@@ -135,6 +144,13 @@ class CaptureRecord:
         if cached is _NOT_PARSED:
             cached = self._risk = _parse_risk_item(self.params)
         return cached  # type: ignore[no-any-return]
+
+    def sign_observation(self) -> Any:
+        """The `SignObservation` of this record's sign (observed once, cached), or None."""
+        sign = self._sign
+        if sign.__class__ is SignObserver:
+            sign = self._sign = sign.observe(self)
+        return sign
 
 
 def _parse_risk_item(params: Mapping[str, Any] | None) -> RiskItem:

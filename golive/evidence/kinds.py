@@ -45,6 +45,10 @@ KINDS: dict[str, EvidenceKind] = _kinds(
     EvidenceKind("probe.return", Text("同步返回探测", "synchronous-return probes")),
     EvidenceKind("probe.withdraw", Text("同卡进出探测", "same-card withdrawal probes")),
     EvidenceKind("scan", Text("仓库扫描结果（golive scan）", "repository scan results (golive scan)")),
+    EvidenceKind("reconciliation", Text("对账文件与台账的核对（JYMX/JYMXSUM/FKMX）",
+                                        "LianLian's statement files reconciled with the ledger (JYMX/JYMXSUM/FKMX)")),
+    EvidenceKind("payouts", Text("代付请求与应答（抓包、沙箱日志）", "payout requests and answers (captures, sandbox journal)")),
+    EvidenceKind("probe.payout", Text("代付通知探测", "payout notification probes")),
 )
 
 

@@ -56,13 +56,9 @@ class RecordSource:
             for record in self.reader(path, written):
                 records += 1
                 if getattr(record, "broken", False):
-                    replayed = getattr(record, "replayed", None)
-                    if replayed is None:
-                        broken += 1
-                        if first is None:
-                            first = _where(record, written)
-                    else:  # the ledger reader starts over in another order: not a record itself
-                        records -= replayed + 1
+                    broken += 1
+                    if first is None:
+                        first = _where(record, written)
                 yield record
             stats.records, stats.unreadable, stats.first_unreadable = records, broken, first
 

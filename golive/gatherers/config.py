@@ -25,7 +25,7 @@ from golive.errors import InputError
 from golive.evidence.bundle import Evidence
 from golive.gathering import GatherContext, Gatherer
 from golive.model import Text
-from golive.signing import SLOT_BY_KEY, KeyRole, SigningMaterial
+from golive.signing import SLOT_BY_KEY, SSH_ROLES, KeyRole, SigningMaterial
 
 
 def _git_tracked(path: Path) -> bool | None:
@@ -121,6 +121,8 @@ def gather_keys(config: LoadedConfig, environ: Mapping[str, str] | None = None) 
         if slot.role is KeyRole.MD5:
             md5_key = text
             keys["md5"] = _md5_facts(text)
+            continue
+        if slot.role in SSH_ROLES:  # SSH material for the statement SFTP: stored facts only, never parsed here
             continue
         loaded = _load_key(ref, text, source)
         loaded_by_role[slot.role] = loaded

@@ -7,12 +7,13 @@ the run; a name that does not resolve in time is recorded as such. Never used by
 from __future__ import annotations
 
 import socket
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from golive.evidence.bundle import Evidence
 from golive.gathering import GatherContext, Gatherer
 from golive.model import Text
+from golive.waiting import wait_all
 
 DEADLINE_S = 5.0
 
@@ -34,7 +35,7 @@ def resolve_hosts(hosts: list[str], deadline_s: float = DEADLINE_S) -> dict[str,
     results: dict[str, Any] = {}
     pool = ThreadPoolExecutor(max_workers=min(8, max(1, len(hosts))))
     futures = {pool.submit(_resolve, host): host for host in hosts}
-    done, _ = wait(futures, timeout=deadline_s)
+    done, _ = wait_all(futures, timeout=deadline_s)
     for future, host in futures.items():
         if future not in done:
             results[host] = {"error": f"no answer within {deadline_s:.0f}s"}

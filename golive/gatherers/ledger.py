@@ -1,7 +1,8 @@
 """The ledger gatherer: the merchant's books (CSV) as a record source of rows in per-user time order.
 
 The file comes from ``--ledger`` or ``evidence.ledger``; it is read when the engine iterates the
-source (golive/evidence/ledger.py), streaming. A file named but not there is bad input (exit 2).
+source, streaming, each user's rows in time order (golive/evidence/ledger_order.py decides how before
+the first row). A file named but not there is bad input (exit 2).
 """
 
 from __future__ import annotations

@@ -52,6 +52,8 @@ __all__ = [
     "ValidationContext",
     "Validator",
     "gb11643_check_char",
+    "outcome",
+    "outcomes",
     "validate",
 ]
 
@@ -422,3 +424,34 @@ FORMAT_DESCRIPTIONS: dict[str, Text] = {
 def validate(format_name: str, value: str, ctx: ValidationContext) -> Problem | None:
     """Run the named validator. Unknown format names are a programming error (KeyError)."""
     return FORMATS[format_name](value, ctx)
+
+
+# --- masked values (saved evidence) -------------------------------------------------------------
+# Saved evidence holds personal values masked (golive.evidence.masked): an ID number as
+# 370***********8968 has no check digit left to test. So a masked value carries the outcome of the
+# validators that may judge it, computed once from the original when it was masked; `outcome`
+# answers with it. A validator never sees a masked text it could misjudge.
+
+PERSONAL_FORMATS: tuple[str, ...] = ("id_number", "mobile", "mobile_masked", "phone")
+"""Formats whose values are personal data: a masked value of any field carries their outcomes."""
+
+NOT_KEPT = Problem(
+    "保存的证据里这个值已掩码，且没有保存该格式的校验结果（保存时的 golive 不用此格式校验该字段），无法判断",
+    "the saved evidence holds this value masked, without this format's outcome (the golive that saved it did "
+    "not validate the field with this format), so it cannot be judged",
+    uncertain=True)
+
+
+def outcomes(value: str, format_names: "frozenset[str] | tuple[str, ...]", ctx: ValidationContext) -> dict[str, Problem | None]:
+    """What each named validator says of `value` (None: accepted), for a masked value to carry."""
+    return {name: FORMATS[name](value, ctx) for name in format_names if name in FORMATS}
+
+
+def outcome(format_name: str, value: str, ctx: ValidationContext) -> Problem | None:
+    """`validate`, for a value as transmitted or as saved masked: a masked value (one with
+    ``outcomes``) answers with what the validator said of its original; one saved without that
+    format's outcome gets `NOT_KEPT`, never a verdict on its masked text."""
+    known = None if value.__class__ is str else getattr(value, "outcomes", None)
+    if known is None:
+        return FORMATS[format_name](value, ctx)
+    return known[format_name] if format_name in known else NOT_KEPT

@@ -13,7 +13,9 @@ Probes talk to a merchant's *running* server, so every request here is:
   (notify_url, a recipe ...) unresponsive, so the remaining probes fail fast with the first reason
   instead of each waiting out its own timeout;
 * **recorded** -- every request becomes an `Exchange`, redacted with `golive.redact` (card/ID/
-  phone/name masked, credentials in headers hidden) *before* it is stored.
+  phone/name masked, credentials in headers hidden) *before* it is stored: what was sent, to which
+  target, the status, the body, the time from the request (or a burst's last byte) to the complete
+  answer, and why there was none. An exchange records; it never judges the answer.
 
 The raw request is written by hand (HTTP/1.1, ``Connection: close``) so a burst of identical
 notifications can be released together: each connection sends all but the last byte, waits on a
@@ -74,7 +76,7 @@ class HttpRequest:
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """The raw answer (for the probe code to judge); `Exchange` is its redacted record."""
+    """The raw answer (probe code reads only whether there was one, and a recipe's JSON); `Exchange` is its record."""
 
     status: int | None
     headers: Mapping[str, str]
@@ -82,6 +84,9 @@ class HttpResponse:
     elapsed_ms: float
     error: str | None = None
     error_kind: str | None = None
+    # Where `elapsed_ms` starts: "request" (golive began the request) or "last_byte" (a burst copy's
+    # release: the wait at the barrier is golive's own, not the merchant's).
+    timed_from: str = "request"
 
     @property
     def ok(self) -> bool:
@@ -109,32 +114,42 @@ class Exchange:
     elapsed_ms: float
     error: str | None = None
     error_kind: str | None = None
+    target: str = ""  # what was addressed: "notify_url", "url_return", "recipe:credits" ...
+    timed_from: str = "request"  # see HttpResponse.timed_from
+    response_truncated_chars: int = 0  # characters of the (redacted) answer not kept
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "seq": self.seq, "label": self.label, "kind": self.kind, "method": self.method, "url": self.url,
-            "request": {"headers": dict(self.request_headers), "body": self.request_body},
-            "response": {"status": self.status, "headers": dict(self.response_headers), "body": self.response_body},
+            "seq": self.seq, "label": self.label, "kind": self.kind, "target": self.target, "method": self.method,
+            "url": self.url, "request": {"headers": dict(self.request_headers), "body": self.request_body},
+            "response": {"status": self.status, "headers": dict(self.response_headers), "body": self.response_body,
+                         "truncated_chars": self.response_truncated_chars},
             "started_ms": round(self.started_ms, 1), "elapsed_ms": round(self.elapsed_ms, 1),
-            "error": self.error, "error_kind": self.error_kind,
+            "timed_from": self.timed_from, "error": self.error, "error_kind": self.error_kind,
         }
 
 
 # -- redaction ------------------------------------------------------------------------------------
 
-def _truncate(text: str) -> str:
+def _truncate(text: str) -> tuple[str, int]:
     if len(text) <= MAX_STORED_BODY_CHARS:
-        return text
-    return text[:MAX_STORED_BODY_CHARS] + f"… [{len(text) - MAX_STORED_BODY_CHARS} more chars]"
+        return text, 0
+    cut = len(text) - MAX_STORED_BODY_CHARS
+    return text[:MAX_STORED_BODY_CHARS] + f"… [{cut} more chars]", cut
 
 
 def redact_body(body: bytes | str | None, content_type: str = "") -> str | None:
     """A body fit for evidence: JSON and form fields redacted by name, free text masked."""
+    return redact_body_cut(body, content_type)[0]
+
+
+def redact_body_cut(body: bytes | str | None, content_type: str = "") -> tuple[str | None, int]:
+    """`redact_body`, and how many characters of it were cut off (0: kept whole)."""
     if body is None:
-        return None
+        return None, 0
     text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
     if not text:
-        return text
+        return text, 0
     stripped = text.lstrip()
     if stripped.startswith("{"):
         try:
@@ -204,7 +219,7 @@ class TargetPolicy:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             raise _DnsError(f"cannot resolve {host}: {exc.strerror or exc}") from None
-        addresses = [info[4][0] for info in infos]
+        addresses = [str(info[4][0]) for info in infos]  # an IPv6 sockaddr has more parts; the host is first
         loopback = [a for a in addresses if ipaddress.ip_address(a.split("%")[0]).is_loopback]
         if self.loopback_only and not loopback:
             raise Blocked(f"{host} resolves to {', '.join(addresses)}; probes are restricted to loopback")
@@ -338,9 +353,11 @@ class HttpClient:
                 pass
 
     def sleep(self, seconds: float) -> None:
-        """A pause that ends at once when the run is interrupted."""
-        if seconds > 0:
-            self.cancelled.wait(seconds)
+        """A pause that ends at once when the run is interrupted (in short slices, so a main
+        thread pausing here runs the Ctrl-C handler promptly: golive.waiting)."""
+        ends = time.monotonic() + seconds
+        while not self.cancelled.is_set() and (left := ends - time.monotonic()) > 0:
+            self.cancelled.wait(min(left, 0.1))
 
     def _track(self, sock: socket.socket | None = None, barrier: threading.Barrier | None = None,
                *, add: bool) -> None:
@@ -363,14 +380,15 @@ class HttpClient:
     def _record(self, request: HttpRequest, response: HttpResponse, started: float) -> Exchange:
         ctype = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
         rtype = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
+        body, cut = redact_body_cut(response.body, rtype) if response.status is not None else (None, 0)
         return Exchange(
             seq=self.next_seq(), label=request.label, kind="http", method=request.method,
             url=redact_url(request.url), request_headers=redact_headers(request.headers),
             request_body=redact_body(request.body, ctype) if request.body else None,
-            status=response.status, response_headers=redact_headers(response.headers),
-            response_body=redact_body(response.body, rtype) if response.status is not None else None,
+            status=response.status, response_headers=redact_headers(response.headers), response_body=body,
             started_ms=(started - self.started) * 1000, elapsed_ms=response.elapsed_ms,
-            error=response.error, error_kind=response.error_kind,
+            error=response.error, error_kind=response.error_kind, target=request.target,
+            timed_from=response.timed_from, response_truncated_chars=cut,
         )
 
     def send(self, request: HttpRequest, *, barrier: threading.Barrier | None = None) -> tuple[HttpResponse, Exchange]:
@@ -442,10 +460,11 @@ class HttpClient:
             headers = {k: v for k, v in answer.getheaders()}
             if watchdog.fired:
                 raise TimeoutError
+            timed_from = "last_byte" if barrier is not None else "request"
             if len(body) > MAX_RESPONSE_BYTES:
                 return HttpResponse(answer.status, headers, body[:MAX_RESPONSE_BYTES], elapsed,
-                                    f"answer larger than {MAX_RESPONSE_BYTES} bytes", "too_large")
-            return HttpResponse(answer.status, headers, body, elapsed)
+                                    f"answer larger than {MAX_RESPONSE_BYTES} bytes", "too_large", timed_from)
+            return HttpResponse(answer.status, headers, body, elapsed, timed_from=timed_from)
         except Blocked as exc:
             if barrier is not None:
                 barrier.abort()
@@ -461,7 +480,10 @@ class HttpClient:
                 return self._fail(started, "aborted", "not completed: the run was interrupted")
             kind, reason = _classify(exc, timeout, watchdog.fired)
             self.breaker.record(host_key, request.target, kind, reason)
-            return self._fail(answer_from, kind, reason)
+            failed = self._fail(answer_from, kind, reason)
+            if answer_from != started:  # the burst was released: the merchant's time ran from the last byte
+                failed = HttpResponse(None, {}, b"", failed.elapsed_ms, reason, kind, "last_byte")
+            return failed
         finally:
             watchdog.cancel()
             self._track(sock, add=False)  # barriers stay tracked: other copies may still wait on one

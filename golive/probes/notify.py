@@ -1,4 +1,4 @@
-"""Async-notification probes (LL-NTF-002…008): acting as LianLian against the merchant's staging server.
+"""Async-notification probes: acting as LianLian against the merchant's staging server.
 
 Background (guide 五, protocol.md §5.1): LianLian POSTs a signed JSON notification to notify_url
 when a payment succeeds, expects ``{"ret_code":"0000","ret_msg":"交易成功"}`` within 5 s, and
@@ -7,27 +7,28 @@ time. 一笔订单只能成功入账一次 -- the order must be credited exactly
 verifies with the merchant-site sign method and says ``result_pay=SUCCESS`` may credit, and only
 for the order, amount and merchant it names.
 
-Each scenario below runs on its own fresh pending order (``live.create_order``) and counts credits
-through ``live.credits``:
+Each scenario below (named and grouped by golive/probe_spec.py) runs on its own fresh pending order
+(``live.create_order``) and counts credits through ``live.credits``:
 
-========================  ==========  =====================================================
-scenario                  check       what is sent
-========================  ==========  =====================================================
-ack                       LL-NTF-002  one correct SUCCESS notification; credits read at once
-redelivery                LL-NTF-003  ``live.redeliveries`` identical copies, one after another
-burst.N                   LL-NTF-004  ``live.burst`` identical copies released together
-                                      (last-byte sync), then one late duplicate
-forged.*                  LL-NTF-005  bad signature, wrong key, no signature, other method
-                                      with a key nobody trusts
-tampered.*                LL-NTF-006  money_order altered, unknown no_order, other oid_partner
-                                      (all correctly signed)
-non_success.*             LL-NTF-007  result_pay FAILURE / PROCESSING (correctly signed)
-sign_method.*             LL-NTF-008  correctly signed with the *other* method / the site method
-========================  ==========  =====================================================
+========================  =====================================================
+scenario                  what is sent
+========================  =====================================================
+ack                       one correct SUCCESS notification; credits read at once
+redelivery                ``live.redeliveries`` identical copies, one after another
+burst.N                   ``live.burst`` identical copies released together
+                          (last-byte sync), then one late duplicate
+forged.*                  bad signature, wrong key, no signature, other method
+                          with a key nobody trusts
+tampered.*                money_order altered, unknown no_order, other oid_partner
+                          (all correctly signed)
+non_success.*             result_pay FAILURE / PROCESSING (correctly signed)
+sign_method.*             correctly signed with the *other* method / the site method
+========================  =====================================================
 
 Every negative scenario (forged, tampered, non_success, sign_method.other) ends with its positive
-control (golive/probes/scenarios.py `send_control`): a correct notification for the same order,
-which must then credit it exactly once.
+control (golive/probes/scenarios.py `send_control`): a correct notification for the same order.
+A scenario stops, with the reason, only when a step got no answer at all (refused, timeout,
+reset): what the answers say is for judging (golive/judging/).
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ import base64
 import concurrent.futures as futures
 import secrets as _random
 import threading
-import time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
 from golive.model import Text
+from golive.probe_spec import BURSTS
+from golive.probes.http import HttpResponse
 from golive.probes.notifications import (
     build_notification,
     notify_body,
@@ -52,11 +54,10 @@ from golive.probes.notifications import (
     unsigned_notification,
 )
 from golive.probes.recipes import ProbeContext, ProbeError
-from golive.probes.scenarios import Scenario, ScenarioRecord, read_credits, send_control
+from golive.probes.scenarios import ScenarioFunction, ScenarioRecord, read_credits, send_control
 
 DEFAULT_REDELIVERIES = 30
 DEFAULT_BURST = 16
-BURSTS = 2  # two independent bursts: a check-then-act race must win in either to pass
 
 
 @lru_cache(maxsize=1)
@@ -72,31 +73,30 @@ def _stranger_md5_key() -> str:
 
 
 def _send(ctx: ProbeContext, record: ScenarioRecord, params: dict[str, str] | bytes, label: str,
-          barrier: threading.Barrier | None = None) -> Any:
-    ack, exchange = send_notification(ctx, params, label, barrier=barrier)
-    record.sends.append(ack)
+          barrier: threading.Barrier | None = None) -> HttpResponse:
+    response, exchange = send_notification(ctx, params, label, barrier=barrier)
     record.exchanges.append(exchange)
-    return ack
+    return response
 
 
-def _require_answer(ack: Any, what: Text) -> None:
+def _require_answer(response: HttpResponse, what: Text) -> None:
     """A transport failure (refused, timeout, reset, garbage) means the step proves nothing."""
-    if ack.error is not None:
-        raise ProbeError(Text(f"{what.zh}：{ack.error}", f"{what.en}: {ack.error}"))
+    if response.error is not None:
+        raise ProbeError(Text(f"{what.zh}：{response.error}", f"{what.en}: {response.error}"))
 
 
-# -- LL-NTF-002 -----------------------------------------------------------------------------------
+# -- ack --------------------------------------------------------------------------------------------
 
 def scenario_ack(ctx: ProbeContext, record: ScenarioRecord) -> None:
     order = ctx.create_order(exchanges=record.exchanges)
     main = record.order("main", order)
-    ack = _send(ctx, record, build_notification(ctx, order), "notify (ack contract)")
-    if ack.error is None:
-        # The ack must mean "persisted": read the books right after it, before anything settles.
+    response = _send(ctx, record, build_notification(ctx, order), "notify (ack contract)")
+    if response.error is None:
+        # An ack must mean "persisted": read the books right after the answer, before anything settles.
         read_credits(ctx, record, main, "after_ack")
 
 
-# -- LL-NTF-003 -----------------------------------------------------------------------------------
+# -- redelivery -------------------------------------------------------------------------------------
 
 def scenario_redelivery(ctx: ProbeContext, record: ScenarioRecord) -> None:
     copies = int(ctx.live.get("redeliveries", DEFAULT_REDELIVERIES))
@@ -111,11 +111,11 @@ def scenario_redelivery(ctx: ProbeContext, record: ScenarioRecord) -> None:
     for n in range(2, copies + 1):
         if interval:
             ctx.client.sleep(interval)
-        ack = _send(ctx, record, body, f"notify copy {n}/{copies}")
-        _require_answer(ack, Text(f"第 {n} 份通知没有得到应答", f"copy {n} got no answer"))
+        response = _send(ctx, record, body, f"notify copy {n}/{copies}")
+        _require_answer(response, Text(f"第 {n} 份通知没有得到应答", f"copy {n} got no answer"))
 
 
-# -- LL-NTF-004 -----------------------------------------------------------------------------------
+# -- burst ------------------------------------------------------------------------------------------
 
 def scenario_burst(ctx: ProbeContext, record: ScenarioRecord) -> None:
     size = int(ctx.live.get("burst", DEFAULT_BURST))
@@ -125,27 +125,28 @@ def scenario_burst(ctx: ProbeContext, record: ScenarioRecord) -> None:
     record.notes["burst"] = size
     barrier = threading.Barrier(size)
     lock = threading.Lock()
-    acks: list[Any] = []
+    responses: list[HttpResponse] = []
 
     def one(n: int) -> None:
-        ack, exchange = send_notification(ctx, body, f"notify burst copy {n}/{size}", barrier=barrier)
+        response, exchange = send_notification(ctx, body, f"notify burst copy {n}/{size}", barrier=barrier)
         with lock:
-            acks.append(ack)
+            responses.append(response)
             record.exchanges.append(exchange)
 
     with futures.ThreadPoolExecutor(max_workers=size, thread_name_prefix="golive-burst") as pool:
         list(pool.map(one, range(1, size + 1)))
-    record.sends.extend(sorted(acks, key=lambda a: a.seq or 0))
-    failed = [a for a in acks if a.error is not None]
+    failed = [r for r in responses if r.error is not None]
     if failed:
         raise ProbeError(Text(f"{len(failed)} 份并发通知没有得到应答：{failed[0].error}",
                               f"{len(failed)} of the {size} concurrent copies got no answer: {failed[0].error}"))
     read_credits(ctx, record, main, "after_burst")
-    late = _send(ctx, record, body, "notify late duplicate")
+    late, exchange = send_notification(ctx, body, "notify late duplicate")
+    record.exchanges.append(exchange)
+    record.notes["late_seq"] = exchange.seq
     _require_answer(late, Text("迟到的重复通知没有得到应答", "the late duplicate got no answer"))
 
 
-# -- LL-NTF-005 -----------------------------------------------------------------------------------
+# -- forged -----------------------------------------------------------------------------------------
 
 def _corrupt(sign: str) -> str:
     """The same signature with one character changed (still well-formed hex / Base64)."""
@@ -159,7 +160,7 @@ def _corrupt(sign: str) -> str:
     return sign[:middle] + swap + sign[middle + 1:]
 
 
-def _forged(variant: str) -> Any:
+def _forged(variant: str) -> ScenarioFunction:
     def run(ctx: ProbeContext, record: ScenarioRecord) -> None:
         order = ctx.create_order(exchanges=record.exchanges)
         main = record.order("main", order)
@@ -178,14 +179,14 @@ def _forged(variant: str) -> Any:
             signed = (sign_as(ctx, params, "MD5", md5_key=_stranger_md5_key()) if other == "MD5"
                       else sign_as(ctx, params, "RSA", private_key=_stranger_rsa_key()))
         record.notes.update({"variant": variant, "sign_type_sent": signed.get("sign_type"), "site_method": method})
-        ack = _send(ctx, record, signed, f"forged notification ({variant})")
-        _require_answer(ack, Text("伪造通知没有得到应答", "the forged notification got no answer"))
+        response = _send(ctx, record, signed, f"forged notification ({variant})")
+        _require_answer(response, Text("伪造通知没有得到应答", "the forged notification got no answer"))
         send_control(ctx, record, order, main)
 
     return run
 
 
-# -- LL-NTF-006 -----------------------------------------------------------------------------------
+# -- tampered ---------------------------------------------------------------------------------------
 
 def _altered_amount(amount: str) -> str:
     try:
@@ -201,7 +202,7 @@ def _other_partner(oid_partner: str) -> str:
     return "201408071000001543"
 
 
-def _tampered(variant: str) -> Any:
+def _tampered(variant: str) -> ScenarioFunction:
     def run(ctx: ProbeContext, record: ScenarioRecord) -> None:
         order = ctx.create_order(exchanges=record.exchanges)
         main = record.order("main", order)
@@ -216,30 +217,31 @@ def _tampered(variant: str) -> Any:
         else:
             overrides = {"oid_partner": _other_partner(ctx.oid_partner)}
         record.notes.update({"variant": variant, "changed": sorted(overrides)})
-        ack = _send(ctx, record, build_notification(ctx, order, **overrides), f"tampered notification ({variant})")
-        _require_answer(ack, Text("篡改的通知没有得到应答", "the tampered notification got no answer"))
+        response = _send(ctx, record, build_notification(ctx, order, **overrides), f"tampered notification ({variant})")
+        _require_answer(response, Text("篡改的通知没有得到应答", "the tampered notification got no answer"))
         send_control(ctx, record, order, main)
 
     return run
 
 
-# -- LL-NTF-007 -----------------------------------------------------------------------------------
+# -- non_success ------------------------------------------------------------------------------------
 
-def _non_success(result: str) -> Any:
+def _non_success(result: str) -> ScenarioFunction:
     def run(ctx: ProbeContext, record: ScenarioRecord) -> None:
         order = ctx.create_order(exchanges=record.exchanges)
         main = record.order("main", order)
         record.notes["result_pay"] = result
-        ack = _send(ctx, record, build_notification(ctx, order, result_pay=result), f"notification result_pay={result}")
-        _require_answer(ack, Text(f"result_pay={result} 的通知没有得到应答", f"the result_pay={result} notification got no answer"))
+        response = _send(ctx, record, build_notification(ctx, order, result_pay=result), f"notification result_pay={result}")
+        _require_answer(response, Text(f"result_pay={result} 的通知没有得到应答",
+                                       f"the result_pay={result} notification got no answer"))
         send_control(ctx, record, order, main)
 
     return run
 
 
-# -- LL-NTF-008 -----------------------------------------------------------------------------------
+# -- sign_method ------------------------------------------------------------------------------------
 
-def _sign_method(variant: str) -> Any:
+def _sign_method(variant: str) -> ScenarioFunction:
     def run(ctx: ProbeContext, record: ScenarioRecord) -> None:
         site = notify_sign_type(ctx)
         method = site if variant == "site" else other_sign_type(site)
@@ -255,8 +257,8 @@ def _sign_method(variant: str) -> Any:
         order = ctx.create_order(exchanges=record.exchanges)
         main = record.order("main", order)
         signed = sign_as(ctx, unsigned_notification(ctx, order), method)
-        ack = _send(ctx, record, signed, f"notification signed with {method} ({variant} method)")
-        _require_answer(ack, Text("通知没有得到应答", "the notification got no answer"))
+        response = _send(ctx, record, signed, f"notification signed with {method} ({variant} method)")
+        _require_answer(response, Text("通知没有得到应答", "the notification got no answer"))
         if variant == "other":
             send_control(ctx, record, order, main)
 
@@ -269,42 +271,16 @@ def _can_sign(ctx: ProbeContext, method: str) -> bool:
     return ctx.signing.has(KeyRole.MD5 if method == "MD5" else KeyRole.STAGING_LIANLIAN_PRIVATE)
 
 
-def _t(zh: str, en: str) -> Text:
-    return Text(zh, en)
-
-
-def notify_scenarios(ctx: ProbeContext) -> list[Scenario]:
-    """Every notification scenario, longest first (so the pool packs them well)."""
-    items = [
-        Scenario("redelivery", "LL-NTF-003", _t("顺序重发同一通知", "the same notification re-sent in sequence"),
-                 scenario_redelivery),
-    ]
-    for n in range(1, BURSTS + 1):
-        items.append(Scenario(f"burst.{n}", "LL-NTF-004", _t(f"第 {n} 组并发重复通知及一份迟到的重复通知",
-                                                             f"burst {n} of identical concurrent copies, then a late duplicate"),
-                              scenario_burst))
-    items.append(Scenario("ack", "LL-NTF-002", _t("正确签名的成功通知的应答", "the answer to a correctly signed SUCCESS notification"),
-                          scenario_ack))
-    forged = {"bad_signature": ("签名被改动一位", "one character of the signature changed"),
-              "wrong_key": ("用错误的密钥签名", "signed with a key nobody trusts"),
-              "unsigned": ("没有签名", "no signature at all"),
-              "other_sign_type": ("声称另一种签名方式，且用不可信的密钥签名", "claims the other sign method, signed with an untrusted key")}
-    for variant, (zh, en) in forged.items():
-        items.append(Scenario(f"forged.{variant}", "LL-NTF-005", _t(zh, en), _forged(variant)))
-    tampered = {"money_order": ("金额 money_order 被改大", "money_order raised"),
-                "unknown_order": ("不存在的订单号 no_order", "an order number the merchant never issued"),
-                "oid_partner": ("其他商户号 oid_partner", "another merchant's oid_partner")}
-    for variant, (zh, en) in tampered.items():
-        items.append(Scenario(f"tampered.{variant}", "LL-NTF-006", _t(zh + "（签名正确）", en + " (correctly signed)"),
-                              _tampered(variant)))
+def implementations() -> dict[str, ScenarioFunction]:
+    """What carries out each notification scenario of the probe specification, by its name."""
+    found: dict[str, ScenarioFunction] = {"redelivery": scenario_redelivery, "ack": scenario_ack}
+    found.update({f"burst.{n}": scenario_burst for n in range(1, BURSTS + 1)})
+    for variant in ("bad_signature", "wrong_key", "unsigned", "other_sign_type"):
+        found[f"forged.{variant}"] = _forged(variant)
+    for variant in ("money_order", "unknown_order", "oid_partner"):
+        found[f"tampered.{variant}"] = _tampered(variant)
     for result in ("FAILURE", "PROCESSING"):
-        items.append(Scenario(f"non_success.{result}", "LL-NTF-007",
-                              _t(f"result_pay={result}（签名正确）", f"result_pay={result} (correctly signed)"),
-                              _non_success(result)))
-    items.append(Scenario("sign_method.other", "LL-NTF-008",
-                          _t("用另一种签名方式正确签名的通知", "a notification correctly signed with the other method"),
-                          _sign_method("other")))
-    items.append(Scenario("sign_method.site", "LL-NTF-008",
-                          _t("用商户站配置的签名方式签名的通知", "a notification signed with the merchant-site method"),
-                          _sign_method("site")))
-    return items
+        found[f"non_success.{result}"] = _non_success(result)
+    for variant in ("other", "site"):
+        found[f"sign_method.{variant}"] = _sign_method(variant)
+    return found

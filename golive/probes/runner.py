@@ -1,10 +1,11 @@
 """Entry point of ``golive check --probe``: builds the probe session and gathers probe evidence.
 
-`gather_probe_evidence` is called by the engine (golive/engine.py ``Run._gather_probes``) only
-when the user passed ``--probe``. It never raises for a merchant server's trouble: every problem
-is stored as evidence (`Evidence.failed` when the probes could not run at all, a per-scenario
-``error`` when one scenario could not be carried out), so the checks that needed it report
-`error` -- never `pass`.
+`gather_probe_evidence` is called by the probes gatherer (golive/gatherers/probes.py) only when the
+user passed ``--probe``, with the evidence kinds and the scenario groups of the probe specification
+(golive/probe_spec.py) that the selected checks read -- it runs those scenarios and nothing else,
+and knows nothing of checks. It never raises for a merchant server's trouble: every problem is
+stored as evidence (`Evidence.failed` when the probes could not run at all, a per-scenario
+``error`` when one scenario could not be carried out), so whatever judges it cannot pass.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import ipaddress
 import os
 import threading
 import time
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 from urllib.parse import urlsplit
 
+from golive import probe_spec
 from golive.config import LoadedConfig
 from golive.evidence.bundle import Evidence
 from golive.model import Text
@@ -23,10 +25,14 @@ from golive.probes.http import HttpClient, TargetPolicy, hosts_of, redact_url
 from golive.probes.recipes import DEFAULT_TIMEOUT_S, PLACEHOLDER, ProbeContext, recipe_urls
 from golive.signing import KeyRole, SigningMaterial
 
+if TYPE_CHECKING:  # pragma: no cover - typing only (the scenario modules load when probes run)
+    from golive.probes.scenarios import Scenario
+
 LOOPBACK_ONLY_ENV = "GOLIVE_PROBE_LOOPBACK_ONLY"
-NOTIFY_EVIDENCE = "probe.notify"
-RETURN_EVIDENCE = "probe.return"
-WITHDRAW_FALLBACK_EVIDENCE = "probe.withdraw"  # where a crash of the same-card probes is recorded
+NOTIFY_EVIDENCE = probe_spec.NOTIFY
+RETURN_EVIDENCE = probe_spec.RETURN
+WITHDRAW_EVIDENCE = probe_spec.WITHDRAW
+NOT_PLANNED = Text("没有选中的检查读取这类探测结果，未发送", "no selected check reads these probe results; nothing was sent")
 
 
 def run_bound_s(live: Mapping[str, Any]) -> float:
@@ -54,7 +60,7 @@ def build_context(config: LoadedConfig, signing: SigningMaterial, say: Callable[
 
 
 def _failed_everywhere(produced: dict[str, Evidence], reason: Text) -> None:
-    for name in (NOTIFY_EVIDENCE, RETURN_EVIDENCE, WITHDRAW_FALLBACK_EVIDENCE):
+    for name in probe_spec.KINDS:
         produced[name] = Evidence.failed(reason, source="live")
 
 
@@ -107,7 +113,8 @@ def _prerequisites(config: LoadedConfig) -> Text | None:
     return None
 
 
-def _value(ctx: ProbeContext, records: list[Any], url_key: str, started: float) -> dict[str, Any]:
+def _value(ctx: ProbeContext, records: list[Any], url_key: str, groups: tuple[str, ...],
+           started: float) -> dict[str, Any]:
     from golive.probes.notifications import notify_sign_type
 
     return {
@@ -116,6 +123,7 @@ def _value(ctx: ProbeContext, records: list[Any], url_key: str, started: float) 
         "signed_with": signing_material(ctx),
         "request_sign_type": ctx.config.get("signing.sign_type"),
         "timeout_s": ctx.timeout_s,
+        "groups": list(groups),
         "scenarios": {r.name: r.to_dict() for r in records},
         "wall_s": round(time.monotonic() - started, 3),
     }
@@ -138,68 +146,81 @@ def signing_material(ctx: ProbeContext) -> dict[str, Any]:
     return facts
 
 
+def _planned(kind: str, groups: frozenset[str]) -> tuple[str, ...]:
+    """The wanted groups that record into `kind`, in the specification's order."""
+    return tuple(g for g in probe_spec.groups_of(kind) if g in groups)
+
+
+def _scenarios(kind: str, groups: tuple[str, ...]) -> list[Scenario]:
+    """The scenario implementations for `groups` of `kind`, in the specification's run order."""
+    from golive.probes.notify import implementations as notify_implementations
+    from golive.probes.scenarios import Scenario
+    from golive.probes.sync_return import implementations as return_implementations
+
+    known = {**notify_implementations(), **return_implementations()}
+    return [Scenario(name, known[name]) for name in probe_spec.plan(kind, groups)]
+
+
 def gather_probe_evidence(config: LoadedConfig, signing: SigningMaterial, options: Any, wanted: frozenset[str],
-                          say: Callable[[str], None]) -> tuple[dict[str, Evidence], list[str]]:
-    """Run the live probes for the `wanted` kinds (probe.notify, probe.return, probe.withdraw);
-    return their evidence and the targets contacted."""
-    from golive.probes.notify import notify_scenarios
+                          scenarios: frozenset[str], say: Callable[[str], None]) -> tuple[dict[str, Evidence], list[str]]:
+    """Run the probe scenario `scenarios` (group names of golive/probe_spec.py) that record into
+    the `wanted` evidence kinds; return the evidence of every probe kind and the targets contacted.
+    A kind nobody wants (or with no group planned) is `missing`, and nothing is sent for it."""
     from golive.probes.scenarios import run_all
-    from golive.probes.sync_return import return_scenarios
 
     produced: dict[str, Evidence] = {}
     problem = _prerequisites(config)
     if problem is not None:
         _failed_everywhere(produced, problem)
         return produced, []
+    plans = {kind: (_planned(kind, scenarios) if kind in wanted else ()) for kind in probe_spec.KINDS}
+    for kind, planned in plans.items():
+        if not planned:
+            produced[kind] = Evidence.missing(NOT_PLANNED)
+    if not any(plans.values()):
+        return produced, []
     environ = getattr(options, "environ", None)
     ctx = build_context(config, signing, say, environ)
     started = time.monotonic()
     say(f"probing {redact_url(str(ctx.live.get('notify_url')))}")
     withdraw_thread = None
-    if WITHDRAW_FALLBACK_EVIDENCE in wanted and (_wanted("LL-CRD-001", options) or _wanted("LL-CRD-002", options)):
-        withdraw_thread = _start_withdraw_probes(ctx, produced)
-    scenarios = notify_scenarios(ctx) if NOTIFY_EVIDENCE in wanted else []
+    if plans[WITHDRAW_EVIDENCE]:
+        withdraw_thread = _start_withdraw_probes(ctx, produced, plans[WITHDRAW_EVIDENCE])
     has_return = bool(ctx.live.get("url_return"))
-    if has_return and RETURN_EVIDENCE in wanted:
-        scenarios += return_scenarios(ctx)
-    scenarios = [s for s in scenarios if _wanted(s.check, options)]
-    records = run_all(ctx, scenarios)
-    notify_records = [r for r in records if not r.name.startswith("return.")]
-    return_records = [r for r in records if r.name.startswith("return.")]
-    produced[NOTIFY_EVIDENCE] = Evidence.ok(_value(ctx, notify_records, "notify_url", started), source="live.notify_url")
-    if has_return:
-        produced[RETURN_EVIDENCE] = Evidence.ok(_value(ctx, return_records, "url_return", started), source="live.url_return")
-    else:
+    if plans[RETURN_EVIDENCE] and not has_return:
         produced[RETURN_EVIDENCE] = Evidence.missing(Text("live.url_return 未配置，未探测同步返回",
                                                           "live.url_return is not configured; the synchronous return was not probed"))
+    kinds = [k for k in (NOTIFY_EVIDENCE, RETURN_EVIDENCE) if plans[k] and (k != RETURN_EVIDENCE or has_return)]
+    to_run = {kind: _scenarios(kind, plans[kind]) for kind in kinds}
+    records = run_all(ctx, [s for kind in kinds for s in to_run[kind]])
+    by_name = {r.name: r for r in records}
+    for kind in kinds:
+        url_key = "notify_url" if kind == NOTIFY_EVIDENCE else "url_return"
+        produced[kind] = Evidence.ok(_value(ctx, [by_name[s.name] for s in to_run[kind]], url_key, plans[kind], started),
+                                     source=f"live.{url_key}")
     if withdraw_thread is not None:
         withdraw_thread.join(max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)
         if withdraw_thread.is_alive():
-            produced[WITHDRAW_FALLBACK_EVIDENCE] = Evidence.failed(Text("同卡进出探测未在时限内完成",
-                                                                         "the same-card probes did not finish in time"))
+            produced[WITHDRAW_EVIDENCE] = Evidence.failed(Text("同卡进出探测未在时限内完成",
+                                                               "the same-card probes did not finish in time"))
     say(f"probes done: {ctx.client.count} exchanges in {time.monotonic() - started:.1f} s")
     return produced, ctx.targets
 
 
-def _wanted(check_id: str, options: Any) -> bool:
-    """Probe only for selected checks (``--select`` / ``--skip``): no traffic nobody will judge."""
-    select = getattr(options, "select", None)
-    return (select is None or check_id in select) and check_id not in (getattr(options, "skip", None) or set())
-
-
-def _start_withdraw_probes(ctx: ProbeContext, produced: dict[str, Evidence]) -> threading.Thread | None:
-    """Run golive/probes/withdraw.py (same-card probes) alongside, when present and configured."""
+def _start_withdraw_probes(ctx: ProbeContext, produced: dict[str, Evidence],
+                           groups: tuple[str, ...]) -> threading.Thread | None:
+    """Run golive/probes/withdraw.py (same-card probes) alongside, when configured."""
     if not ctx.live.get("withdraw"):
-        produced[WITHDRAW_FALLBACK_EVIDENCE] = Evidence.missing(Text(
+        produced[WITHDRAW_EVIDENCE] = Evidence.missing(Text(
             "live.withdraw 未配置，未探测同卡进出", "live.withdraw is not configured; withdrawals were not probed"))
         return None
     from golive.probes.withdraw import run_withdraw_probes
 
     def work() -> None:
         try:
-            produced.update(run_withdraw_probes(ctx))
+            produced.update(run_withdraw_probes(ctx, groups))
         except Exception as exc:  # their crash is an error of their evidence, never a pass
-            produced[WITHDRAW_FALLBACK_EVIDENCE] = Evidence.failed(Text(
+            produced[WITHDRAW_EVIDENCE] = Evidence.failed(Text(
                 f"同卡进出探测出错：{type(exc).__name__}: {exc}", f"same-card probes crashed: {type(exc).__name__}: {exc}"))
 
     thread = threading.Thread(target=work, name="golive-withdraw-probes", daemon=True)

@@ -1,20 +1,21 @@
 """The scenario machinery shared by the notification and return probes.
 
-A scenario is one independent experiment on its own fresh test order (so scenarios can run in
-parallel): it sends something, records every answer, and reads the order's credit count. After all
-scenarios ran, `settle_and_count` waits ``live.settle_s`` and reads every order's credits once
-more -- the *final* count the checks judge, so a credit the merchant books a moment after it
-answered (a queue, a deferred commit) is still seen.
+A scenario (named by the probe specification, golive/probe_spec.py) is one independent experiment
+on its own fresh test order (so scenarios can run in parallel): it sends something, records every
+exchange, and reads the order's credit count. After all scenarios ran, `settle_and_count` waits
+``live.settle_s`` and reads every order's credits once more -- the *final* count, so a credit the
+merchant books a moment after it answered (a queue, a deferred commit) is still seen.
 
 Every negative scenario ("this must not credit") ends with its **positive control**
 (`send_control`): once the negative message had time to settle, the order's credits are read
-(moment ``before_control``), then a correct SUCCESS notification for the *same* order is sent. Its
-final count must be exactly one. A rejection proves something only when the same order was then
-credited by the real thing: a merchant that acknowledges everything and credits nothing, or a
-staging server that trusts another key, fails the control instead of passing the negative probe.
+(moment ``before_control``), then a correct SUCCESS notification for the *same* order is sent and
+its exchange noted (``notes.control_seq``). Judging then asks that the final count be exactly one:
+a merchant that acknowledges everything and credits nothing, or a staging server that trusts
+another key, fails the control instead of passing the negative probe.
 
-Each scenario's record is plain data (`ScenarioRecord.to_dict`) in the evidence bundle; checks
-read it through `golive.probes.view`.
+A record holds observations only (`ScenarioRecord.to_dict`): orders and their credit counts per
+moment, the exchanges, notes of what was sent, and why a step could not be carried out. Whether an
+answer was the acknowledgement, or a count the right one, is judged elsewhere (golive/judging/).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from typing import Any, Callable
 
 from golive.model import Text
 from golive.probes.http import Exchange
-from golive.probes.notifications import AckFacts
 from golive.probes.recipes import ProbeContext, ProbeError, TestOrder
+from golive.waiting import wait_all
 
 DEFAULT_SETTLE_S = 1.0
 MISSING_ORDER_STATUSES = (404, 410)
@@ -55,11 +56,8 @@ class ScenarioRecord:
     """What one scenario did and saw. Only its own thread writes to it while it runs."""
 
     name: str
-    check: str
-    description: Text
-    error: Text | None = None
+    error: Text | None = None  # why a step could not be carried out (no answer, no order ...)
     orders: dict[str, OrderRecord] = field(default_factory=dict)
-    sends: list[AckFacts] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
     notes: dict[str, Any] = field(default_factory=dict)
     elapsed_ms: float = 0.0
@@ -71,10 +69,8 @@ class ScenarioRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "check": self.check, "description": self.description.to_dict(),
-            "error": self.error.to_dict() if self.error else None,
+            "name": self.name, "error": self.error.to_dict() if self.error else None,
             "orders": {role: o.to_dict() for role, o in self.orders.items()},
-            "sends": [s.to_dict() for s in self.sends],
             "exchanges": [e.to_dict() for e in sorted(self.exchanges, key=lambda e: e.seq)],
             "notes": dict(self.notes), "elapsed_ms": round(self.elapsed_ms, 1),
         }
@@ -85,9 +81,9 @@ ScenarioFunction = Callable[[ProbeContext, ScenarioRecord], None]
 
 @dataclass(frozen=True)
 class Scenario:
+    """A scenario of the probe specification and the function that carries it out."""
+
     name: str
-    check: str
-    description: Text
     run: ScenarioFunction
 
 
@@ -134,14 +130,13 @@ def send_control(ctx: ProbeContext, record: ScenarioRecord, order: TestOrder, ma
 
     settle(ctx)
     read_credits(ctx, record, main, "before_control")
-    ack, exchange = send_notification(ctx, build_notification(ctx, order), "control: correct notification, same order")
+    _response, exchange = send_notification(ctx, build_notification(ctx, order), "control: correct notification, same order")
     record.exchanges.append(exchange)
-    record.sends.append(ack)
-    record.notes["control"] = {"seq": exchange.seq, "positive": ack.positive, "answer": ack.summary()}
+    record.notes["control_seq"] = exchange.seq
 
 
 def run_scenario(ctx: ProbeContext, scenario: Scenario) -> ScenarioRecord:
-    record = ScenarioRecord(scenario.name, scenario.check, scenario.description)
+    record = ScenarioRecord(scenario.name)
     started = time.monotonic()
     try:
         scenario.run(ctx, record)
@@ -162,12 +157,12 @@ def run_all(ctx: ProbeContext, scenarios: list[Scenario]) -> list[ScenarioRecord
     try:
         pending = {pool.submit(run_scenario, ctx, s): s for s in scenarios}
         wait_s = max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1
-        done, not_done = futures.wait(pending, timeout=wait_s)
+        done, not_done = wait_all(pending, timeout=wait_s)
         for future in done:
             records[pending[future].name] = future.result()
         for future in not_done:
             s = pending[future]
-            records[s.name] = ScenarioRecord(s.name, s.check, s.description, error=Text(
+            records[s.name] = ScenarioRecord(s.name, error=Text(
                 "探测未在时限内完成", "the probe did not finish within the run's time bound"))
         settle_and_count(ctx, list(records.values()), pool)
     finally:
@@ -184,11 +179,11 @@ def settle_and_count(ctx: ProbeContext, records: list[ScenarioRecord], pool: fut
     lock = threading.Lock()
 
     def final(record: ScenarioRecord, order: OrderRecord) -> None:
-        local = ScenarioRecord(record.name, record.check, record.description)
+        local = ScenarioRecord(record.name)
         local.notes = record.notes
         read_credits(ctx, local, order, "final")
         with lock:
             record.exchanges.extend(local.exchanges)
 
     jobs = [pool.submit(final, r, o) for r, o in targets]
-    futures.wait(jobs, timeout=max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)
+    wait_all(jobs, timeout=max(ctx.client.deadline - time.monotonic(), 0) + ctx.timeout_s + 1)

@@ -1,4 +1,4 @@
-"""Synchronous-return probes (LL-RET-001): a forged return to url_return must credit nothing.
+"""Synchronous-return probes: a forged return posted to url_return, then the order's credits.
 
 Background (protocol.md §5.2, guide 五 同步通知): after paying, the browser is sent back to
 ``url_return`` -- on the Web as a form POST of the result fields, on WAP/H5 as one form field
@@ -6,8 +6,8 @@ Background (protocol.md §5.2, guide 五 同步通知): after paying, the browse
 one; it is for showing a page, never for fulfilment. The probe posts a return for a fresh pending
 order with ``result_pay=SUCCESS`` and a signature made with a key nobody trusts, in both shapes,
 and then counts the order's credits. A correct async notification for the same order follows as
-the positive control (golive/probes/scenarios.py `send_control`): it must credit the order once,
-or a return that "credited nothing" proves nothing.
+the positive control (golive/probes/scenarios.py `send_control`): judging asks it to credit the
+order once, or a return that "credited nothing" proves nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from golive.model import Text
 from golive.probes.http import HttpRequest
 from golive.probes.notifications import notify_sign_type, sign_as, unsigned_notification
 from golive.probes.recipes import ProbeContext, ProbeError, TestOrder
-from golive.probes.scenarios import OrderRecord, Scenario, ScenarioRecord, send_control
+from golive.probes.scenarios import OrderRecord, ScenarioFunction, ScenarioRecord, send_control
 
 WEB_FIELDS = ("oid_partner", "dt_order", "no_order", "oid_paybill", "money_order", "result_pay", "settle_date",
               "info_order", "pay_type", "bank_code")
@@ -65,11 +65,6 @@ def scenario_wap_res_data(ctx: ProbeContext, record: ScenarioRecord) -> None:
     send_control(ctx, record, order, main)
 
 
-def return_scenarios(ctx: ProbeContext) -> list[Scenario]:
-    del ctx
-    return [
-        Scenario("return.web_form", "LL-RET-001",
-                 Text("伪造的 Web 同步返回（表单 POST）", "a forged Web return (form POST)"), scenario_web_form),
-        Scenario("return.wap_res_data", "LL-RET-001",
-                 Text("伪造的 WAP 同步返回（res_data）", "a forged WAP return (res_data)"), scenario_wap_res_data),
-    ]
+def implementations() -> dict[str, ScenarioFunction]:
+    """What carries out each return scenario of the probe specification, by its name."""
+    return {"return.web_form": scenario_web_form, "return.wap_res_data": scenario_wap_res_data}

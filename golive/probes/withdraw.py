@@ -1,37 +1,34 @@
-"""Same-card probes (同卡进出): ask the merchant's staging server for withdrawals it must refuse.
+"""Same-card probes (同卡进出): ask the merchant's staging server for withdrawals, record the answers.
 
 LianLian's go-live guide (七 同卡进出) requires that a withdrawal goes only to the card the user
 paid with, and never above what the user paid plus earnings; the launch review (审核3) checks it.
-These probes show it from the outside, through the merchant's own recipes (design.md §5):
+These probes ask for such withdrawals from the outside, through the merchant's own recipes
+(design.md §5), and record what happened:
 
 1. each probe user first pays with card A: a credited test order (``live.create_order`` -> a
    correctly signed SUCCESS notification naming card A's ``no_agree`` -> ``live.credits`` = 1),
    then optionally earns as much again (``live.earn``, when configured);
-2. then ``live.withdraw`` is asked for:
+2. then ``live.withdraw`` is asked for (the attempts are the probe specification's,
+   golive/probe_spec.py):
 
-   ============================  =======================================  ==========  =============
-   attempt                       what                                     expected    judged by
-   ============================  =======================================  ==========  =============
-   ``other_card``                paid amount to card B (never paid with)  refused     LL-CRD-001
-   ``over_bound``                paid + earned + 0.01 to card A           refused     LL-CRD-002
-   ``control``                   paid amount to card A                    accepted    both (control)
-   ``over_bound_cumulative``     after ``control``: earned + 0.01 to A    refused     LL-CRD-002
-   ============================  =======================================  ==========  =============
+   ============================  =======================================================
+   attempt                       what is asked
+   ============================  =======================================================
+   ``other_card``                the paid amount to card B (never paid with)
+   ``over_bound``                paid + earned + 0.01 to card A
+   ``control``                   the paid amount to card A (the legitimate request)
+   ``over_bound_cumulative``     after ``control``, the same user: earned + 0.01 to card A
+   ============================  =======================================================
 
    Each attempt has its own fresh user, so one attempt's outcome (or a merchant that locks a user
    after a suspicious request) cannot change another's; ``over_bound_cumulative`` deliberately
-   reuses the control's user to test "− already withdrawn".
+   reuses the control's user (``follows: control``) to test "− already withdrawn".
 
-The **positive control** is what makes a refusal mean something: a merchant that refuses every
-withdrawal would "pass" the negative attempts, so both checks fail when the legitimate
-withdrawal is not accepted.
-
-Reading the answer: the value at ``live.withdraw.pointer`` is *accepted* when it equals
-``accepted`` (a value or a list); with ``refused`` configured, only those values are refusals
-and anything else is inconclusive; without it, any other value is a refusal. An HTTP 4xx answer
-is a refusal (a server may refuse with 403); no answer, a 5xx or a non-JSON answer is
-inconclusive. When ``live.payouts`` is configured, the user's payout count is read before and
-after every attempt: a "refusal" with a new payout is no refusal.
+Recorded per attempt: the user's figures (paid, earned, the amount asked, which card), the recipe's
+answer as it came (HTTP status or exit code, the redacted value at ``live.withdraw.pointer``, or why
+there is none), the user's payout count before and after (``live.payouts``, when configured) and
+every exchange. Whether an answer means accepted or refused, and whether the merchant kept the
+rule, is judged elsewhere (golive/judging/same_card.py) -- the probe never reads the answer.
 
 Cards: the withdraw recipe names the card with a placeholder, so the merchant picks how it
 identifies cards: ``{no_agree}`` (LianLian's agreement number from the notification,
@@ -39,8 +36,6 @@ protocol.md §5.1 -- the usual and best way), or ``{card_no}`` (the masked numbe
 4, as LianLian's order query returns it, protocol.md §7.1) or ``{card_last4}``. When the recipe
 uses one of the last two, the paying notification also carries card A's masked ``card_no`` so the
 merchant can learn it. ``{card}`` is an alias of ``{no_agree}``.
-
-Every exchange is kept, redacted by the probe client, in the ``probe.withdraw`` evidence.
 """
 
 from __future__ import annotations
@@ -52,20 +47,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from golive.evidence.bundle import Evidence
-from golive.model import Finding, Judgement, Location, Text
+from golive.model import Text
+from golive.probe_spec import WITHDRAW, plan
 from golive.probes.http import Exchange
 from golive.probes.recipes import ProbeContext, ProbeError, RecipeAnswer, count_value
-from golive.redact import mask_card
+from golive.redact import mask_card, mask_free_text, redact_params
 
-EVIDENCE = "probe.withdraw"
-# The go-live guide's own words (七 同卡进出), quoted in every same-card finding.
-GUIDE_RULE = Text("控制好提现的卡一定是支付的卡，并且提现的金额不能多于支付的金额加上收益的总和",
-                  "the withdrawal card must be a card the user paid with, and the amount withdrawn must not exceed "
-                  "what the user paid plus earnings")
 CENT = Decimal("0.01")
-ACCEPTED, REFUSED, UNKNOWN = "accepted", "refused", "unknown"
 CARD_NUMBER_PLACEHOLDERS = ("{card_no}", "{card_last4}")
 TEST_CARD_BIN = "622202"  # a debit-card BIN shape; the numbers are made up for the probe
+MAX_VALUE_CHARS = 500  # of an answer's value kept in the evidence
+ATTEMPTS = ("other_card", "over_bound", "control", "over_bound_cumulative")  # what `WithdrawProbes.run` can do
 
 
 @dataclass(frozen=True)
@@ -103,37 +95,27 @@ class Attempt:
     """One withdrawal request and everything seen around it. Plain data once `to_dict`-ed."""
 
     name: str
-    check: str  # LL-CRD-001, LL-CRD-002, or "control"
-    expect: str  # accepted | refused
-    description: Text
     user_id: str = ""
     card: str = ""  # "A" (the paying card) or "B"
     card_shown: str = ""
     amount: str = ""
     paid: str = ""
     earned: str = "0.00"
-    withdrawn_before: str = "0.00"
-    outcome: str | None = None  # accepted | refused | unknown; None: not run
-    answer: Any = None  # the value at the pointer, or the HTTP status that decided
-    why: str = ""  # how the outcome was read
+    follows: str | None = None  # an earlier attempt of the same user (the cumulative follows the control)
+    answer: dict[str, Any] | None = None  # the recipe's answer as it came; None: not asked
     payouts_before: int | None = None
     payouts_after: int | None = None
     payouts_error: str | None = None
-    error: Text | None = None  # why the attempt could not be made or read
+    error: Text | None = None  # why the attempt could not be made
     exchanges: list[Exchange] = field(default_factory=list)
-
-    @property
-    def bound(self) -> str:
-        return _money(Decimal(self.paid or "0") + Decimal(self.earned) - Decimal(self.withdrawn_before))
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "check": self.check, "expect": self.expect, "description": self.description.to_dict(),
-            "user_id": self.user_id, "card": self.card, "card_shown": self.card_shown, "amount": self.amount,
-            "paid": self.paid, "earned": self.earned, "withdrawn_before": self.withdrawn_before,
-            "bound": self.bound if self.paid else None, "outcome": self.outcome, "answer": self.answer,
-            "why": self.why, "payouts_before": self.payouts_before, "payouts_after": self.payouts_after,
-            "payouts_error": self.payouts_error, "error": self.error.to_dict() if self.error else None,
+            "name": self.name, "user_id": self.user_id, "card": self.card, "card_shown": self.card_shown,
+            "amount": self.amount, "paid": self.paid, "earned": self.earned, "follows": self.follows,
+            "answer": self.answer,
+            "payouts": {"before": self.payouts_before, "after": self.payouts_after, "error": self.payouts_error},
+            "error": self.error.to_dict() if self.error else None,
             "exchanges": [e.to_dict() for e in self.exchanges],
         }
 
@@ -142,44 +124,27 @@ def _money(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def _values(raw: Any) -> list[Any]:
-    return list(raw) if isinstance(raw, list) else [raw]
+def _recorded_value(value: Any) -> Any:
+    """The value at the pointer, fit for evidence: personal data masked, bounded."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, str):
+        return mask_free_text(value[:MAX_VALUE_CHARS])
+    wrapped = redact_params({"value": value})["value"]
+    text = json.dumps(wrapped, ensure_ascii=False)
+    return wrapped if len(text) <= MAX_VALUE_CHARS else mask_free_text(text[:MAX_VALUE_CHARS]) + "…"
 
 
-def _same(value: Any, wanted: Any) -> bool:
-    """Recipe values compare leniently: "ACCEPTED" == "accepted", 1 == "1", true == "true"."""
-    if isinstance(value, bool) or isinstance(wanted, bool):
-        return str(value).lower() == str(wanted).lower()
-    return str(value).strip().lower() == str(wanted).strip().lower()
-
-
-def classify(answer: RecipeAnswer, recipe: Mapping[str, Any]) -> tuple[str, Any, str]:
-    """(outcome, the deciding value, how it was read) for a withdraw recipe's answer."""
-    accepted = _values(recipe.get("accepted", "ACCEPTED"))
-    refused = _values(recipe["refused"]) if "refused" in recipe else None
-    if not answer.ok:
-        status = answer.status
-        if answer.exchange is not None and answer.exchange.kind == "http" and status is not None and 400 <= status < 500:
-            return REFUSED, status, f"HTTP {status}: a client error answer is a refusal"
-        return UNKNOWN, status, str(answer.error)
-    value = answer.value
-    if any(_same(value, v) for v in accepted):
-        return ACCEPTED, value, "the value at the pointer is an accepted value"
-    if refused is None:
-        return REFUSED, value, "the value at the pointer is not an accepted value"
-    if any(_same(value, v) for v in refused):
-        return REFUSED, value, "the value at the pointer is a refused value"
-    return UNKNOWN, value, "the value at the pointer is neither an accepted nor a refused value"
-
-
-def _shown_value(value: Any) -> Any:
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value if not isinstance(value, str) else value[:80]
-    return json.dumps(value, ensure_ascii=False)[:80]
+def recorded_answer(answer: RecipeAnswer) -> dict[str, Any]:
+    """A recipe answer as the evidence keeps it: how it was asked, the status, the value, the error."""
+    exchange = answer.exchange
+    return {"via": exchange.kind if exchange is not None else None, "status": answer.status,
+            "value": _recorded_value(answer.value) if answer.ok else None, "error": answer.error,
+            "error_kind": exchange.error_kind if exchange is not None else None}
 
 
 class WithdrawProbes:
-    """Runs the four attempts on one probe context (sequentially: a few dozen loopback requests)."""
+    """Runs the planned attempts on one probe context (sequentially: a few dozen loopback requests)."""
 
     def __init__(self, ctx: ProbeContext) -> None:
         self.ctx = ctx
@@ -241,186 +206,62 @@ class WithdrawProbes:
                                                   **card.placeholders()}, label=f"withdraw ({attempt.name})")
         if answer.exchange is not None:
             attempt.exchanges.append(answer.exchange)
-        outcome, value, why = classify(answer, self.recipe)
-        attempt.outcome, attempt.answer, attempt.why = outcome, _shown_value(value), why
-        if outcome == UNKNOWN:
-            attempt.error = Text(f"无法判断提现结果：{why}", f"the withdrawal answer could not be read: {why}")
+        attempt.answer = recorded_answer(answer)
         attempt.payouts_after = self._payouts(attempt, "after")
 
-    def run(self) -> dict[str, Attempt]:
-        attempts = {
-            "other_card": Attempt("other_card", "LL-CRD-001", REFUSED, Text(
-                "用卡 A 支付后，申请把已支付金额提现到从未支付过的卡 B", "after paying with card A, ask to withdraw the paid "
-                "amount to card B, which the user never paid with")),
-            "over_bound": Attempt("over_bound", "LL-CRD-002", REFUSED, Text(
-                "申请提现 支付 + 收益 + 0.01 到支付卡 A", "ask to withdraw paid + earnings + 0.01 to the paying card A")),
-            "control": Attempt("control", "control", ACCEPTED, Text(
-                "阳性对照：申请把已支付金额提现到支付卡 A（合法，应当受理）", "positive control: ask to withdraw the paid "
-                "amount to the paying card A (legitimate, must be accepted)")),
-            "over_bound_cumulative": Attempt("over_bound_cumulative", "LL-CRD-002", REFUSED, Text(
-                "阳性对照提现成功后，再申请 收益 + 0.01（超过 支付 + 收益 − 已提现）", "after the control withdrawal, ask "
-                "for earnings + 0.01 more (above paid + earnings − already withdrawn)")),
-        }
+    def run(self, names: tuple[str, ...] = ATTEMPTS) -> dict[str, Attempt]:
+        """Make the attempts `names` (the probe specification's plan), in that order."""
+        attempts = {name: Attempt(name) for name in names}
         control_card: Card | None = None
-        for name in ("other_card", "over_bound", "control"):
+        for name in names:
             attempt = attempts[name]
             try:
+                if name == "over_bound_cumulative":
+                    control = attempts.get("control")
+                    if control is None or control_card is None or control.answer is None:
+                        attempt.error = Text("阳性对照提现没有执行，无法测试累计上限", "the control withdrawal was not "
+                                             "made, so the cumulative bound could not be tested")
+                        continue
+                    # Whether the control was accepted is for judging; the request is made either way.
+                    attempt.user_id, attempt.paid, attempt.earned = control.user_id, control.paid, control.earned
+                    attempt.follows = "control"
+                    self._withdraw(attempt, control_card, "A", Decimal(control.earned) + CENT)
+                    continue
                 card_a = self._paying_user(attempt)
                 if name == "other_card":
                     card_b = _test_card(self.ctx, attempt.user_id + "-b", avoid_last4=card_a.last4)
                     self._withdraw(attempt, card_b, "B", self.paid)
                 elif name == "over_bound":
                     self._withdraw(attempt, card_a, "A", self.paid + self.earned + CENT)
-                else:
+                elif name == "control":
                     self._withdraw(attempt, card_a, "A", self.paid)
                     control_card = card_a
+                else:
+                    raise ValueError(f"no withdrawal attempt {name!r}")
             except ProbeError as exc:
                 attempt.error = exc.reason
-        cumulative, control = attempts["over_bound_cumulative"], attempts["control"]
-        if control_card is not None and control.outcome == ACCEPTED:
-            cumulative.user_id, cumulative.paid, cumulative.earned = control.user_id, control.paid, control.earned
-            cumulative.withdrawn_before = control.amount
-            self._withdraw(cumulative, control_card, "A", Decimal(control.earned) + CENT)
-        else:
-            cumulative.error = Text("阳性对照提现未被受理，无法测试累计上限", "the control withdrawal was not accepted, so "
-                                    "the cumulative bound could not be tested")
         return attempts
 
-    def evidence_value(self, attempts: Mapping[str, Attempt]) -> dict[str, Any]:
+    def evidence_value(self, attempts: Mapping[str, Attempt], groups: tuple[str, ...]) -> dict[str, Any]:
         recipe = self.recipe
         return {
             "recipe": {"pointer": recipe.get("pointer"), "accepted": _values(recipe.get("accepted", "ACCEPTED")),
                        "refused": _values(recipe["refused"]) if "refused" in recipe else None,
                        "cards_by": "card number" if self.by_number else "no_agree",
                        "payouts": self.has_payouts, "earn": self.has_earn},
+            "groups": list(groups),
             "attempts": {name: a.to_dict() for name, a in attempts.items()},
         }
 
 
-def run_withdraw_probes(ctx: ProbeContext) -> dict[str, Evidence]:
-    """The runner's entry point (golive/probes/runner.py): ``{"probe.withdraw": Evidence}``."""
+def _values(raw: Any) -> list[Any]:
+    return list(raw) if isinstance(raw, list) else [raw]
+
+
+def run_withdraw_probes(ctx: ProbeContext, groups: tuple[str, ...]) -> dict[str, Evidence]:
+    """The runner's entry point (golive/probes/runner.py): ``{"probe.withdraw": Evidence}`` for the
+    attempts of the planned withdrawal `groups`."""
     ctx.say("probing withdrawals (同卡进出)")
     probes = WithdrawProbes(ctx)
-    attempts = probes.run()
-    return {EVIDENCE: Evidence.ok(probes.evidence_value(attempts), source="live.withdraw")}
-
-
-# -- reading the evidence (pure: used by the checks LL-CRD-001 and LL-CRD-002) ----------------------
-
-def _attempt_text(a: Mapping[str, Any]) -> tuple[str, str]:
-    card = "支付卡 A" if a.get("card") == "A" else "从未支付过的卡 B"
-    card_en = "the paying card A" if a.get("card") == "A" else "card B (never paid with)"
-    figures_zh = (f"用户 {a.get('user_id')} 支付 {a.get('paid')}，收益 {a.get('earned')}，已提现 {a.get('withdrawn_before')}，"
-                  f"上限 {a.get('bound')}；申请 {a.get('amount')} 到{card}（{a.get('card_shown')}）")
-    figures_en = (f"user {a.get('user_id')} paid {a.get('paid')}, earned {a.get('earned')}, withdrew "
-                  f"{a.get('withdrawn_before')} before, bound {a.get('bound')}; asked for {a.get('amount')} to "
-                  f"{card_en} ({a.get('card_shown')})")
-    return figures_zh, figures_en
-
-
-def attempt_evidence(a: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """A summary of one attempt and its withdraw exchange (plus the failing one, if any)."""
-    summary = {
-        "kind": "probe", "scenario": a.get("name"), "description": (a.get("description") or {}).get("en"),
-        "description_zh": (a.get("description") or {}).get("zh"), "expect": a.get("expect"),
-        "outcome": a.get("outcome"), "answer": a.get("answer"), "user_id": a.get("user_id"), "card": a.get("card"),
-        "card_shown": a.get("card_shown"), "amount": a.get("amount"), "paid": a.get("paid"),
-        "earned": a.get("earned"), "withdrawn_before": a.get("withdrawn_before"), "bound": a.get("bound"),
-        "payouts": f"{a.get('payouts_before')} -> {a.get('payouts_after')}" if a.get("payouts_before") is not None else None,
-    }
-    if a.get("error"):
-        summary["error"] = a["error"].get("en")
-    every = list(a.get("exchanges") or [])
-    shown = [e for e in every if str(e.get("label", "")).startswith("withdraw")]
-    failed = [e for e in every if e.get("error") and e not in shown]
-    return [summary, *shown, *failed[:1]]
-
-
-def _negative(a: Mapping[str, Any], rule: Text, where: Location, findings: list[Finding], unjudged: list[Text]) -> None:
-    figures_zh, figures_en = _attempt_text(a)
-    outcome = a.get("outcome")
-    if outcome == ACCEPTED:
-        findings.append(Finding(Text(f"商户受理了应当拒绝的提现（{rule.zh}）：{figures_zh}；应答 {a.get('answer')!r}。"
-                                     f"指南要求：{GUIDE_RULE.zh}。",
-                                     f"the merchant accepted a withdrawal it must refuse ({rule.en}): {figures_en}; "
-                                     f"answer {a.get('answer')!r}. The guide: {GUIDE_RULE.en}."), where,
-                                data={"attempt": a.get("name"), "answer": a.get("answer"), "amount": a.get("amount"),
-                                      "bound": a.get("bound"), "card": a.get("card_shown")}))
-        return
-    if outcome != REFUSED:
-        reason = a.get("error") or {"zh": "未执行", "en": "not run"}
-        unjudged.append(Text(f"{a.get('name')}：{reason['zh']}", f"{a.get('name')}: {reason['en']}"))
-        return
-    before, after = a.get("payouts_before"), a.get("payouts_after")
-    if a.get("payouts_error"):
-        unjudged.append(Text(f"{a.get('name')}：应答为拒绝，但无法通过 live.payouts 核实：{a['payouts_error']}",
-                             f"{a.get('name')}: answered as refused, but live.payouts could not confirm it: "
-                             f"{a['payouts_error']}"))
-    elif before is not None and after is not None and after > before:
-        findings.append(Finding(Text(f"应答为拒绝，但出款记录从 {before} 笔变为 {after} 笔（{rule.zh}）：{figures_zh}。"
-                                     f"指南要求：{GUIDE_RULE.zh}。",
-                                     f"answered as refused, but the payout count went from {before} to {after} "
-                                     f"({rule.en}): {figures_en}. The guide: {GUIDE_RULE.en}."), where,
-                                data={"attempt": a.get("name"), "payouts_before": before, "payouts_after": after}))
-
-
-def _control(a: Mapping[str, Any] | None, where: Location, findings: list[Finding], unjudged: list[Text]) -> None:
-    if a is None:
-        unjudged.append(Text("没有阳性对照结果", "no positive-control result"))
-        return
-    outcome = a.get("outcome")
-    if outcome == ACCEPTED:
-        return
-    figures_zh, figures_en = _attempt_text(a)
-    if outcome == REFUSED:
-        findings.append(Finding(Text(
-            f"阳性对照失败：合法的提现（支付卡、上限以内）被拒绝（{figures_zh}；应答 {a.get('answer')!r}）。"
-            "一律拒绝提现的商户不能证明做好了同卡进出，拒绝结果因此不能作为证据。",
-            f"positive control failed: a legitimate withdrawal (paying card, within the bound) was refused "
-            f"({figures_en}; answer {a.get('answer')!r}). A merchant that refuses every withdrawal shows nothing "
-            "about same card in, same card out, so its refusals prove nothing."),
-            where,
-            data={"attempt": "control", "answer": a.get("answer"), "amount": a.get("amount"), "bound": a.get("bound")}))
-        return
-    reason = a.get("error") or {"zh": "未执行", "en": "not run"}
-    unjudged.append(Text(f"阳性对照：{reason['zh']}", f"positive control: {reason['en']}"))
-
-
-def judge_attempts(value: Mapping[str, Any], names: tuple[str, ...], rule: Text, where: Location) -> Judgement:
-    """The Judgement of a same-card check over its attempts `names` plus the positive control:
-    a violation if the merchant accepted (or paid out) a withdrawal it must refuse, or refused
-    the legitimate one; cannot_judge if anything needed could not be read; clean otherwise.
-    Findings point at `where` (the config's live.withdraw) and name their attempt in `data`."""
-    attempts: Mapping[str, Any] = value.get("attempts") or {}
-    findings: list[Finding] = []
-    unjudged: list[Text] = []
-    evidence: list[Mapping[str, Any]] = []
-    for name in names:
-        attempt = attempts.get(name)
-        if attempt is None:
-            unjudged.append(Text(f"{name}：没有探测结果", f"{name}: no probe result"))
-            continue
-        _negative(attempt, rule, where, findings, unjudged)
-        evidence += attempt_evidence(attempt)
-    control = attempts.get("control")
-    _control(control, where, findings, unjudged)
-    if control is not None:
-        evidence += attempt_evidence(control)
-    recipe = value.get("recipe") or {}
-    checked = Text(
-        f"向预发布环境申请提现并读取应答（{recipe.get('pointer')} 为 {recipe.get('accepted')} 即受理；卡以 "
-        f"{'卡号' if recipe.get('cards_by') == 'card number' else 'no_agree'} 标识；"
-        f"{'以 live.payouts 核对出款笔数' if recipe.get('payouts') else '未配置 live.payouts，仅依据应答'}），含阳性对照",
-        f"asked the staging server for withdrawals and read the answers ({recipe.get('pointer')} in "
-        f"{recipe.get('accepted')} means accepted; cards named by {recipe.get('cards_by')}; "
-        f"{'payout counts confirmed through live.payouts' if recipe.get('payouts') else 'no live.payouts: answers only'}),"
-        " with a positive control")
-    if findings:
-        if unjudged:
-            checked = Text(checked.zh + "；未能判断：" + "；".join(t.zh for t in unjudged),
-                           checked.en + "; not judged: " + "; ".join(t.en for t in unjudged))
-        return Judgement.violations(findings, checked, tuple(evidence))
-    if unjudged:
-        return Judgement.cannot_judge(Text("；".join(t.zh for t in unjudged), "; ".join(t.en for t in unjudged)),
-                                      tuple(evidence))
-    return Judgement.clean(checked, tuple(evidence))
+    attempts = probes.run(plan(WITHDRAW, groups))
+    return {WITHDRAW: Evidence.ok(probes.evidence_value(attempts, groups), source="live.withdraw")}

@@ -1,11 +1,17 @@
-"""Reporters: pure functions of the result dict (golive.result/1) to text, JSON, JUnit XML,
-SARIF 2.1.0, Markdown and HTML. Each module exposes `render(result, *, lang) -> str`.
+"""Reporters: pure functions of a `golive.result.Result` to text, JSON, JUnit XML, SARIF 2.1.0,
+Markdown and HTML. Each module exposes `render(result, *, lang) -> str`.
+
+Reporters only format. The engine made every judgement and stored it in the result (golive.verdict:
+item states, staff rows, verdict sentences, the gate per check, attestations), and the one
+redaction pass ran where the result was made or read. A reporter imports golive.result, its own
+helpers (golive.reporters.*, golive.controls for escaping) and its templates -- never the engine,
+the registry or the model (tests/test_result_model.py checks the imports).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 # format -> (module, default file name in --output-dir; None = standard output)
 FORMATS: dict[str, tuple[str, str | None]] = {
@@ -16,6 +22,10 @@ FORMATS: dict[str, tuple[str, str | None]] = {
     "markdown": ("golive.reporters.markdown", "summary.md"),
     "html": ("golive.reporters.html", "report.html"),
 }
+
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from golive.result import Result
 
 
 def renderer(fmt: str) -> Callable[..., str]:
@@ -33,5 +43,5 @@ def parse_formats(text: str) -> list[str]:
     return formats
 
 
-def render(result: dict[str, Any], fmt: str, *, lang: str = "zh") -> str:
+def render(result: Result, fmt: str, *, lang: str = "zh") -> str:
     return renderer(fmt)(result, lang=lang)

@@ -3,11 +3,12 @@
 One self-contained file (inline CSS, no script, no external fetch; a Content-Security-Policy meta
 tag forbids loading anything), printable on A4, Chinese by default. The template
 (`templates/report.html.j2`) runs with autoescape on and StrictUndefined, so it only sees the view
-model built here: the result dict is normalised in Python first (a result from an older golive may
-lack optional keys). The result is already safe: golive.redact.redact_result ran where it was made
-or read, and this module renders (and embeds) exactly what it is given.
+model built here from the typed result (golive.result): labels and marks for what the engine
+decided (item states, staff rows, verdict sentences, attestations), and HTTP exchanges and
+records laid out for reading. The result is already safe: golive.redact.redact_result ran where
+it was made or read, and this module renders (and embeds) exactly what it is given.
 
-The result itself is embedded as ``<script type="application/json" id="golive-result">`` (a data
+The result itself (`Result.to_json`) is embedded as ``<script type="application/json" id="golive-result">`` (a data
 block: browsers never run it, and the CSP allows no script anyway) so `golive report --from
 report.html` can re-render it and `golive verify-report` can check a signed report. `<`, `>` and
 `&` are written as JSON ``\\u003c`` escapes so the data cannot close the element. Control characters
@@ -23,6 +24,7 @@ from typing import Any, Mapping
 
 from golive.reporters import view
 from golive.reporters.view import pick, t, ui
+from golive.result import CheckEntry, Result, Waiver, map_strings
 
 MAX_FINDINGS = 60  # per check in the HTML; Reducer already caps at 200
 MAX_VALUE = 600  # characters of a field value shown in a table cell
@@ -140,7 +142,7 @@ def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
         return {"type": "fields", "title": ui("evidence", lang), "fields": [{"key": "", "value": _clip(ev, MAX_VALUE, lang)}]}
     kind = str(ev.get("kind") or "")
     if _is_http(ev):
-        request = ev.get("request") if isinstance(ev.get("request"), Mapping) else {}
+        request: Mapping[str, Any] = ev["request"] if isinstance(ev.get("request"), Mapping) else {}
         response = ev.get("response") if isinstance(ev.get("response"), Mapping) else None
         status = ev.get("status", (response or {}).get("status"))
         method = _str(ev.get("method") or request.get("method"))
@@ -162,7 +164,9 @@ def evidence_view(ev: Any, lang: str) -> dict[str, Any]:
         return {"type": "attestation", "title": ui("attestations", lang),
                 "fields": _fields(ev, lang, skip=("kind",))}
     if kind in ("record", "capture") or ("file" in ev and "line" in ev):
-        where = view.location_text({"file": ev.get("file"), "line": ev.get("line"), "pointer": ev.get("pointer")})
+        line = ev.get("line")
+        where = _str(ev.get("file")) + (f":{_str(line)}" if line is not None else "") + \
+            (f"#{_str(ev.get('pointer'))}" if ev.get("pointer") else "")
         inner = ev.get("fields") if isinstance(ev.get("fields"), Mapping) else ev.get("params")
         fields = _fields(inner, lang) if isinstance(inner, Mapping) else []
         fields += _fields(ev, lang, skip=("kind", "file", "line", "pointer", "fields", "params"))
@@ -183,81 +187,60 @@ KIND_TITLE = {
 }
 
 
-def _waiver_view(waiver: Any, lang: str) -> dict[str, str] | None:
-    if not isinstance(waiver, Mapping):
+def _waiver_view(waiver: Waiver | None) -> dict[str, str] | None:
+    if waiver is None:
         return None
-    return {"check": _str(waiver.get("check")), "approver": _str(waiver.get("approver")),
-            "expires": _str(waiver.get("expires")), "justification": _str(waiver.get("justification")),
-            "active": "yes" if waiver.get("active", True) else "no", "source": _str(waiver.get("source"))}
+    return {"check": waiver.check, "approver": waiver.approver, "expires": waiver.expires,
+            "justification": waiver.justification, "active": "yes" if waiver.active else "no",
+            "source": _str(waiver.source)}
 
 
-def check_view(check: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    status = _str(check.get("status") or "error")
-    severity = _str(check.get("severity") or "")
-    findings_raw = [f for f in check.get("findings") or [] if isinstance(f, Mapping)]
+def check_view(check: CheckEntry, lang: str) -> dict[str, Any]:
+    status, severity = check.status, check.severity
     findings = []
-    for finding in findings_raw[:MAX_FINDINGS]:
-        sev = _str(finding.get("severity") or severity)
-        data = finding.get("data")
+    for finding in check.findings[:MAX_FINDINGS]:
         findings.append({
-            "severity": sev, "severity_label": view.severity_label(sev, lang),
-            "location": view.location_text(finding.get("location")),
-            "message": t(finding.get("message"), lang),
-            "uncertain": bool(finding.get("uncertain")),
-            "data": _fields(data, lang) if isinstance(data, Mapping) else [],
+            "severity": finding.severity, "severity_label": view.severity_label(finding.severity, lang),
+            "location": view.location_text(finding.location),
+            "message": t(finding.message, lang),
+            "uncertain": finding.uncertain,
+            "data": _fields(finding.data, lang),
         })
-    check_id = _str(check.get("id") or "?")
     return {
-        "id": check_id, "anchor": "check-" + check_id.lower(),
+        "id": check.id, "anchor": "check-" + check.id.lower(),
         "status": status, "status_label": view.status_label(status, lang), "mark": view.STATUS_MARK.get(status, "?"),
         "severity": severity, "severity_label": view.severity_label(severity, lang),
-        "title": t(check.get("title"), lang) or check_id,
-        "checked": t(check.get("checked"), lang), "reason": t(check.get("reason"), lang),
-        "findings": findings, "findings_more": max(len(findings_raw) - MAX_FINDINGS, 0),
-        "evidence": [evidence_view(ev, lang) for ev in check.get("evidence") or []],
-        "remediation": t(check.get("remediation"), lang), "rationale": t(check.get("rationale"), lang),
-        "references": [_str(r) for r in check.get("references") or []],
-        "waiver": _waiver_view(check.get("waiver"), lang),
-        "expired_waiver": _waiver_view(check.get("expired_waiver"), lang),
-        "duration": _elapsed({"duration_ms": check.get("duration_ms")}) if check.get("duration_ms") else "",
+        "title": t(check.title, lang) or check.id,
+        "checked": t(check.checked, lang), "reason": t(check.reason, lang),
+        "findings": findings, "findings_more": max(len(check.findings) - MAX_FINDINGS, 0),
+        "evidence": [evidence_view(ev, lang) for ev in check.evidence],
+        "remediation": t(check.remediation, lang), "rationale": t(check.rationale, lang),
+        "references": list(check.references),
+        "waiver": _waiver_view(check.waiver),
+        "expired_waiver": _waiver_view(check.expired_waiver),
+        "duration": _elapsed({"duration_ms": check.duration_ms}) if check.duration_ms else "",
         # Problems are open; passing and not-applicable checks stay compact until clicked.
         "open": status in ("fail", "error", "manual", "waived"),
         # Shown under the title while the check is collapsed: what a pass looked at, why n/a.
-        "sub": t(check.get("checked"), lang) if status == "pass" else t(check.get("reason"), lang)
+        "sub": t(check.checked, lang) if status == "pass" else t(check.reason, lang)
         if status in ("not_applicable", "skipped") else "",
         "brief": status in ("not_applicable", "skipped"),
     }
 
 
-def _headline(result: Mapping[str, Any], lang: str) -> str:
-    summary = result.get("summary") or {}
-    gate = _str(summary.get("fail_on") or "high")
-    sev = view.severity_label(gate, lang)
-    verdict = _str(result.get("verdict"))
-    reasons = [r for r in summary.get("reasons") or [] if isinstance(r, Mapping)]
-    if verdict == "ready":
+def _headline(result: Result, lang: str) -> str:
+    sev = view.severity_label(result.summary.fail_on, lang)
+    reasons = result.summary.reasons
+    if result.verdict == "ready":
         return ui("headline_ready", lang, sev=sev)
-    if verdict == "not_ready":
-        return ui("headline_not_ready", lang, sev=sev, n=sum(1 for r in reasons if r.get("kind") == "fail"))
+    if result.verdict == "not_ready":
+        return ui("headline_not_ready", lang, sev=sev, n=sum(1 for r in reasons if r.kind == "fail"))
     return ui("headline_incomplete", lang, n=len(reasons))
 
 
-def _attestations(checks: list[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
-    rows = []
-    for check in checks:
-        for ev in check.get("evidence") or []:
-            if isinstance(ev, Mapping) and ev.get("kind") == "attestation":
-                rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "attested",
-                             "by": _str(ev.get("attested_by")), "date": _str(ev.get("date")), "note": _str(ev.get("note"))})
-        scope = check.get("attestation")
-        if isinstance(scope, Mapping):
-            rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "attested",
-                         "by": _str(scope.get("attested_by")), "date": _str(scope.get("date")),
-                         "note": t(check.get("reason"), lang) + (f" — {_str(scope.get('note'))}" if scope.get("note") else "")})
-        if check.get("status") == "manual":
-            rows.append({"check": _str(check.get("id")), "title": t(check.get("title"), lang), "state": "awaiting",
-                         "by": "", "date": "", "note": t(check.get("reason"), lang)})
-    return rows
+def _attestations(result: Result, lang: str) -> list[dict[str, Any]]:
+    return [{"check": row.check, "title": t(row.title, lang), "state": row.state, "by": row.attested_by,
+             "date": row.date, "note": t(row.note, lang)} for row in result.summary.attestations]
 
 
 EVIDENCE_STATE = {"ok": ("已收集", "gathered"), "missing": ("未提供", "not provided"), "failed": ("收集失败", "failed")}
@@ -273,41 +256,35 @@ def _evidence_state(state: str, lang: str) -> str:
     return pick(EVIDENCE_STATE.get(state, (state, state)), lang)
 
 
-def _provenance(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    prov = result.get("provenance") or {}
-    tool = result.get("tool") or {}
+def _provenance(result: Result, lang: str) -> dict[str, Any]:
+    prov = result.provenance
     yes_no = {True: ui("yes", lang), False: ui("no", lang)}
     rows = [
-        (ui("tool_version", lang), f"golive {_str(prov.get('tool_version') or tool.get('version'))}"),
-        (ui("run_id", lang), _str(prov.get("run_id"))),
-        (ui("python", lang), _str(prov.get("python"))),
-        (ui("time", lang), _str(prov.get("time"))),
-        (ui("profile", lang), _str(prov.get("profile") or (result.get("profile") or {}).get("name"))),
-        (ui("environment", lang), view.environment_label(_str(prov.get("environment") or (result.get("merchant") or {}).get("environment")), lang)),
-        (ui("config_file", lang), _str(prov.get("config_file"))),
-        (ui("config_sha256", lang), _str(prov.get("config_sha256"))),
-        (ui("probe", lang), yes_no.get(bool(prov.get("probe")), "")),
-        (ui("online", lang), yes_no.get(bool(prov.get("online")), "")),
+        (ui("tool_version", lang), f"golive {prov.tool_version or result.tool.version}"),
+        (ui("run_id", lang), prov.run_id),
+        (ui("python", lang), prov.python),
+        (ui("time", lang), prov.time),
+        (ui("profile", lang), prov.profile or result.profile.name),
+        (ui("environment", lang), view.environment_label(prov.environment or result.merchant.environment, lang)),
+        (ui("config_file", lang), prov.config_file),
+        (ui("config_sha256", lang), prov.config_sha256),
+        (ui("probe", lang), yes_no[prov.probe]),
+        (ui("online", lang), yes_no[prov.online]),
     ]
-    targets = [_str(x) for x in prov.get("probe_targets") or []]
-    inputs = [{"kind": _str(i.get("kind")), "file": _str(i.get("file")), "bytes": _str(i.get("bytes")),
-               "unreadable": ui("unreadable_lines", lang, n=_str(i.get("unreadable")), of=_str(i.get("records")),
-                                first=_str(i.get("first_unreadable"))) if i.get("unreadable") else ""}
-              for i in prov.get("inputs") or [] if isinstance(i, Mapping)]
-    timings = prov.get("timings_s") if isinstance(prov.get("timings_s"), Mapping) else {}
-    evidence = result.get("evidence") if isinstance(result.get("evidence"), Mapping) else {}
+    targets = list(prov.probe_targets)
+    inputs = [{"kind": i.kind, "file": i.file, "bytes": _str(i.bytes),
+               "unreadable": ui("unreadable_lines", lang, n=_str(i.unreadable), of=_str(i.records),
+                                first=_str(i.first_unreadable)) if i.unreadable else ""}
+              for i in prov.inputs]
     return {
         "rows": [{"key": k, "value": v} for k, v in rows if v],
         "probe_targets": targets,
         "more_targets": ui("more_targets", lang, n=max(len(targets) - 6, 0)),
         "inputs": inputs,
-        "timings": [{"key": pick(TIMING_LABEL.get(_str(k), (_str(k), _str(k))), lang),
-                     "value": f"{v:.3f} s" if isinstance(v, (int, float)) else _str(v)}
-                    for k, v in timings.items()],
-        "evidence": [{"name": _str(name), "state": _evidence_state(_str((ev or {}).get("state")), lang),
-                      "source": _str((ev or {}).get("source")),
-                      "reason": t((ev or {}).get("reason"), lang)} for name, ev in evidence.items()
-                     if isinstance(ev, Mapping)],
+        "timings": [{"key": pick(TIMING_LABEL.get(k, (k, k)), lang), "value": f"{v:.3f} s"}
+                    for k, v in prov.timings_s.items()],
+        "evidence": [{"name": name, "state": _evidence_state(ev.state, lang), "source": _str(ev.source),
+                      "reason": t(ev.reason, lang)} for name, ev in result.evidence.items()],
     }
 
 
@@ -322,64 +299,51 @@ def _signature_view(signature: Mapping[str, Any] | None) -> dict[str, Any] | Non
     }
 
 
-def build_model(result: Mapping[str, Any], lang: str, signature: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the template shows, from an already-safe result. Missing keys get defaults here."""
-    merchant = result.get("merchant") if isinstance(result.get("merchant"), Mapping) else {}
-    profile = result.get("profile") if isinstance(result.get("profile"), Mapping) else {}
-    summary = result.get("summary") if isinstance(result.get("summary"), Mapping) else {}
-    checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping)]
-    verdict = _str(result.get("verdict") or "incomplete")
-    gate = _str(summary.get("fail_on") or "high")
-    production = merchant.get("environment") == "production"
-    uncovered = view.uncovered_items(result)
-    items = []
-    for item, group in view.checks_by_item(checks):
-        statuses = [_str(c.get("status")) for c in group]
-        item_status = next((s for s in ("fail", "error", "manual", "waived", "pass", "not_applicable", "skipped")
-                            if s in statuses), "not_applicable")
-        label, mark = view.status_label(item_status, lang), view.STATUS_MARK.get(item_status, "?")
-        if item in uncovered and item_status != "fail":
-            item_status, mark, state_zh, state_en = "not_judged", *view.STAFF_STATE["not_judged"]
-            label = state_en if lang == "en" else state_zh
-        elif item.startswith("release.") and not production and item_status != "fail":
-            # Passing pre-checks in integration do not mean limits are open or domains filed:
-            # the item heading must not show a tick the staff summary withholds.
-            item_status, mark, state_zh, state_en = "pending", *view.STAFF_STATE["pending"]
-            label = state_en if lang == "en" else state_zh
+def build_model(result: Result, lang: str, signature: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the template shows, from an already-safe result."""
+    merchant, summary = result.merchant, result.summary
+    items: list[dict[str, Any]] = []
+    for item, item_summary, group in result.checks_by_item():
+        mark, label = view.item_mark_label(item_summary.state, lang)
         items.append({
-            "key": item, "anchor": "item-" + item.replace(".", "-"), "title": t(view.item_title(result, item), lang),
-            "status": item_status, "status_label": label, "mark": mark,
+            "key": item, "anchor": "item-" + item.replace(".", "-"), "title": t(item_summary.title, lang),
+            "status": item_summary.state, "status_label": label, "mark": mark,
             "checks": [check_view(c, lang) for c in group],
         })
-    counts_raw = summary.get("counts") if isinstance(summary.get("counts"), Mapping) else {}
-    counts = [{"status": s, "label": view.status_label(s, lang), "mark": view.STATUS_MARK[s], "n": int(counts_raw.get(s) or 0)}
-              for s in view.STATUSES if counts_raw.get(s)]
-    time = _str((result.get("provenance") or {}).get("time"))
-    return {
+    counts = [{"status": s, "label": view.status_label(s, lang), "mark": view.STATUS_MARK[s], "n": summary.counts[s]}
+              for s in view.STATUSES if summary.counts.get(s)]
+    gate = summary.fail_on
+    staff = []
+    for row in summary.staff:
+        mark, state_label = view.staff_mark_label(row.state, lang)
+        staff.append({"key": row.id, "label": t(row.label, lang), "question": t(row.question, lang), "item": row.item,
+                      "state": row.state, "mark": mark, "state_label": state_label, "line": t(row.note, lang)})
+    model: dict[str, Any] = {
         "lang": "en" if lang == "en" else "zh",
         "html_lang": "en" if lang == "en" else "zh-CN",
         "csp": CSP,
-        "generator": f"golive {_str((result.get('tool') or {}).get('version'))}",
+        "generator": f"golive {result.tool.version}",
         "L": {key: view.pick(pair, lang) for key, pair in view.UI.items() if "{" not in pair[0]},
         "merchant": {
-            "name": _str(merchant.get("name")) or "—", "oid_partner": _str(merchant.get("oid_partner")) or "—",
-            "environment": _str(merchant.get("environment")),
-            "environment_label": view.environment_label(_str(merchant.get("environment")), lang) or "—",
-            "channels": ", ".join(_str(c) for c in merchant.get("channels") or []) or "—",
-            "category": _str(merchant.get("frms_ware_category")) or "—",
-            "sign_types": f"{_str(merchant.get('sign_type')) or '—'} / {_str(merchant.get('notify_sign_type')) or '—'}",
+            "name": merchant.name or "—", "oid_partner": merchant.oid_partner or "—",
+            "environment": merchant.environment,
+            "environment_label": view.environment_label(merchant.environment, lang) or "—",
+            "channels": ", ".join(merchant.channels) or "—",
+            "category": merchant.frms_ware_category or "—",
+            "sign_types": f"{merchant.sign_type or '—'} / {merchant.notify_sign_type or '—'}",
         },
-        "profile": {"name": _str(profile.get("name")) or "—", "title": t(profile.get("title"), lang)},
+        "profile": {"name": result.profile.name or "—", "title": t(result.profile.title, lang)},
         "selection": _selection_line(result, lang),
-        "time": time or "—",
+        "time": result.provenance.time or "—",
         "gate": ui("gate_value", lang, sev=view.severity_label(gate, lang)),
-        "verdict": {"key": verdict, "label": view.verdict_label(verdict, lang), "mark": view.VERDICT_MARK.get(verdict, "!"),
-                    "headline": _headline(result, lang), "reasons": view.verdict_reasons(result, lang)},
-        "staff": view.staff_summary(result, lang),
+        "verdict": {"key": result.verdict, "label": view.verdict_label(result.verdict, lang),
+                    "mark": view.VERDICT_MARK.get(result.verdict, "!"),
+                    "headline": _headline(result, lang), "reasons": [t(r.text, lang) for r in summary.reasons]},
+        "staff": staff,
         "counts": counts,
         "items": items,
-        "waivers": [w for w in (_waiver_view(x, lang) for x in result.get("waivers") or []) if w],
-        "attestations": _attestations(checks, lang),
+        "waivers": [w for w in (_waiver_view(x) for x in result.waivers) if w],
+        "attestations": _attestations(result, lang),
         "provenance": _provenance(result, lang),
         "signature": _signature_view(signature),
         "more_findings": {c["id"]: ui("more_findings", lang, n=c["findings_more"])
@@ -387,18 +351,19 @@ def build_model(result: Mapping[str, Any], lang: str, signature: Mapping[str, An
         "verdict_begin": VERDICT_BEGIN, "verdict_end": VERDICT_END,
         "result_id": RESULT_ELEMENT_ID, "signature_id": SIGNATURE_ELEMENT_ID,
     }
+    return model
 
 
-def _selection_line(result: Mapping[str, Any], lang: str) -> str | None:
+def _selection_line(result: Result, lang: str) -> str | None:
     """The header's warning that this was not a full run (--select / --skip), with what it left out."""
-    selection = (result.get("provenance") or {}).get("selection")
-    if not isinstance(selection, Mapping):
+    selection = result.provenance.selection
+    if selection is None:
         return None
     chosen = " ".join(part for part in (
-        f"--select {','.join(map(_str, selection.get('select') or []))}" if selection.get("select") else "",
-        f"--skip {','.join(map(_str, selection.get('skip') or []))}" if selection.get("skip") else "") if part)
-    items = [t(view.item_title(result, _str(i)), lang) for i in selection.get("items_without_judgement") or []]
-    skipped = len(selection.get("skipped_checks") or [])
+        f"--select {','.join(selection.select)}" if selection.select else "",
+        f"--skip {','.join(selection.skip)}" if selection.skip else "") if part)
+    items = [t(result.item_title(i), lang) for i in selection.items_without_judgement]
+    skipped = len(selection.skipped_checks)
     if lang == "en":
         return (f"Partial run{': ' + chosen if chosen else ''} — {skipped} check(s) not run"
                 + (f"; not judged: {'; '.join(items)}" if items else ""))
@@ -406,16 +371,16 @@ def _selection_line(result: Mapping[str, Any], lang: str) -> str | None:
             + (f"；未判定：{'；'.join(items)}" if items else ""))
 
 
-def render(result: Mapping[str, Any], *, lang: str = "zh", signature: Mapping[str, Any] | None = None) -> str:
+def render(result: Result, *, lang: str = "zh", signature: Mapping[str, Any] | None = None) -> str:
     """The HTML report. `signature` comes from `golive.report_signing.sign_result` (same result)."""
     from markupsafe import Markup
 
-    from golive.controls import visible_tree
+    from golive.controls import visible
 
     # What the page shows has its control characters escaped (golive.controls); the embedded copy
     # keeps the exact values, as JSON escapes.
-    model = build_model(visible_tree(result, lines=True), lang, signature)
+    model = build_model(map_strings(result, lambda text: visible(text, lines=True)), lang, signature)
     model["verdict_begin"], model["verdict_end"] = Markup(VERDICT_BEGIN), Markup(VERDICT_END)
-    model["embedded_result"] = Markup(embed_json(result))
+    model["embedded_result"] = Markup(embed_json(result.to_json()))
     model["embedded_signature"] = Markup(embed_json(dict(signature))) if signature else None
     return str(_environment().get_template("report.html.j2").render(**model))

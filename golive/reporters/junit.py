@@ -10,9 +10,10 @@ Status mapping (also described in docs/ci/):
 * ``pass`` -> a plain testcase;
 * ``fail`` -> ``<failure type=SEVERITY message=FIRST FINDING>`` with every finding and its location;
 * ``error`` -> ``<error type="error" message=REASON>``;
-* ``manual`` -> ``<error type="manual">`` when its severity is at or above the gate (``--fail-on``),
-  because an attestation still owed keeps the verdict from ``ready`` and a CI dashboard must not
-  show it as green-or-neutral; below the gate it is ``<skipped>``;
+* ``manual`` -> ``<error type="manual">`` when the check counts for the gate (its severity is at
+  or above ``--fail-on``: the engine's ``gating``), because an attestation still owed keeps the
+  verdict from ``ready`` and a CI dashboard must not show it as green-or-neutral; below the gate
+  it is ``<skipped>``;
 * ``not_applicable``, ``skipped`` -> ``<skipped message=REASON>``;
 * ``waived`` -> ``<skipped message="waived by APPROVER until DATE: JUSTIFICATION">`` -- accepted for
   now, visible, not a failure.
@@ -28,73 +29,68 @@ The run id (provenance.run_id) is a property of every suite.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any, Mapping
 
 from golive.reporters import view
 from golive.reporters.view import t
+from golive.result import CheckEntry, Result, Waiver, map_strings
 
 MAX_FINDINGS = 50
 _COUNTER = {"failure": "failures", "error": "errors", "skipped": "skipped"}
 
 
-def _finding_lines(check: Mapping[str, Any], lang: str) -> list[str]:
+def _finding_lines(check: CheckEntry, lang: str) -> list[str]:
     lines = []
-    findings = [f for f in check.get("findings") or [] if isinstance(f, Mapping)]
-    for finding in findings[:MAX_FINDINGS]:
-        where = view.location_text(finding.get("location"))
-        sev = str(finding.get("severity") or check.get("severity") or "")
-        uncertain = " [UNCERTAIN]" if finding.get("uncertain") else ""
-        lines.append(f"- [{sev}] {where + ': ' if where else ''}{t(finding.get('message'), lang)}{uncertain}")
-    if len(findings) > MAX_FINDINGS:
-        lines.append(f"- … {len(findings) - MAX_FINDINGS} more")
+    for finding in check.findings[:MAX_FINDINGS]:
+        where = view.location_text(finding.location)
+        uncertain = " [UNCERTAIN]" if finding.uncertain else ""
+        lines.append(f"- [{finding.severity}] {where + ': ' if where else ''}{t(finding.message, lang)}{uncertain}")
+    if len(check.findings) > MAX_FINDINGS:
+        lines.append(f"- … {len(check.findings) - MAX_FINDINGS} more")
     return lines
 
 
-def _details(check: Mapping[str, Any], lang: str) -> str:
+def _details(check: CheckEntry, lang: str) -> str:
     label = {key: view.ui(key, lang) for key in ("checked", "reason", "findings", "remediation")}
     parts = []
-    if check.get("checked"):
-        parts.append(f"{label['checked']}: {t(check['checked'], lang)}")
-    if check.get("reason"):
-        parts.append(f"{label['reason']}: {t(check['reason'], lang)}")
+    if check.checked:
+        parts.append(f"{label['checked']}: {t(check.checked, lang)}")
+    if check.reason:
+        parts.append(f"{label['reason']}: {t(check.reason, lang)}")
     findings = _finding_lines(check, lang)
     if findings:
         parts.append(f"{label['findings']}:\n" + "\n".join(findings))
-    if check.get("remediation") and check.get("status") not in ("pass", "not_applicable", "skipped"):
-        parts.append(f"{label['remediation']}: {t(check['remediation'], lang)}")
+    if t(check.remediation, lang) and check.status not in ("pass", "not_applicable", "skipped"):
+        parts.append(f"{label['remediation']}: {t(check.remediation, lang)}")
     return "\n".join(parts)
 
 
-def _waiver_message(waiver: Mapping[str, Any], lang: str) -> str:
+def _waiver_message(waiver: Waiver | None, lang: str) -> str:
+    approver, expires, why = (waiver.approver, waiver.expires, waiver.justification) if waiver else (None, None, None)
     if lang == "en":
-        return f"waived by {waiver.get('approver')} until {waiver.get('expires')}: {waiver.get('justification')}"
-    return f"已豁免：{waiver.get('approver')}，有效期至 {waiver.get('expires')}：{waiver.get('justification')}"
+        return f"waived by {approver} until {expires}: {why}"
+    return f"已豁免：{approver}，有效期至 {expires}：{why}"
 
 
-def _testcase(suite: ET.Element, check: Mapping[str, Any], item: str, gate: str, lang: str) -> str:
+def _testcase(suite: ET.Element, check: CheckEntry, item: str, lang: str) -> str:
     """Add one testcase; returns the outcome bucket (pass, failure, error, skipped)."""
-    status = str(check.get("status") or "error")
-    severity = str(check.get("severity") or "")
-    seconds = float(check.get("duration_ms") or 0) / 1000
+    status, severity = check.status, check.severity
     case = ET.SubElement(suite, "testcase", {
-        "name": f"{check.get('id')} {t(check.get('title'), lang)}",
+        "name": f"{check.id} {t(check.title, lang)}",
         "classname": f"golive.{item}",
-        "time": f"{seconds:.3f}",
+        "time": f"{check.duration_ms / 1000:.3f}",
     })
     details = _details(check, lang)
-    reason = t(check.get("reason"), lang)
-    findings = [f for f in check.get("findings") or [] if isinstance(f, Mapping)]
-    first = t(findings[0].get("message"), lang) if findings else reason
+    reason = t(check.reason, lang)
+    first = t(check.findings[0].message, lang) if check.findings else reason
     label = view.status_label(status, lang)
     if status == "fail":
         ET.SubElement(case, "failure", {"type": severity, "message": f"[{severity}] {first}"}).text = details
         return "failure"
-    if status == "error" or (status == "manual" and view.at_least(severity, gate)):
+    if status == "error" or (status == "manual" and check.gating):
         ET.SubElement(case, "error", {"type": status, "message": f"{label}: {reason}"}).text = details
         return "error"
     if status == "waived":
-        message = _waiver_message(check.get("waiver") or {}, lang)
-        ET.SubElement(case, "skipped", {"message": message}).text = details
+        ET.SubElement(case, "skipped", {"message": _waiver_message(check.waiver, lang)}).text = details
         return "skipped"
     if status in ("not_applicable", "skipped", "manual"):
         ET.SubElement(case, "skipped", {"message": f"{label}: {reason}" if reason else label})
@@ -104,51 +100,47 @@ def _testcase(suite: ET.Element, check: Mapping[str, Any], item: str, gate: str,
     return "pass"
 
 
-def build(result: Mapping[str, Any], lang: str = "zh") -> ET.Element:
+def build(result: Result, lang: str = "zh") -> ET.Element:
     """The <testsuites> element for `result` (already safe, control characters already escaped)."""
-    summary = result.get("summary") or {}
-    gate = str(summary.get("fail_on") or "high")
-    merchant = result.get("merchant") or {}
-    root = ET.Element("testsuites", {"name": f"golive {merchant.get('oid_partner') or ''}".strip()})
+    merchant = result.merchant
+    root = ET.Element("testsuites", {"name": f"golive {merchant.oid_partner or ''}".strip()})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     seconds_total = 0.0
-    checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping)]
-    for item, group in view.checks_by_item(checks):
-        suite = ET.SubElement(root, "testsuite", {"name": t(view.item_title(result, item), lang)})
+    for item, summary, group in result.checks_by_item():
+        suite = ET.SubElement(root, "testsuite", {"name": t(summary.title, lang)})
         properties = ET.SubElement(suite, "properties")
-        for name, value in (("golive.item", item), ("golive.verdict", str(result.get("verdict"))),
-                            ("golive.fail_on", gate), ("golive.oid_partner", str(merchant.get("oid_partner") or "")),
-                            ("golive.environment", str(merchant.get("environment") or "")),
-                            ("golive.run_id", str((result.get("provenance") or {}).get("run_id") or ""))):
+        for name, value in (("golive.item", item), ("golive.verdict", result.verdict),
+                            ("golive.fail_on", result.summary.fail_on), ("golive.oid_partner", merchant.oid_partner or ""),
+                            ("golive.environment", merchant.environment),
+                            ("golive.run_id", result.provenance.run_id)):
             if value or name != "golive.run_id":  # a result from an older golive has no run id
                 ET.SubElement(properties, "property", {"name": name, "value": value})
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         seconds = 0.0
         for check in group:
-            outcome = _testcase(suite, check, item, gate, lang)
+            outcome = _testcase(suite, check, item, lang)
             counts["tests"] += 1
             if outcome in _COUNTER:
                 counts[_COUNTER[outcome]] += 1
-            seconds += float(check.get("duration_ms") or 0) / 1000
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            totals[key] += value
+            seconds += check.duration_ms / 1000
+        for key, count in counts.items():
+            suite.set(key, str(count))
+            totals[key] += count
         suite.set("time", f"{seconds:.3f}")
         seconds_total += seconds
         # Attribute order as JUnit readers print it: name first, then the counts.
         suite.attrib = {"name": suite.attrib["name"], **{k: suite.attrib[k] for k in ("tests", "failures", "errors", "skipped", "time")}}
-    for key, value in totals.items():
-        root.set(key, str(value))
+    for key, total in totals.items():
+        root.set(key, str(total))
     root.set("time", f"{seconds_total:.3f}")
-    timestamp = (result.get("provenance") or {}).get("time")
-    if timestamp:
-        root.set("timestamp", str(timestamp))
+    if result.provenance.time:
+        root.set("timestamp", result.provenance.time)
     return root
 
 
-def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
-    from golive.controls import visible_tree
+def render(result: Result, *, lang: str = "zh") -> str:
+    from golive.controls import visible
 
-    root = build(visible_tree(result), lang)
+    root = build(map_strings(result, visible), lang)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

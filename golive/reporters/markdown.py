@@ -11,11 +11,12 @@ The footer names the run id (provenance.run_id).
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any
 
 from golive.controls import visible
 from golive.reporters import view
 from golive.reporters.view import t, ui
+from golive.result import Result
 
 TOP_FINDINGS = 3
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|~])")
@@ -38,28 +39,24 @@ def code(text: Any) -> str:
     return f"`{value}`" if value else ""
 
 
-def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
+def render(result: Result, *, lang: str = "zh") -> str:
     zh = lang != "en"
-    merchant = result.get("merchant") or {}
-    summary = result.get("summary") or {}
-    provenance = result.get("provenance") or {}
-    verdict = str(result.get("verdict") or "incomplete")
-    gate = str(summary.get("fail_on") or "high")
+    merchant, summary, provenance = result.merchant, result.summary, result.provenance
+    verdict = result.verdict
     lines = [
         f"## {view.VERDICT_MARK.get(verdict, '!')} golive: {esc(view.verdict_label(verdict, lang))}",
         "",
-        f"**{esc(merchant.get('name') or '—')}** {code(merchant.get('oid_partner'))} · "
-        f"{esc(view.environment_label(str(merchant.get('environment') or ''), lang))} · "
-        f"{esc(ui('profile', lang))} {code((result.get('profile') or {}).get('name') or provenance.get('profile'))} · "
-        f"{esc(ui('gate', lang))} {esc(ui('gate_value', lang, sev=view.severity_label(gate, lang)))} · "
-        f"{esc(provenance.get('time') or '')}",
+        f"**{esc(merchant.name or '—')}** {code(merchant.oid_partner)} · "
+        f"{esc(view.environment_label(merchant.environment, lang))} · "
+        f"{esc(ui('profile', lang))} {code(result.profile.name or provenance.profile)} · "
+        f"{esc(ui('gate', lang))} {esc(ui('gate_value', lang, sev=view.severity_label(summary.fail_on, lang)))} · "
+        f"{esc(provenance.time)}",
         "",
     ]
-    reasons = view.verdict_reasons(result, lang)
-    if reasons:
+    if summary.reasons:
         lines.append(f"**{esc(ui('why', lang))}**")
         lines.append("")
-        lines.extend(f"- {esc(reason)}" for reason in reasons)
+        lines.extend(f"- {esc(t(reason.text, lang))}" for reason in summary.reasons)
         lines.append("")
     lines += [
         f"### {esc(ui('staff_summary', lang))}",
@@ -67,48 +64,48 @@ def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
         f"| {esc(ui('col_item', lang))} | {esc(ui('col_question', lang))} | {esc(ui('col_result', lang))} | {esc(ui('col_note', lang))} |",
         "|---|---|---|---|",
     ]
-    for row in view.staff_summary(result, lang):
-        lines.append(f"| {esc(row['label'])} | {esc(row['question'])} | {row['mark']} {esc(row['state_label'])} | {esc(row['line'])} |")
+    for row in summary.staff:
+        mark, label = view.staff_mark_label(row.state, lang)
+        lines.append(f"| {esc(t(row.label, lang))} | {esc(t(row.question, lang))} | {mark} {esc(label)} | "
+                     f"{esc(t(row.note, lang))} |")
     lines.append("")
 
-    checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping)]
-    problems = [c for c in checks if c.get("status") in ("fail", "error", "manual")]
-    problems.sort(key=lambda c: (-view.severity_rank(str(c.get("severity"))), str(c.get("id"))))
+    problems = [c for c in result.checks if c.status in ("fail", "error", "manual")]
+    problems.sort(key=lambda c: (-view.severity_rank(c.severity), c.id))
     if problems:
         lines += [f"### {'需要处理的检查' if zh else 'Checks to act on'}", ""]
         for check in problems:
-            status = str(check.get("status"))
-            state = f"{esc(view.status_label(status, lang))}, {esc(view.severity_label(str(check.get('severity')), lang))}"
-            lines.append(f"- {view.STATUS_MARK.get(status, '?')} **{esc(check.get('id'))}** {esc(t(check.get('title'), lang))} "
+            state = f"{esc(view.status_label(check.status, lang))}, {esc(view.severity_label(check.severity, lang))}"
+            lines.append(f"- {view.STATUS_MARK.get(check.status, '?')} **{esc(check.id)}** {esc(t(check.title, lang))} "
                          + (f"（{state.replace(', ', '，')}）" if zh else f"({state})"))
-            findings = [f for f in check.get("findings") or [] if isinstance(f, Mapping)]
-            for finding in findings[:TOP_FINDINGS]:
-                where = view.location_text(finding.get("location"))
-                lines.append(f"  - {code(where) + ' ' if where else ''}{esc(t(finding.get('message'), lang))}")
-            if len(findings) > TOP_FINDINGS:
-                lines.append(f"  - {esc(ui('more_findings', lang, n=len(findings) - TOP_FINDINGS))}")
-            if not findings and check.get("reason"):
-                lines.append(f"  - {esc(t(check.get('reason'), lang))}")
-            if check.get("remediation"):
-                lines.append(f"  - {esc(ui('remediation', lang))}：{esc(t(check.get('remediation'), lang))}" if zh else
-                             f"  - {esc(ui('remediation', lang))}: {esc(t(check.get('remediation'), lang))}")
+            for finding in check.findings[:TOP_FINDINGS]:
+                where = view.location_text(finding.location)
+                lines.append(f"  - {code(where) + ' ' if where else ''}{esc(t(finding.message, lang))}")
+            if len(check.findings) > TOP_FINDINGS:
+                lines.append(f"  - {esc(ui('more_findings', lang, n=len(check.findings) - TOP_FINDINGS))}")
+            if not check.findings and check.reason:
+                lines.append(f"  - {esc(t(check.reason, lang))}")
+            if t(check.remediation, lang):
+                lines.append(f"  - {esc(ui('remediation', lang))}：{esc(t(check.remediation, lang))}" if zh else
+                             f"  - {esc(ui('remediation', lang))}: {esc(t(check.remediation, lang))}")
         lines.append("")
 
-    waived = [c for c in checks if c.get("status") == "waived"]
+    waived = [c for c in result.checks if c.status == "waived"]
     if waived:
         lines += [f"### {esc(ui('waivers', lang))}", ""]
         for check in waived:
-            waiver = check.get("waiver") or {}
+            waiver = check.waiver
             sep = ("，", "：") if zh else (", ", ": ")
-            lines.append(f"- **{esc(check.get('id'))}** {esc(t(check.get('title'), lang))} — {esc(waiver.get('approver'))}{sep[0]}"
-                         f"{esc(ui('expires', lang))} {esc(waiver.get('expires'))}{sep[1]}{esc(waiver.get('justification'))}")
+            lines.append(f"- **{esc(check.id)}** {esc(t(check.title, lang))} — {esc(waiver.approver if waiver else None)}"
+                         f"{sep[0]}{esc(ui('expires', lang))} {esc(waiver.expires if waiver else None)}{sep[1]}"
+                         f"{esc(waiver.justification if waiver else None)}")
         lines.append("")
 
-    counts = summary.get("counts") or {}
+    counts = summary.counts
     cells = [f"{view.STATUS_MARK[s]} {esc(view.status_label(s, lang))} {counts.get(s)}" for s in view.STATUSES if counts.get(s)]
     if cells:
         lines += [" · ".join(cells), ""]
-    run_id = f" · {esc(ui('run_id', lang))} {code(provenance.get('run_id'))}" if provenance.get("run_id") else ""
-    lines.append(f"<sub>golive {esc((result.get('tool') or {}).get('version') or '')} · "
-                 f"{esc(ui('config_sha256', lang))} {code(provenance.get('config_sha256'))}{run_id}</sub>")
+    run_id = f" · {esc(ui('run_id', lang))} {code(provenance.run_id)}" if provenance.run_id else ""
+    lines.append(f"<sub>golive {esc(result.tool.version)} · "
+                 f"{esc(ui('config_sha256', lang))} {code(provenance.config_sha256)}{run_id}</sub>")
     return "\n".join(lines) + "\n"

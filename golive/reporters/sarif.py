@@ -3,8 +3,8 @@
 * ``tool.driver.rules``: the check catalogue. The result lists every check of the catalogue that ran
   (deselected ones as ``skipped``) with its metadata, so the rules come from the result and the
   reporter stays a pure function of it (`golive report` on an old result gives that run's
-  catalogue); metadata an older result lacks is filled from `golive.registry.all_checks()`.
-  Each rule: id, a PascalCase name, shortDescription (title), fullDescription (why it matters),
+  catalogue; metadata a golive.result/1 document lacks was filled from the catalogue when it was
+  read, golive.result_v1). Each rule: id, a PascalCase name, shortDescription (title), fullDescription (why it matters),
   help (how to fix), defaultConfiguration.level from the severity, properties (item, severity).
 * ``results``: one per finding of a ``fail`` or ``waived`` check, with ``level`` from the finding's
   severity (blocker/high -> error, medium -> warning, low/info -> note); a waived one carries
@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Mapping
+from typing import Any
 
 from golive.reporters import view
 from golive.reporters.view import t
+from golive.result import CheckEntry, Location, Result
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -41,37 +42,25 @@ def _rule_name(title_en: str, check_id: str) -> str:
     return name or check_id.replace("-", "")
 
 
-def _registry_meta() -> dict[str, dict[str, Any]]:
-    try:
-        from golive.registry import all_checks
-
-        return {c.meta.id: c.meta.to_dict() for c in all_checks()}
-    except Exception:  # an offline render must not depend on the catalogue loading
-        return {}
-
-
-def _rules(checks: list[Mapping[str, Any]], lang: str) -> list[dict[str, Any]]:
-    missing = [c for c in checks if not (c.get("title") and c.get("remediation") and c.get("rationale"))]
-    catalogue = _registry_meta() if missing else {}
+def _rules(checks: tuple[CheckEntry, ...], lang: str) -> list[dict[str, Any]]:
     rules = []
     for check in checks:
-        check_id = str(check.get("id"))
-        meta = {**catalogue.get(check_id, {}), **{k: v for k, v in check.items() if v}}
-        severity = str(meta.get("severity") or "medium")
-        title = meta.get("title") or {"zh": check_id, "en": check_id}
+        title = t(check.title, lang) or check.id
         rule: dict[str, Any] = {
-            "id": check_id,
-            "name": _rule_name(t(title, "en"), check_id),
-            "shortDescription": {"text": t(title, lang)},
-            "fullDescription": {"text": t(meta.get("rationale"), lang) or t(title, lang)},
-            "help": {"text": t(meta.get("remediation"), lang) or t(title, lang)},
-            "defaultConfiguration": {"level": LEVEL.get(severity, "warning")},
+            "id": check.id,
+            "name": _rule_name(t(check.title, "en") or check.id, check.id),
+            "shortDescription": {"text": title},
+            # SARIF wants text in both; a result from an older golive may have no rationale for a
+            # check the catalogue no longer has.
+            "fullDescription": {"text": t(check.rationale, lang) or title},
+            "help": {"text": t(check.remediation, lang) or title},
+            "defaultConfiguration": {"level": LEVEL.get(check.severity, "warning")},
             "properties": {
-                "item": str(meta.get("item") or ""),
-                "severity": severity,
-                "security-severity": SECURITY_SEVERITY.get(severity, "5.5"),
-                "tags": ["lianlian", "golive", str(meta.get("item") or "")],
-                "references": [str(r) for r in meta.get("references") or []],
+                "item": check.item,
+                "severity": check.severity,
+                "security-severity": SECURITY_SEVERITY.get(check.severity, "5.5"),
+                "tags": ["lianlian", "golive", check.item],
+                "references": list(check.references),
             },
         }
         rules.append(rule)
@@ -89,16 +78,15 @@ def _uri(path: str) -> str:
     return path
 
 
-def _location(location: Any, config_file: str) -> dict[str, Any]:
-    loc = location if isinstance(location, Mapping) else {}
-    file = str(loc.get("file") or "") or config_file
+def _location(location: Location | None, config_file: str) -> dict[str, Any]:
+    file = (location.file if location else None) or config_file
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(file)}}
-    line = loc.get("line")
-    if isinstance(line, int) and not isinstance(line, bool) and line >= 1:
+    line = location.line if location else None
+    if line is not None and line >= 1:
         physical["region"] = {"startLine": line}
     out: dict[str, Any] = {"physicalLocation": physical}
-    if loc.get("pointer"):
-        out["logicalLocations"] = [{"fullyQualifiedName": str(loc["pointer"]), "kind": "property"}]
+    if location and location.pointer:
+        out["logicalLocations"] = [{"fullyQualifiedName": location.pointer, "kind": "property"}]
     return out
 
 
@@ -106,81 +94,78 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def _results(checks: list[Mapping[str, Any]], lang: str, config_file: str) -> list[dict[str, Any]]:
-    index = {str(c.get("id")): i for i, c in enumerate(checks)}
+def _results(checks: tuple[CheckEntry, ...], lang: str, config_file: str) -> list[dict[str, Any]]:
+    index = {check.id: i for i, check in enumerate(checks)}
     results: list[dict[str, Any]] = []
     for check in checks:
-        check_id, status = str(check.get("id")), str(check.get("status"))
-        base = {"ruleId": check_id, "ruleIndex": index[check_id]}
-        if status in ("fail", "waived"):
-            waiver = check.get("waiver") if isinstance(check.get("waiver"), Mapping) else None
-            findings = [f for f in check.get("findings") or [] if isinstance(f, Mapping)] or [
-                {"message": check.get("reason") or check.get("title"), "severity": check.get("severity")}]
-            for finding in findings:
-                severity = str(finding.get("severity") or check.get("severity") or "medium")
-                message = t(finding.get("message"), lang)
-                if finding.get("uncertain"):
+        base = {"ruleId": check.id, "ruleIndex": index[check.id]}
+        if check.status in ("fail", "waived"):
+            waiver = check.waiver
+            # (severity, message, location, uncertain) of each finding; a failed check without
+            # findings is still one result.
+            findings = [(f.severity, f.message, f.location, f.uncertain) for f in check.findings] or [
+                (check.severity, check.reason or check.title, None, False)]
+            for severity, text, location, uncertain in findings:
+                message = t(text, lang)
+                if uncertain:
                     message += " (UNCERTAIN)" if lang == "en" else "（规则存疑 UNCERTAIN）"
                 entry: dict[str, Any] = {
                     **base, "kind": "fail", "level": LEVEL.get(severity, "warning"),
                     "message": {"text": message},
-                    "locations": [_location(finding.get("location"), config_file)],
+                    "locations": [_location(location, config_file)],
                     "partialFingerprints": {"goliveFinding/v1": _fingerprint(
-                        check_id, view.location_text(finding.get("location")), t(finding.get("message"), "en"))},
-                    "properties": {"severity": severity, "status": status},
+                        check.id, view.location_text(location), t(text, "en"))},
+                    "properties": {"severity": severity, "status": check.status},
                 }
-                if status == "waived":
+                if check.status == "waived":
                     entry["suppressions"] = [{
                         "kind": "external", "status": "accepted",
-                        "justification": f"{(waiver or {}).get('justification', '')} — "
-                                         f"{(waiver or {}).get('approver', '')}, "
-                                         f"{'expires' if lang == 'en' else '有效期至'} {(waiver or {}).get('expires', '')}",
+                        "justification": f"{waiver.justification if waiver else ''} — "
+                                         f"{waiver.approver if waiver else ''}, "
+                                         f"{'expires' if lang == 'en' else '有效期至'} {waiver.expires if waiver else ''}",
                     }]
                 results.append(entry)
-        elif status in ("error", "manual"):
-            label = view.status_label(status, lang)
+        elif check.status in ("error", "manual"):
+            label = view.status_label(check.status, lang)
             results.append({
-                **base, "kind": "open" if status == "error" else "review", "level": "none",
-                "message": {"text": f"{label}: {t(check.get('reason'), lang) or t(check.get('title'), lang)}"},
+                **base, "kind": "open" if check.status == "error" else "review", "level": "none",
+                "message": {"text": f"{label}: {t(check.reason, lang) or t(check.title, lang)}"},
                 "locations": [_location(None, config_file)],
-                "partialFingerprints": {"goliveFinding/v1": _fingerprint(check_id, status)},
-                "properties": {"severity": str(check.get("severity") or ""), "status": status},
+                "partialFingerprints": {"goliveFinding/v1": _fingerprint(check.id, check.status)},
+                "properties": {"severity": check.severity, "status": check.status},
             })
     return results
 
 
-def build(result: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
+def build(result: Result, lang: str = "zh") -> dict[str, Any]:
     """The SARIF log for `result` (already safe)."""
-    checks = [c for c in result.get("checks") or [] if isinstance(c, Mapping) and c.get("id")]
-    provenance = result.get("provenance") or {}
-    merchant = result.get("merchant") or {}
-    config_file = str(provenance.get("config_file") or "golive.yaml")
-    version = str((result.get("tool") or {}).get("version") or provenance.get("tool_version") or "")
-    verdict = str(result.get("verdict") or "")
-    run_id = str(provenance.get("run_id") or "")
+    provenance, merchant = result.provenance, result.merchant
+    config_file = provenance.config_file or "golive.yaml"
+    version = result.tool.version or provenance.tool_version
+    run_id = provenance.run_id
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "golive",
             "fullName": "golive — LianLian Pay 认证支付 go-live readiness checker",
             "version": version,
             "semanticVersion": version,
-            "rules": _rules(checks, lang),
+            "rules": _rules(result.checks, lang),
         }},
         "invocations": [{
             "executionSuccessful": True,
-            **({"endTimeUtc": end} if (end := _utc(str(provenance.get("time") or ""))) else {}),
-            "properties": {"verdict": verdict, "fail_on": str((result.get("summary") or {}).get("fail_on") or "")},
+            **({"endTimeUtc": end} if (end := _utc(provenance.time)) else {}),
+            "properties": {"verdict": result.verdict, "fail_on": result.summary.fail_on},
         }],
-        "results": _results(checks, lang, config_file),
-        "automationDetails": {"id": f"golive/{merchant.get('oid_partner') or 'merchant'}/{run_id}"},
+        "results": _results(result.checks, lang, config_file),
+        "automationDetails": {"id": f"golive/{merchant.oid_partner or 'merchant'}/{run_id}"},
         "language": "en-US" if lang == "en" else "zh-CN",
         "properties": {
-            "verdict": verdict,
-            "verdictText": view.verdict_label(verdict, lang),
-            "oid_partner": str(merchant.get("oid_partner") or ""),
-            "environment": str(merchant.get("environment") or ""),
-            "profile": str((result.get("profile") or {}).get("name") or provenance.get("profile") or ""),
-            "config_sha256": str(provenance.get("config_sha256") or ""),
+            "verdict": result.verdict,
+            "verdictText": view.verdict_label(result.verdict, lang),
+            "oid_partner": merchant.oid_partner or "",
+            "environment": merchant.environment,
+            "profile": result.profile.name or provenance.profile,
+            "config_sha256": provenance.config_sha256,
             **({"run_id": run_id} if run_id else {}),
         },
     }
@@ -200,7 +185,7 @@ def _utc(timestamp: str) -> str | None:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render(result: Mapping[str, Any], *, lang: str = "zh") -> str:
+def render(result: Result, *, lang: str = "zh") -> str:
     import json
 
     from golive.controls import json_controls

@@ -139,6 +139,7 @@ class Sandbox:
         self.routes[("POST", CASHIER_PATH)] = self.cashier_choice
         self.routes[("GET", "/_sandbox/health")] = self.health
         self.routes[("GET", "/_sandbox/lianlian_public.pem")] = self.public_key_pem
+        self.routes[("POST", "/_sandbox/statements")] = self.statements
         from golive.sandbox import payouts, queries
 
         for path, handler in queries.ROUTES.items():
@@ -198,6 +199,12 @@ class Sandbox:
                             "lianlian_public_key_sha256": self.key.fingerprint_sha256,
                             "notify_sign_type": self.settings.notify_sign_type, "run_id": self.run_id,
                             "pending_deliveries": self.outbox.pending_count()})
+
+    def statements(self, request: Request) -> Answer:
+        """(Re)write the statement files for what was processed (golive/sandbox/statements.py)."""
+        from golive.sandbox.statements import describe, write_statements
+
+        return Answer.json({"ok": True, **describe(write_statements(self))})
 
     def public_key_pem(self, request: Request) -> Answer:
         return Answer(200, self.key.public_pem.encode("ascii"), "application/x-pem-file")

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from golive.judging.acks import ack_problem, read_ack
 from golive.sandbox.db import Database
 from golive.sandbox.journal import EventKind, Outcome
 from golive.sandbox.settings import SandboxSettings, is_loopback_host
@@ -49,38 +50,17 @@ FINAL_STATES = ("acked", "exhausted", "refused", "sent")
 
 def judge_ack(status: int | None, body: bytes | None, elapsed_ms: float, error: str | None,
               timeout_s: float) -> dict[str, Any]:
-    """LianLian's reading of the merchant's answer: ``contract_ok`` and, if not, why not."""
-    facts: dict[str, Any] = {"status": status, "valid_json": False, "is_object": False, "ret_code": None,
-                             "ret_msg": None, "in_time": error is None and elapsed_ms <= timeout_s * 1000}
-    reason: str | None = None
-    if error is not None:
-        reason = error
-    elif status != 200:
-        reason = f"HTTP {status}, not 200"
-    else:
-        text = (body or b"").decode("utf-8", errors="replace").strip()
-        try:
-            parsed = json.loads(text)
-            facts["valid_json"] = True
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, dict):
-            facts["is_object"] = True
-            facts["ret_code"] = None if parsed.get("ret_code") is None else str(parsed.get("ret_code"))
-            facts["ret_msg"] = None if parsed.get("ret_msg") is None else str(parsed.get("ret_msg"))
-            if facts["ret_code"] != "0000":
-                reason = f"ret_code {facts['ret_code']!r}, not '0000'"
-        elif text.startswith("{") and "'" in text:
-            reason = "not JSON: single quotes (the go-live guide prints the ack that way; JSON needs double quotes)"
-        elif facts["valid_json"]:
-            reason = "valid JSON but not an object with ret_code"
-        else:
-            reason = "not JSON" if text else "empty body"
-        if reason is None and not facts["in_time"]:
-            reason = f"answered after {elapsed_ms / 1000:.1f} s; LianLian waits {timeout_s:g} s"
-    facts["contract_ok"] = reason is None
-    facts["reason"] = reason
-    return facts
+    """LianLian's reading of the merchant's answer: ``contract_ok`` and, if not, why not.
+
+    The one acknowledgement reader golive has (golive/judging/acks.py), with the sandbox's
+    ``--ack-timeout``; the dict is what the journal keeps (``detail.ack``)."""
+    facts = read_ack(status, body, elapsed_ms, error)
+    reason = ack_problem(facts, timeout_s * 1000)
+    # The body is LianLian's business only on an HTTP 200 answer: otherwise the journal shows none of it.
+    read = error is None and status == 200
+    return {"status": status, "valid_json": read and facts.valid_json, "is_object": read and facts.is_object,
+            "ret_code": facts.ret_code if read else None, "ret_msg": facts.ret_msg if read else None,
+            "in_time": facts.in_time(timeout_s * 1000), "contract_ok": reason is None, "reason": reason}
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,7 @@ def _run(defects: frozenset[str], out_dir: Path, progress: Callable[[str], None]
 
     from golive.commands.demo import demo_config, example_dir
     from golive.examples.demo_merchant import DemoSettings, start_demo_merchant
+    from golive.sandbox.cards import card_for_user
     from golive.sandbox.server import start_sandbox
     from golive.sandbox.settings import settings_from_config
 
@@ -190,9 +191,17 @@ def _run(defects: frozenset[str], out_dir: Path, progress: Callable[[str], None]
                     (label, amount, card_no, _json(merchant.url("/test/withdrawals"), {
                         "user": "demo-u1", "card": agreement, "amount": amount, "card_no": card_no}))
                     for label, amount, card_no in withdrawal_plan()]
+                progress("payouts LianLian answers otherwise: failure, cancel, 9999, 4002 (scenario tags)")
+                for user, tag in PAYOUT_TAGS:
+                    _json(merchant.url("/test/withdrawals"), {
+                        "user": user, "card": _first_agreement(sandbox.journal, user), "amount": "0.01",
+                        "card_no": card_for_user(user), "purpose": f"golive:{tag}"})
                 wait_until(lambda: sandbox.sandbox.outbox.pending_count() == 0, 60)
                 for flow in results:
                     flow.credits = int(_json(merchant.url(f"/test/orders/{flow.no_order}"))["credits"])
+                ledger = scratch / "ledger.csv"
+                with urllib.request.urlopen(merchant.url("/test/ledger.csv"), timeout=15) as response:  # noqa: S310
+                    ledger.write_bytes(response.read())
         events = list(read_events(state_dir))
         for flow in results:
             judge_flow(flow, events)
@@ -208,10 +217,52 @@ def _run(defects: frozenset[str], out_dir: Path, progress: Callable[[str], None]
             counts[event.kind.value] = counts.get(event.kind.value, 0) + 1
         lines.append("journal: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         lines.append(f"journal file: {state_dir / 'sandbox.sqlite3'} (read it with golive.sandbox.journal.read_events)")
-        ok = all(not r.problems for r in results) and payouts_ok
+        judged_ok, judged = _judge_journal(config_path, state_dir, ledger)
+        lines.append("")
+        lines += judged
+        ok = all(not r.problems for r in results) and payouts_ok and judged_ok
         return (0 if ok else 1), "\n".join(lines) + "\n"
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+PAYOUT_TAGS: tuple[tuple[str, str], ...] = (
+    # (a user who paid above, the sandbox payout scenario its withdrawal's info_order names)
+    ("demo-duplicates", "payout_failure"),
+    ("demo-late", "payout_cancel"),
+    ("demo-first", "payout_ambiguous"),
+    ("demo-order", "payout_confirm_duplicate"),
+)
+JUDGED = tuple(f"LL-PAY-00{n}" for n in range(1, 8)) + tuple(f"LL-REC-00{n}" for n in range(1, 7))
+
+
+def _judge_journal(config_path: Path, state_dir: Path, ledger: Path) -> tuple[bool, list[str]]:
+    """golive check of what the run left: the payouts in the journal (LL-PAY-001..007) and the
+    sandbox's statement files reconciled with the merchant's books (LL-REC-001..006)."""
+    import yaml
+
+    from golive.engine import RunOptions, run_check
+
+    data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    state = state_dir.resolve()
+    data.setdefault("evidence", {}).update({"sandbox": str(state), "ledger": str(ledger.resolve()), "captures": []})
+    data["reconciliation"] = {"path": str(state / "statements")}
+    data.pop("live", None)
+    judged = config_path.with_name("judge-journal.yaml")
+    judged.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = run_check(RunOptions(config_path=judged, select=set(JUDGED)))
+    lines, ok = ["golive check of the journal and the statements:"], True
+    for check in result["checks"]:
+        if check["id"] not in JUDGED:
+            continue
+        status = check["status"]
+        ok = ok and status in ("pass", "not_applicable")
+        why = ""
+        if status in ("fail", "error"):
+            first = (check.get("findings") or [{}])[0].get("message") or check.get("reason") or {}
+            why = f": {str(first.get('en', ''))[:140]}"
+        lines.append(f"  {check['id']}  {status:<14} {check['title']['en']}{why}")
+    return ok, lines
 
 
 def _first_agreement(journal: Path, user: str) -> str:

@@ -213,6 +213,11 @@ def payment(sandbox: Sandbox, request: Request) -> Answer:
                 payload = {"no_order": no_order, "confirm_code": code}
             else:
                 payload = {"no_order": no_order, "oid_paybill": _start_processing(sandbox, conn, no_order, None)}
+                if scenario == "payout_ambiguous":
+                    # LianLian's worst case (§8): the payout is accepted and will be paid, the answer says 9999.
+                    judgement.detail["accepted_anyway"] = True
+                    judgement.add("9999", None, "system error -- the payout was accepted all the same: query it "
+                                                "(queryPayment), never mark it failed or pay again (protocol.md §8)")
     sandbox.outbox.wake()
     return _answer(sandbox, request, EventKind.PAYOUT_REQUEST, "payment", judgement, outer, inner, payload)
 

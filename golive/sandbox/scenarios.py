@@ -71,6 +71,9 @@ PAYOUT_SCENARIOS: Mapping[str, Scenario] = {s.name: s for s in (
     Scenario("payout_cancel", None, "payout",
              "SUCCESS notification, then CANCEL (the bank sent the money back)",
              "reverses the withdrawal on CANCEL; answers both 0000"),
+    Scenario("payout_ambiguous", None, "payout",
+             "accepts and pays the payout, but answers 9999 (system error) -- an answer §8 says never to take as a "
+             "failure", "queries the payout (queryPayment) before anything else; never marks it failed or pays again"),
     Scenario("payout_confirm_duplicate", None, "payout",
              "answers 4002 with a confirm_code (suspected duplicate); also when the same card and amount "
              "were paid out today", "reviews, then calls confirmPayment with the confirm_code within 24 h"),

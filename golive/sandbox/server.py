@@ -174,6 +174,7 @@ class RunningSandbox:
         self.port = int(port)
         self.base_url = sandbox.base_url
         self._stopped = False
+        self.sftp: Any = None  # golive.recon.sftp.StatementServer, with --sftp-port
 
     @property
     def key(self) -> SandboxKey:
@@ -195,6 +196,14 @@ class RunningSandbox:
         self._server.server_close()
         self._server.stop_workers()
         self._thread.join(1.0)
+        if self.sftp is not None:
+            self.sftp.stop()
+        try:
+            from golive.sandbox.statements import write_statements
+
+            write_statements(self.sandbox)  # the day's files for what this run processed
+        except Exception:  # a stop must not fail on the statements; they are rewritten on the next start
+            log.exception("writing the statement files failed")
         try:
             self.sandbox.stop()
         finally:
@@ -256,4 +265,32 @@ def start_sandbox(settings: SandboxSettings, *, allow_non_loopback: bool = False
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                               name=f"sandbox:{bound_port}", daemon=True)
     thread.start()
-    return RunningSandbox(server, thread, sandbox, db, lock, resumed)
+    running = RunningSandbox(server, thread, sandbox, db, lock, resumed)
+    if settings.sftp_port is not None:
+        try:
+            running.sftp = _start_sftp(settings, host, sandbox)
+        except BaseException:
+            running.stop()
+            raise
+    return running
+
+
+def _start_sftp(settings: SandboxSettings, host: str, sandbox: Sandbox) -> Any:
+    """The statement SFTP endpoint: read-only, the state directory's statements/ folder, key login."""
+    from golive.recon.sftp import SftpError, StatementServer, load_or_create_host_key
+    from golive.sandbox.statements import FOLDER, write_statements
+
+    if not settings.sftp_authorized_keys:
+        raise InputError("the statement SFTP needs the public key of the merchant's job (--sftp-authorized-key FILE)",
+                         key="--sftp-authorized-key")
+    folder = Path(settings.state_dir) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        host_key = load_or_create_host_key(Path(settings.state_dir) / "sftp_host_key")
+        server = StatementServer(folder, host_key, list(settings.sftp_authorized_keys), host=host,
+                                 port=settings.sftp_port or 0, refresh=lambda: write_statements(sandbox))
+        return server.start()
+    except SftpError as exc:
+        raise InputError(str(exc), key="--sftp-port") from None
+    except ValueError as exc:  # an authorized key that is not an OpenSSH public key
+        raise InputError(f"not an OpenSSH public key: {exc}", key="--sftp-authorized-key") from None

@@ -70,6 +70,10 @@ class SandboxSettings:
     workers: int = 32
     delivery_workers: int = 16
     lianlian_key_file: Path | None = None
+    sftp_port: int | None = None
+    """Serve the statement files over SFTP on this port (0: a free one); None: no SFTP."""
+    sftp_authorized_keys: tuple[str, ...] = field(default=(), repr=False)
+    """OpenSSH public-key lines that may log in to the statement SFTP (the merchant's job's key)."""
     config_path: str | None = None
     config_sha256: str | None = None
 

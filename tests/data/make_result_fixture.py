@@ -1,8 +1,11 @@
-"""Writes tests/data/result_fixture.json: one fixed, realistic golive.result/1 for the reporters'
+"""Writes tests/data/result_fixture.json: one fixed, realistic golive.result/2 for the reporters'
 golden tests and the screenshots in docs/screenshots/.
 
 It is the result of a demo-merchant run with live probes, written out by hand so it does not move
-when the catalogue grows: every go-live item, every status (pass, fail, error, not_applicable,
+when the catalogue grows, and built through the typed model (golive.result): the checks are
+`CheckEntry` values, and every judgement the reports show -- the gate per check, the verdict
+reasons, item states, staff rows, attestations -- comes from the engine's own functions
+(golive.verdict), so the fixture cannot say what the engine never would: every go-live item, every status (pass, fail, error, not_applicable,
 manual, waived, skipped), findings with config/capture/ledger locations, HTTP exchanges with
 timings, capture records, attestations, an active and an expired waiver.
 
@@ -13,6 +16,9 @@ mobiles, names under ``payer`` and ``holder``, a broken ledger row quoted in a n
 ``<script>`` value and terminal control sequences, to prove that the redaction pass
 (golive.redact.redact_result, run when `golive report --from` reads a result) masks and that every
 format escapes. Run: ``python tests/data/make_result_fixture.py``.
+
+The golive.result/1 fixture it replaced is kept as written (tests/data/v1/result_fixture.json): it
+must read back as the same result (tests/test_result_model.py).
 """
 
 from __future__ import annotations
@@ -20,6 +26,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+
+from golive.result import (
+    RESULT_SCHEMA,
+    CheckEntry,
+    EvidenceState,
+    Finding,
+    InputFile,
+    Location,
+    Merchant,
+    Profile,
+    Provenance,
+    Result,
+    Text,
+    Tool,
+    Waiver,
+    location_text,
+)
+from golive.verdict import gate_reasons, gating, summarize
+
+FAIL_ON = "high"
 
 PLANTED = {
     "card": "6222021234567890123",
@@ -45,19 +71,18 @@ CONFIG = "golive.yaml"
 NOTIFY = "http://127.0.0.1:8000/llpay/notify"
 
 
-def tx(zh: str, en: str) -> dict[str, str]:
-    return {"zh": zh, "en": en}
+def tx(zh: str, en: str) -> Text:
+    return Text(zh, en)
 
 
-def loc(file: str, line: int | None, pointer: str | None) -> dict[str, Any]:
-    text = file + (f":{line}" if line is not None else "") + (f"#{pointer}" if pointer else "")
-    return {"file": file, "line": line, "pointer": pointer, "text": text}
+def loc(file: str, line: int | None, pointer: str | None) -> Location:
+    return Location(file=file, line=line, pointer=pointer, text=location_text(file, line, pointer))
 
 
-def finding(zh: str, en: str, location: dict[str, Any] | None, severity: str, data: dict[str, Any] | None = None,
-            uncertain: bool = False) -> dict[str, Any]:
-    return {"message": tx(zh, en), "location": location, "severity": severity, "uncertain": uncertain,
-            "data": data or {}}
+def finding(zh: str, en: str, location: Location | None, severity: str, data: dict[str, Any] | None = None,
+            uncertain: bool = False) -> Finding:
+    return Finding(message=tx(zh, en), location=location, severity=severity, uncertain=uncertain,  # type: ignore[arg-type]
+                   data=data or {})
 
 
 def notify_body(no_order: str, result_pay: str = "SUCCESS") -> str:
@@ -212,25 +237,27 @@ meta("LL-SEC-001", "integration.hygiene", "high", ("仓库中无私钥与 MD5 �
 
 
 def check(check_id: str, status: str, *, checked: tuple[str, str] | None = None, reason: tuple[str, str] | None = None,
-          findings: list[dict[str, Any]] | None = None, evidence: list[dict[str, Any]] | None = None,
-          waiver: dict[str, Any] | None = None, expired_waiver: dict[str, Any] | None = None,
-          severity: str | None = None, duration: float = 0.4) -> dict[str, Any]:
+          findings: list[Finding] | None = None, evidence: list[dict[str, Any]] | None = None,
+          waiver: Waiver | None = None, expired_waiver: Waiver | None = None,
+          severity: str | None = None, duration: float = 0.4) -> CheckEntry:
     m = META[check_id]
-    return {
-        "id": check_id, "status": status, "severity": severity or m["severity"], "item": m["item"],
-        "title": m["title"], "rationale": m["rationale"], "remediation": m["remediation"],
-        "references": m["references"], "checked": tx(*checked) if checked else None,
-        "reason": tx(*reason) if reason else None, "findings": findings or [], "evidence": evidence or [],
-        "waiver": waiver, "expired_waiver": expired_waiver, "duration_ms": duration,
-    }
+    effective = severity or m["severity"]
+    return CheckEntry(
+        id=check_id, status=status, severity=effective, item=m["item"],  # type: ignore[arg-type]
+        title=m["title"], rationale=m["rationale"], remediation=m["remediation"],
+        references=tuple(m["references"]), checked=tx(*checked) if checked else None,
+        reason=tx(*reason) if reason else None, findings=tuple(findings or ()), evidence=tuple(evidence or ()),
+        waiver=waiver, expired_waiver=expired_waiver, attestation=None, duration_ms=duration,
+        gating=gating(effective, FAIL_ON),
+    )
 
 
-W_RSK = {"check": "LL-RSK-006", "justification": "老用户首笔复购同时传卡号与协议号，已与连连对接技术确认过渡期内允许，12 月版本修复",
-         "approver": "王五（风控负责人）", "expires": "2027-01-31", "active": True, "source": "waivers.yaml"}
-W_SIG = {"check": "LL-SIG-007", "justification": "演示商户的密钥是公开的演示数据，按设计提交在仓库中",
-         "approver": "李四（安全负责人）", "expires": "2027-06-30", "active": True, "source": "waivers.yaml"}
-W_LIM = {"check": "LL-LIM-003", "justification": "白名单续期申请已发出", "approver": "赵六",
-         "expires": "2026-11-20", "active": False, "source": "waivers.yaml"}
+W_RSK = Waiver(check="LL-RSK-006", justification="老用户首笔复购同时传卡号与协议号，已与连连对接技术确认过渡期内允许，12 月版本修复",
+               approver="王五（风控负责人）", expires="2027-01-31", active=True, source="waivers.yaml")
+W_SIG = Waiver(check="LL-SIG-007", justification="演示商户的密钥是公开的演示数据，按设计提交在仓库中",
+               approver="李四（安全负责人）", expires="2027-06-30", active=True, source="waivers.yaml")
+W_LIM = Waiver(check="LL-LIM-003", justification="白名单续期申请已发出", approver="赵六",
+               expires="2026-11-20", active=False, source="waivers.yaml")
 
 RECORD_FIELDS = {
     "oid_partner": "201811230001000001", "no_order": "20261128102501001", "dt_order": "20261128102501",
@@ -352,7 +379,7 @@ CHECKS = [
 ]
 
 ITEMS = ["review.risk", "review.notify", "review.same_card", "release.registration", "release.limits",
-         "integration.signature", "integration.payout", "integration.reconciliation", "integration.hygiene"]
+         "integration.signature", "integration.reconciliation", "integration.payout", "integration.hygiene"]
 ITEM_TITLES = {
     "review.risk": tx("审核1：风控参数是否传正确", "Review 1: risk-control parameters sent correctly"),
     "review.notify": tx("审核2：异步通知是否接受成功并正确响应", "Review 2: async notification received and acknowledged correctly"),
@@ -366,58 +393,54 @@ ITEM_TITLES = {
 }
 
 
-def item_status(statuses: list[str]) -> str:
-    for status in ("fail", "error", "manual", "waived", "pass", "not_applicable", "skipped"):
-        if status in statuses:
-            return status
-    return "not_applicable"
+def build() -> Result:
+    """The fixture, typed. Its verdict reasons are the gate's (every go-live item is judged)."""
+    checks = tuple(CHECKS)
+    reasons = gate_reasons(checks)
+    environment = "integration"
+    return Result(
+        schema=RESULT_SCHEMA,
+        tool=Tool(name="golive", version="0.1.0"),
+        merchant=Merchant(oid_partner="201811230001000001", name="示例理财（演示商户）", environment=environment,
+                          channels=("web", "wap"), frms_ware_category="2009", sign_type="RSA", notify_sign_type="MD5"),
+        profile=Profile(name="wealth_realname",
+                        title=tx("实名理财 / P2P（基本 + 实名类风控参数）",
+                                 "Wealth management / P2P with real name (basic + real-name risk fields)"),
+                        extends=("base",), categories=("2009",), required_fields=(), recommended_fields=(),
+                        optional_fields=(), identity_required=True),
+        verdict="not_ready" if any(r.kind == "fail" for r in reasons) else "incomplete" if reasons else "ready",
+        summary=summarize(checks, reasons, fail_on=FAIL_ON, environment=environment,
+                          titles={item: ITEM_TITLES[item] for item in ITEMS}),
+        checks=checks,
+        waivers=(W_RSK, W_SIG, W_LIM),
+        evidence={
+            "config": EvidenceState(state="ok", source=CONFIG, reason=None),
+            "captures": EvidenceState(state="ok", source=CAPTURES, reason=None),
+            "ledger": EvidenceState(state="ok", source=LEDGER, reason=None),
+            "live": EvidenceState(state="ok", source="http://127.0.0.1:8000", reason=None),
+            "online": EvidenceState(state="missing", source=None,
+                                    reason=tx("未开启在线检查（--online）", "online checks not requested (--online)")),
+        },
+        provenance=Provenance(
+            run_id="5f0c9a1e7b3d2c48",
+            config_file=CONFIG, config_sha256="9c4e1f0b7a2d3c5e8f6a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e",
+            tool_version="0.1.0", python="3.11.2", time="2026-11-28T10:30:05+08:00",
+            profile="wealth_realname", environment=environment, probe=True, online=False,
+            probe_targets=(NOTIFY, "http://127.0.0.1:8000/pay/return", "http://127.0.0.1:8000/test/withdrawals"),
+            selection=None,
+            inputs=(InputFile(kind="captures", file=CAPTURES, bytes=48213, records=0, unreadable=0, first_unreadable=None),
+                    InputFile(kind="ledger", file=LEDGER, bytes=3127, records=0, unreadable=0, first_unreadable=None)),
+            timings_s={"gather_config_s": 0.041, "stream_captures_s": 0.018, "stream_ledger_s": 0.002, "probes_s": 7.412},
+        ),
+    )
 
 
-def build() -> dict[str, Any]:
-    counts = {s: 0 for s in ("pass", "fail", "error", "not_applicable", "manual", "waived", "skipped")}
-    for c in CHECKS:
-        counts[c["status"]] += 1
-    items = {}
-    for item in ITEMS:
-        statuses = [c["status"] for c in CHECKS if c["item"] == item]
-        items[item] = {"title": ITEM_TITLES[item], "statuses": statuses, "status": item_status(statuses)}
-    ranks = {"blocker": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
-    reasons = [{"kind": "fail", "check": c["id"], "severity": c["severity"]} for c in CHECKS
-               if c["status"] == "fail" and ranks[c["severity"]] >= 3]
-    reasons += [{"kind": c["status"], "check": c["id"], "severity": c["severity"]} for c in CHECKS
-                if c["status"] in ("error", "manual") and ranks[c["severity"]] >= 3]
-    return {
-        "schema": "golive.result/1",
-        "tool": {"name": "golive", "version": "0.1.0"},
-        "merchant": {"oid_partner": "201811230001000001", "name": "示例理财（演示商户）", "environment": "integration",
-                     "channels": ["web", "wap"], "frms_ware_category": "2009", "sign_type": "RSA", "notify_sign_type": "MD5"},
-        "profile": {"name": "wealth_realname",
-                    "title": tx("实名理财 / P2P（基本 + 实名类风控参数）", "Wealth management / P2P with real name (basic + real-name risk fields)"),
-                    "extends": ["base"], "categories": ["2009"], "identity_required": True},
-        "verdict": "not_ready",
-        "summary": {"fail_on": "high", "counts": counts, "items": items, "reasons": reasons},
-        "checks": CHECKS,
-        "waivers": [W_RSK, W_SIG, W_LIM],
-        "evidence": {
-            "config": {"state": "ok", "source": CONFIG, "reason": None},
-            "captures": {"state": "ok", "source": CAPTURES, "reason": None},
-            "ledger": {"state": "ok", "source": LEDGER, "reason": None},
-            "live": {"state": "ok", "source": "http://127.0.0.1:8000", "reason": None},
-            "online": {"state": "missing", "source": None, "reason": tx("未开启在线检查（--online）", "online checks not requested (--online)")},
-        },
-        "provenance": {
-            "run_id": "5f0c9a1e7b3d2c48",
-            "config_file": CONFIG, "config_sha256": "9c4e1f0b7a2d3c5e8f6a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e",
-            "tool_version": "0.1.0", "python": "3.11.2", "time": "2026-11-28T10:30:05+08:00",
-            "profile": "wealth_realname", "environment": "integration", "probe": True, "online": False,
-            "probe_targets": [NOTIFY, "http://127.0.0.1:8000/pay/return", "http://127.0.0.1:8000/test/withdrawals"],
-            "inputs": [{"kind": "captures", "file": CAPTURES, "bytes": 48213}, {"kind": "ledger", "file": LEDGER, "bytes": 3127}],
-            "timings_s": {"gather_config_s": 0.041, "stream_captures_s": 0.018, "stream_ledger_s": 0.002, "probes_s": 7.412},
-        },
-    }
+def document() -> dict[str, Any]:
+    """The fixture as result_fixture.json holds it."""
+    return build().to_json()
 
 
 if __name__ == "__main__":
     target = Path(__file__).with_name("result_fixture.json")
-    target.write_text(json.dumps(build(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(document(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {target}")

@@ -49,14 +49,18 @@ def _ledger(data: st.DataObject, max_rows: int) -> Path:
 
 
 def _read(path: Path) -> int:
-    from golive.evidence.ledger import iter_ledger_rows, iter_ledger_stream
+    from golive.evidence.ledger import FAILED, iter_ledger_stream, read_ledger
 
-    count = 0
-    for reader in (iter_ledger_stream, iter_ledger_rows):
-        for row in reader(path, path.name, max_users=3):
-            row.location_text()
-            count += 1
-    return count
+    plain = [row for row in read_ledger(path, path.name) if row.location_text()]
+    judged = list(iter_ledger_stream(path, path.name, max_users=3))
+    # Every row once, and each user's judged rows in time order, whatever order the file is in.
+    assert sorted(r.line for r in judged) == [r.line for r in plain]
+    latest: dict[str, tuple[str, int]] = {}
+    for row in judged:
+        if not row.broken and row.status != FAILED:
+            assert latest.get(row.user_id, ("", 0)) <= (row.when, row.line), row.location_text()
+            latest[row.user_id] = (row.when, row.line)
+    return len(plain) + len(judged)
 
 
 @fuzz(400)

@@ -22,7 +22,7 @@ RESULT = json.loads((REPO / "tests" / "data" / "result_fixture.json").read_text(
 PARSER_HOSTILE = [t for t in RAW_JSON if t.startswith(("[" * 200, '{"a":' * 200, "1" * 100, "-9", "0.1", "NaN",
                                                        "Inf", "-Inf"))]
 # Strings and numbers a result can hold, in hostile spellings; the result keeps its shape (checking the
-# shape of a result is `validate_result`'s job, fuzzed separately by its owner).
+# shape of a result is `Result.from_json`'s job, tried key by key in tests/test_report_command.py).
 HOSTILE_STRINGS = ["\\ud800", "x\\udfff", "\\ud83d\\ude00", "\\u0000", "a\\u0000b", "\\u001b[31m", "</script>", "null"]
 HOSTILE_NUMBERS = ["1e999999999", "-0", "1.5e-400", "12345678901234567890", "0.1"]
 
@@ -71,15 +71,15 @@ def signed_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     from golive import __version__
     from golive.report_signing import sign_canonical
     from golive.reporters.html import render
-    from golive.redact import redact_result
+    from golive.result_doc import accept_result
 
     key = RSA.generate(1024)
     public = tmp_path_factory.mktemp("fuzz-report") / "public.pem"
     public.write_bytes(key.publickey().export_key())
     result = json.loads(json.dumps(RESULT))
     result["tool"]["version"] = __version__
-    result = redact_result(result)
-    return render(result, lang="zh", signature=sign_canonical(redact_result(result), key)), public
+    safe = accept_result(result, "fixture")
+    return render(safe, lang="zh", signature=sign_canonical(safe, key)), public
 
 
 @fuzz(100)

@@ -1,17 +1,24 @@
-"""Reading probe evidence in checks: pure helpers over the ``probe.notify`` / ``probe.return`` values.
+"""Judging probe observations: the ``probe.notify`` / ``probe.return`` evidence, read by the checks.
 
-The evidence value (built by golive/probes/runner.py) is plain data::
+The probes (golive/probes/) record what happened and nothing more; this module is where it is
+read. The evidence value is plain, redacted data::
 
-    {"url", "sign_type", "request_sign_type", "timeout_s", "wall_s",
-     "scenarios": {name: {"name", "check", "description", "error", "orders": {role: {"no_order",
-                   "credits": {"after_ack"|"after_first"|"after_burst"|"final": n|None}, "credit_errors"}},
-                   "sends": [AckFacts.to_dict()], "exchanges": [Exchange.to_dict()], "notes"}}}
+    {"url", "sign_type", "signed_with", "request_sign_type", "timeout_s", "groups", "wall_s",
+     "scenarios": {name: {"name", "error", "elapsed_ms",
+                          "orders": {role: {"role", "no_order", "user_id", "amount", "may_be_unknown",
+                                            "credits": {moment: n | None}, "credit_errors": {moment: reason}}},
+                          "exchanges": [Exchange.to_dict()],   # every request, with its target and timing
+                          "notes": {...}}}}                    # what was sent: variant, copies, control_seq ...
+
+Scenario names and groups are the probe specification's (golive/probe_spec.py). Answers to the
+notifications are the exchanges whose target is ``notify_url``, read with the one ack reader
+(golive/judging/acks.py).
 
 Checks judge the *final* credit count (read after every scenario finished and ``live.settle_s``
-passed), so a credit booked a moment late is still counted. A negative scenario's order is also read
-``before_control`` -- what the negative message did -- and its final count is what its positive
-control (a correct notification for the same order) did on top: exactly one, or the negative probe
-proved nothing. Helpers here never do I/O.
+passed), so a credit booked a moment late is still counted. A negative scenario's order is also
+read ``before_control`` -- what the negative message did -- and its final count is what its
+positive control (a correct notification for the same order, ``notes.control_seq``) did on top:
+exactly one, or the negative probe proved nothing. Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -19,53 +26,77 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from golive.model import Finding, Judgement, Location, Severity, Text
-from golive.probes.notifications import ACK_RET_CODE, ACK_RET_MSG, LIANLIAN_ACK_LIMIT_MS
+from golive import probe_spec
+from golive.judging.acks import AckFacts, ack_of_exchange, ack_text
+from golive.model import Finding, Judgement, Severity, Text
 
-__all__ = ["LIANLIAN_ACK_LIMIT_MS", "Tally", "ack_findings", "judge_no_credit", "key_trust_problem",
-           "scenario_evidence", "scenarios"]
+__all__ = ["Tally", "control_answer", "credit_error", "credits", "describe", "exchanges", "final_credit_or_reason",
+           "judge_no_credit", "key_trust_problem", "negative_answers", "no_order", "notifications", "scenario_evidence",
+           "scenarios", "text_of"]
 
 MAX_EXCHANGES_PER_SCENARIO = 4
+NOTIFY_TARGET = "notify_url"
 
 
-def scenarios(value: Mapping[str, Any], prefix: str) -> list[Mapping[str, Any]]:
-    """The scenarios named `prefix` or `prefix.*`, in run order."""
+def scenarios(value: Mapping[str, Any], group: str) -> list[Mapping[str, Any]]:
+    """The recorded scenarios of probe-spec `group` (golive/probe_spec.py), in run order."""
     found = value.get("scenarios") or {}
-    return [s for name, s in found.items() if name == prefix or name.startswith(prefix + ".")]
+    return [found[name] for name in probe_spec.group(group).names if name in found]
+
+
+def scenario_named(value: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
+    found = (value.get("scenarios") or {}).get(name)
+    return found if isinstance(found, Mapping) else None
+
+
+def describe(scenario: Mapping[str, Any]) -> Text:
+    return probe_spec.describe(str(scenario.get("name")))
 
 
 def text_of(raw: Mapping[str, str] | None) -> Text | None:
     return Text(raw["zh"], raw["en"]) if raw else None
 
 
+def notes(scenario: Mapping[str, Any]) -> Mapping[str, Any]:
+    return scenario.get("notes") or {}
+
+
 def credits(scenario: Mapping[str, Any], role: str = "main", moment: str = "final") -> int | None:
     order = (scenario.get("orders") or {}).get(role) or {}
     value = (order.get("credits") or {}).get(moment)
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def credit_error(scenario: Mapping[str, Any], role: str = "main", moment: str = "final") -> str | None:
     order = (scenario.get("orders") or {}).get(role) or {}
-    return (order.get("credit_errors") or {}).get(moment)
+    error = (order.get("credit_errors") or {}).get(moment)
+    return str(error) if error else None
 
 
 def no_order(scenario: Mapping[str, Any], role: str = "main") -> str | None:
     return ((scenario.get("orders") or {}).get(role) or {}).get("no_order")
 
 
-def sends(scenario: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return list(scenario.get("sends") or [])
+def notifications(scenario: Mapping[str, Any]) -> list[AckFacts]:
+    """The merchant's answers to every notification the scenario sent, in the order sent."""
+    every = [e for e in scenario.get("exchanges") or [] if e.get("target") == NOTIFY_TARGET]
+    return [ack_of_exchange(e) for e in sorted(every, key=lambda e: e.get("seq") or 0)]
 
 
-def ack_text(ack: Mapping[str, Any]) -> str:
-    if ack.get("error"):
-        return str(ack["error"])
-    body = str(ack.get("body") or "")
-    return f"HTTP {ack.get('status')} {body[:80]!r}"
+def control_answer(scenario: Mapping[str, Any]) -> AckFacts | None:
+    """The answer to the scenario's positive control, if one was sent."""
+    seq = notes(scenario).get("control_seq")
+    return next((a for a in notifications(scenario) if seq is not None and a.seq == seq), None)
+
+
+def negative_answers(scenario: Mapping[str, Any]) -> list[AckFacts]:
+    """The answers to a negative scenario's own messages (its positive control left out)."""
+    seq = notes(scenario).get("control_seq")
+    return [a for a in notifications(scenario) if seq is None or a.seq != seq]
 
 
 def exchanges(scenario: Mapping[str, Any], limit: int = MAX_EXCHANGES_PER_SCENARIO,
-              interesting: tuple[int, ...] = ()) -> list[Mapping[str, Any]]:
+              interesting: tuple[int | None, ...] = ()) -> list[Mapping[str, Any]]:
     """A readable subset of a scenario's exchanges: the ones named in `interesting` (seq) first,
     then the first notification and the last credit read."""
     every = list(scenario.get("exchanges") or [])
@@ -87,16 +118,17 @@ def _last(every: list[Mapping[str, Any]], label_start: str) -> Mapping[str, Any]
     return next((e for e in reversed(every) if str(e.get("label", "")).startswith(label_start)), None)
 
 
-def scenario_evidence(scenario: Mapping[str, Any], interesting: tuple[int, ...] = ()) -> Iterator[Mapping[str, Any]]:
+def scenario_evidence(scenario: Mapping[str, Any], interesting: tuple[int | None, ...] = ()) -> Iterator[Mapping[str, Any]]:
     """Evidence entries for one scenario: a summary, then a few HTTP exchanges."""
+    description = describe(scenario)
     summary: dict[str, Any] = {
         "kind": "probe",
         "scenario": scenario.get("name"),
-        "description": (scenario.get("description") or {}).get("en"),
-        "description_zh": (scenario.get("description") or {}).get("zh"),
+        "description": description.en,
+        "description_zh": description.zh,
         "orders": {role: {"no_order": o.get("no_order"), "credits": o.get("credits")}
                    for role, o in (scenario.get("orders") or {}).items()},
-        "answers": _answer_counts(sends(scenario)),
+        "answers": answer_counts(notifications(scenario)),
         "elapsed_ms": scenario.get("elapsed_ms"),
     }
     if scenario.get("error"):
@@ -105,10 +137,10 @@ def scenario_evidence(scenario: Mapping[str, Any], interesting: tuple[int, ...] 
     yield from exchanges(scenario, interesting=interesting)
 
 
-def _answer_counts(acks: list[Mapping[str, Any]]) -> dict[str, int]:
+def answer_counts(acks: list[AckFacts]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for ack in acks:
-        key = ack_text(ack) if ack.get("error") else f"HTTP {ack.get('status')} ret_code={ack.get('lenient_ret_code')}"
+        key = ack_text(ack) if ack.error else f"HTTP {ack.status} ret_code={ack.lenient_ret_code}"
         counts[key] = counts.get(key, 0) + 1
     return counts
 
@@ -169,26 +201,13 @@ def final_credit_or_reason(scenario: Mapping[str, Any], role: str = "main",
 
 # -- key trust: did any correct notification of the run credit anything? ----------------------------
 
-# Scenarios whose notifications are all correctly signed SUCCESS notifications for their order.
-_POSITIVE_PREFIXES = ("ack", "redelivery", "burst", "sign_method.site")
-
-
-def _correct_answers(scenario: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _correct_answers(scenario: Mapping[str, Any]) -> list[AckFacts]:
     """The answers to the correctly signed SUCCESS notifications of a scenario: all of a positive
-    scenario's, and a negative scenario's control."""
-    name = str(scenario.get("name") or "")
-    if any(name == p or name.startswith(p + ".") for p in _POSITIVE_PREFIXES):
-        return sends(scenario)
-    control = (scenario.get("notes") or {}).get("control")
-    if not control:
-        return []
-    return [a for a in sends(scenario) if a.get("seq") == control.get("seq")]
-
-
-def negative_sends(scenario: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The answers to a negative scenario's own messages (its positive control left out)."""
-    control = (scenario.get("notes") or {}).get("control") or {}
-    return [a for a in sends(scenario) if control.get("seq") is None or a.get("seq") != control.get("seq")]
+    scenario's (probe_spec: ``correct``), and a negative scenario's control."""
+    if str(scenario.get("name") or "") in probe_spec.correct_scenarios():
+        return notifications(scenario)
+    control = control_answer(scenario)
+    return [control] if control is not None else []
 
 
 def key_trust_problem(value: Mapping[str, Any]) -> Text | None:
@@ -201,17 +220,17 @@ def key_trust_problem(value: Mapping[str, Any]) -> Text | None:
     server must trust for the run. (A handler that answers 0000 and never credits -- LianLian's demo
     as shipped ends at a TODO -- is not refusing: that is the handler's own failure.)
     """
-    found = list((value.get("scenarios") or {}).values())
+    found = [s for s in (value.get("scenarios") or {}).values() if isinstance(s, Mapping)]
     answered = [(s, a) for s in found for a in _correct_answers(s)]
     correct = {str(s.get("name")) for s, _ in answered}
-    if not answered or any(a.get("positive") for _, a in answered):
+    if not answered or any(a.positive for _, a in answered):
         return None
     if any(isinstance(c, int) and c > 0 for s in found for o in (s.get("orders") or {}).values()
            for c in (o.get("credits") or {}).values()):
         return None
     if all(credits(s) is None for s, _ in answered):  # not one count could be read: another reason says why
         return None
-    answers = _answer_counts([a for _, a in answered])
+    answers = answer_counts([a for _, a in answered])
     shown = ", ".join(f"{k} ×{n}" for k, n in sorted(answers.items(), key=lambda kv: -kv[1])[:3]) or "-"
     signed = value.get("signed_with") or {}
     method = signed.get("method") or value.get("sign_type") or "?"
@@ -243,23 +262,26 @@ def key_trust_problem(value: Mapping[str, Any]) -> Text | None:
 
 
 def _control_failed(scenario: Mapping[str, Any], what: Text) -> Text:
-    control = (scenario.get("notes") or {}).get("control") or {}
-    answer = control.get("answer") or "-"
+    control = control_answer(scenario)
+    answer = ack_text(control) if control is not None else "-"
     return Text(f"紧随其后、针对同一订单的正确成功通知（对照）也没有入账（应答：{answer}），所以{what.zh}未入账什么也证明不了",
                 f"the correct SUCCESS notification for the same order sent right after it (the control) was never "
                 f"credited either (answer: {answer}), so this rejection of {what.en} proves nothing")
 
 
-def judge_no_credit(value: Mapping[str, Any], prefix: str, *, what: Text, ack_matters: bool,
-                    roles: tuple[str, ...] = ("main",)) -> Tally:
+def judge_no_credit(value: Mapping[str, Any], group: str, *, what: Text, ack_matters: bool,
+                    roles: tuple[str, ...] = ("main",), only: tuple[str, ...] | None = None) -> Tally:
     """The shared rule of the negative probes: the negative message credits nothing (and, where
     `ack_matters`, is not acknowledged with 0000) -- judged only when its positive control, a correct
-    notification for the same order sent after it, then credited that order exactly once."""
+    notification for the same order sent after it, then credited that order exactly once.
+    `only` limits the group's scenarios to these names."""
     tally = Tally()
     key_problem = key_trust_problem(value)
-    for scenario in scenarios(value, prefix):
-        description = text_of(scenario.get("description")) or Text(str(scenario.get("name")), str(scenario.get("name")))
-        if (scenario.get("notes") or {}).get("skipped"):
+    for scenario in scenarios(value, group):
+        if only is not None and scenario.get("name") not in only:
+            continue
+        description = describe(scenario)
+        if notes(scenario).get("skipped"):
             continue
         tally.evidence.extend(scenario_evidence(scenario))
         violated = False
@@ -278,13 +300,13 @@ def judge_no_credit(value: Mapping[str, Any], prefix: str, *, what: Text, ack_ma
                     Text(f"{what.zh}（{description.zh}）使订单 {no_order(scenario, role)} 入账 {count} 次",
                          f"{what.en} ({description.en}) credited order {no_order(scenario, role)} {count} time(s)"),
                     data={"scenario": scenario.get("name"), "no_order": no_order(scenario, role), "credits": count}))
-        positive = next((a for a in negative_sends(scenario) if a.get("positive")), None)
-        if ack_matters and positive is not None and not violated:
+        accepted = next((a for a in negative_answers(scenario) if a.positive), None)
+        if ack_matters and accepted is not None and not violated:
             # Answered "success" to a message it must refuse: LianLian would stop re-sending it, and
             # the answer evidently does not depend on the verification.
             tally.findings.append(Finding(
-                Text(f"{what.zh}（{description.zh}）被应答为 0000：{ack_text(positive)}；应拒收的通知不应得到成功应答",
-                     f"{what.en} ({description.en}) was answered 0000: {ack_text(positive)}; a notification that must be "
+                Text(f"{what.zh}（{description.zh}）被应答为 0000：{ack_text(accepted)}；应拒收的通知不应得到成功应答",
+                     f"{what.en} ({description.en}) was answered 0000: {ack_text(accepted)}; a notification that must be "
                      f"refused must not get the success answer"),
                 severity=Severity.MEDIUM, data={"scenario": scenario.get("name")}))
         if violated:
@@ -296,7 +318,7 @@ def judge_no_credit(value: Mapping[str, Any], prefix: str, *, what: Text, ack_ma
             tally.cannot(scenario, unknown)
         elif not (scenario.get("orders") or {}):
             tally.cannot(scenario, Text("探测未执行", "the probe did not run"))
-        elif not (scenario.get("notes") or {}).get("control"):
+        elif notes(scenario).get("control_seq") is None:
             tally.cannot(scenario, Text("没有对照（同一订单的正确通知），未入账证明不了什么",
                                         "no positive control (a correct notification for the same order) was sent, so "
                                         "nothing credited proves nothing"))
@@ -318,43 +340,3 @@ def judge_no_credit(value: Mapping[str, Any], prefix: str, *, what: Text, ack_ma
             else:
                 tally.judged += 1
     return tally
-
-
-def ack_findings(ack: Mapping[str, Any], location: Location | None = None, *, format_only: bool = False) -> list[Finding]:
-    """Where an answer (`AckFacts.to_dict()`) breaks LianLian's acknowledgement contract
-    (protocol.md §5.1): HTTP 200, a valid JSON object, ret_code "0000", ret_msg "交易成功"
-    (low and uncertain: the English docs show "ok"), within 5 s when the time is known.
-    `format_only`: judge only that the answer is JSON (for answers the merchant may refuse).
-    Each finding's ``data["rule"]`` names the rule (status, json, ret_code, ret_msg, slow)."""
-    findings: list[Finding] = []
-
-    def add(rule: str, message: Text, **kw: Any) -> None:
-        data = {"rule": rule, "status": ack.get("status"), "elapsed_ms": ack.get("elapsed_ms"), "body": ack.get("body")}
-        findings.append(Finding(message, location, data=data, **kw))
-
-    status = ack.get("status")
-    if status != 200 and not format_only:
-        add("status", Text(f"HTTP 状态码为 {status}，应为 200", f"HTTP status {status}, expected 200"))
-    if not ack.get("valid_json"):
-        if ack.get("single_quoted"):
-            add("json", Text("应答正文用单引号，不是合法 JSON —— 上线指南自己的示例 {'ret_code':'0000','ret_msg':'交易成功'} "
-                     "就是这样写的，照抄会被 JSON 解析器拒绝",
-                     "the answer uses single quotes, which is not JSON -- the go-live guide's own example "
-                     "{'ret_code':'0000','ret_msg':'交易成功'} is written that way, and a copy of it is rejected by a JSON parser"))
-        else:
-            add("json", Text(f"应答正文不是合法 JSON：{ack_text(ack)}", f"the answer is not valid JSON: {ack_text(ack)}"))
-    elif format_only:
-        pass
-    elif not ack.get("is_object"):
-        add("json", Text("应答是 JSON 但不是对象", "the answer is JSON but not an object"))
-    elif ack.get("ret_code") != ACK_RET_CODE:
-        add("ret_code", Text(f"ret_code 为 {ack.get('ret_code')!r}，应为 \"0000\"", f"ret_code is {ack.get('ret_code')!r}, expected \"0000\""))
-    elif ack.get("ret_msg") != ACK_RET_MSG:
-        add("ret_msg", Text(f"ret_msg 为 {ack.get('ret_msg')!r}，官方示例为 \"交易成功\"（英文文档写 \"ok\"，连连可能只看 ret_code，未确认）",
-                 f"ret_msg is {ack.get('ret_msg')!r}; the official demos send \"交易成功\" (the English docs show \"ok\"; "
-                 f"LianLian presumably reads only ret_code -- unconfirmed)"),
-            severity=Severity.LOW, uncertain=True)
-    elapsed = ack.get("elapsed_ms")
-    if isinstance(elapsed, (int, float)) and elapsed > LIANLIAN_ACK_LIMIT_MS and not format_only:
-        add("slow", Text(f"应答用时 {elapsed / 1000:.1f} 秒，超过连连的 5 秒", f"the answer took {elapsed / 1000:.1f} s, over LianLian's 5 s"))
-    return findings
