@@ -10,7 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from golive.evidence.ledger_values import KIND_WORDS, STATUS_WORDS, card_token, parse_amount, parse_time
+from golive.evidence.ledger_values import (
+    KIND_WORDS, STATUS_WORDS, amount_problem, card_token, parse_amount, parse_time,
+)
 
 SPACE = " \t\r\n\x0b\x0c"
 
@@ -29,7 +31,7 @@ def reference(rows: list[dict[str, str]], max_findings: int = 200, max_broken: i
         status_text = row["status"].strip()
         status = STATUS_WORDS.get(status_text) or STATUS_WORDS.get(status_text.lower())
         card = row["card"].strip()
-        problem = ("user" if not user else "kind" if kind is None else "amount" if amount is None
+        problem = ("user" if not user else "kind" if kind is None else amount_problem(row["amount"].strip()) if amount is None
                    else "time" if when is None else "status" if status is None else None)
         if problem is None and amount is not None and amount.is_signed():
             if kind in ("payment", "refund"):

@@ -34,6 +34,7 @@ DEFAULT_TIMEOUT_S = 300.0
 @dataclass(frozen=True)
 class DatabaseSource:
     dsn: str  # with the password already filled in from its secret: never shown
+    password: str | None = None  # the secret, when given apart from the DSN (scrubbed from messages)
     sql: str | None = None
     table: str | None = None
     columns: dict[str, str | list[str]] = field(default_factory=dict)  # logical -> the source's column(s)
@@ -50,6 +51,14 @@ class DatabaseSource:
 def redact_dsn(dsn: str) -> str:
     """``postgresql://user:***@host/db``: the password never reaches a message."""
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", dsn)
+
+
+def dsn_password(dsn: str) -> str | None:
+    """The password written inside `dsn` (``scheme://user:PASSWORD@host``), URL-decoded, or None."""
+    from urllib.parse import unquote
+
+    match = re.search(r"://[^:/@]*:([^@]*)@", dsn)
+    return unquote(match.group(1)) if match and match.group(1) else None
 
 
 def with_password(dsn: str, password: str | None) -> str:
@@ -70,6 +79,10 @@ def _source_sql(source: DatabaseSource, names: list[str], text: str = "TEXT") ->
     mapping: dict[str, list[str]] = {}
     for logical, given in source.columns.items():
         mapping[logical] = [given] if isinstance(given, str) else list(given)
+        absent = [name for name in mapping[logical] if name not in names]
+        if absent:
+            raise InputError(f"no column {absent[0]!r} in the ledger query (found: {', '.join(names)})",
+                             key=f"{source.key}.columns.{logical}")
     for name in names:  # columns named like the schema (or its aliases) map themselves
         column = column_of(name)
         if column == "card" and "card" not in source.columns:
@@ -101,8 +114,34 @@ def _table(name: str) -> str:
     return ".".join(_quote(part) for part in name.split("."))
 
 
+def _scrubbed(source: DatabaseSource, text: str) -> str:
+    """`text` (a driver's message) without the DSN's password, in any spelling it may take."""
+    text = text.replace(source.dsn, redact_dsn(source.dsn))
+    for secret in {source.password, dsn_password(source.dsn)}:
+        if secret and len(secret) >= 3:
+            from urllib.parse import quote
+
+            for spelling in {secret, quote(secret, safe=""), quote(secret)}:
+                text = text.replace(spelling, "***")
+    return text
+
+
+def _one_line(source: DatabaseSource, exc: BaseException) -> str:
+    message = str(getattr(exc, "orig", None) or exc).strip()
+    return _scrubbed(source, (message.splitlines() or [type(exc).__name__])[0])
+
+
+def _sqlstate(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+
+
 def audit_database(source: DatabaseSource, max_findings: int = 200, max_broken: int = 20) -> BooksAudit:
-    """Run the audit in the merchant's database; see the module docstring."""
+    """Run the audit in the merchant's database; see the module docstring. Raises InputError for
+    what the merchant must fix (a bad DSN, SQL the database refuses, missing columns) and
+    golive.books.run.BooksUnavailable when the database cannot be reached or runs out of time."""
+    from golive.books.run import BooksUnavailable
+
     try:
         import sqlalchemy
     except ImportError:
@@ -116,42 +155,78 @@ def audit_database(source: DatabaseSource, max_findings: int = 200, max_broken: 
         raise InputError(f"not a database URL: {redact_dsn(source.dsn)}", key=f"{source.key}.dsn") from None
     backend = url.get_backend_name()
     dialect = DIALECTS.get(backend)
-    if dialect is None:
+    if dialect is None or backend == "duckdb":
         raise InputError(f"database {backend!r} is not supported yet (PostgreSQL and SQLite are tested; the SQL "
-                         "is standard, see README 'Books in a database')", key=f"{source.key}.dsn")
+                         "is standard, see README 'The books')", key=f"{source.key}.dsn")
+    what = f"{source.key}.sql" if source.sql else f"{source.key}.table"
     connect_args: dict[str, Any] = {}
     if backend == "sqlite":
         database = url.database or ""
+        if not database or database == ":memory:":
+            raise InputError("a SQLite ledger is a file: sqlite:///path/to/books.db", key=f"{source.key}.dsn")
         url = url.set(database=f"file:{database}?mode=ro", query={"uri": "true"})
-    engine = sqlalchemy.create_engine(url, connect_args=connect_args, poolclass=sqlalchemy.pool.NullPool)
+    elif backend == "postgresql":
+        connect_args["connect_timeout"] = max(1, min(30, int(source.timeout_s)))
     try:
-        with engine.connect() as connection:
+        engine = sqlalchemy.create_engine(url, connect_args=connect_args, poolclass=sqlalchemy.pool.NullPool)
+    except ImportError as exc:  # the driver the DSN names is not installed
+        raise InputError(f"the database driver is not installed ({exc.name or exc}): pip install "
+                         "'lianlian-golive[sql]' (psycopg for PostgreSQL)", key=f"{source.key}.dsn") from None
+    except Exception as exc:
+        raise InputError(f"cannot use this DSN ({redact_dsn(source.dsn)}): {_one_line(source, exc)}",
+                         key=f"{source.key}.dsn") from None
+    try:
+        try:
+            connection = engine.connect()
+        except Exception as exc:
+            raise BooksUnavailable(f"cannot connect to the database ({shown}): {_one_line(source, exc)}") from None
+        with connection:
             raw = connection.connection.dbapi_connection
             deadline = time.monotonic() + source.timeout_s
-            if backend == "postgresql":
-                connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(source.timeout_s * 1000)}")
-                connection.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
-                connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
-            elif backend == "sqlite":
-                raw.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
-            probe = f"SELECT * FROM ({source.sql}) q LIMIT 0" if source.sql else \
-                f"SELECT * FROM {_table(source.table or '')} LIMIT 0"
-            escape = (lambda q: q.replace("%", "%%")) if backend == "postgresql" else (lambda q: q)  # pyformat driver
-            names = list(connection.exec_driver_sql(escape(probe)).keys())
-            relation, cards, has_status = _source_sql(source, names, dialect.text)
-            sql = audit_sql(dialect, relation, cards=cards, has_status=has_status, max_findings=max_findings,
-                            max_broken=max_broken)
-            rows = [tuple(r) for r in connection.exec_driver_sql(escape(sql)).fetchall()]
-            connection.rollback()
-    except InputError:
-        raise
-    except Exception as exc:  # driver errors: one line, the DSN without its password
-        message = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
-        message = message.replace(source.dsn, redact_dsn(source.dsn))
-        if "password" in message.lower() and url.password:
-            message = message.replace(str(url.password), "***")
-        raise InputError(f"the database could not audit the ledger ({shown}): {message}", key=source.key) from None
+            timed_out = []
+
+            def interrupt() -> int:
+                if time.monotonic() > deadline:
+                    timed_out.append(True)
+                    return 1
+                return 0
+
+            try:
+                if backend == "postgresql":
+                    connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(source.timeout_s * 1000)}")
+                    connection.exec_driver_sql("SET LOCAL TimeZone = 'UTC'")
+                    connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
+                    # The planner cannot estimate rows of computed columns (it guesses a handful)
+                    # and would join the CTEs in nested loops, quadratic in the books: hash joins
+                    # only; and sorts of 64 MB before spilling (this session only).
+                    connection.exec_driver_sql("SET LOCAL enable_nestloop = off")
+                    connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
+                elif backend == "sqlite":
+                    raw.set_progress_handler(interrupt, 10_000)
+                probe = f"SELECT * FROM ({source.sql}) q LIMIT 0" if source.sql else \
+                    f"SELECT * FROM {_table(source.table or '')} LIMIT 0"
+                escape = (lambda q: q.replace("%", "%%")) if backend == "postgresql" else (lambda q: q)  # pyformat
+                names = list(connection.exec_driver_sql(escape(probe)).keys())
+                relation, cards, has_status = _source_sql(source, names, dialect.text)
+                sql = audit_sql(dialect, relation, cards=cards, has_status=has_status, max_findings=max_findings,
+                                max_broken=max_broken)
+                rows = [tuple(r) for r in connection.exec_driver_sql(escape(sql)).fetchall()]
+                connection.rollback()
+            except InputError:
+                raise
+            except Exception as exc:
+                state = _sqlstate(exc)
+                message = _one_line(source, exc)
+                if timed_out or state == "57014" or "statement timeout" in message:
+                    raise BooksUnavailable(f"the database did not finish the audit within {source.timeout_s:g} s "
+                                           f"({shown}; raise {source.key}.timeout_s)") from None
+                if state.startswith(("08", "57P")) or "server closed the connection" in message:
+                    raise BooksUnavailable(f"the database connection failed ({shown}): {message}") from None
+                if state == "25006" or "readonly database" in message:
+                    raise InputError(f"the ledger query tried to write, in a read-only transaction: {message}",
+                                     key=what) from None
+                raise InputError(f"the database refused the ledger query ({shown}): {message}", key=what) from None
     finally:
         engine.dispose()
     audit = BooksAudit.from_rows(shown, backend, rows)
@@ -159,4 +234,4 @@ def audit_database(source: DatabaseSource, max_findings: int = 200, max_broken: 
     return audit
 
 
-__all__ = ["DatabaseSource", "audit_database", "redact_dsn", "with_password", "LOGICAL_COLUMNS"]
+__all__ = ["DatabaseSource", "audit_database", "dsn_password", "redact_dsn", "with_password", "LOGICAL_COLUMNS"]

@@ -63,13 +63,19 @@ def format_of(path: Path, given: str | None) -> str:
 
 
 def connect(settings: DuckSettings, spill: Path) -> Any:
-    import duckdb  # lazily: 60 MB of engine the CLI does not need to start
+    try:
+        import duckdb  # lazily: 60 MB of engine the CLI does not need to start
+    except ImportError:
+        raise InputError("DuckDB is not installed (pip install duckdb); or audit a CSV ledger with "
+                         "evidence.ledger_engine: python", key="evidence.ledger_engine") from None
 
     config: dict[str, Any] = {"memory_limit": f"{settings.memory_mb}MB", "temp_directory": str(spill),
                               "preserve_insertion_order": False, "enable_external_access": True}
     if settings.threads:
         config["threads"] = settings.threads
-    return duckdb.connect(":memory:", config=config)
+    connection = duckdb.connect(":memory:", config=config)
+    connection.execute("SET enable_progress_bar = false")  # it would print to the terminal on long audits
+    return connection
 
 
 def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckSettings | None = None,
@@ -110,8 +116,7 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
             try:
                 rows = connection.execute(sql).fetchall()
             except Exception as exc:  # duckdb.Error: an I/O or memory failure, said in one line
-                raise InputError(f"DuckDB could not audit the ledger: {_first_line(exc)}", file=display,
-                                 key=key) from None
+                raise _duck_error(exc, display, key, settings, spill) from None
             timings["sql_s"] = time.perf_counter() - begun
         finally:
             connection.close()
@@ -126,6 +131,19 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
                          f"directory {spill.parent})", file=display, key=key) from None
     finally:
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def _duck_error(exc: BaseException, display: str, key: str, settings: DuckSettings, spill: Path) -> InputError:
+    """What went wrong, in one line that says what to change."""
+    message = _first_line(exc)
+    if "Could not write file" in message or "No space left" in message or "max_temp_directory_size" in message:
+        reason = message.rsplit(":", 1)[-1].strip()
+        return InputError(f"out of temporary disk space while DuckDB spilled the audit to {spill.parent} ({reason}); "
+                          "free space there or set evidence.ledger_temp_dir", file=display, key=key)
+    if "Out of Memory" in message:
+        return InputError(f"DuckDB ran out of its {settings.memory_mb} MB for the audit ({message}); raise "
+                          "evidence.ledger_memory_mb", file=display, key=key)
+    return InputError(f"DuckDB could not audit the ledger: {message}", file=display, key=key)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -43,10 +43,19 @@ class FileScan:
     delimiter: bytes | None = None
     broken: list[BrokenRow] = field(default_factory=list)  # lines DuckDB must not see, by number
     lines: int = 0
+    newlines: int = 0
+    crlf: int = 0  # lines ended by \r\n
+    extra_cr: bool = False  # a line ends with more than one \r
+
+    @property
+    def mixed_endings(self) -> bool:
+        """Some lines end with \r\n, others with \n (or \r\r\n): DuckDB would count a line more
+        at some of them."""
+        return 0 < self.crlf < self.newlines or self.extra_cr
 
     @property
     def clean(self) -> bool:
-        return not self.broken and self.delimiter is not None
+        return not self.broken and self.delimiter is not None and not self.mixed_endings
 
 
 def _map_columns(names: list[str], display: str, line: int, key: str) -> tuple[dict[str, int | str], list[int | str]]:
@@ -175,6 +184,10 @@ def scan_lines(path: Path, display: str, key: str, scan: FileScan) -> FileScan:
 def _check_chunk(chunk: bytes, number: int, scan: FileScan) -> int:
     """Find the bad lines of whole lines `chunk` (the first is line number + 1); the new count."""
     lines = chunk.count(b"\n")
+    scan.newlines += lines
+    carriage = chunk.count(b"\r")
+    crlf = chunk.count(b"\r\n") if carriage else 0
+    scan.crlf += crlf
     try:
         chunk.decode("utf-8")
         bad_text = False
@@ -182,7 +195,9 @@ def _check_chunk(chunk: bytes, number: int, scan: FileScan) -> int:
         bad_text = True
     # Only the first line of a chunk can be over-long: it is the one that began in an earlier block.
     long_first = len(chunk) >= MAX_LINE_BYTES and chunk.index(b"\n") >= MAX_LINE_BYTES
-    if bad_text or long_first or chunk.count(b"\r") != chunk.count(b"\r\n"):
+    if carriage != crlf:
+        scan.extra_cr = True  # lone carriage returns are broken lines; several before \n are not
+    if bad_text or long_first or carriage != crlf:
         for offset, line in enumerate(chunk.split(b"\n")[:lines], number + 1):
             problem = _line_problem(line + b"\n", offset == 1)
             if problem is not None:
@@ -208,8 +223,9 @@ def _line_problem(line: bytes, first: bool) -> tuple[str, str | None] | None:
 def sanitised_copy(path: Path, target: Path, scan: FileScan) -> None:
     """A copy of `path` with every line of `scan.broken`, and every line holding the chosen
     delimiter (or all of them, if none was free), emptied -- same line numbers, nothing DuckDB
-    could misread."""
+    could misread; when line ends are mixed, each \r\n made \n."""
     bad = {b.line for b in scan.broken}
+    mixed = scan.mixed_endings  # every line end made \n
     delimiter = scan.delimiter or DELIMITERS[0]
     control: list[BrokenRow] = []
     with path.open("rb") as source, target.open("wb") as out:
@@ -228,6 +244,8 @@ def sanitised_copy(path: Path, target: Path, scan: FileScan) -> None:
             elif number > scan.header_lines and delimiter in data:
                 control.append(BrokenRow(number, "csv", f"control character {delimiter!r} in the line"))
                 out.write(b"\n")
+            elif mixed and data.endswith(b"\r\n"):
+                out.write(data.rstrip(b"\r\n") + b"\n")
             else:
                 out.write(data if data.endswith(b"\n") else data + b"\n")
     scan.delimiter = delimiter

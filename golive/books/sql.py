@@ -16,27 +16,33 @@ quote) -- in three stages of common table expressions:
    aggregates in one sort: the running balance ``Σ credits − Σ withdrawals`` and the row's sequence
    number. A withdrawal breaks the amount bound iff the balance after it is negative -- the same as
    ``withdrawn > paid + earnings − refunds``, since it adds nothing to the credits.
-3. **judge**: the card rule is a semi-join -- some card token of the withdrawal was first paid with
-   by that user at an earlier sequence number (`paying`: the earliest sequence per user and token,
-   one GROUP BY). Violations, counts, the running figures of the first `max_findings` violations
+3. **judge**: the card rule is an equi-join -- some card token of the withdrawal was first paid
+   with by that user at an earlier sequence number (`paying`: the earliest sequence per user and
+   token, one GROUP BY; one LEFT JOIN per card column, each a hash join). Violations, counts, the running figures of the first `max_findings` violations
    (one join limited to those users) and the first `max_broken` unreadable rows come back as one
    result set of tagged rows (`rtype` C, V, K, B), so a database runs one statement and sends
    back only what the report shows.
 
 SQL features relied on (all in DuckDB ≥ 0.9, PostgreSQL ≥ 12, SQLite ≥ 3.35, Spark SQL ≥ 3.0,
 Trino, ClickHouse ≥ 23 with its SQL-standard window support): common table expressions, window
-functions with ``ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW``, ``ROW_NUMBER``, correlated
-``EXISTS`` (decorrelated to a semi-join), ``UNION ALL``, ``ORDER BY … LIMIT`` in a derived table,
-``COUNT(DISTINCT …)``, ``trim``/``ltrim`` with a character set and 64-bit integer arithmetic. The
+functions with ``ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW``, ``ROW_NUMBER``, equi-joins
+(``LEFT JOIN``, no correlated subquery), ``UNION ALL``, ``ORDER BY … LIMIT`` in a derived table,
+``trim``/``ltrim`` with a character set and 64-bit integer arithmetic. The
 `Dialect` names the few spellings that differ (integer division, substring position, the 64-bit
 integer type, CTE materialisation).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from golive.books.schema import AMOUNT_INT_DIGITS, AMOUNT_SCALE, ASCII_SPACE, KINDS, STATUSES, UNICODE_SPACE
+
+# The instants a time may stand for: years 1000-9999 in China Standard Time (as the Python reader).
+CST_FIRST_US = (int((dt.datetime(1000, 1, 1) - dt.datetime(1970, 1, 1)).total_seconds()) - 28800) * 1_000_000
+CST_LAST_US = (int((dt.datetime(9999, 12, 31, 23, 59, 59) - dt.datetime(1970, 1, 1)).total_seconds()) - 28800) \
+    * 1_000_000 + 999_999
 
 # Result columns of the audit statement (see `audit_sql`).
 TEXT_COLUMNS = ("s1", "s2", "s3", "s4", "s5")
@@ -54,10 +60,13 @@ class Dialect:
     position: str = "instr({s}, {sub})"
     materialized: str = "MATERIALIZED "
     trim: str = "trim({s}, {chars})"
-    # DuckDB's trim/ltrim with a character set cost ~4 s per million rows (PostgreSQL's and
-    # SQLite's are plain C loops): there, regular expressions and a fast path for the usual
-    # value (printable ASCII at both ends) instead.
+    # DuckDB's trim/ltrim with a character set cost ~4 s per million rows: there, regular
+    # expressions instead.
     regex: bool = False
+    # The code point of a text's first character (NULL or 0 for ''): a fast path skips trimming the
+    # usual value, printable ASCII at both ends (DuckDB's trim is slow, and PostgreSQL's btrim with a
+    # multibyte character set decodes the set on every call).
+    code: str | None = None
     # Ends each normalising CTE so the planner keeps it a separate step (streamed, not stored):
     # inlined into one projection, a value used by several later expressions would be copied into
     # each -- exponentially, through the layers of the time parse (PostgreSQL then asks for 1 GB).
@@ -66,10 +75,31 @@ class Dialect:
     def strip(self, s: str, chars: str) -> str:
         """`s` without the characters of `chars` at either end."""
         trimmed = self.trim.format(s=s, chars=lit(chars))
-        if self.regex:
-            return f"(CASE WHEN unicode({s}) BETWEEN 33 AND 126 AND unicode(right({s}, 1)) BETWEEN 33 AND 126 " \
-                   f"THEN {s} ELSE {trimmed} END)"
+        if self.code:
+            return f"(CASE WHEN {s} = '' THEN '' WHEN {self.code}({s}) BETWEEN 33 AND 126 " \
+                   f"AND {self.code}(right({s}, 1)) BETWEEN 33 AND 126 THEN {s} ELSE {trimmed} END)"
         return trimmed
+
+    def native_amount(self, x: str) -> tuple[str, str, str] | None:
+        """(valid, units, scale) of the plain amount -- 1 to 6 digits, at most 6 places -- through
+        one regular expression and a DECIMAL cast where the engine has both cheap (DuckDB); None
+        elsewhere (the portable substr arithmetic)."""
+        if self.name != "duckdb":
+            return None
+        # Below a million yuan: DuckDB multiplies the DECIMAL's scaled int64 by 10^6 and would
+        # overflow above that (the general branch reads the rest).
+        valid = f"regexp_full_match({x}, '[0-9]{{1,6}}(\\.[0-9]{{0,{AMOUNT_SCALE}}})?')"
+        units = f"CAST(CAST({x} AS DECIMAL(18, {AMOUNT_SCALE})) * 1000000 AS BIGINT)"
+        scale = f"(CASE WHEN strpos({x}, '.') = 0 THEN 0 ELSE length({x}) - strpos({x}, '.') END)"
+        return valid, units, scale
+
+    def time14(self, tt: str) -> str:
+        """Whether `tt` takes the yyyyMMddHHmmss branch. Portably: 14 ASCII digits. In DuckDB, whose
+        try_strptime is strict (digits only, once the ends are trimmed), any 14 characters that
+        cannot be ISO 8601 (no ``-`` after the year): a regular expression costs more than the parse."""
+        if self.name == "duckdb":
+            return f"(length({tt}) = 14 AND substr({tt}, 5, 1) <> '-')"
+        return f"(length({tt}) = 14 AND {self.digits(tt)})"
 
     def fast_time(self, tt: str, fmt: str) -> str | None:
         """Epoch microseconds of `tt` in a fixed format read as China Standard Time, or NULL when
@@ -103,9 +133,9 @@ class Dialect:
         return f"CAST({expr} AS {self.bigint})"
 
 
-DUCKDB = Dialect("duckdb", int_div="//", regex=True)
+DUCKDB = Dialect("duckdb", int_div="//", regex=True, code="unicode")
 POSTGRESQL = Dialect("postgresql", text="TEXT", position="strpos({s}, {sub})", trim="btrim({s}, {chars})",
-                     barrier=" OFFSET 0")
+                     barrier=" OFFSET 0", code="ascii")
 SQLITE = Dialect("sqlite", bigint="INTEGER", text="TEXT", barrier=" LIMIT -1 OFFSET 0")
 DIALECTS = {d.name: d for d in (DUCKDB, POSTGRESQL, SQLITE)}
 
@@ -188,15 +218,19 @@ def normalise_sql(d: Dialect, source: str, cards: int, has_status: bool) -> str:
         return valid, units, f"length({fp})", int_digits
 
     fast_valid, fast_units, fast_scale, fast_ints = amount_parts("amount_text")
+    native = d.native_amount("amount_text")
+    if native is not None:  # only amounts within both bounds take the fast branch
+        fast_valid, fast_units, fast_scale = native
+        fast_ints = "0"
     f1 = f"""f1 AS (
   SELECT f0.*, {fast_valid} AS plain,
-    (length(time_text) = 14 AND {d.digits('time_text')}) AS time14,
+    {d.time14('time_text')} AS time14,
     (length(time_text) = 19 AND substr(time_text, 5, 1) = '-' AND substr(time_text, 8, 1) = '-'
      AND substr(time_text, 11, 1) = ' ' AND substr(time_text, 14, 1) = ':' AND substr(time_text, 17, 1) = ':') AS space19
   FROM f0)"""
     # The general amount: drop a leading ¥/￥, a trailing 元, every comma and white space (as the
     # Python reader does), then a sign. A few replace() per CTE: SQLite's parser stack is shallow.
-    yuan = f"(CASE WHEN substr(amount_text, 1, 1) IN ('¥', '￥') THEN substr(amount_text, 2) ELSE amount_text END)"
+    yuan = "(CASE WHEN substr(amount_text, 1, 1) IN ('¥', '￥') THEN substr(amount_text, 2) ELSE amount_text END)"
     chain = [f"""g0 AS (
   SELECT f1.*, CASE WHEN plain THEN NULL WHEN amount_text LIKE '%元' THEN substr({yuan}, 1, length({yuan}) - 1)
                     ELSE {yuan} END AS g0
@@ -250,7 +284,8 @@ def normalise_sql(d: Dialect, source: str, cards: int, has_status: bool) -> str:
     a = "after_sec"
     frac_digits = f"(length(substr({a}, 2)) - length(ltrim(substr({a}, 2), '0123456789')))"
     iso.append(f"""h2 AS (
-  SELECT h1.*, CASE WHEN substr({a}, 1, 1) IN ('.', ',') THEN {frac_digits} ELSE 0 END AS nfrac FROM h1)""")
+  SELECT h1.*, CASE WHEN substr({a}, 1, 1) IN ('.', ',') AND substr({r}, 3, 1) = ':' AND substr({r}, 6, 1) = ':'
+                    THEN {frac_digits} ELSE 0 END AS nfrac FROM h1)""")
     iso.append(f"""h3 AS (
   SELECT h2.*,
     CASE WHEN nfrac > 0 THEN substr({a}, 2, nfrac) ELSE '' END AS ifrac,
@@ -291,10 +326,14 @@ def normalise_sql(d: Dialect, source: str, cards: int, has_status: bool) -> str:
     t_expr = f"""CASE
       WHEN time14 THEN {fast14}
       WHEN space19 THEN {fast19}
-      WHEN iso_ok = 1 AND ioffset BETWEEN -86399 AND 86399 AND {vi} THEN {ti}
+      WHEN iso_ok = 1 AND ioffset BETWEEN -86399 AND 86399 AND {zone_min} <= 59 AND {vi}
+           AND {ti} BETWEEN {CST_FIRST_US} AND {CST_LAST_US} THEN {ti}
     END"""
-    kind = _word_case("lower(kind_text)", KINDS, ("payment", "withdrawal", "earning", "refund"))
-    status = _word_case("lower(status_text)", STATUSES, ("success", "failed", "pending"))
+    # The canonical word first: one comparison for nearly every row, the hundred words for the rest.
+    kinds, statuses = ("payment", "withdrawal", "earning", "refund"), ("success", "failed", "pending")
+    kind = f"CASE WHEN {_in('kind_text', list(kinds))} THEN kind_text ELSE {_word_case('lower(kind_text)', KINDS, kinds)} END"
+    status = (f"CASE WHEN {_in('status_text', list(statuses))} THEN status_text "
+              f"ELSE {_word_case('lower(status_text)', STATUSES, statuses)} END")
     f9 = f"""f9 AS (
   SELECT h5.*, {kind} AS kind0, {status} AS status0, {t_expr} AS t0,
     CASE WHEN plain THEN 0 WHEN NOT {g_valid} THEN 1
@@ -326,7 +365,7 @@ def normalise_sql(d: Dialect, source: str, cards: int, has_status: bool) -> str:
     tokens = ",\n    ".join(_token(d, c, f"tok{j}") for j, c in enumerate(card_cols, 1))
     first_card = ("COALESCE(" + ", ".join(f"NULLIF({c}, '')" for c in card_cols) + ", '')"
                   if len(card_cols) > 1 else card_cols[0])
-    n = f"""n AS {d.materialized}(
+    n = f"""n AS (
   SELECT line, user_id, no_order, {first_card} AS card, time_text, t0 AS t, status0 AS status,
     CASE WHEN neg AND kind0 = 'payment' THEN 'refund' ELSE kind0 END AS kind,
     CASE WHEN problem0 IS NOT NULL THEN NULL WHEN neg AND kind0 = 'earning' THEN -({a_units}) ELSE {a_units} END
@@ -334,7 +373,9 @@ def normalise_sql(d: Dialect, source: str, cards: int, has_status: bool) -> str:
     scale0 AS scale,
     {tokens},
     problem0 AS problem,
-    {detail} AS detail
+    {detail} AS detail,
+    CASE WHEN problem0 IS NULL AND (status0 = 'success' OR (status0 = 'pending' AND kind0 = 'withdrawal'))
+         THEN 1 ELSE 0 END AS mv
   FROM f10)"""
     layers = [f1, *chain, *iso, f9, f10]
     if d.barrier:
@@ -351,9 +392,13 @@ def _token(d: Dialect, card: str, name: str) -> str:
     mask = f"ltrim({head}, '0123456789')"
     masked = (f"({d.digits(last4)} AND {mask} <> '' AND length({head}) - length({mask}) <= 8 "
               f"AND substr({mask}, 1, 1) IN ('*', 'x', 'X', '•') AND {d.strip(mask, '*xX•' + UNICODE_SPACE)} = '')")
-    return (f"CASE WHEN {card} = '' THEN NULL WHEN {d.digits(card)} THEN "
-            f"(CASE WHEN length({card}) = 4 THEN '#' || {card} ELSE {card} END) "
-            f"WHEN length({card}) > 4 THEN (CASE WHEN {masked} THEN '#' || {last4} ELSE {card} END) ELSE {card} END AS {name}")
+    # Only a last four gets '#'; a masked number needs a mask character (four memchr-like tests
+    # spare the usual no_agree, all digits, the costlier checks).
+    mask_char = " OR ".join(f"{d.pos(card, lit(c))} > 0" for c in ("*", "x", "X", "•"))
+    return (f"CASE WHEN {card} = '' THEN NULL "
+            f"WHEN length({card}) = 4 THEN (CASE WHEN {d.digits(card)} THEN '#' || {card} ELSE {card} END) "
+            f"WHEN length({card}) > 4 AND ({mask_char}) THEN (CASE WHEN {masked} THEN '#' || {last4} ELSE {card} END) "
+            f"ELSE {card} END AS {name}")
 
 
 def audit_sql(d: Dialect, source: str, cards: int = 1, has_status: bool = True, max_findings: int = 200,
@@ -374,8 +419,14 @@ def audit_sql(d: Dialect, source: str, cards: int = 1, has_status: bool = True, 
     i = d.int
     order = "PARTITION BY user_id ORDER BY t, line"
     paying_union = " UNION ALL ".join(
-        f"SELECT user_id, {t} AS tok, seq FROM run WHERE kind = 'payment' AND {t} IS NOT NULL" for t in tok_cols)
-    card_match = f"p.tok = w.{tok_cols[0]}" if cards == 1 else f"p.tok IN ({', '.join('w.' + t for t in tok_cols)})"
+        f"SELECT user_id, {t} AS tok, seq FROM run WHERE mv = 1 AND kind = 'payment' AND {t} IS NOT NULL"
+        for t in tok_cols)
+    # The card rule as one hash join per card column: `paying` holds one row per (user, token), so
+    # each join finds at most one; a correlated EXISTS would be a nested loop where the planner does
+    # not decorrelate it (PostgreSQL does not, over a CTE).
+    card_joins = "\n  ".join(f"LEFT JOIN paying p{j} ON p{j}.user_id = w.user_id AND p{j}.tok = w.{t}"
+                              for j, t in enumerate(tok_cols, 1))
+    card_ok = " OR ".join(f"p{j}.first_seq < w.seq" for j in range(1, cards + 1))
     has_card = " OR ".join(f"{t} IS NOT NULL" for t in tok_cols)
 
     def row(rtype: str, line: str, texts: list[str], ints: list[str]) -> str:
@@ -386,24 +437,34 @@ def audit_sql(d: Dialect, source: str, cards: int = 1, has_status: bool = True, 
         cols += [f"{i(v)} AS {c}" for v, c in zip(ints, INT_COLUMNS)]
         return ", ".join(cols)
 
-    rule = f"""moves AS (
-  SELECT line, user_id, kind, amount_u, scale, t, {', '.join(tok_cols)},
-    CASE WHEN kind IN ('withdrawal', 'refund') THEN -amount_u ELSE amount_u END AS delta
-  FROM n
-  WHERE problem IS NULL AND (status = 'success' OR (status = 'pending' AND kind = 'withdrawal'))),
-run AS (
-  SELECT moves.*, ROW_NUMBER() OVER ({order}) AS seq,
-    SUM(delta) OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS balance
-  FROM moves),
+    # One pass over the books (`run`, the one relation materialised): every row, each user's in
+    # (time, line) order -- the sequence number and the running balance of the rows that move money
+    # (`mv`); broken and failed rows ride along (they move nothing) so the counts, the unreadable
+    # rows and the violations' own text all come from it.
+    # Texts only where a finding may quote them (a withdrawal's order, card and time; a broken
+    # row's detail): the materialised relation stays narrow.
+    keep = ", ".join(tok_cols)
+    rule = f"""run AS {d.materialized}(
+  SELECT line, user_id, kind, status, t, amount_u, scale, {keep}, problem, detail, mv,
+    CASE WHEN kind = 'withdrawal' THEN no_order END AS no_order,
+    CASE WHEN kind = 'withdrawal' THEN card END AS card,
+    CASE WHEN kind = 'withdrawal' THEN time_text END AS time_text,
+    ROW_NUMBER() OVER ({order}) AS seq,
+    SUM(CASE WHEN mv = 0 THEN 0 WHEN kind IN ('withdrawal', 'refund') THEN -amount_u ELSE amount_u END)
+      OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS balance,
+    SUM(CASE WHEN problem IS NULL AND status <> 'failed' THEN 1 ELSE 0 END)
+      OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS judged_so_far
+  FROM n),
 paying AS (
   SELECT user_id, tok, MIN(seq) AS first_seq FROM ({paying_union}) pt GROUP BY user_id, tok),
 judged AS (
-  SELECT w.line, w.user_id, w.seq, w.amount_u, w.scale,
-    CASE WHEN EXISTS (SELECT 1 FROM paying p WHERE p.user_id = w.user_id AND p.first_seq < w.seq AND {card_match})
-         THEN 1 ELSE 0 END AS card_ok,
+  SELECT w.line, w.user_id, w.no_order, w.card, w.time_text, w.seq, w.amount_u, w.scale,
+    CASE WHEN {card_ok} THEN 1 ELSE 0 END AS card_ok,
     CASE WHEN {has_card} THEN 1 ELSE 0 END AS has_card,
     CASE WHEN w.balance >= 0 THEN 1 ELSE 0 END AS amount_ok
-  FROM run w WHERE w.kind = 'withdrawal'),
+  FROM run w
+  {card_joins}
+  WHERE w.mv = 1 AND w.kind = 'withdrawal'),
 violations AS (
   SELECT * FROM judged WHERE card_ok = 0 OR amount_ok = 0),
 shown AS (
@@ -418,7 +479,7 @@ figures AS (
     MAX(CASE WHEN r.kind = 'refund' THEN r.scale ELSE 0 END) AS refunded_scale,
     SUM(CASE WHEN r.kind = 'withdrawal' THEN r.amount_u ELSE 0 END) AS withdrawn,
     MAX(CASE WHEN r.kind = 'withdrawal' THEN r.scale ELSE 0 END) AS withdrawn_scale
-  FROM shown s LEFT JOIN run r ON r.user_id = s.user_id AND r.seq < s.seq
+  FROM shown s LEFT JOIN run r ON r.user_id = s.user_id AND r.seq < s.seq AND r.mv = 1
   GROUP BY s.line),
 counts AS (
   SELECT COUNT(*) AS rows_all,
@@ -427,11 +488,11 @@ counts AS (
     SUM(CASE WHEN problem IS NULL AND status = 'failed' THEN 1 ELSE 0 END) AS failed,
     SUM(CASE WHEN problem IS NULL AND status = 'pending' THEN 1 ELSE 0 END) AS pending,
     SUM(CASE WHEN problem IS NOT NULL THEN 1 ELSE 0 END) AS broken,
-    COUNT(DISTINCT CASE WHEN problem IS NULL AND status <> 'failed' THEN user_id END) AS users
-  FROM n)"""
+    SUM(CASE WHEN problem IS NULL AND status <> 'failed' AND judged_so_far = 1 THEN 1 ELSE 0 END) AS users
+  FROM run)"""
     counts = row("C", "0", [], ["rows_all", "judged", "withdrawals", "failed", "pending", "broken", "users",
                                 "(SELECT COUNT(*) FROM violations)"])
-    shown = row("V", "s.line", ["n.user_id", "n.no_order", "n.card", "n.time_text"],
+    shown = row("V", "s.line", ["s.user_id", "s.no_order", "s.card", "s.time_text"],
                 ["s.amount_u", "s.scale", "COALESCE(f.paid, 0)", "COALESCE(f.paid_scale, 0)", "COALESCE(f.earned, 0)",
                  "COALESCE(f.earned_scale, 0)", "COALESCE(f.refunded, 0)", "COALESCE(f.refunded_scale, 0)",
                  "COALESCE(f.withdrawn, 0)", "COALESCE(f.withdrawn_scale, 0)", "s.card_ok", "s.has_card",
@@ -443,9 +504,9 @@ counts AS (
 {rule}
 SELECT {counts} FROM counts
 UNION ALL
-SELECT {shown} FROM shown s JOIN n ON n.line = s.line LEFT JOIN figures f ON f.line = s.line
+SELECT {shown} FROM shown s LEFT JOIN figures f ON f.line = s.line
 UNION ALL
 SELECT {cards_rows} FROM shown s JOIN paying p ON p.user_id = s.user_id AND p.first_seq < s.seq
 UNION ALL
-SELECT {broken} FROM (SELECT line, problem, detail FROM n WHERE problem IS NOT NULL ORDER BY line LIMIT {int(max_broken)}) b
+SELECT {broken} FROM (SELECT line, problem, detail FROM run WHERE problem IS NOT NULL ORDER BY line LIMIT {int(max_broken)}) b
 """
