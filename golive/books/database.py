@@ -181,7 +181,7 @@ def audit_database(source: DatabaseSource, max_findings: int = 200, max_broken: 
         except Exception as exc:
             raise BooksUnavailable(f"cannot connect to the database ({shown}): {_one_line(source, exc)}") from None
         with connection:
-            raw = connection.connection.dbapi_connection
+            raw: Any = connection.connection.dbapi_connection
             deadline = time.monotonic() + source.timeout_s
             timed_out = []
 
@@ -206,7 +206,10 @@ def audit_database(source: DatabaseSource, max_findings: int = 200, max_broken: 
                     raw.set_progress_handler(interrupt, 10_000)
                 probe = f"SELECT * FROM ({source.sql}) q LIMIT 0" if source.sql else \
                     f"SELECT * FROM {_table(source.table or '')} LIMIT 0"
-                escape = (lambda q: q.replace("%", "%%")) if backend == "postgresql" else (lambda q: q)  # pyformat
+
+                def escape(query: str) -> str:  # psycopg's paramstyle is pyformat: a literal % is %%
+                    return query.replace("%", "%%") if backend == "postgresql" else query
+
                 names = list(connection.exec_driver_sql(escape(probe)).keys())
                 relation, cards, has_status = _source_sql(source, names, dialect.text)
                 sql = audit_sql(dialect, relation, cards=cards, has_status=has_status, max_findings=max_findings,

@@ -49,7 +49,7 @@ def audit_csv(path: Path, display: str, max_findings: int = 200, max_broken: int
     misordered = 0
     resorted = ""
     for record in iter_ledger_stream(path, display):
-        _, line, user, kind, _, amount, _, cards, _, when, status, resorted_by, is_broken, problem = record
+        _, line, user, kind, _, maybe_amount, _, cards, _, when, status, resorted_by, is_broken, problem = record
         if is_broken:
             broken_count += 1
             if len(broken) < max_broken or -broken[0][0] > line:
@@ -61,6 +61,7 @@ def audit_csv(path: Path, display: str, max_findings: int = 200, max_broken: int
         if status == FAILED:
             failed += 1
             continue
+        amount: Decimal = maybe_amount  # type: ignore[assignment]  # a readable row has one
         balance = balances.get(user)
         if balance is None:
             if resorted_by:
