@@ -74,6 +74,10 @@ META = CheckMeta(
 
 def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     audit: dict[str, Any] = evidence.value("ledger")
+    malformed = same_card.ledger_problem(audit)
+    if malformed is not None:  # saved evidence edited by hand, say: judged only when well-formed
+        return Judgement.cannot_judge(Text(f"台账审计证据格式不对（{malformed}）",
+                                           f"the ledger audit evidence is malformed ({malformed})"))
     source = str(audit["source"])
     findings = [_violation(v, source) for v in audit["shown"]]
     not_shown = max(0, int(audit["violations"]) - len(findings))
@@ -155,16 +159,7 @@ def _violation(v: dict[str, Any], source: str) -> Finding:
 
 
 def _order_text(audit: dict[str, Any]) -> Text:
-    from golive.evidence.ledger import resort_reason
-
-    order, engine = audit.get("order") or "", audit["engine"]
-    if order == "sql":
-        return Text(f"由 {engine} 按用户、时间（同一时间按行号）排序复核",
-                    f"ordered by user, time and line by {engine}")
-    if not order:
-        return Text("各用户的行按时间顺序排列，按文件顺序判定", "each user's rows were in time order and were judged in file order")
-    why = resort_reason(order)
-    return Text(f"已按用户和时间重排后判定（{why.zh}）", f"judged re-sorted by user and time ({why.en})")
+    return same_card.ledger_order(audit.get("order") or "", audit["engine"])
 
 
 def _broken_findings(audit: dict[str, Any], source: str) -> list[Finding]:

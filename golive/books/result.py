@@ -158,3 +158,51 @@ class BooksAudit:
                            for v in self.violations],
             "broken": [(b.line, b.problem) for b in self.broken_rows],
         }
+
+
+_COUNTS = ("rows", "judged", "withdrawals", "failed_rows", "pending_rows", "broken_rows", "users", "violations")
+_SHOWN_TEXTS = ("user_id", "no_order", "card", "time", "amount", "paid", "earned", "refunded", "withdrawn_before",
+                "bound")
+
+
+def evidence_problem(value: Any) -> str | None:
+    """Where `value` (``ledger`` evidence, perhaps read back from a saved store) is not what
+    `BooksAudit.to_evidence` makes, or None: LL-CRD-003 judges only well-formed evidence."""
+    def is_int(node: Any) -> bool:
+        return isinstance(node, int) and not isinstance(node, bool) and node >= 0
+
+    if not isinstance(value, dict):
+        return "not a mapping"
+    for key in ("source", "engine", "order"):
+        if not isinstance(value.get(key), str):
+            return key
+    for key in _COUNTS:
+        if not is_int(value.get(key)):
+            return key
+    if value.get("misordered_line") is not None and not is_int(value["misordered_line"]):
+        return "misordered_line"
+    shown, unreadable = value.get("shown"), value.get("unreadable")
+    if not isinstance(shown, list):
+        return "shown"
+    for index, item in enumerate(shown):
+        where = f"shown[{index}]"
+        if not isinstance(item, dict) or not is_int(item.get("line")) or not isinstance(item.get("has_card"), bool):
+            return where
+        for key in _SHOWN_TEXTS:
+            if not isinstance(item.get(key), str):
+                return f"{where}.{key}"
+        rules = item.get("rules_broken")
+        if not isinstance(rules, list) or not rules or not set(rules) <= {"same_card", "amount_bound"}:
+            return f"{where}.rules_broken"
+        cards = item.get("paying_cards")
+        if not isinstance(cards, list) or not all(isinstance(c, str) for c in cards):
+            return f"{where}.paying_cards"
+    if not isinstance(unreadable, list):
+        return "unreadable"
+    for index, item in enumerate(unreadable):
+        where = f"unreadable[{index}]"
+        message = item.get("message") if isinstance(item, dict) else None
+        if not isinstance(item, dict) or not is_int(item.get("line")) or not isinstance(message, dict) \
+                or not all(isinstance(message.get(lang), str) for lang in ("zh", "en")):
+            return where
+    return None
