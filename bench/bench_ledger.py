@@ -4,8 +4,8 @@ Generates a ledger of ROWS rows (default 1,000,000) in a temporary directory -- 
 order, once shuffled (which sends the reader down the external-sort path) -- and runs the real
 engine (`run_check` on the installed package's examples/golive.yaml with that ledger and only
 LL-CRD-003 selected), each run in its own subprocess so the peak resident memory (VmHWM) is that
-run's alone. "audit" is the engine's own timing of the ledger stream (deciding the order, reading,
-re-sorting when needed and judging every row); the whole run adds config, keys and check
+run's alone. "audit" is the ledger gatherer's own timing (the default engine, DuckDB, auditing the
+file; bench/bench_books.py compares every engine); the whole run adds config, keys and check
 discovery. Each run also times csv.reader alone over the same file, and prints the audit's speed as
 a share of it: the machine's load changes from minute to minute, the ratio much less. With
 --repeat N each variant runs N times and the ranges are printed. Prints figures; asserts nothing
@@ -53,7 +53,7 @@ started, cpu = time.perf_counter(), time.process_time()
 result = run_check(RunOptions(config_path=config, ledger=sys.argv[1], select={"LL-CRD-003"}))
 elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
 check = next(c for c in result["checks"] if c["id"] == "LL-CRD-003")
-stream = result["provenance"]["timings_s"].get("stream_ledger_s", elapsed)  # deciding the order, reading, judging
+stream = result["provenance"]["timings_s"].get("gather_ledger_s", elapsed)  # the ledger gatherer: the audit
 print(json.dumps({"elapsed": elapsed, "cpu": cpu, "stream": stream, "csv_floor": floor, "peak_kib": peak_kib(),
                   "base_kib": base, "status": check["status"], "evidence": check["evidence"],
                   "findings": len(check["findings"]), "golive": golive.__file__}))

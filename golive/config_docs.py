@@ -64,8 +64,30 @@ DOCS: dict[str, tuple[str, str, tuple[Any, ...]]] = {
     "whitelist[].days": ("有效天数", "days it is valid", (7,)),
     "evidence": ("证据文件", "evidence files", ()),
     "evidence.captures": ("抓包文件（JSON Lines、HAR）", "capture files (JSON Lines, HAR)", (["captures/integration.jsonl"],)),
-    "evidence.ledger": ("商户台账 CSV：user_id,kind,no_order,amount,card,time,status",
-                        "the merchant ledger CSV: user_id,kind,no_order,amount,card,time,status", ("captures/ledger.csv",)),
+    "evidence.ledger": ("商户台账：CSV、Parquet 或 JSON Lines 文件（user_id,kind,no_order,amount,card,time,status），"
+                        "或商户数据库 {dsn, sql 或 table}",
+                        "the merchant ledger: a CSV, Parquet or JSON Lines file (user_id,kind,no_order,amount,card,"
+                        "time,status), or the merchant's database as {dsn, sql or table}",
+                        ("captures/ledger.csv", {"dsn": "postgresql+psycopg://golive_ro@db.internal:5432/books",
+                                                 "password": {"env": "GOLIVE_BOOKS_PASSWORD"},
+                                                 "table": "public.ledger"})),
+    "evidence.ledger.dsn": ("数据库地址（SQLAlchemy URL，不含密码）", "the database URL (SQLAlchemy, without the password)",
+                            ("postgresql+psycopg://golive_ro@db.internal:5432/books", "sqlite:///books.db")),
+    "evidence.ledger.password": ("数据库密码（密钥：{env: 变量名} 或 {file: 路径}）",
+                                 "the database password (a secret: {env: NAME} or {file: PATH})",
+                                 ({"env": "GOLIVE_BOOKS_PASSWORD"},)),
+    "evidence.ledger.sql": ("给出台账各列的 SELECT 语句", "a SELECT giving the ledger's columns",
+                            ("SELECT uid AS user_id, type AS kind, order_no AS no_order, amt AS amount, no_agree AS card, "
+                             "created_at AS time, state AS status, id AS line FROM pay.ledger",)),
+    "evidence.ledger.table": ("台账所在的表", "the table holding the ledger", ("public.ledger",)),
+    "evidence.ledger.columns": ("逻辑列 -> 表中的列", "logical column -> the table's column",
+                                ({"user_id": "uid", "card": ["card_last4", "no_agree"], "line": "id"},)),
+    "evidence.ledger.timeout_s": ("语句超时（秒，默认 300）", "the statement timeout (seconds, default 300)", (300,)),
+    "evidence.ledger_engine": ("审计台账文件的引擎：duckdb（默认）或 python", "the engine auditing a ledger file: duckdb "
+                               "(the default) or python", ("duckdb",)),
+    "evidence.ledger_memory_mb": ("DuckDB 审计台账可用的内存（MB，默认 512）", "memory DuckDB may use for the ledger audit "
+                                  "(MB, default 512)", (512,)),
+    "evidence.ledger_temp_dir": ("DuckDB 溢出到磁盘的目录", "where DuckDB spills to disk", ("/var/tmp",)),
     "evidence.sandbox": ("golive sandbox 的状态目录（或其中的 sandbox.sqlite3）：判断商户在沙箱中的真实运行——支付请求、查询、通知投递与应答、同步返回、代付（同 --sandbox）",
                          "a golive sandbox state directory (or its sandbox.sqlite3): judge the merchant's real run in it -- "
                          "pay requests, queries, notification deliveries and acks, returns, payouts (same as --sandbox)",

@@ -21,6 +21,36 @@ _SECRET = {
     ],
 }
 _URL = {"type": "string", "minLength": 1}
+# The merchant's books (README "The books"): a ledger file, or a database the rule is pushed down to.
+_LEDGER_COLUMNS = ("user_id", "kind", "no_order", "amount", "card", "time", "status", "line")
+_LEDGER = {
+    "description": "the ledger: a CSV, Parquet or JSON Lines file, or the merchant's database as "
+                   "{dsn, sql | table, columns, password, timeout_s}",
+    "type": ["string", "object"],
+    "minLength": 1,
+    "additionalProperties": False,
+    "required": ["dsn"],
+    "properties": {
+        "dsn": {"type": "string", "minLength": 1, "pattern": "^[A-Za-z][A-Za-z0-9+.-]*://",
+                "description": "a SQLAlchemy URL without the password: postgresql+psycopg://user@host:5432/db, "
+                               "sqlite:///books.db"},
+        "password": _SECRET,
+        "sql": {"type": "string", "minLength": 1,
+                "description": "a SELECT giving the logical columns (user_id, kind, no_order, amount, card, time, "
+                               "status, line), or others mapped with columns"},
+        "table": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$",
+                  "description": "[schema.]table holding the books"},
+        "columns": {
+            "type": "object", "propertyNames": {"enum": list(_LEDGER_COLUMNS)},
+            "additionalProperties": {"oneOf": [{"type": "string", "minLength": 1},
+                                               {"type": "array", "minItems": 1,
+                                                "items": {"type": "string", "minLength": 1}}]},
+            "description": "logical column -> the source's column (card may list several: card, no_agree)",
+        },
+        "timeout_s": {"type": "number", "exclusiveMinimum": 0, "maximum": 86400,
+                      "description": "statement timeout (default 300)"},
+    },
+}
 _DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _CODE = {"type": "string", "pattern": r"^\d{4}$"}
 
@@ -131,7 +161,16 @@ CONFIG_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "properties": {
                 "captures": {"type": "array", "items": {"type": "string"}},
-                "ledger": {"type": "string"},
+                "ledger": _LEDGER,
+                "ledger_engine": {"enum": ["duckdb", "python"],
+                                  "description": "what audits a ledger file: duckdb (the default; CSV, Parquet, "
+                                                 "JSON Lines) or python (the streaming auditor; CSV only)"},
+                "ledger_memory_mb": {"type": "integer", "minimum": 32, "maximum": 1 << 20,
+                                     "description": "memory DuckDB may use for the ledger audit (default 512); "
+                                                    "beyond it, it spills to ledger_temp_dir"},
+                "ledger_temp_dir": {"type": "string", "minLength": 1,
+                                    "description": "where DuckDB spills (default: the system's temporary "
+                                                   "directory); a private directory is made inside and removed"},
                 "sandbox": {"type": "string", "description": "a golive sandbox state directory (or its "
                                                             "sandbox.sqlite3): judge the merchant's real run it "
                                                             "journaled -- pay requests, queries, notification "

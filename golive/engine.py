@@ -229,6 +229,7 @@ class Run:
         if self.store is not None:
             self.store.fill(self.bundle)
             self.provenance.update(self.store.provenance)
+            self._read_whole()
             if self.saver is not None:
                 self.saver.begin(self)
             return
@@ -261,6 +262,7 @@ class Run:
                     f"{gatherer.name} 没有给出证据 {kind}", f"{gatherer.name} produced no {kind} evidence")))
             self.provenance.update(ctx.provenance)
             self.timings[f"gather_{gatherer.name}_s"] = time.perf_counter() - started
+        self._read_whole()
         if self.saver is not None:
             self.saver.begin(self)
 
@@ -353,6 +355,14 @@ class Run:
         for forked in self._passes.values():
             forked.stop()
         self._passes.clear()
+
+    def _read_whole(self) -> None:
+        """The input files gatherers read whole (the ledger, audited where it is): each such kind's
+        value names its file under ``input`` -- gathered or saved, the report lists the same inputs."""
+        for _name, evidence in self.bundle:
+            value = evidence.value if evidence.is_ok else None
+            if isinstance(value, dict) and isinstance(value.get("input"), dict):
+                self.inputs.append(dict(value["input"]))
 
     def _scoped_out(self, check: Check) -> bool:
         """A check the merchant declared out of scope (scope.*) needs no evidence gathered."""

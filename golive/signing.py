@@ -31,6 +31,7 @@ class KeyRole(str, Enum):
     STAGING_LIANLIAN_PRIVATE = "staging_lianlian_private"
     SFTP_PRIVATE = "sftp_private"  # the merchant's SSH key for LianLian's statement SFTP (not a LianLian key)
     SFTP_PASSPHRASE = "sftp_passphrase"
+    LEDGER_PASSWORD = "ledger_password"  # the password of the merchant's database holding the books
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,14 @@ KEY_SLOTS: tuple[KeySlot, ...] = (
             Text("对账文件 SFTP 登录私钥", "the SSH private key for the statement SFTP")),
     KeySlot("reconciliation.sftp.passphrase", KeyRole.SFTP_PASSPHRASE, True,
             Text("对账 SFTP 私钥的口令", "the passphrase of the statement SFTP key")),
+    KeySlot("evidence.ledger.password", KeyRole.LEDGER_PASSWORD, True,
+            Text("台账数据库的密码", "the password of the database holding the ledger")),
 )
 # Slots that hold SSH material, not LianLian RSA keys: read (and scrubbed) like every secret, never
 # parsed as an RSA key.
 SSH_ROLES = frozenset({KeyRole.SFTP_PRIVATE, KeyRole.SFTP_PASSPHRASE})
+# Slots that hold no key at all (a password): read, described and scrubbed like every secret, never parsed.
+NOT_KEY_ROLES = SSH_ROLES | {KeyRole.LEDGER_PASSWORD}
 SECRET_CONFIG_KEYS: frozenset[str] = frozenset(slot.key for slot in KEY_SLOTS if slot.secret)
 SLOT_BY_KEY: dict[str, KeySlot] = {slot.key: slot for slot in KEY_SLOTS}
 

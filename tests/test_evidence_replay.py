@@ -290,12 +290,13 @@ def test_a_forged_tag_or_row_type_is_named_with_its_key(small_store, tmp_path, c
     records.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, line = _replay_cli(capsys, small_store, tmp_path)
     assert code == 2 and f"{records}:1:" in line and "unknown tag 'pickle'" in line
-    ledger = small_store / "ledger.jsonl"
-    ledger.write_text(ledger.read_text(encoding="utf-8").replace('"type":"LedgerRow"', '"type":"Popen"', 1),
-                      encoding="utf-8")
+    ledger = small_store / "ledger.json"  # the audit of the ledger: a plain document
+    data = json.loads(ledger.read_text(encoding="utf-8"))
+    data["shown"] = {"$t": "pickle", "v": "cos\nsystem"}
+    ledger.write_text(json.dumps(data), encoding="utf-8")
     records.write_text(records.read_text(encoding="utf-8").replace('"$t":"pickle"', '"$t":"masked"'), encoding="utf-8")
     code, line = _replay_cli(capsys, small_store, tmp_path)
-    assert code == 2 and f"{ledger}:1:" in line and "type" in line and "Popen" in line
+    assert code == 2 and str(ledger) in line and "pickle" in line
 
 
 def test_a_file_name_outside_the_store_is_refused(small_store, tmp_path, capsys):

@@ -107,7 +107,7 @@ def test_odd_fields_survive_the_re_sort_exactly(tmp_path: Path) -> None:
     text = ('user_id,kind,no_order,amount,card,no_agree,time,status\n'
             'U1,withdrawal,"W\x00,""1""",2.00,622202******1234,,20261126100000,success\n'
             'U1,payment,N1,-0.10,1234,A-1,20261125100000,pending\n'
-            'U1,payment,"N\n2",1E+3,,"A\x00",20261124100000,success\n')
+            'U1,payment,"N\n2",1000,,"A\x00",20261124100000,success\n')
     path = write(tmp_path, text)
     found = stream(path)
     assert [r.line for r in found] == [4, 3, 2] and found[0].resorted == "order@3"

@@ -46,8 +46,9 @@ def _config(tmp_path: Path, merchant_pair: Any) -> dict[str, Any]:
 def run_merchant(tmp_path: Path, merchant_pair: Any, defect: str | None) -> tuple[Path, Path]:
     """Drive the demo-style merchant through a real sandbox; returns (golive.yaml, state directory)."""
     from conftest import TEST_MD5_KEY
-    from golive.lianlian.keys import load_private_key
     from sandbox_merchants.authpay_demo_style import DemoStyleMerchant, PartnerConfig, ServerURLConfig, serve
+
+    from golive.lianlian.keys import load_private_key
 
     overrides = _config(tmp_path, merchant_pair)
     with sandbox_running(tmp_path, overrides, max_deliveries=6) as sandbox:

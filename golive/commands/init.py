@@ -51,6 +51,8 @@ registration:                         # what was registered (报备) with LianLi
 # evidence:                           # what your integration did (README "The first hour")
 #   captures: [captures/integration.jsonl]  # JSON Lines or HAR of the test transactions
 #   ledger: captures/ledger.csv             # user_id,kind,no_order,amount,card,time,status[,settle_date,oid_paybill]
+#                                           # (or .parquet/.jsonl), or your database (README "The books"):
+#   # ledger: {{dsn: "postgresql+psycopg://golive_ro@db:5432/books", password: {{env: BOOKS_PW}}, table: ledger}}
 #   sandbox: golive-sandbox                 # a golive sandbox state directory: its payouts (LL-PAY-*)
 
 # reconciliation:                     # 对账 (LL-REC-*): where LianLian's statement files are

@@ -4,8 +4,10 @@ A check's ``needs`` (and ``optional``) and a gatherer's ``produces`` and ``uses`
 this list; the registries reject any other name when they load, so a typo fails at start-up and in
 the catalogue test, never as a silently missing piece of evidence in a report.
 
-* ``stream`` kinds are record sources (captures, ledger): the engine reads each once and feeds every
-  record to every check that reduces it, so a million-row file is never held in memory.
+* ``stream`` kinds are record sources (captures): the engine reads each once and feeds every record
+  to every check that reduces it, so a million-row file is never held in memory. (The ledger is
+  not one: its gatherer runs the audit where the books are -- golive/books -- and hands over the
+  findings.)
 * ``secret`` kinds (the signing material) are never saved, shown or serialised; they exist in memory
   for the gatherers (and checks) that must sign or verify.
 * Every other kind is plain, redacted, JSON-serialisable data, saved with ``--save-evidence`` and
@@ -40,7 +42,7 @@ KINDS: dict[str, EvidenceKind] = _kinds(
     EvidenceKind("signing", Text("签名材料（只在内存中）", "signing material (in memory only)"), secret=True),
     EvidenceKind("dns", Text("已报备域名的 DNS 解析（--online）", "DNS resolution of registered domains (--online)")),
     EvidenceKind("captures", Text("抓包记录", "captured exchanges"), stream=True),
-    EvidenceKind("ledger", Text("商户台账", "the merchant's ledger"), stream=True),
+    EvidenceKind("ledger", Text("商户台账的审计（台账所在的引擎计算）", "the audit of the merchant's ledger (run by the engine it sits in)")),
     EvidenceKind("probe.notify", Text("异步通知探测", "notification probes")),
     EvidenceKind("probe.return", Text("同步返回探测", "synchronous-return probes")),
     EvidenceKind("probe.withdraw", Text("同卡进出探测", "same-card withdrawal probes")),

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Callable, Iterator, NamedTuple
 
@@ -41,18 +41,24 @@ from golive.evidence.ledger_values import (
     SUCCESS,
     VALID_HOURS,
     WITHDRAWAL,
+    amount_problem,
     card_token,
     parse_amount,
     parse_time,
+    problem_text,
 )
 from golive.model import Text
+
+# An amount as nearly every export writes it (digits, an optional point, at most 6 places and 12
+# integer digits): Decimal reads it as it is; anything else goes through parse_amount.
+_PLAIN_AMOUNT = re.compile(r"[0-9]{1,12}(?:\.[0-9]{0,6})?", re.ASCII)
 
 # A longer line is a broken row, read past MAX_LINE_BYTES at a time: a file without newlines must
 # not be held whole in memory.
 MAX_LINE_BYTES = 1 << 20
 
 Readline = Callable[[int], bytes]
-Record = tuple[int, "list[str] | None", "tuple[str, str] | None"]  # (last line, fields, problem (zh, en))
+Record = tuple[int, "list[str] | None", "tuple[str, str | None] | None"]  # (last line, fields, problem (code, detail))
 
 
 class LedgerRow(NamedTuple):
@@ -151,8 +157,15 @@ class LedgerColumns:
 # -- reading --------------------------------------------------------------------------------------
 
 
-def _broken(file: str, line: int, zh: str, en: str, user_id: str = "", no_order: str = "") -> LedgerRow:
-    return LedgerRow(file, line, user_id, no_order=no_order, broken=True, problem=Text(zh, en))
+def csv_problem(exc: csv.Error) -> str:
+    """What the csv module found wrong, in the words every engine uses: an open quoted field at the
+    end of the file, or a quote where a field cannot have one."""
+    return "unexpected end of data" if "unexpected end of data" in str(exc) else "a quote in the wrong place"
+
+
+def _broken(file: str, line: int, code: str, detail: str | None = None, user_id: str = "",
+            no_order: str = "") -> LedgerRow:
+    return LedgerRow(file, line, user_id, no_order=no_order, broken=True, problem=problem_text(code, detail))
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -164,41 +177,66 @@ def _skip_rest(readline: Readline, data: bytes) -> None:
         data = readline(MAX_LINE_BYTES)
 
 
-def _quoted_record(readline: Readline, line: str, number: int) -> Record:
+CR_INSIDE = "a carriage return inside a line (old Mac line ending)"
+
+
+def _line_fault(data: bytes, number: int) -> tuple[str, str | None] | None:
+    """What makes physical line `data` unreadable on its own (not UTF-8, a carriage return inside
+    it), or None. Every engine reads such a line as empty and reports it at its own number."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return "encoding", f" (byte {exc.start + 1} of the line)"
+    if b"\r" in data and b"\r" in data.rstrip(b"\r\n"):
+        return "csv", CR_INSIDE
+    return None
+
+
+def _quoted_record(readline: Readline, line: str, number: int, side: list[tuple[int, str, str | None]]) -> Record:
     """A record whose first line holds a quote: read on while a quoted field is open (an odd
     number of quotes so far), then parse it with the csv module. Returns the number of its last
-    line, the fields (None when broken) and the problem (zh, en)."""
+    line, the fields (None when broken) and the problem (code, detail). A line on the way that
+    cannot be read on its own (over 1 MiB, not UTF-8, a carriage return inside) is reported in
+    `side` and read as an empty line, as the SQL engines do."""
     text = line
     while text.count('"') % 2:
         if len(text) > MAX_LINE_BYTES:
-            return number, None, ("引号字段超过 1 MiB 仍未结束", "a quoted field still open after 1 MiB")
+            return number, None, ("quoted_long", None)
         more = readline(MAX_LINE_BYTES)
         if not more:
-            break  # end of file inside a quoted field: the csv module says so below
+            # End of file with the quotes unbalanced: malformed, wherever the odd quote stands (the
+            # csv module would read a quote inside an unquoted field as a character; no engine does).
+            return number, None, ("csv", "unexpected end of data")
         number += 1
-        try:
-            text += more.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return number, None, (f"不是 UTF-8 编码（第 {number} 行第 {exc.start + 1} 字节）",
-                                  f"not UTF-8 (line {number}, byte {exc.start + 1})")
+        if len(more) == MAX_LINE_BYTES and not more.endswith(b"\n"):
+            _skip_rest(readline, more)
+            side.append((number, "long", None))
+            text += "\n"
+            continue
+        fault = _line_fault(more, number)
+        if fault is not None:
+            side.append((number, *fault))
+            text += "\n"
+            continue
+        text += more.decode("utf-8")
     try:
         return number, next(csv.reader([text], strict=True), []), None
     except csv.Error as exc:
-        return number, None, (f"CSV 格式错误：{exc}", f"malformed CSV: {exc}")
+        return number, None, ("csv", csv_problem(exc))
 
 
-def _split(readline: Readline, data: bytes, number: int) -> Record:
+def _split(readline: Readline, data: bytes, number: int, side: list[tuple[int, str, str | None]]) -> Record:
     """One record from its first line `data` (line `number`): (its last line, fields, problem).
     The general case of the inlined fast path in `_rows`; the header is read through it."""
     if len(data) == MAX_LINE_BYTES and not data.endswith(b"\n"):
         _skip_rest(readline, data)
-        return number, None, ("行超过 1 MiB", "line longer than 1 MiB")
-    try:
-        line = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return number, None, (f"不是 UTF-8 编码（第 {exc.start + 1} 字节）", f"not UTF-8 (byte {exc.start + 1} of the line)")
+        return number, None, ("long", None)
+    fault = _line_fault(data, number)
+    if fault is not None:
+        return number, None, fault
+    line = data.decode("utf-8")
     if '"' in line:
-        return _quoted_record(readline, line, number)
+        return _quoted_record(readline, line, number, side)
     return number, line.rstrip("\r\n").split(","), None
 
 
@@ -247,10 +285,10 @@ def _read_header(raw: IO[bytes], display: str) -> tuple[LedgerColumns, int]:
         if number == 1 and data.startswith(_BOM):
             data = data[len(_BOM):]
         first = number
-        number, header, problem = _split(readline, data, number)
+        number, header, problem = _split(readline, data, number, [])
         if header is None:
             assert problem is not None
-            raise InputError(f"ledger header: {problem[1]}", file=display, line=first, key="evidence.ledger")
+            raise InputError(f"ledger header: {problem_text(*problem).en}", file=display, line=first, key="evidence.ledger")
         if any(h.strip() for h in header):
             return LedgerColumns.from_header(header, display, first), number
 
@@ -265,9 +303,11 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
     single_card = i_cards[0] if len(i_cards) == 1 else None
     kinds, statuses, minutes_seconds, hours = KIND_WORDS, STATUS_WORDS, MINUTES_SECONDS, VALID_HOURS
     amount_of, time_of, token_of, space, dec = parse_amount, parse_time, card_token, ASCII_SPACE, Decimal
+    plain_amount = _PLAIN_AMOUNT.fullmatch
     make = tuple.__new__  # LedgerRow(...) without the keyword-handling wrapper: ~2x faster
     readline, limit = raw.readline, MAX_LINE_BYTES
-    problem: tuple[str, str] | None
+    problem: tuple[str, str | None] | None
+    side: list[tuple[int, str, str | None]] = []
     try:
         while True:
             data = readline(limit)
@@ -275,14 +315,19 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
                 break
             number += 1
             start = number
-            if len(data) < limit and b'"' not in data:  # _split's common case, inlined
+            if len(data) < limit and b'"' not in data and (b"\r" not in data or data.endswith(b"\r\n")
+                                                         and b"\r" not in data[:-2]):  # _split's common case, inlined
                 try:
                     # The line end stays on the last field: every field used is stripped below.
                     row: list[str] | None = data.decode("utf-8").split(",")
                 except UnicodeDecodeError:
-                    number, row, problem = _split(readline, data, number)
+                    number, row, problem = _split(readline, data, number, side)
             else:
-                number, row, problem = _split(readline, data, number)
+                number, row, problem = _split(readline, data, number, side)
+                if side:  # lines inside a quoted field that could not be read: each broken on its own
+                    for at, code, detail in side:
+                        yield _broken(display, at, code, detail)
+                    side.clear()
             if row is None:
                 assert problem is not None
                 yield _broken(display, start, *problem)
@@ -290,19 +335,14 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
             if len(row) != width:
                 if len(row) == 1 and not row[0].strip():
                     continue  # a blank line
-                yield _broken(display, start, f"应有 {width} 个字段，实际 {len(row)} 个",
-                              f"expected {width} fields, got {len(row)}")
+                yield _broken(display, start, "fields", f"{width}/{len(row)}")
                 continue
             user = row[i_user].strip(space)
             kind_text = row[i_kind].strip()
             kind = kinds.get(kind_text) or kinds.get(kind_text.lower())
             amount_text = row[i_amount].strip()
-            try:  # parse_amount's fast path, inlined
-                parsed = dec(amount_text)
-            except InvalidOperation:
-                amount = amount_of(amount_text)
-            else:
-                amount = parsed if parsed.is_finite() else None
+            # parse_amount's fast path, inlined
+            amount = dec(amount_text) if plain_amount(amount_text) else amount_of(amount_text)
             written = row[i_time].strip()
             if len(written) == 14 and written[10:] in minutes_seconds and written[:10] in hours:
                 when: str | None = written + "000000"  # parse_time's fast path, inlined (an hour seen valid)
@@ -332,15 +372,12 @@ def read_rows(raw: IO[bytes], number: int, columns: LedgerColumns, display: str)
                 if kind == PAYMENT or kind == REFUND:  # a negative payment is a refund; refunds may be signed
                     kind, amount = REFUND, -amount
                 elif kind == WITHDRAWAL:
-                    yield _broken(display, start, f"提现金额为负数 {amount_text}（被退回的提现请记为失败）",
-                                  f"negative withdrawal amount {amount_text} (record a returned withdrawal as failed)",
-                                  user_id=user, no_order=no_order)
+                    yield _broken(display, start, "negative", amount_text, user_id=user, no_order=no_order)
                     continue
             if "\x00" in user:
                 # No user id holds a NUL; the re-sort relies on it (ledger_spill.py keeps a row as one
                 # NUL-joined string). Broken in file order too, so both orders judge the same rows.
-                yield _broken(display, start, "user_id 含 NUL 字符", "user_id contains a NUL character",
-                              no_order=no_order)
+                yield _broken(display, start, "user_nul", None, no_order=no_order)
                 continue
             yield make(LedgerRow, (display, start, user, kind, no_order, amount, card, cards, written, when,
                                    status, "", False, None))
@@ -355,16 +392,13 @@ def _problem_row(display: str, line: int, user: str, kind_text: str, kind: str |
                  status: str | None, no_order: str) -> LedgerRow:
     """The broken row for a row with an unreadable field, naming the first one."""
     if not user:
-        zh, en = "user_id 为空", "user_id is empty"
+        code, detail = "user", None
     elif kind is None:
-        zh = f"无法识别的类型 {kind_text!r}（应为 payment、withdrawal、earning、refund）"
-        en = f"unknown kind {kind_text!r} (expected payment, withdrawal, earning or refund)"
+        code, detail = "kind", kind_text
     elif amount is None:
-        zh, en = f"金额 {amount_text!r} 不是数字", f"amount {amount_text!r} is not a number"
+        code, detail = amount_problem(amount_text), amount_text
     elif when is None:
-        zh = f"时间 {written_time!r} 无法识别（应为 ISO 8601、yyyyMMddHHmmss 或 yyyy-MM-dd HH:mm:ss）"
-        en = f"time {written_time!r} is not ISO 8601, yyyyMMddHHmmss or yyyy-MM-dd HH:mm:ss"
+        code, detail = "time", written_time
     else:
-        zh = f"无法识别的状态 {status_text!r}（应为 success、failed、pending 或对应中文）"
-        en = f"unknown status {status_text!r} (expected success, failed, pending or their Chinese)"
-    return _broken(display, line, zh, en, user_id=user, no_order=no_order)
+        code, detail = "status", status_text
+    return _broken(display, line, code, detail, user_id=user, no_order=no_order)

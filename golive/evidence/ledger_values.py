@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 
+from golive.model import Text
 from golive.redact import mask_card
 
 # Canonical kinds and statuses.
@@ -52,16 +54,21 @@ for _status, _words in {
     STATUS_WORDS.update(dict.fromkeys(_words, _status))
 
 ASCII_SPACE = " \t\r\n\x0b\x0c"
-_MASKED_CARD = re.compile(r"^\d{0,8}[*xX•]+[\s*xX•]*(\d{4})$")
-_AMOUNT_NOISE = re.compile(r"^[¥￥]|[,，\s]|元$")
+_MASKED_CARD = re.compile(r"^[0-9]{0,8}[*xX•]+[\s*xX•]*([0-9]{4})$")  # \s: str.isspace(), as the SQL trims
+_AMOUNT_NOISE = re.compile(r"[,，\s]")
+_PLAIN_AMOUNT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
+AMOUNT_SCALE = 6  # decimal places at most: amounts are exact in 10^-6 yuan in every engine
+AMOUNT_INT_DIGITS = 12  # integer digits at most (leading zeros aside)
+DIGITS_DOT = "0123456789."
 
 
 def card_token(value: str) -> str:
     """The identifier a card value is matched by. A last four ("1234") and a masked number
     ("622202******1234") both become "#1234"; anything else (a no_agree, an id) is matched exactly.
     A long bare digit string is *not* cut to its last four: LianLian's no_agree values are long
-    digit strings too, and matching them by their last four would let another card through."""
-    if value.isdigit():
+    digit strings too, and matching them by their last four would let another card through.
+    Digits are ASCII digits (the SQL engines know no others)."""
+    if value.isdigit() and value.isascii():
         return "#" + value if len(value) == 4 else value
     match = _MASKED_CARD.match(value)
     return "#" + match.group(1) if match else value
@@ -77,16 +84,41 @@ def display_card(value: str) -> str:
     return value
 
 
+def amount_problem(text: str) -> str:
+    """Why `text` is no amount: ``amount`` (not a number), ``amount_scale`` (more than 6 places) or
+    ``amount_big`` (more than 12 integer digits)."""
+    body = _amount_body(text)
+    if body is None:
+        return "amount"
+    whole, _, places = body.lstrip("+-").partition(".")
+    return "amount_scale" if len(places) > AMOUNT_SCALE else "amount_big"
+
+
+def _amount_body(text: str) -> str | None:
+    """The amount as plain ASCII ``[+-]digits[.digits]`` once a leading ¥/￥, a trailing 元,
+    thousands commas and white space are dropped; None if it is not that."""
+    if _PLAIN_AMOUNT.fullmatch(text):
+        return text
+    if text[:1] in ("¥", "￥"):
+        text = text[1:]
+    if text.endswith("元"):
+        text = text[:-1]
+    text = _AMOUNT_NOISE.sub("", text)
+    return text if _PLAIN_AMOUNT.fullmatch(text) else None
+
+
 def parse_amount(text: str) -> Decimal | None:
-    """A finite Decimal, or None. Accepts ¥/￥, thousands commas and a trailing 元."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        try:
-            value = Decimal(_AMOUNT_NOISE.sub("", text))
-        except InvalidOperation:
-            return None
-    return value if value.is_finite() else None
+    """A Decimal, or None. The grammar every engine reads (golive.books.schema): ASCII digits with
+    at most one point and an optional sign, after an optional ¥/￥, a trailing 元, thousands commas
+    and white space are dropped; at most 6 decimal places and 12 integer digits. No exponents, no
+    NaN or Infinity, no other digits."""
+    body = _amount_body(text)
+    if body is None:
+        return None
+    whole, _, places = body.lstrip("+-").partition(".")
+    if len(places) > AMOUNT_SCALE or (len(whole) > AMOUNT_INT_DIGITS and len(whole.lstrip("0")) > AMOUNT_INT_DIGITS):
+        return None
+    return Decimal(body)
 
 
 # yyyyMMddHHmmss with a plausible date and a real clock; days 29-31 are checked against the month.
@@ -99,29 +131,52 @@ VALID_HOURS: set[str] = set()
 _MAX_VALID_HOURS = 200_000  # bounded: 20 years of hours; beyond, times just take the slow path
 
 
+# ISO 8601 as every engine reads it: yyyy-MM-dd[(T|t| )hh[:mm[:ss[(.|,)f...]]]][Z|z|±hh[[:]mm]].
+_ISO = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?:[Tt ](\d\d)(?::(\d\d)(?::(\d\d)(?:[.,](\d+))?)?)?"
+                  r"(?:([Zz])|([+-])(\d\d)(?::?(\d\d))?)?)?", re.ASCII)
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
 def parse_time(text: str) -> str | None:
     """The time as 20 sortable digits yyyyMMddHHmmssffffff in CST, or None if it is not one of
-    ISO 8601, yyyyMMddHHmmss, yyyy-MM-dd HH:mm:ss. Strings, not datetimes: building and
-    comparing them is the cheapest there is, and text order is time order."""
+    ``yyyyMMddHHmmss``, ``yyyy-MM-dd HH:mm:ss`` or ISO 8601 as `_ISO` reads it (no zone: CST; a
+    fraction of a second only after the seconds, digits past 6 dropped; a zone offset under 24
+    hours with minutes under 60; the date as written from year 1000, the instant in CST within
+    years 1000-9999). Strings, not datetimes: building and comparing them is the cheapest there
+    is, and text order is time order. The SQL of golive.books reads exactly the same times."""
     if len(text) == 19 and text[10] == " " and text[4] == text[7] == "-" and text[13] == text[16] == ":":
         # yyyy-MM-dd HH:mm:ss, the usual export
         text = text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:]
-    if len(text) == 14:
+        if not (text.isdigit() and text.isascii()):
+            return None
+    if len(text) == 14 and text.isdigit() and text.isascii():
         if TIME14.fullmatch(text) and (text[6:8] < "29" or _valid_day(text[:8])):
             if len(VALID_HOURS) < _MAX_VALID_HOURS:
                 VALID_HOURS.add(text[:10])
             return text + "000000"
         return None
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
+    match = _ISO.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, utc, sign, zone_h, zone_m = match.groups()
+    if int(year) < 1000:
+        return None
+    offset = 8 * 60 if not (utc or sign) else 0
+    if sign:
+        if zone_m is not None and int(zone_m) > 59:
+            return None
+        offset = (int(zone_h) * 60 + int(zone_m or 0)) * (-1 if sign == "-" else 1)
+        if abs(offset) >= 24 * 60:
+            return None
     try:
-        moment = dt.datetime.fromisoformat(text)
-        if moment.tzinfo is not None:
-            # 9999-12-31T23:59:59-12:00 is year 10000 in CST: no datetime holds it
-            moment = moment.astimezone(CST)
+        moment = dt.datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                             int((fraction or "")[:6].ljust(6, "0")))
+        moment += dt.timedelta(minutes=8 * 60 - offset)  # to CST
     except (ValueError, OverflowError):
         return None
-    return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond:06d}" if moment.year >= 1000 else None
+    if moment.year < 1000:
+        return None
+    return moment.strftime("%Y%m%d%H%M%S") + f"{moment.microsecond:06d}"
 
 
 _VALID_DAYS: dict[str, bool] = {}
@@ -139,3 +194,50 @@ def _valid_day(digits: str) -> bool:
             _VALID_DAYS[digits] = valid
     return valid
 
+
+
+# -- unreadable rows ---------------------------------------------------------------------------------
+# Every engine that audits the books (this reader, and the SQL of golive.books) names what is wrong
+# with a row by one of these codes and the value at fault; the message is made from both here, so a
+# row reads the same whichever engine found it.
+
+_PROBLEMS: dict[str, tuple[str, str]] = {
+    "encoding": ("不是 UTF-8 编码{detail}", "not UTF-8{detail}"),
+    "long": ("行超过 1 MiB", "line longer than 1 MiB"),
+    "quoted_long": ("引号字段超过 1 MiB 仍未结束", "a quoted field still open after 1 MiB"),
+    "csv": ("CSV 格式错误：{detail}", "malformed CSV: {detail}"),
+    "json": ("不是 JSON 对象：{detail}", "not a JSON object: {detail}"),
+    "user": ("user_id 为空", "user_id is empty"),
+    "user_nul": ("user_id 含 NUL 字符", "user_id contains a NUL character"),
+    "kind": ("无法识别的类型 {value}（应为 payment、withdrawal、earning、refund）",
+             "unknown kind {value} (expected payment, withdrawal, earning or refund)"),
+    "amount": ("金额 {value} 不是数字", "amount {value} is not a number"),
+    "amount_scale": ("金额 {value} 超过 6 位小数", "amount {value} has more than 6 decimal places"),
+    "amount_big": ("金额 {value} 超过 12 位整数", "amount {value} has more than 12 integer digits"),
+    "time": ("时间 {value} 无法识别（应为 ISO 8601、yyyyMMddHHmmss 或 yyyy-MM-dd HH:mm:ss）",
+             "time {value} is not ISO 8601, yyyyMMddHHmmss or yyyy-MM-dd HH:mm:ss"),
+    "status": ("无法识别的状态 {value}（应为 success、failed、pending 或对应中文）",
+               "unknown status {value} (expected success, failed, pending or their Chinese)"),
+    "negative": ("提现金额为负数 {detail}（被退回的提现请记为失败）",
+                 "negative withdrawal amount {detail} (record a returned withdrawal as failed)"),
+}
+PROBLEM_CODES = frozenset(_PROBLEMS) | {"fields"}
+
+
+def problem_text(code: str, detail: str | None) -> Text:
+    """The bilingual message for an unreadable row's problem `code` and the value at fault."""
+    value = detail or ""
+    if code == "fields":
+        expected, _, got = value.partition("/")
+        return RowProblem(f"应有 {expected} 个字段，实际 {got} 个", f"expected {expected} fields, got {got}", code, detail)
+    zh, en = _PROBLEMS.get(code, (f"无法读取（{code}）", f"unreadable ({code})"))
+    fill = {"detail": value, "value": repr(value)}
+    return RowProblem(zh.format(**fill), en.format(**fill), code, detail)
+
+
+@dataclass(frozen=True)
+class RowProblem(Text):
+    """What is wrong with a row: the message, and the code and value it was made from."""
+
+    code: str = ""
+    detail: str | None = None

@@ -25,7 +25,7 @@ from golive.errors import InputError
 from golive.evidence.bundle import Evidence
 from golive.gathering import GatherContext, Gatherer
 from golive.model import Text
-from golive.signing import SLOT_BY_KEY, SSH_ROLES, KeyRole, SigningMaterial
+from golive.signing import NOT_KEY_ROLES, SLOT_BY_KEY, KeyRole, SigningMaterial
 
 
 def _git_tracked(path: Path) -> bool | None:
@@ -56,9 +56,24 @@ def _file_facts(path: Path) -> dict[str, Any]:
     }
 
 
+def _dsn_password(config: LoadedConfig) -> str | None:
+    """The password written inside ``evidence.ledger.dsn``, if any."""
+    dsn = config.get("evidence.ledger.dsn")
+    if not isinstance(dsn, str):
+        return None
+    from golive.books.database import dsn_password
+
+    return dsn_password(dsn)
+
+
 def redacted_config(data: Mapping[str, Any], refs: Mapping[str, SecretRef], lengths: Mapping[str, int]) -> dict[str, Any]:
-    """The config with each key-material value replaced by how it is given (never the value)."""
+    """The config with each key-material value replaced by how it is given (never the value), and
+    the ledger database's DSN without a password written inside it."""
     def walk(node: Any, prefix: str) -> Any:
+        if prefix == "evidence.ledger.dsn" and isinstance(node, str):
+            from golive.books.database import redact_dsn
+
+            return redact_dsn(node)
         if prefix in refs:
             ref = refs[prefix]
             return {"secret": ref.kind, "name": ref.name if ref.kind != "inline" else "", "length": lengths.get(prefix)}
@@ -123,7 +138,7 @@ def gather_keys(config: LoadedConfig, environ: Mapping[str, str] | None = None) 
             md5_key = text
             keys["md5"] = _md5_facts(text)
             continue
-        if slot.role in SSH_ROLES:  # SSH material for the statement SFTP: stored facts only, never parsed here
+        if slot.role in NOT_KEY_ROLES:  # SSH material, a database password: stored facts only, never parsed here
             continue
         loaded = _load_key(ref, text, source)
         loaded_by_role[slot.role] = loaded
@@ -136,6 +151,11 @@ def gather_keys(config: LoadedConfig, environ: Mapping[str, str] | None = None) 
     private, public = loaded_by_role.get(KeyRole.MERCHANT_PRIVATE), loaded_by_role.get(KeyRole.MERCHANT_PUBLIC)
     if private is not None and public is not None:
         keys["pair_matches"] = keys_match(private, public)
+    inline = _dsn_password(config)
+    if inline is not None:  # a password written inside the ledger's DSN: inline in the config (LL-SIG-007)
+        texts.append(inline)
+        storage.append({"key": "evidence.ledger.dsn", "kind": "inline", "name": "", "line": config.line_of(
+            "evidence.ledger.dsn"), "length": len(inline), "secret": True, "role": KeyRole.LEDGER_PASSWORD.value})
     keys["storage"] = storage
     material = SigningMaterial(md5_key, loaded_by_role, tuple(texts))
     return redacted_config(config.data, refs, lengths), keys, material

@@ -62,7 +62,7 @@ def _ledger_facts(ctx: GatherContext) -> dict[str, object]:
     """Whose withdrawal each payout pays, and each user's earnings, from the ledger when there is one
     (the payout API names no user; LL-PAY-007)."""
     written = ctx.options.ledger or ctx.config.get("evidence.ledger")
-    if not written:
+    if not written or not isinstance(written, str):  # none, or books in a database: the payouts are judged without
         return {"owners": None, "earnings": None}
     from decimal import Decimal
 

@@ -293,3 +293,25 @@ def judge_attempts(value: Mapping[str, Any], names: tuple[str, ...], rule: Text,
         return Judgement.cannot_judge(Text("；".join(t.zh for t in unjudged), "; ".join(t.en for t in unjudged)),
                                       tuple(evidence))
     return Judgement.clean(checked, tuple(evidence))
+
+
+# -- the ledger audit (LL-CRD-003) ---------------------------------------------------------------------
+
+def ledger_problem(value: Any) -> str | None:
+    """Where the ``ledger`` evidence (golive.books.result.BooksAudit.to_evidence, perhaps read back
+    from saved evidence) is malformed, or None."""
+    from golive.books.result import evidence_problem
+
+    return evidence_problem(value)
+
+
+def ledger_order(order: str, engine: str) -> Text:
+    """How the audit put each user's rows in time order: in SQL, in file order, or re-sorted."""
+    if order == "sql":
+        return Text(f"由 {engine} 按用户、时间（同一时间按行号）排序复核", f"ordered by user, time and line by {engine}")
+    if not order:
+        return Text("各用户的行按时间顺序排列，按文件顺序判定", "each user's rows were in time order and were judged in file order")
+    from golive.evidence.ledger_order import resort_reason
+
+    why = resort_reason(order)
+    return Text(f"已按用户和时间重排后判定（{why.zh}）", f"judged re-sorted by user and time ({why.en})")

@@ -105,6 +105,11 @@ def gather_reconciliation(config: LoadedConfig, environ: Mapping[str, str], ledg
     if section.get("path") and section.get("sftp"):
         raise config.error("reconciliation", "give one source: path or sftp, not both")
     ledger_written = ledger_override or section.get("ledger") or config.get("evidence.ledger")
+    if ledger_written and not isinstance(ledger_written, str):
+        return "failed", Text(
+            "对账读取台账文件（CSV）；evidence.ledger 指向数据库：请用 reconciliation.ledger 给出台账的 CSV 导出",
+            "reconciliation reads the ledger as a file (CSV) and evidence.ledger names a database: give a CSV export "
+            "of the books as reconciliation.ledger")
     if section.get("sftp"):
         from golive.recon.sftp import SftpError, fetch_files
 

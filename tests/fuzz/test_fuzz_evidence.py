@@ -65,9 +65,10 @@ def saved_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-# The files the store reads field by field. Opaque evidence (keys facts, probe records, a scan) is
-# read as JSON and handed to its checks as it is: a tampered one makes them error, never pass.
-STRUCTURED = ("manifest.json", "config.json", "captures.jsonl", "ledger.jsonl")
+# The files the store or their check reads field by field (the ledger audit is checked by LL-CRD-003
+# before it judges). Opaque evidence (keys facts, probe records, a scan) is read as JSON and handed
+# to its checks as it is: a tampered one makes them error, never pass.
+STRUCTURED = ("manifest.json", "config.json", "captures.jsonl", "ledger.json")
 
 
 def _mutated_store(data: st.DataObject, saved: Path) -> Path:
