@@ -24,6 +24,11 @@ def gather(ctx: GatherContext) -> dict[str, Evidence]:
     if spec is None:
         return {"ledger": Evidence.missing(Text("未提供台账（evidence.ledger / --ledger）",
                                                 "no ledger given (evidence.ledger or --ledger)"))}
+    from golive.progress import Event
+
+    where = spec.database.shown if spec.database is not None else spec.display
+    # The audit runs inside DuckDB or the merchant's database: the rows are counted when it ends.
+    ctx.say(Event("ledger", f"auditing {where} ({spec.engine})", done=0, unit="rows"))
     try:
         audit = audit_books(spec)
     except BooksUnavailable as exc:
@@ -35,6 +40,7 @@ def gather(ctx: GatherContext) -> dict[str, Evidence]:
     value["input"] = {"kind": "ledger", "file": audit.source, "bytes": spec.path.stat().st_size if spec.path else 0,
                       "records": audit.rows, "unreadable": audit.broken,
                       "first_unreadable": f"{audit.source}:{first.line}: {first.text.en}" if first else None}
+    ctx.say(Event("ledger", done=audit.rows, total=audit.rows, finished=True))
     return {"ledger": Evidence.ok(value, source=audit.source)}
 
 
