@@ -65,7 +65,7 @@ def test_a_bundle_holds_the_report_result_signature_and_evidence_and_verifies(bu
         result = json.loads(archive.read("result.json"))
         manifest = json.loads(archive.read("manifest.json"))
     assert names[:5] == ["manifest.json", "manifest.sig.json", "report.html", "result.json", "signature.json"]
-    assert "evidence/manifest.json" in names and "evidence/captures.jsonl" in names and "evidence/ledger.jsonl" in names
+    assert "evidence/manifest.json" in names and "evidence/captures.jsonl" in names and "evidence/ledger.json" in names
     assert manifest["schema"] == "golive.bundle/1" and manifest["verdict"] == result["verdict"] == "ready"
     assert set(manifest["files"]) == set(names) - {"manifest.json", "manifest.sig.json"}
     assert result["provenance"]["saved_evidence"]["saved_to"] == "shop-golive.zip:evidence/"  # no temporary path
@@ -123,13 +123,13 @@ def test_a_changed_evidence_line_fails_naming_it(bundle: Path, keys: dict[str, P
     # a file added, or one taken out
     with zipfile.ZipFile(bundle) as old, zipfile.ZipFile(bundle.with_name("added.zip"), "w") as new:
         for info in old.infolist():
-            if info.filename != "evidence/ledger.jsonl":
+            if info.filename != "evidence/ledger.json":
                 new.writestr(info, old.read(info))
         new.writestr("evidence/extra.json", b"{}")
         new.writestr("../escape.txt", b"x")
     code, text = verify(bundle.with_name("added.zip"), keys["public"], capsys)
     assert code == 1
-    assert "evidence/ledger.jsonl is listed in the signed manifest but missing from the bundle" in text
+    assert "evidence/ledger.json is listed in the signed manifest but missing from the bundle" in text
     assert "evidence/extra.json was added: it is not in the signed manifest" in text
     assert "the bundle holds '../escape.txt', which golive never packs" in text
     assert not (bundle.parent.parent / "escape.txt").exists()
@@ -201,7 +201,7 @@ def test_no_secret_or_personal_data_in_the_bundle(tmp_path: Path, merchant_pair:
     assert_clean("console", out + err, secrets)
     with zipfile.ZipFile(target) as archive:
         members = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
-    assert {"evidence/captures.jsonl", "evidence/ledger.jsonl", "evidence/config.json"} <= set(members)
+    assert {"evidence/captures.jsonl", "evidence/ledger.json", "evidence/config.json"} <= set(members)
     # Known limit of the evidence store (golive.evidence.masked): a full name written inside a free-text
     # field (info_order "客户 张三丰 电话 …") is not recognisable by its shape and stays in the saved
     # capture, while the name fields themselves (user_info_full_name, payer, holder) are masked. The
