@@ -139,6 +139,7 @@ FIELD_LABEL: dict[str, tuple[str, str]] = {
     "payout": ("代付", "payout"),
     "uncertain": ("无法确定", "uncertain"),
     "at": ("时间", "at"),
+    "engine": ("审计引擎", "audited by"),
     # counts over captures and ledgers
     "records_judged": ("已判定的记录", "records judged"),
     "records_not_judged": ("未判定的记录", "records not judged"),
