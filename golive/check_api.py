@@ -36,6 +36,7 @@ from golive.model import (
 )
 from golive.payout.judging import (
                                    balance_after,
+                                   failure_restored,
                                    payout_applies,
                                    payout_branch_problems,
                                    payout_card_key,
@@ -72,6 +73,7 @@ __all__ = [
     "audit_payout_evidence",
     "audit_payouts",
     "balance_after",
+    "failure_restored",
     "difference_findings",
     "judge_differences",
     "json_kind",

@@ -71,6 +71,8 @@ EXPECTED_ERRORS: dict[str, set[str]] = {
     # (the payout-notification probes' users cannot be credited first either: LL-PAY-008..011 cannot judge)
     "todo_handler": {"LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-RET-001", "LL-CRD-001", "LL-CRD-002",
                      "LL-PAY-008", "LL-PAY-009", "LL-PAY-010", "LL-PAY-011"},
+    # The first FAILURE gives nothing back: unchanged copies prove nothing (LL-PAY-011's control).
+    "failure_not_refunded": {"LL-PAY-011"},
     "stale_key": {"LL-NTF-002", "LL-NTF-003", "LL-NTF-004", "LL-NTF-005", "LL-NTF-006", "LL-NTF-007", "LL-NTF-008",
                   "LL-RET-001", "LL-CRD-001", "LL-CRD-002", "LL-PAY-008", "LL-PAY-009", "LL-PAY-010", "LL-PAY-011"},
 }

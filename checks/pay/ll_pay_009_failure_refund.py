@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, balance_after, payout_probe_scenario
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, failure_restored, payout_probe_scenario
 
 META = CheckMeta(
     id="LL-PAY-009",
@@ -40,17 +40,16 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
     if scenario is None:
         return Judgement.cannot_judge(why or Text("", ""))
     amount = Decimal(scenario["amount"])
-    before = balance_after(scenario, "withdrawal")
-    after = balance_after(scenario, "failure: FAILURE")
-    if not before or before[0] is None or not after or after[0] is None:
+    balances = failure_restored(scenario)
+    if balances is None:
         return Judgement.cannot_judge(Text("未能读取余额", "the balance could not be read"))
+    before, after, restored = balances
     where = Location(file="live.payout_notify_url", pointer="failure")
     findings: list[Finding] = []
-    restored = Decimal(after[0]) - Decimal(before[0])
     if restored != amount:
-        findings.append(Finding(Text(f"FAILURE 后余额变化 {restored}（提现后 {before[0]}，通知后 {after[0]}），应恰好退回 {amount}",
-                                     f"after FAILURE the balance moved by {restored} (after the withdrawal {before[0]}, "
-                                     f"after the notification {after[0]}); it must come back by exactly {amount}"), where))
+        findings.append(Finding(Text(f"FAILURE 后余额变化 {restored}（提现后 {before}，通知后 {after}），应恰好退回 {amount}",
+                                     f"after FAILURE the balance moved by {restored} (after the withdrawal {before}, "
+                                     f"after the notification {after}); it must come back by exactly {amount}"), where))
     shown = scenario.get("shown")
     reason = scenario.get("reason_sent") or ""
     if value.get("payout_status"):

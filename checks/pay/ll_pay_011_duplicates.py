@@ -5,11 +5,18 @@ until acknowledged, so a copy arrives whenever an acknowledgement is lost (docs/
 §8). A merchant that gives the money back on every FAILURE or CANCEL it receives pays the user
 twice. Probed (``--probe``): after the first SUCCESS, FAILURE or CANCEL, an identical copy must
 leave the balance exactly where the first left it.
+
+"Nothing changed" proves something only if the merchant acts on payout notifications at all: the
+control is the failure scenario's first FAILURE, which must have given the money back. A merchant
+that ignores every payout notification leaves every balance unchanged, and is `error` here, never
+`pass`.
 """
 
 from __future__ import annotations
 
-from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, payout_probe_scenario
+from decimal import Decimal
+
+from golive.check_api import CheckMeta, Context, EvidenceView, Finding, Item, Judgement, Location, Severity, Text, failure_restored, payout_probe_scenario
 
 META = CheckMeta(
     id="LL-PAY-011",
@@ -53,4 +60,15 @@ def judge(evidence: EvidenceView, ctx: Context) -> Judgement:
                                         Location(file="live.payout_notify_url", pointer=name)))
     if not judged:
         return Judgement.cannot_judge(Text("没有发送重复通知", "no copy was sent"))
+    if findings:
+        return Judgement.from_findings(findings, Text(f"{judged} 次重复代付通知后的余额",
+                                                      f"the balance after {judged} copies of payout notifications"))
+    # The control: the first FAILURE of the same run gave the money back (see the module docstring).
+    failure, _why = payout_probe_scenario(value, "failure")
+    restored = failure_restored(failure) if failure is not None else None
+    if failure is None or restored is None or restored[2] != Decimal(failure["amount"]):
+        return Judgement.cannot_judge(Text(
+            "首个代付失败（FAILURE）通知没有退回款项，重复通知不改变余额不能说明任何问题",
+            "the first FAILURE payout notification did not give the money back, so copies that change nothing "
+            "prove nothing"))
     return Judgement.from_findings(findings, Text(f"{judged} 次重复代付通知后的余额", f"the balance after {judged} copies of payout notifications"))

@@ -117,3 +117,13 @@ def payout_probe_scenario(value: Mapping[str, Any], name: str) -> tuple[dict[str
 def balance_after(scenario: Mapping[str, Any], label_start: str) -> list[str | None]:
     """Balances read after each step whose label starts with `label_start`, in order."""
     return [b.get("value") for b in scenario.get("balances") or [] if str(b.get("after", "")).startswith(label_start)]
+
+
+def failure_restored(scenario: Mapping[str, Any]) -> tuple[str, str, Decimal] | None:
+    """The failure scenario's balance after the withdrawal, after the first FAILURE notification,
+    and how much that notification gave back; None where a balance could not be read."""
+    before = balance_after(scenario, "withdrawal")
+    after = balance_after(scenario, "failure: FAILURE")  # the first, then its copies
+    if not before or before[0] is None or not after or after[0] is None:
+        return None
+    return before[0], after[0], Decimal(after[0]) - Decimal(before[0])
