@@ -15,12 +15,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from books_reference import reference
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pg_support import postgres_dsn  # noqa: F401  (the fixture)
 
@@ -103,8 +104,19 @@ def expected_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return reference(rows)
 
 
+# Found by CI: a masked paying card whose mask starts and ends in printable ASCII ('******') was
+# never stripped of its mask in SQL, so DuckDB matched it as itself rather than as '#1234'.
+MASKED_CARD_THEN_OTHER_CARD = [
+    {"user_id": "U1", "kind": "payment", "no_order": "N1", "amount": "10.00", "card": "622202******1234",
+     "time": "20261125100000", "status": "success"},
+    {"user_id": "U1", "kind": "withdrawal", "no_order": "N1", "amount": "10.00", "card": "A",
+     "time": "20261125100000", "status": "success"},
+]
+
+
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(row_strategy, min_size=1, max_size=25), st.randoms(use_true_random=False))
+@example(MASKED_CARD_THEN_OTHER_CARD, random.Random(0))
 def test_every_engine_gives_the_reference_answer(tmp_path: Path, postgres_dsn: str, rows: list[dict[str, str]],
                                                  rnd: Any) -> None:
     # Keep some ledgers in time order per user and shuffle others: order must not matter.

@@ -75,7 +75,9 @@ class Dialect:
     def strip(self, s: str, chars: str) -> str:
         """`s` without the characters of `chars` at either end."""
         trimmed = self.trim.format(s=s, chars=lit(chars))
-        if self.code:
+        # The fast path (ends already printable ASCII: nothing to strip) holds only when every
+        # character to strip lies outside printable ASCII -- whitespace, not a mask's '*' or 'x'.
+        if self.code and not any(33 <= ord(ch) <= 126 for ch in chars):
             return f"(CASE WHEN {s} = '' THEN '' WHEN {self.code}({s}) BETWEEN 33 AND 126 " \
                    f"AND {self.code}(right({s}, 1)) BETWEEN 33 AND 126 THEN {s} ELSE {trimmed} END)"
         return trimmed
