@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     # config path that follows it (`--captures a.har shop.yaml`).
     parser.add_argument("--captures", action="append", metavar="FILE",
                         help="captured transactions (JSON Lines or HAR); repeat the flag or separate with commas")
-    parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
+    parser.add_argument("--ledger", metavar="FILE", help="ledger file (CSV, Parquet, JSON Lines) for the same-card audit")
     parser.add_argument("--scan", metavar="PATH",
                         help="golive scan results (a JSON file) or a repository to scan now, for the LL-SEC checks")
     parser.add_argument("--probe", action="store_true", help="probe the running merchant server (config live:)")
