@@ -20,7 +20,8 @@ rusage ru_maxrss of ``os.wait4`` would start from the parent's RSS at fork, whic
 across exec). Temporary disk is the peak size of the child's private TMPDIR
 (DuckDB's spill files, the Python re-sort's runs), polled every 50 ms; for PostgreSQL, of the
 server's pgsql_tmp. Ratios divide by csv.reader's time on the same file measured in the same run:
-the machine's load changes from minute to minute, the ratio much less. Prints figures; asserts
+each engine's floor is measured right before it, since the machine's load changes from minute to
+minute and the ratio much less. Prints figures; asserts
 nothing.
 
 Run it from the repository root: the children import the ``golive`` that Python finds there (the
@@ -213,7 +214,8 @@ def line(label: str, figures: dict[str, Any], floor: float) -> str:
                  f"(gather {float(figures.get('gather_s') or 0):.2f} s)")
     elif "violations" in figures:
         extra = f"; {figures['rows']} rows, {figures['violations']} violations, {figures['broken']} broken"
-    return (f"  {label:11s} {seconds:7.2f} s  {seconds / floor:5.2f} x csv.reader   peak RSS {figures['rss_mib']:7.1f} MiB"
+    return (f"  {label:11s} {seconds:7.2f} s  {seconds / floor:5.2f} x csv.reader ({floor:5.2f} s)   "
+            f"peak RSS {figures['rss_mib']:7.1f} MiB"
             f"   temp disk {figures['temp_mib']:7.1f} MiB{extra}")
 
 
@@ -243,13 +245,13 @@ def main() -> None:
                 print(f"generated {rows:,} rows ({users:,} users, {ordered.stat().st_size / 1e6:.0f} MB) in "
                       f"{time.perf_counter() - started:.0f} s", flush=True)
             for label, path in (("in order", ordered), ("shuffled", shuffled)):
-                floor_figures = child("csv", path)
-                floor = float(floor_figures["seconds"])
-                print(f"{rows:,} rows {label}: csv.reader {floor:.2f} s (peak RSS {floor_figures['rss_mib']:.1f} MiB)",
-                      flush=True)
+                # The floor is measured right before each engine, on the same file: the machine's load
+                # changes from minute to minute, and each ratio divides by the floor of its moment.
+                print(f"{rows:,} rows {label}:", flush=True)
                 for engine in engines:
                     if engine == "postgresql":
                         continue
+                    floor = float(child("csv", path)["seconds"])
                     extra = (str(args.memory_mb),) if engine in ("duckdb", "python") else ()
                     figures = child(engine, path, *extra)
                     if not printed_golive:
@@ -266,6 +268,7 @@ def main() -> None:
                         engines.remove("postgresql")
                         continue
                     loaded = pg.load(path)
+                    floor = float(child("csv", path)["seconds"])
                     figures = child("postgresql", path, pg.dsn, watch=pg.temp_dir())
                     print(line("postgresql", figures, floor) + f" (COPY load {loaded:.0f} s, not counted)", flush=True)
                     summary.append(f"{rows:>10,} {label:8s} {'postgresql':11s} {float(figures['seconds']) / floor:5.2f} x "

@@ -165,7 +165,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "ledger_engine": {"enum": ["duckdb", "python"],
                                   "description": "what audits a ledger file: duckdb (the default; CSV, Parquet, "
                                                  "JSON Lines) or python (the streaming auditor; CSV only)"},
-                "ledger_memory_mb": {"type": "integer", "minimum": 32, "maximum": 1 << 20,
+                "ledger_memory_mb": {"type": "integer", "minimum": 48, "maximum": 1 << 20,
                                      "description": "memory DuckDB may use for the ledger audit (default 512); "
                                                     "beyond it, it spills to ledger_temp_dir"},
                 "ledger_temp_dir": {"type": "string", "minLength": 1,

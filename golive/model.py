@@ -236,7 +236,7 @@ class CheckMeta:
     `needs` names the evidence kinds the check reads (golive/evidence/kinds.py). If one is missing
     the engine reports `not_applicable` with the gatherer's reason; if gathering it failed, `error`
     -- without calling the check. `optional` kinds may be read when present and change nothing when
-    not. `stream` names a record stream ("captures" or "ledger") for checks that reduce it record
+    not. `stream` names a record stream ("captures") for checks that reduce it record
     by record (a `Reducer`); it is needed like the others. `probes` names the live-probe scenario
     groups the check reads (golive/probe_spec.py): with ``--probe`` the engine sends those of the
     selected checks and nothing else.

@@ -452,10 +452,10 @@ def audit_sql(d: Dialect, source: str, cards: int = 1, has_status: bool = True, 
     CASE WHEN kind = 'withdrawal' THEN card END AS card,
     CASE WHEN kind = 'withdrawal' THEN time_text END AS time_text,
     ROW_NUMBER() OVER ({order}) AS seq,
-    SUM(CASE WHEN mv = 0 THEN 0 WHEN kind IN ('withdrawal', 'refund') THEN -amount_u ELSE amount_u END)
-      OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS balance,
-    SUM(CASE WHEN problem IS NULL AND status <> 'failed' THEN 1 ELSE 0 END)
-      OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS judged_so_far
+    {i(f"SUM(CASE WHEN mv = 0 THEN 0 WHEN kind IN ('withdrawal', 'refund') THEN -amount_u ELSE amount_u END) "
+       f"OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")} AS balance,
+    {i(f"SUM(CASE WHEN problem IS NULL AND status <> 'failed' THEN 1 ELSE 0 END) "
+       f"OVER ({order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")} AS judged_so_far
   FROM n),
 paying AS (
   SELECT user_id, tok, MIN(seq) AS first_seq FROM ({paying_union}) pt GROUP BY user_id, tok),

@@ -82,7 +82,7 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     # config path that follows it (`--captures a.har shop.yaml`).
     parser.add_argument("--captures", action="append", metavar="FILE",
                         help="captured transactions (JSON Lines or HAR); repeat the flag or separate with commas")
-    parser.add_argument("--ledger", metavar="FILE", help="ledger CSV for the same-card audit")
+    parser.add_argument("--ledger", metavar="FILE", help="ledger file (CSV, Parquet, JSON Lines) for the same-card audit")
     parser.add_argument("--sandbox", metavar="DIR",
                         help="a golive sandbox state directory (or its sandbox.sqlite3): judge the merchant's real run "
                              "recorded in its journal (sets evidence.sandbox)")

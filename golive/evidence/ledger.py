@@ -1,4 +1,7 @@
-"""The merchant's ledger CSV (design.md §5), for LL-CRD-003 (同卡进出): what judges import.
+"""The merchant's ledger CSV (design.md §5) as golive's own reader sees it: what the streaming Python
+auditor (golive/books/python_engine.py, ``evidence.ledger_engine: python``) and the tests import.
+Its value grammar and problem catalogue (ledger_values.py) are the ones every engine of golive.books
+reads by.
 
 Four small modules do the work:
 

@@ -17,14 +17,14 @@ Layout of DIR (schema ``golive.evidence/1``; every file UTF-8 JSON written by `g
   ``file``; for streams ``records`` and per input file ``stats``), ``original`` (the verdict and
   statuses the saving run reached);
 * ``config.json`` -- golive.yaml as the checks read it (secrets replaced by how they are given);
-* ``KIND.json`` -- each other kind (keys facts, DNS, probe records, the scan);
-* ``KIND.jsonl`` -- each record stream (captures, ledger), one record per line, in the order the
-  checks were fed: a capture record with its parsed ``risk_item`` state and its sign observation
-  (`golive.evidence.sign_observation`), a ledger row of whatever row type the reader yields (saved
-  field by field, rebuilt as that type).
+* ``KIND.json`` -- each other kind (keys facts, DNS, probe records, the scan, the ledger's audit);
+* ``KIND.jsonl`` -- each record stream (captures), one record per line, in the order the checks
+  were fed: a capture record with its parsed ``risk_item`` state and its sign observation
+  (`golive.evidence.sign_observation`); a stream's row of a reader's row type is saved field by
+  field and rebuilt as that type.
 
 Never saved: the ``signing`` kind (keys; the manifest says it existed), any secret the run read
-(removed from every text), and personal data: capture parameters and ledger rows hold masked values
+(removed from every text), and personal data: capture parameters hold masked values
 (`golive.evidence.masked`) that compare and validate as their originals did; exchanges, probe
 records and the scan are saved as the report would show them (`golive.redact`).
 
