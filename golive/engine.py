@@ -107,6 +107,19 @@ def status_from_judgement(judgement: Judgement, severity: Severity) -> tuple[Sta
     return Status.ERROR, severity
 
 
+_INPUT_FIELDS: dict[str, tuple[type, ...]] = {"kind": (str,), "file": (str,), "bytes": (int,), "records": (int,),
+                                              "unreadable": (int,), "first_unreadable": (str, type(None))}
+
+
+def _input_entry(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """An input file's entry as the result lists it, or None when a field has the wrong type."""
+    kept = {key: entry[key] for key in _INPUT_FIELDS if key in entry}
+    for key, value in kept.items():
+        if isinstance(value, bool) or not isinstance(value, _INPUT_FIELDS[key]):
+            return None
+    return kept
+
+
 def _missing_evidence(check: Check, bundle: Bundle) -> tuple[Status, Text] | None:
     for name in check.meta.required:
         evidence = bundle.get(name)
@@ -362,7 +375,9 @@ class Run:
         for _name, evidence in self.bundle:
             value = evidence.value if evidence.is_ok else None
             if isinstance(value, dict) and isinstance(value.get("input"), dict):
-                self.inputs.append(dict(value["input"]))
+                entry = _input_entry(value["input"])
+                if entry is not None:  # a malformed one (tampered saved evidence) lists nothing; its check errors
+                    self.inputs.append(entry)
 
     def _scoped_out(self, check: Check) -> bool:
         """A check the merchant declared out of scope (scope.*) needs no evidence gathered."""

@@ -299,6 +299,22 @@ def test_a_forged_tag_or_row_type_is_named_with_its_key(small_store, tmp_path, c
     assert code == 2 and str(ledger) in line and "pickle" in line
 
 
+def test_a_tampered_ledger_input_entry_is_not_listed_and_never_a_traceback(small_store, tmp_path, capsys):
+    # Found by the fuzz suite: the saved ledger audit names its file under `input`; a field of the
+    # wrong type there must not reach the result's list of inputs (int() of a list raised).
+    ledger = small_store / "ledger.json"
+    data = json.loads(ledger.read_text(encoding="utf-8"))
+    assert isinstance(data.get("input"), dict)
+    data["input"]["bytes"] = [1, 2]
+    ledger.write_text(json.dumps(data), encoding="utf-8")
+    code = main(["check", "--from-evidence", str(small_store), "--format", "json", "--output-dir", str(tmp_path / "out"),
+                 "-q"])
+    assert "Traceback" not in capsys.readouterr().err
+    assert code in (0, 1, 3)
+    result = json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
+    assert all(entry["kind"] != "ledger" for entry in result["provenance"]["inputs"])
+
+
 def test_a_file_name_outside_the_store_is_refused(small_store, tmp_path, capsys):
     manifest = small_store / "manifest.json"
     data = json.loads(manifest.read_text(encoding="utf-8"))
