@@ -31,7 +31,7 @@ from typing import Any
 from golive.books.filescan import FileScan, read_csv_header, read_jsonl_keys, sanitised_copy, scan_lines
 from golive.books.result import BooksAudit
 from golive.books.schema import UNICODE_SPACE
-from golive.books.sql import DUCKDB, audit_sql, lit
+from golive.books.sql import DUCKDB, INT_COLUMNS, TEXT_COLUMNS, audit_sql, lit, single_pass_sql, user_key
 from golive.errors import InputError
 
 DEFAULT_MEMORY_MB = 512
@@ -113,11 +113,9 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
                 source, cards, has_status = _jsonl_source(read_path, scan)
             else:
                 source, cards, has_status = _csv_source(connection, read_path, scan)
-            sql = audit_sql(DUCKDB, source, cards=cards, has_status=has_status, max_findings=settings.max_findings,
-                            max_broken=settings.max_broken)
             begun = time.perf_counter()
             try:
-                rows = connection.execute(sql).fetchall()
+                rows = _audit_rows(connection, source, cards, has_status, settings)
             except Exception as exc:  # duckdb.Error: an I/O or memory failure, said in one line
                 raise _duck_error(exc, display, key, settings, spill) from None
             timings["sql_s"] = time.perf_counter() - begun
@@ -134,6 +132,38 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
                          f"directory {spill.parent})", file=display, key=key) from None
     finally:
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def _audit_rows(connection: Any, source: str, cards: int, has_status: bool, settings: DuckSettings) -> list[tuple[Any, ...]]:
+    """The tagged rows of `audit_sql` (golive.books.result reads them). A one-card ledger -- nearly
+    every ledger -- takes two passes: `single_pass_sql` judges every row in one streaming pass (two
+    window sorts of numbers, nothing materialised), then `audit_sql` runs over only the rows of the
+    shown violations' users and the shown unreadable lines, for what the findings quote. A replay
+    is per user, so the second pass finds the same violations for those users; its first findings
+    by line are the first pass's. Several card columns take the one-statement plan."""
+    if cards != 1:
+        return list(connection.execute(audit_sql(DUCKDB, source, cards=cards, has_status=has_status,
+                                                 max_findings=settings.max_findings,
+                                                 max_broken=settings.max_broken)).fetchall())
+    first = connection.execute(single_pass_sql(DUCKDB, source, has_status, settings.max_findings,
+                                               settings.max_broken)).fetchone()
+    counts, shown, users, broken = first[:8], set(first[8] or ()), sorted(set(first[9] or ())), set(first[10] or ())
+    rows: list[tuple[Any, ...]] = [("C", 0, *([None] * len(TEXT_COLUMNS)), *counts,
+                                    *([None] * (len(INT_COLUMNS) - len(counts))))]
+    if not shown and not broken:
+        return rows
+    wanted = []
+    if users:
+        wanted.append(f"{user_key(DUCKDB, 'user_id')} IN ({', '.join(lit(str(u)) for u in users)})")
+    if broken:
+        wanted.append(f"line IN ({', '.join(str(int(line)) for line in sorted(broken))})")
+    subset = f"(SELECT * FROM {source} WHERE {' OR '.join(wanted)}) shown_rows"
+    detail = connection.execute(audit_sql(DUCKDB, subset, cards=1, has_status=has_status,
+                                          max_findings=settings.max_findings, max_broken=settings.max_broken)).fetchall()
+    found = {int(row[1]) for row in detail if row[0] == "V"}
+    if found != shown or {int(row[1]) for row in detail if row[0] == "B"} != broken:
+        raise RuntimeError(f"the two passes of the audit disagree on lines {sorted(found ^ shown)[:5]}")
+    return rows + [row for row in detail if row[0] != "C"]
 
 
 def _duck_error(exc: BaseException, display: str, key: str, settings: DuckSettings, spill: Path) -> InputError:
