@@ -117,12 +117,13 @@ def test_a_ledger_time_outside_the_calendar_in_cst_is_a_broken_row(tmp_path, con
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_a_full_temporary_directory_during_the_re_sort_exits_2_with_the_reason(config_factory, tmp_path, engine):
-    # 120,000 rows out of time order: the Python re-sort spills to disk (SPILL_BATCH_ROWS = 100,000),
-    # and DuckDB does under 48 MB. The run is limited to 1 MiB per file written (RLIMIT_FSIZE; Python
+    # Rows out of time order: 120,000 make the Python re-sort spill to disk (SPILL_BATCH_ROWS =
+    # 100,000); DuckDB, whose sorts carry only the user id and the card besides numbers, spills
+    # under 48 MB with 400,000 rows of long ones. The run is limited to 1 MiB per file written (RLIMIT_FSIZE; Python
     # ignores SIGXFSZ, so the write fails with EFBIG, as a full disk fails with ENOSPC).
-    start = dt.datetime(2026, 11, 25)
-    rows = [f"u{i % 997},{'withdrawal' if i % 4 == 0 else 'payment'},O{i},1.00,1234,"
-            f"{start + dt.timedelta(seconds=120_000 - i):%Y%m%d%H%M%S},success" for i in range(120_000)]
+    start, count = dt.datetime(2026, 11, 25), 400_000 if engine == "duckdb" else 120_000
+    rows = [f"user-{i % 997:0>60},{'withdrawal' if i % 4 == 0 else 'payment'},O{i},1.00,agreement-{i % 997:0>120},"
+            f"{start + dt.timedelta(seconds=400_000 - i):%Y%m%d%H%M%S},success" for i in range(count)]
     ledger = _ledger(tmp_path / "big.csv", rows)
     config = config_factory({"evidence": {"ledger_engine": engine, "ledger_memory_mb": 48}})
     script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20)); "

@@ -21,6 +21,7 @@ without it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -74,8 +75,9 @@ def connect(settings: DuckSettings, spill: Path) -> Any:
     # allocates outside the buffer manager and the interpreter (measured: bench/bench_books.py).
     config: dict[str, Any] = {"memory_limit": f"{max(24, int(settings.memory_mb * 0.7))}MB", "temp_directory": str(spill),
                               "preserve_insertion_order": False, "enable_external_access": True}
-    if settings.threads:
-        config["threads"] = settings.threads
+    # Each thread holds its own sort and aggregate state: below about 64 MB a thread, DuckDB runs out
+    # of memory instead of spilling, so a small cap gets fewer threads.
+    config["threads"] = settings.threads or max(1, min(os.cpu_count() or 1, settings.memory_mb // 64))
     connection = duckdb.connect(":memory:", config=config)
     connection.execute("SET enable_progress_bar = false")  # it would print to the terminal on long audits
     return connection
@@ -187,7 +189,7 @@ def _lines(path: Path, scan: FileScan) -> str:
     delimiter = (scan.delimiter or b"\x01").decode("ascii")
     return (f"SELECT n AS line, l FROM read_csv({lit(str(path))}, header = false, columns = {{'l': 'VARCHAR'}}, "
             f"delim = {lit(delimiter)}, quote = '', escape = '', auto_detect = false, strict_mode = false, "
-            f"max_line_size = {2 << 20}) WITH ORDINALITY AS x(l, n) WHERE n > {scan.header_lines} AND l IS NOT NULL")
+            f"max_line_size = {2 << 20}, buffer_size = {8 << 20}) WITH ORDINALITY AS x(l, n) WHERE n > {scan.header_lines} AND l IS NOT NULL")
 
 
 def _csv_source(connection: Any, path: Path, scan: FileScan) -> tuple[str, int, bool]:
