@@ -135,4 +135,6 @@ def test_a_full_temporary_directory_during_the_re_sort_exits_2_with_the_reason(c
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
-    assert "big.csv" in line and "evidence.ledger" in line and "temporary disk space" in line and "File too large" in line
+    assert "big.csv" in line and "evidence.ledger" in line and "temporary disk space" in line
+    # DuckDB reports a failed spill either as the write's error or as memory it could not free.
+    assert "File too large" in line or (engine == "duckdb" and "Out of Memory" in line)

@@ -176,8 +176,10 @@ def _duck_error(exc: BaseException, display: str, key: str, settings: DuckSettin
         return InputError(f"out of temporary disk space while DuckDB spilled the audit to {spill.parent} ({reason}); "
                           "free space there or set evidence.ledger_temp_dir", file=display, key=key)
     if "Out of Memory" in message:
-        return InputError(f"DuckDB ran out of its {settings.memory_mb} MB for the audit ({message}); raise "
-                          "evidence.ledger_memory_mb", file=display, key=key)
+        # DuckDB says this too when it could not spill (its temporary files failed to grow).
+        return InputError(f"DuckDB ran out of its {settings.memory_mb} MB for the audit and could not spill the rest "
+                          f"to temporary disk space in {spill.parent} ({message}); raise evidence.ledger_memory_mb, or "
+                          "free space there or set evidence.ledger_temp_dir", file=display, key=key)
     return InputError(f"DuckDB could not audit the ledger: {message}", file=display, key=key)
 
 
