@@ -551,19 +551,23 @@ m AS (
     CAST(CASE WHEN problem IS NOT NULL THEN 0 WHEN status = 'failed' THEN 1 WHEN status = 'pending' THEN 2 ELSE 3 END
          AS TINYINT) AS cls
   FROM n),
+c AS (
+  SELECT line, user_id, t, delta, wd, cls,
+    tok1 IS NOT NULL AND COALESCE(MIN(CASE WHEN pays THEN {key} END) OVER (PARTITION BY user_id, tok1) < {key}, FALSE)
+      AS card_ok
+  FROM m),
 w AS (
   SELECT line, user_id, cls, wd,
-    wd AND NOT (tok1 IS NOT NULL
-                AND COALESCE(MIN(CASE WHEN pays THEN {key} END) OVER (PARTITION BY user_id, tok1) < {key}, FALSE)
-                AND SUM(delta) OVER (PARTITION BY user_id {order} CURRENT ROW) >= 0) AS violation
-  FROM m)
+    wd AND NOT (card_ok AND SUM(delta) OVER (PARTITION BY user_id {order} CURRENT ROW) >= 0) AS violation,
+    cls >= 2 AND COUNT(CASE WHEN cls >= 2 THEN 1 END) OVER (PARTITION BY user_id {order} CURRENT ROW) = 1 AS first_judged
+  FROM c)
 SELECT COUNT(*),
   COUNT(*) FILTER (WHERE cls >= 2),
   COUNT(*) FILTER (WHERE wd),
   COUNT(*) FILTER (WHERE cls = 1),
   COUNT(*) FILTER (WHERE cls = 2),
   COUNT(*) FILTER (WHERE cls = 0),
-  COUNT(DISTINCT user_id) FILTER (WHERE cls >= 2),
+  COUNT(*) FILTER (WHERE first_judged),
   COUNT(*) FILTER (WHERE violation),
   min(line, {int(max_findings)}) FILTER (WHERE violation),
   min_by(user_id, line, {int(max_findings)}) FILTER (WHERE violation),
