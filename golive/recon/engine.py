@@ -45,6 +45,7 @@ KINDS = ("missing_in_ledger", "missing_at_lianlian", "amount_mismatch", "status_
 BOOKED = ("success", "refunded")  # ledger statuses of money that moved
 PAYOUT_LAST_BATCH = dt.time(14, 0)  # guide 十: payouts after 14:00 reach the bank the next day
 MAX_DIFFERENCES = 500
+ENGINES = ("python", "duckdb")
 
 
 def _ll(row: StatementRow) -> dict[str, Any]:
@@ -134,12 +135,23 @@ def _t(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
-def reconcile(statements: Iterable[StatementFile], books: Books, *, cutoff_minutes: int = 30) -> Reconciliation:
+def reconcile(statements: Iterable[StatementFile], books: Books, *, cutoff_minutes: int = 30,
+              engine: str = "python") -> Reconciliation:
+    """Match the statement rows with the ledger's. `engine`: ``python`` (this module, the reference)
+    or ``duckdb`` (the same rules as SQL, golive/recon/sql.py); both give the same result."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
     files = [s for s in statements if s.kind]
     detail_days = sorted({d for s in files if s.kind == "JYMX" for d in _days_of(s)})
     payout_days = sorted({d for s in files if s.kind == "FKMX" for d in _days_of(s)})
     result = Reconciliation(detail_days, payout_days)
     _summaries(files, result)
+    if engine == "duckdb":
+        from golive.recon import sql  # DuckDB only when asked for
+
+        if sql.match(files, books, result, cutoff_minutes):
+            result.differences.sort(key=lambda d: (d.day or "", d.file or "", d.line or 0))
+            return result
     payments: dict[str, list[StatementRow]] = defaultdict(list)
     refunds: dict[str, list[StatementRow]] = defaultdict(list)
     payouts: dict[str, list[StatementRow]] = defaultdict(list)
@@ -294,7 +306,7 @@ def _book_side(books: dict[str, list[BookRow]], lianlian: dict[str, list[Stateme
         late = (book.settle_date is None and book.day == last and
                 (book.time.time() >= PAYOUT_LAST_BATCH if kind == "withdrawal" else _near_midnight(book.time, cutoff_minutes)))
         if late:
-            result.settles_later.append(_book(book))
+            result.settles_later.append(settles_later(book))
             continue
         result.add(missing_at_lianlian(book, kind))
 
@@ -433,6 +445,11 @@ def payout_returned(ll: StatementRow, book: BookRow) -> Difference:
            f"payout {no_order} was returned by the bank (LianLian status 5, {ll.where()}); the ledger still "
            f"shows it paid ({book.where()}): the user's balance was not restored"),
         lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def settles_later(book: BookRow) -> dict[str, Any]:
+    """A ledger row that may settle the day after the last covered day, as `Reconciliation.settles_later` lists it."""
+    return _book(book)
 
 
 _WHAT = {"payment": ("收款", "payment"), "refund": ("退款", "refund"), "withdrawal": ("提现", "withdrawal")}
