@@ -80,7 +80,7 @@ _MACROS = (
     "CREATE TEMP MACRO next_day(d) AS strftime(try_strptime(d, '%Y%m%d') + INTERVAL 1 DAY, '%Y%m%d')",
     # booked within `minutes` before the midnight that ends its day (engine._near_midnight)
     "CREATE TEMP MACRO near_midnight(t, minutes) AS "
-    "date_diff('microsecond', t, CAST(CAST(t AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)) <= minutes * 60000000",
+    "date_diff('microsecond', t, CAST(CAST(t AS DATE) + INTERVAL 1 DAY AS TIMESTAMP)) <= CAST(minutes AS BIGINT) * 60000000",
 )
 
 # `phase`, `rank`, `grp`, `sub` order the findings as the reference engine adds them (the first 500
@@ -207,17 +207,26 @@ def _statement_rows(files: Sequence[StatementFile]) -> list[StatementRow]:
     return [row for statement in files for row in statement.rows]
 
 
-def _write(path: Path, rows: Any) -> None:
+def _write(path: Path, rows: Any) -> int:
     # Every text field quoted, so an empty string stays one (read with allow_quoted_nulls=false)
     # and any character an order number may hold (comma, quote, newline) survives.
     with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        count = 0
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
 
 
-def _load(connection: Any, name: str, path: Path) -> None:
+def _load(connection: Any, name: str, path: Path, count: int) -> None:
+    """The relation `name` with its `SCHEMA` types, filled from the CSV hand-off (no rows: empty)."""
+    connection.execute(f"CREATE TEMP TABLE {name} ({', '.join(f'{c} {t}' for c, t in SCHEMA[name].items())})")
+    if not count:  # DuckDB cannot sniff an empty file
+        return
     columns = ", ".join(f"'{column}': '{kind}'" for column, kind in SCHEMA[name].items())
     connection.execute(
-        f"CREATE TEMP TABLE {name} AS SELECT * FROM read_csv('{path}', header = false, delim = ',', quote = '\"', "
+        f"INSERT INTO {name} SELECT * FROM read_csv('{path}', header = false, delim = ',', quote = '\"', "
         f"escape = '\"', new_line = '\\n', allow_quoted_nulls = false, columns = {{{columns}}})")
 
 
@@ -238,10 +247,10 @@ def match(files: Sequence[StatementFile], books: Books, result: engine.Reconcili
                          key="reconciliation.engine") from None
     folder = Path(tempfile.mkdtemp(prefix="golive-recon-"))
     try:
-        _write(folder / "statement_rows.csv", (
+        statement_count = _write(folder / "statement_rows.csv", (
             (seq, row.kind, row.no_order, row.oid_paybill, row.settle_date, micro, row.status)
             for seq, (row, micro) in enumerate(zip(statement_rows, ll_micro))))
-        _write(folder / "ledger_rows.csv", (
+        ledger_count = _write(folder / "ledger_rows.csv", (
             (seq, row.kind, row.no_order, micro, row.time.replace(tzinfo=None).isoformat(sep=" "), row.status,
              row.settle_date or "")
             for seq, (row, micro) in enumerate(zip(books.rows, book_micro))))
@@ -250,8 +259,8 @@ def match(files: Sequence[StatementFile], books: Books, result: engine.Reconcili
             connection.execute("SET enable_progress_bar = false")
             for macro in _MACROS:
                 connection.execute(macro)
-            _load(connection, "statement_rows", folder / "statement_rows.csv")
-            _load(connection, "ledger_rows", folder / "ledger_rows.csv")
+            _load(connection, "statement_rows", folder / "statement_rows.csv", statement_count)
+            _load(connection, "ledger_rows", folder / "ledger_rows.csv", ledger_count)
             # the ledger's settle_date is NULL when it has none (written as an empty string)
             connection.execute("UPDATE ledger_rows SET settle_date = NULL WHERE settle_date = ''")
             connection.execute("CREATE TEMP TABLE covered (kind VARCHAR, day VARCHAR)")
