@@ -245,6 +245,8 @@ def match(files: Sequence[StatementFile], books: Books, result: engine.Reconcili
     except ImportError:
         raise InputError("DuckDB is not installed (pip install duckdb); or use reconciliation.engine: python",
                          key="reconciliation.engine") from None
+    # The hand-off: a private directory (mkdtemp: mode 0700), removed afterwards; only the columns of
+    # the relations are written -- no user ids, no card numbers.
     folder = Path(tempfile.mkdtemp(prefix="golive-recon-"))
     try:
         statement_count = _write(folder / "statement_rows.csv", (
