@@ -129,6 +129,9 @@ DOCS: dict[str, tuple[str, str, tuple[Any, ...]]] = {
                               ("captures/ledger.csv",)),
     "reconciliation.cutoff_minutes": ("临近午夜多少分钟内的订单可能次日结算（默认 30）",
                                       "an order this close to midnight may settle the next day (minutes, default 30)", (30,)),
+    "reconciliation.engine": ("核对对账文件与台账的引擎：python（默认，参照实现）或 duckdb（同样的规则写成 SQL），结果相同",
+                              "the engine matching the statement rows with the ledger: python (the default, the "
+                              "reference) or duckdb (the same rules as SQL); the findings are the same", ("duckdb",)),
     "reconciliation.manual": ("人工对账：确认人与日期", "reconciled by hand: who attests it, and when",
                               ({"attested_by": "财务 李四", "date": "2026-11-20"},)),
     "reconciliation.manual.attested_by": ("确认人", "who attests it", ("财务 李四",)),

@@ -232,6 +232,10 @@ CONFIG_SCHEMA: dict[str, Any] = {
                 "cutoff_minutes": {"type": "integer", "minimum": 0, "maximum": 720,
                                    "description": "an order booked this close to midnight may settle the next day "
                                                   "(default 30)"},
+                "engine": {"enum": ["python", "duckdb"],
+                           "description": "what matches the statement rows with the ledger's: python (the default, "
+                                          "the reference) or duckdb (the same rules as SQL, golive/recon/sql.py); "
+                                          "the findings are the same"},
                 "manual": {
                     "type": "object", "additionalProperties": False, "required": ["attested_by", "date"],
                     "description": "reconciled by hand from the merchant-site download: who attests it, and when",

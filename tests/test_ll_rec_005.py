@@ -22,3 +22,14 @@ def test_disagreements_fail(config_factory, run_checks, tmp_path: Path, kind: st
     assert check["status"] == "fail" and no_order in check["findings"][0]["message"]["en"]
     if kind == "settle_date_mismatch":
         assert "midnight" in check["findings"][0]["message"]["en"] and check["findings"][0]["severity"] == "medium"
+
+
+@pytest.mark.parametrize("kind", ["amount_mismatch", "status_mismatch", "payout_returned", "settle_date_mismatch"])
+def test_reconciliation_engine_duckdb_reports_the_same(config_factory, run_checks, tmp_path: Path, kind: str) -> None:
+    """`reconciliation.engine: duckdb` (golive/recon/sql.py) gives the check the same findings."""
+    books = Books.clean()
+    plant(books, kind)
+    checks = [check_of(run_checks(books_config(config_factory, tmp_path, books, extra), "LL-REC-005"), "LL-REC-005")
+              for extra in ({}, {"engine": "duckdb"})]
+    assert checks[0]["status"] == "fail" and checks[0]["findings"]
+    assert checks[1]["findings"] == checks[0]["findings"] and checks[1]["status"] == checks[0]["status"]

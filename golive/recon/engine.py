@@ -45,6 +45,7 @@ KINDS = ("missing_in_ledger", "missing_at_lianlian", "amount_mismatch", "status_
 BOOKED = ("success", "refunded")  # ledger statuses of money that moved
 PAYOUT_LAST_BATCH = dt.time(14, 0)  # guide 十: payouts after 14:00 reach the bank the next day
 MAX_DIFFERENCES = 500
+ENGINES = ("python", "duckdb")
 
 
 def _ll(row: StatementRow) -> dict[str, Any]:
@@ -134,12 +135,23 @@ def _t(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
-def reconcile(statements: Iterable[StatementFile], books: Books, *, cutoff_minutes: int = 30) -> Reconciliation:
+def reconcile(statements: Iterable[StatementFile], books: Books, *, cutoff_minutes: int = 30,
+              engine: str = "python") -> Reconciliation:
+    """Match the statement rows with the ledger's. `engine`: ``python`` (this module, the reference)
+    or ``duckdb`` (the same rules as SQL, golive/recon/sql.py); both give the same result."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
     files = [s for s in statements if s.kind]
     detail_days = sorted({d for s in files if s.kind == "JYMX" for d in _days_of(s)})
     payout_days = sorted({d for s in files if s.kind == "FKMX" for d in _days_of(s)})
     result = Reconciliation(detail_days, payout_days)
     _summaries(files, result)
+    if engine == "duckdb":
+        from golive.recon import sql  # DuckDB only when asked for
+
+        if sql.match(files, books, result, cutoff_minutes):
+            result.differences.sort(key=lambda d: (d.day or "", d.file or "", d.line or 0))
+            return result
     payments: dict[str, list[StatementRow]] = defaultdict(list)
     refunds: dict[str, list[StatementRow]] = defaultdict(list)
     payouts: dict[str, list[StatementRow]] = defaultdict(list)
@@ -200,21 +212,20 @@ def _duplicates_in_books(by_kind: dict[str, dict[str, list[BookRow]]], days: set
                          result: Reconciliation) -> None:
     for kind, rows in by_kind.items():
         covered = payout_days if kind == "withdrawal" else days
-        for no_order, books in rows.items():
+        for books in rows.values():
             booked = [b for b in books if b.status in BOOKED]
             if len(booked) > 1 and any(b.day in covered or _next_day(b.day) in covered for b in booked):
-                first = booked[0]
-                result.add(Difference(
-                    "duplicate_in_ledger",
-                    _t(f"台账中订单 {no_order} 记了 {len(booked)} 次（{', '.join(b.where() for b in booked)}）：重复入账",
-                       f"the ledger books order {no_order} {len(booked)} times ({', '.join(b.where() for b in booked)}): "
-                       "a double credit"),
-                    ledger=tuple(_book(b) for b in booked), file=first.file, line=first.line, day=first.day))
+                result.add(duplicate_in_ledger(booked))
 
 
 def _one(rows: list[BookRow]) -> tuple[BookRow | None, list[BookRow]]:
     booked = [b for b in rows if b.status in BOOKED]
     return (booked[0] if booked else None), [b for b in rows if b.status not in BOOKED]
+
+
+def near_midnight_settled(book: BookRow, ll: StatementRow, cutoff_minutes: int) -> bool:
+    """Paid shortly before midnight and settled by LianLian the next day (explains a settle_date_mismatch)."""
+    return _near_midnight(book.time, cutoff_minutes) and ll.settle_date == _next_day(book.time.strftime("%Y%m%d"))
 
 
 def _payments(payments: dict[str, list[StatementRow]], refunds: dict[str, list[StatementRow]],
@@ -224,52 +235,22 @@ def _payments(payments: dict[str, list[StatementRow]], refunds: dict[str, list[S
     for no_order, rows in payments.items():
         ll = rows[0]
         if len(rows) > 1:
-            result.add(Difference(
-                "duplicate_at_lianlian",
-                _t(f"连连明细中订单 {no_order} 出现 {len(rows)} 次", f"order {no_order} appears {len(rows)} times in LianLian's detail"),
-                lianlian=tuple(_ll(r) for r in rows), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(duplicate_at_lianlian(rows))
         book, others = _one(by_kind["payment"].get(no_order, []))
         if book is None and others:
-            result.add(Difference(
-                "status_mismatch",
-                _t(f"连连已收款（{ll.where()}，{ll.amount}），台账状态为 {others[0].status}（{others[0].where()}）：用户付了钱却未入账",
-                   f"LianLian received payment {no_order} ({ll.where()}, {ll.amount}); the ledger says {others[0].status} "
-                   f"({others[0].where()}): the user paid but was not credited"),
-                lianlian=(_ll(ll),), ledger=tuple(_book(b) for b in others), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(payment_not_credited(ll, others))
             continue
         if book is None:
-            result.add(Difference(
-                "missing_in_ledger",
-                _t(f"连连明细有收款 {no_order}（{ll.where()}，{ll.amount}，清算日 {ll.settle_date}），台账中没有",
-                   f"LianLian's detail has payment {no_order} ({ll.where()}, {ll.amount}, settle_date {ll.settle_date}); "
-                   "the ledger does not"),
-                lianlian=(_ll(ll),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(payment_missing(ll))
             continue
         result.matched += 1
         if book.amount != ll.amount:
-            result.add(Difference(
-                "amount_mismatch",
-                _t(f"订单 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-                   f"order {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
-                lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(payment_amount(ll, book))
         booked_refund = any(r.status in BOOKED for r in by_kind["refund"].get(no_order, []))
         if ll.refunded and book.status == "success" and not booked_refund and no_order not in refunded_originals:
-            result.add(Difference(
-                "status_mismatch",
-                _t(f"订单 {no_order} 连连为已退款（{ll.where()}），台账仍为成功（{book.where()}）",
-                   f"order {no_order}: LianLian shows it refunded ({ll.where()}), the ledger still success ({book.where()})"),
-                lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(payment_not_refunded(ll, book))
         if book.settle_date and book.settle_date != ll.settle_date:
-            near = _near_midnight(book.time, cutoff_minutes) and ll.settle_date == _next_day(book.time.strftime("%Y%m%d"))
-            why = (("订单在午夜前支付，连连次日清算；台账按订单日期记账", "paid shortly before midnight and settled by "
-                    "LianLian the next day; the ledger keyed it by the order date") if near else ("", ""))
-            result.add(Difference(
-                "settle_date_mismatch",
-                _t(f"订单 {no_order} 台账清算日 {book.settle_date}（{book.where()}），连连为 {ll.settle_date}（{ll.where()}）"
-                   + (f"：{why[0]}" if near else ""),
-                   f"order {no_order}: the ledger's settle_date {book.settle_date} ({book.where()}), LianLian's "
-                   f"{ll.settle_date} ({ll.where()})" + (f": {why[1]}" if near else "")),
-                lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(settle_date_mismatch(ll, book, near_midnight_settled(book, ll, cutoff_minutes)))
 
 
 def _refunds(refunds: dict[str, list[StatementRow]], payments: dict[str, list[StatementRow]],
@@ -279,34 +260,18 @@ def _refunds(refunds: dict[str, list[StatementRow]], payments: dict[str, list[St
         original = ll.oid_paybill
         original_books = by_kind["payment"].get(original, [])
         if original not in payments and not any(b.status in BOOKED for b in original_books):
-            result.add(Difference(
-                "refund_unpaired",
-                _t(f"连连退款 {no_order}（{ll.where()}，{ll.amount}）对应的原订单 {original} 既不在连连明细也不在台账中",
-                   f"LianLian refund {no_order} ({ll.where()}, {ll.amount}) pairs with original order {original}, which is "
-                   "neither in LianLian's detail nor in the ledger"),
-                lianlian=(_ll(ll),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(refund_unpaired(ll))
         book, _ = _one(by_kind["refund"].get(no_order, []))
         if book is None:
             paid = next((b for b in original_books if b.status in BOOKED), None)
             if paid is not None and paid.status == "refunded":
                 result.matched += 1  # the books mark the original refunded instead of a refund row
                 continue
-            kind = "status_mismatch" if paid is not None else "missing_in_ledger"
-            result.add(Difference(
-                kind,
-                _t(f"连连已退款 {no_order}（原订单 {original}，{ll.where()}，{ll.amount}），台账" +
-                   (f"中原订单仍为成功（{paid.where()}）" if paid else "中没有这笔退款"),
-                   f"LianLian refunded {no_order} (original {original}, {ll.where()}, {ll.amount}); the ledger " +
-                   (f"still shows the original as success ({paid.where()})" if paid else "has no such refund")),
-                lianlian=(_ll(ll),), ledger=(_book(paid),) if paid else (), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(refund_missing(ll, paid))
             continue
         result.matched += 1
         if book.amount != abs(ll.amount):
-            result.add(Difference(
-                "amount_mismatch",
-                _t(f"退款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-                   f"refund {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
-                lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(refund_amount(ll, book))
 
 
 def _payouts(payouts: dict[str, list[StatementRow]], withdrawals: dict[str, list[BookRow]],
@@ -318,30 +283,13 @@ def _payouts(payouts: dict[str, list[StatementRow]], withdrawals: dict[str, list
             result.matched += 1  # returned by the bank, and the books gave the money back: consistent
             continue
         if book is None:
-            kind = "status_mismatch" if others else "missing_in_ledger"
-            result.add(Difference(
-                kind,
-                _t(f"连连付款明细有 {no_order}（{ll.where()}，{ll.amount}），台账" +
-                   (f"状态为 {others[0].status}（{others[0].where()}）" if others else "中没有这笔提现"),
-                   f"LianLian's payout detail has {no_order} ({ll.where()}, {ll.amount}); the ledger " +
-                   (f"says {others[0].status} ({others[0].where()})" if others else "has no such withdrawal")),
-                lianlian=(_ll(ll),), ledger=tuple(_book(b) for b in others), file=ll.file, line=ll.line,
-                day=ll.settle_date))
+            result.add(payout_missing(ll, others))
             continue
         result.matched += 1
         if book.amount != abs(ll.amount):
-            result.add(Difference(
-                "amount_mismatch",
-                _t(f"付款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-                   f"payout {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
-                lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(payout_amount(ll, book))
         if ll.status == "5" and book.status == "success":
-            result.add(Difference(
-                "status_mismatch",
-                _t(f"付款 {no_order} 已被银行退回（连连状态 5，{ll.where()}），台账仍为成功（{book.where()}）：用户余额未恢复",
-                   f"payout {no_order} was returned by the bank (LianLian status 5, {ll.where()}); the ledger still "
-                   f"shows it paid ({book.where()}): the user's balance was not restored"),
-                lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date))
+            result.add(payout_returned(ll, book))
 
 
 def _book_side(books: dict[str, list[BookRow]], lianlian: dict[str, list[StatementRow]], days: set[str],
@@ -358,15 +306,164 @@ def _book_side(books: dict[str, list[BookRow]], lianlian: dict[str, list[Stateme
         late = (book.settle_date is None and book.day == last and
                 (book.time.time() >= PAYOUT_LAST_BATCH if kind == "withdrawal" else _near_midnight(book.time, cutoff_minutes)))
         if late:
-            result.settles_later.append(_book(book))
+            result.settles_later.append(settles_later(book))
             continue
-        what = {"payment": ("收款", "payment"), "refund": ("退款", "refund"), "withdrawal": ("提现", "withdrawal")}[kind]
-        result.add(Difference(
-            "missing_at_lianlian",
-            _t(f"台账有{what[0]} {no_order}（{book.where()}，{book.amount}，应在 {book.day} 清算），连连文件中没有",
-               f"the ledger has {what[1]} {no_order} ({book.where()}, {book.amount}, due on {book.day}); LianLian's "
-               "files do not"),
-            ledger=(_book(book),), file=book.file, line=book.line, day=book.day))
+        result.add(missing_at_lianlian(book, kind))
+
+
+# -- the differences, as both engines report them (golive/recon/sql.py builds the same from its rows) ----
+
+def duplicate_in_ledger(booked: list[BookRow]) -> Difference:
+    first = booked[0]
+    no_order = first.no_order
+    return Difference(
+        "duplicate_in_ledger",
+        _t(f"台账中订单 {no_order} 记了 {len(booked)} 次（{', '.join(b.where() for b in booked)}）：重复入账",
+           f"the ledger books order {no_order} {len(booked)} times ({', '.join(b.where() for b in booked)}): "
+           "a double credit"),
+        ledger=tuple(_book(b) for b in booked), file=first.file, line=first.line, day=first.day)
+
+
+def duplicate_at_lianlian(rows: list[StatementRow]) -> Difference:
+    ll = rows[0]
+    no_order = ll.no_order
+    return Difference(
+        "duplicate_at_lianlian",
+        _t(f"连连明细中订单 {no_order} 出现 {len(rows)} 次", f"order {no_order} appears {len(rows)} times in LianLian's detail"),
+        lianlian=tuple(_ll(r) for r in rows), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def payment_not_credited(ll: StatementRow, others: list[BookRow]) -> Difference:
+    no_order = ll.no_order
+    return Difference(
+        "status_mismatch",
+        _t(f"连连已收款（{ll.where()}，{ll.amount}），台账状态为 {others[0].status}（{others[0].where()}）：用户付了钱却未入账",
+           f"LianLian received payment {no_order} ({ll.where()}, {ll.amount}); the ledger says {others[0].status} "
+           f"({others[0].where()}): the user paid but was not credited"),
+        lianlian=(_ll(ll),), ledger=tuple(_book(b) for b in others), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def payment_missing(ll: StatementRow) -> Difference:
+    no_order = ll.no_order
+    return Difference(
+        "missing_in_ledger",
+        _t(f"连连明细有收款 {no_order}（{ll.where()}，{ll.amount}，清算日 {ll.settle_date}），台账中没有",
+           f"LianLian's detail has payment {no_order} ({ll.where()}, {ll.amount}, settle_date {ll.settle_date}); "
+           "the ledger does not"),
+        lianlian=(_ll(ll),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def payment_amount(ll: StatementRow, book: BookRow) -> Difference:
+    no_order = ll.no_order
+    return Difference(
+        "amount_mismatch",
+        _t(f"订单 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
+           f"order {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
+        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def payment_not_refunded(ll: StatementRow, book: BookRow) -> Difference:
+    no_order = ll.no_order
+    return Difference(
+        "status_mismatch",
+        _t(f"订单 {no_order} 连连为已退款（{ll.where()}），台账仍为成功（{book.where()}）",
+           f"order {no_order}: LianLian shows it refunded ({ll.where()}), the ledger still success ({book.where()})"),
+        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def settle_date_mismatch(ll: StatementRow, book: BookRow, near: bool) -> Difference:
+    no_order = ll.no_order
+    why = (("订单在午夜前支付，连连次日清算；台账按订单日期记账", "paid shortly before midnight and settled by "
+            "LianLian the next day; the ledger keyed it by the order date") if near else ("", ""))
+    return Difference(
+        "settle_date_mismatch",
+        _t(f"订单 {no_order} 台账清算日 {book.settle_date}（{book.where()}），连连为 {ll.settle_date}（{ll.where()}）"
+           + (f"：{why[0]}" if near else ""),
+           f"order {no_order}: the ledger's settle_date {book.settle_date} ({book.where()}), LianLian's "
+           f"{ll.settle_date} ({ll.where()})" + (f": {why[1]}" if near else "")),
+        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def refund_unpaired(ll: StatementRow) -> Difference:
+    no_order, original = ll.no_order, ll.oid_paybill
+    return Difference(
+        "refund_unpaired",
+        _t(f"连连退款 {no_order}（{ll.where()}，{ll.amount}）对应的原订单 {original} 既不在连连明细也不在台账中",
+           f"LianLian refund {no_order} ({ll.where()}, {ll.amount}) pairs with original order {original}, which is "
+           "neither in LianLian's detail nor in the ledger"),
+        lianlian=(_ll(ll),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def refund_missing(ll: StatementRow, paid: BookRow | None) -> Difference:
+    """No refund row in the books: the original still booked as success (`paid`), or nothing at all."""
+    no_order, original = ll.no_order, ll.oid_paybill
+    return Difference(
+        "status_mismatch" if paid is not None else "missing_in_ledger",
+        _t(f"连连已退款 {no_order}（原订单 {original}，{ll.where()}，{ll.amount}），台账" +
+           (f"中原订单仍为成功（{paid.where()}）" if paid else "中没有这笔退款"),
+           f"LianLian refunded {no_order} (original {original}, {ll.where()}, {ll.amount}); the ledger " +
+           (f"still shows the original as success ({paid.where()})" if paid else "has no such refund")),
+        lianlian=(_ll(ll),), ledger=(_book(paid),) if paid else (), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def refund_amount(ll: StatementRow, book: BookRow) -> Difference:
+    no_order = ll.no_order
+    return Difference(
+        "amount_mismatch",
+        _t(f"退款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
+           f"refund {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
+        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def payout_missing(ll: StatementRow, others: list[BookRow]) -> Difference:
+    """No booked withdrawal: the books show it failed or pending (`others`), or not at all."""
+    no_order = ll.no_order
+    return Difference(
+        "status_mismatch" if others else "missing_in_ledger",
+        _t(f"连连付款明细有 {no_order}（{ll.where()}，{ll.amount}），台账" +
+           (f"状态为 {others[0].status}（{others[0].where()}）" if others else "中没有这笔提现"),
+           f"LianLian's payout detail has {no_order} ({ll.where()}, {ll.amount}); the ledger " +
+           (f"says {others[0].status} ({others[0].where()})" if others else "has no such withdrawal")),
+        lianlian=(_ll(ll),), ledger=tuple(_book(b) for b in others), file=ll.file, line=ll.line,
+        day=ll.settle_date)
+
+
+def payout_amount(ll: StatementRow, book: BookRow) -> Difference:
+    no_order = ll.no_order
+    return Difference(
+        "amount_mismatch",
+        _t(f"付款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
+           f"payout {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
+        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def payout_returned(ll: StatementRow, book: BookRow) -> Difference:
+    no_order = ll.no_order
+    return Difference(
+        "status_mismatch",
+        _t(f"付款 {no_order} 已被银行退回（连连状态 5，{ll.where()}），台账仍为成功（{book.where()}）：用户余额未恢复",
+           f"payout {no_order} was returned by the bank (LianLian status 5, {ll.where()}); the ledger still "
+           f"shows it paid ({book.where()}): the user's balance was not restored"),
+        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+
+
+def settles_later(book: BookRow) -> dict[str, Any]:
+    """A ledger row that may settle the day after the last covered day, as `Reconciliation.settles_later` lists it."""
+    return _book(book)
+
+
+_WHAT = {"payment": ("收款", "payment"), "refund": ("退款", "refund"), "withdrawal": ("提现", "withdrawal")}
+
+
+def missing_at_lianlian(book: BookRow, kind: str) -> Difference:
+    no_order = book.no_order
+    what = _WHAT[kind]
+    return Difference(
+        "missing_at_lianlian",
+        _t(f"台账有{what[0]} {no_order}（{book.where()}，{book.amount}，应在 {book.day} 清算），连连文件中没有",
+           f"the ledger has {what[1]} {no_order} ({book.where()}, {book.amount}, due on {book.day}); LianLian's "
+           "files do not"),
+        ledger=(_book(book),), file=book.file, line=book.line, day=book.day)
 
 
 def amount_text(value: Decimal) -> str:

@@ -150,7 +150,8 @@ def gather_reconciliation(config: LoadedConfig, environ: Mapping[str, str], ledg
     value["ledger_problems"] = [{"file": books.file, "line": line or None, "message": message}
                                 for line, message in books.problems[:50]]
     cutoff = int(section.get("cutoff_minutes", 30))
-    value["reconciliation"] = reconcile(_usable(statements), books, cutoff_minutes=cutoff).to_dict()
+    engine = str(section.get("engine") or "python")  # the schema allows python | duckdb
+    value["reconciliation"] = reconcile(_usable(statements), books, cutoff_minutes=cutoff, engine=engine).to_dict()
     value["checked_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     return "ok", value
 
