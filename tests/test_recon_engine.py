@@ -138,3 +138,18 @@ def test_ledger_without_needed_columns_is_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         read_books(path, "ledger.csv")
     assert "kind" in str(error.value) and "ledger.csv:1" in str(error.value)
+
+
+def test_a_settle_date_that_is_no_calendar_day_is_an_unreadable_row_not_a_crash(tmp_path: Path) -> None:
+    # Found by the SQL engine's differential test: 20261399 passed the 8-digit test, and a double
+    # booking of its order then raised ValueError computing the next day.
+    from golive.recon.books import read_books
+
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("kind,no_order,amount,time,status,settle_date\n"
+                      "payment,N1,10.00,2026-11-25 10:00:00,success,20261399\n"
+                      "payment,N1,10.00,2026-11-25 10:00:01,success,20261125\n", encoding="utf-8")
+    books = read_books(ledger, "ledger.csv")
+    assert [line for line, _ in books.problems] == [2]
+    assert "is not a yyyyMMdd date" in books.problems[0][1]
+    assert [row.line for row in books.rows] == [3]

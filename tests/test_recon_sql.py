@@ -10,6 +10,7 @@ pool holds the characters a CSV hand-off could lose (comma, quote, newline, NUL,
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -119,7 +120,8 @@ def _same(statements: list[StatementFile], books: Books, cutoff: int) -> referen
     return python
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=int(os.environ.get("GOLIVE_RECON_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cases(), st.sampled_from((0, 1, 30, 720)))
 def test_sql_reports_exactly_what_the_python_engine_does(case: tuple[list[StatementFile], Books], cutoff: int) -> None:
     _same(*case, cutoff)

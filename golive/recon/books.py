@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Iterator
 
 from golive.errors import InputError
+from golive.recon.statements import valid_date
 
 __all__ = ["BookRow", "Books", "read_books", "REQUIRED", "OPTIONAL"]
 
@@ -211,8 +212,8 @@ def _row(fields: list[str], columns: dict[str, int], file: str, line: int, width
     settle = value.get("settle_date") or None
     if settle is not None:
         settle = settle.replace("-", "")
-        if not re.fullmatch(r"\d{8}", settle):
-            bad.append(f"settle_date {value['settle_date'][:20]!r} is not yyyyMMdd")
+        if not re.fullmatch(r"[0-9]{8}", settle) or not valid_date(settle):
+            bad.append(f"settle_date {value['settle_date'][:20]!r} is not a yyyyMMdd date")
     if bad:
         problems.append((line, "; ".join(bad)))
         return None

@@ -136,9 +136,10 @@ def _t(zh: str, en: str) -> Text:
 
 
 def reconcile(statements: Iterable[StatementFile], books: Books, *, cutoff_minutes: int = 30,
-              engine: str = "python") -> Reconciliation:
+              engine: str = "python", memory_mb: int = 512) -> Reconciliation:
     """Match the statement rows with the ledger's. `engine`: ``python`` (this module, the reference)
-    or ``duckdb`` (the same rules as SQL, golive/recon/sql.py); both give the same result."""
+    or ``duckdb`` (the same rules as SQL, golive/recon/sql.py, within `memory_mb`); both give the
+    same result."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
     files = [s for s in statements if s.kind]
@@ -149,7 +150,7 @@ def reconcile(statements: Iterable[StatementFile], books: Books, *, cutoff_minut
     if engine == "duckdb":
         from golive.recon import sql  # DuckDB only when asked for
 
-        if sql.match(files, books, result, cutoff_minutes):
+        if sql.match(files, books, result, cutoff_minutes, memory_mb):
             result.differences.sort(key=lambda d: (d.day or "", d.file or "", d.line or 0))
             return result
     payments: dict[str, list[StatementRow]] = defaultdict(list)

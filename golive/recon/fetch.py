@@ -151,7 +151,9 @@ def gather_reconciliation(config: LoadedConfig, environ: Mapping[str, str], ledg
                                 for line, message in books.problems[:50]]
     cutoff = int(section.get("cutoff_minutes", 30))
     engine = str(section.get("engine") or "python")  # the schema allows python | duckdb
-    value["reconciliation"] = reconcile(_usable(statements), books, cutoff_minutes=cutoff, engine=engine).to_dict()
+    memory = int(config.get("evidence.ledger_memory_mb") or 512)
+    value["reconciliation"] = reconcile(_usable(statements), books, cutoff_minutes=cutoff, engine=engine,
+                                        memory_mb=memory).to_dict()
     value["checked_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
     return "ok", value
 

@@ -230,9 +230,11 @@ def _load(connection: Any, name: str, path: Path, count: int) -> None:
         f"escape = '\"', new_line = '\\n', allow_quoted_nulls = false, columns = {{{columns}}})")
 
 
-def match(files: Sequence[StatementFile], books: Books, result: engine.Reconciliation, cutoff_minutes: int) -> bool:
-    """Match the rows in DuckDB and add the findings to `result`; False (with a note) when an amount
-    is no whole number of micro-yuan, and the caller should reconcile in Python instead."""
+def match(files: Sequence[StatementFile], books: Books, result: engine.Reconciliation, cutoff_minutes: int,
+          memory_mb: int = 512) -> bool:
+    """Match the rows in DuckDB -- within `memory_mb` (evidence.ledger_memory_mb), spilling beyond
+    it, as the books audit does -- and add the findings to `result`; False (with a note) when an
+    amount is no whole number of micro-yuan, and the caller should reconcile in Python instead."""
     statement_rows = _statement_rows(files)
     ll_micro = [_micro(row.amount) for row in statement_rows]
     book_micro = [_micro(row.amount) for row in books.rows]
@@ -240,11 +242,8 @@ def match(files: Sequence[StatementFile], books: Books, result: engine.Reconcili
         result.notes.append("an amount is finer than 0.000001 yuan or too large for the SQL engine; "
                             "reconciled by the Python engine")
         return False
-    try:
-        import duckdb  # lazily, as for the books: the CLI starts without it
-    except ImportError:
-        raise InputError("DuckDB is not installed (pip install duckdb); or use reconciliation.engine: python",
-                         key="reconciliation.engine") from None
+    from golive.books.duck import DuckSettings, connect  # DuckDB lazily, as for the books
+
     # The hand-off: a private directory (mkdtemp: mode 0700), removed afterwards; only the columns of
     # the relations are written -- no user ids, no card numbers.
     folder = Path(tempfile.mkdtemp(prefix="golive-recon-"))
@@ -256,9 +255,12 @@ def match(files: Sequence[StatementFile], books: Books, result: engine.Reconcili
             (seq, row.kind, row.no_order, micro, row.time.replace(tzinfo=None).isoformat(sep=" "), row.status,
              row.settle_date or "")
             for seq, (row, micro) in enumerate(zip(books.rows, book_micro))))
-        connection = duckdb.connect(":memory:", config={"temp_directory": str(folder)})
         try:
-            connection.execute("SET enable_progress_bar = false")
+            connection = connect(DuckSettings(memory_mb=memory_mb), folder)
+        except InputError as exc:
+            raise InputError("DuckDB is not installed (pip install duckdb); or use reconciliation.engine: python",
+                             key="reconciliation.engine") from exc
+        try:
             for macro in _MACROS:
                 connection.execute(macro)
             _load(connection, "statement_rows", folder / "statement_rows.csv", statement_count)
