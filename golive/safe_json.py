@@ -142,6 +142,17 @@ def _decode(text: str, start: int, parse_float: Callable[[str], Any] | None, max
     decoder = _decoder(parse_float)
     try:
         if whole:
+            # decoder.decode is the scanner between two whitespace matches, in Python; a text that
+            # is just its value (the usual capture line or risk_item) needs only the scanner.
+            # Anything else -- leading or trailing whitespace, extra data -- takes decode's way,
+            # which also gives its exact errors.
+            try:
+                value, end = decoder.scan_once(text, 0)  # type: ignore[attr-defined]
+            except StopIteration:
+                pass
+            else:
+                if end == len(text):
+                    return value, end
             return decoder.decode(text), len(text)
         return decoder.raw_decode(text, start)
     except json.JSONDecodeError as exc:
