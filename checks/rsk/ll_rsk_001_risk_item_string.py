@@ -80,7 +80,7 @@ class Judge(CaptureJudge):
         else:
             self.report(state, Text(f"risk_item 的类型是 {risk.error}，应为 JSON 字符串",
                                     f"risk_item is a {risk.error}, not a JSON string"), record, "risk_item")
-        if risk.fields:
+        if risk.fields and not risk.plain:  # plain: every value a string (most records)
             self._values(record, risk.fields)
 
     def _values(self, record: CaptureRecord, fields: dict[str, Any]) -> None:

@@ -87,9 +87,11 @@ class Judge(CaptureJudge):
 
     def judge_record(self, record: CaptureRecord) -> None:
         params = record.params or {}
-        fields = record.risk_item().fields or {}
-        user_id = _text(params.get("user_id"))
-        userno = _text(fields.get("user_info_mercht_userno"))
+        risk = record.risk_item()
+        fields = risk.fields or {}
+        # A plain value (CaptureRecord.plain_params, RiskItem.plain) is text exactly when it is truthy.
+        user_id = params.get("user_id") or None if record.plain_params() else _text(params.get("user_id"))
+        userno = fields.get("user_info_mercht_userno") or None if risk.plain else _text(fields.get("user_info_mercht_userno"))
         if user_id and userno and not (self.userno_of.get(user_id, _NONE)[0] == userno
                                        and self.user_of.get(userno, _NONE)[0] == user_id):  # known pair: consistent
             clash = self._track(self.userno_of, user_id, userno, record.line)
@@ -112,8 +114,8 @@ class Judge(CaptureJudge):
                     f"({value_text(request_name, outer)})"),
                     record, f"risk_item.{risk_name}", severity=Severity.HIGH if risk_name != "user_info_id_type" else None)
         registered, ordered = fields.get("user_info_dt_register"), params.get("dt_order")
-        if (isinstance(registered, str) and isinstance(ordered, str) and len(registered) == 14 == len(ordered)
-                and registered.isdigit() and ordered.isdigit() and registered > ordered):
+        if (isinstance(registered, str) and isinstance(ordered, str) and registered > ordered  # rarely: first
+                and len(registered) == 14 == len(ordered) and registered.isdigit() and ordered.isdigit()):
             self.report("registered_after_order", Text(
                 f"user_info_dt_register（{registered}）晚于下单时间 dt_order（{ordered}）",
                 f"user_info_dt_register ({registered}) is after the order time dt_order ({ordered})"),

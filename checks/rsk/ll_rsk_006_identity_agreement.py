@@ -98,11 +98,19 @@ class Judge(CaptureJudge):
         if record.kind == "notify":
             self._learn(params)
             return False  # notifications teach state; only pay requests are "judged"
-        agree = params.get("no_agree")
-        has_agree = not is_blank(agree)
-        has_card = not is_blank(params.get("card_no"))
-        if self.identity_required:
-            self._identity(record, params, has_agree)
+        get = params.get
+        agree = get("no_agree")
+        if record.plain_params():
+            # Plain values (CaptureRecord.plain_params) are blank exactly when falsy: the usual
+            # request is decided here without _identity's questions.
+            has_agree, has_card = bool(agree), bool(get("card_no"))
+            if self.identity_required and not (get("flag_modify") == "1" and get("id_type") and get("id_no")
+                                               and get("acct_name")):
+                self._identity(record, params, has_agree)
+        else:
+            has_agree, has_card = not is_blank(agree), not is_blank(get("card_no"))
+            if self.identity_required:
+                self._identity(record, params, has_agree)
         if has_card and has_agree:
             self.report("card_and_agree", Text(
                 "同时传了 card_no 与 no_agree；有 no_agree 时只传 no_agree（连连会忽略卡号与身份字段）",

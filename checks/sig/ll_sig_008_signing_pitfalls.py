@@ -69,11 +69,7 @@ class Judge(CaptureJudge):
         params = record.params or {}
         if record.kind == "other" and not ("sign" in params and "oid_partner" in params):
             return False
-        for value in params.values():  # a quick scan: most requests have no pitfall at all
-            if value.__class__ is not str or (value and (value[0].isspace() or value[-1].isspace() or (
-                    len(value) == 4 and value.lower() == "null"))):
-                break
-        else:
+        if record.plain_params():  # every value plain text, none spaced or null: most requests
             return None
         for name, value in params.items():
             if isinstance(value, str):  # a saved masked value (MaskedText) is a JSON string too
