@@ -101,6 +101,8 @@ class Judge(CaptureJudge):
 
     def _non_string(self, record: CaptureRecord, pointer: str, value: Any) -> None:
         kind = json_kind(value)
+        if self.unlisted(f"value_{kind}"):
+            return  # counted; the message would not be shown
         shown = value_text(pointer, value)
         self.report(f"value_{kind}", Text(f"值是 JSON {kind}（{shown}），risk_item 里的值都应为字符串",
                                           f"the value is a JSON {kind} ({shown}); risk_item values must be strings"),

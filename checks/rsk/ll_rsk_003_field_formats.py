@@ -138,9 +138,12 @@ class Judge(CaptureJudge):
 
     def _problem(self, record: CaptureRecord, pointer: str, format_name: str, value: str, problem: Problem) -> None:
         field_name = pointer.rsplit(".", 1)[-1]
+        rule = f"{format_name}:{field_name}"
+        if self.unlisted(rule):
+            return  # counted; the message would not be shown
         shown = value_text(pointer, value)
         self.report(
-            f"{format_name}:{field_name}",
+            rule,
             Text(f"{field_name} 格式不对（{shown}）：{problem.zh}", f"{field_name} is malformed ({shown}): {problem.en}"),
             record, pointer, severity=Severity.LOW if problem.uncertain else None, uncertain=problem.uncertain,
             format=format_name,

@@ -107,7 +107,7 @@ class Judge(CaptureJudge):
             inner, outer = _text(inner), _text(outer)
             if inner is None or outer is None:
                 continue
-            if (inner.upper() != outer.upper()) if fold else (inner != outer):
+            if ((inner.upper() != outer.upper()) if fold else (inner != outer)) and not self.unlisted(f"mismatch:{risk_name}"):
                 self.report(f"mismatch:{risk_name}", Text(
                     f"risk_item.{risk_name}（{value_text(risk_name, inner)}）与 {request_name}（{value_text(request_name, outer)}）不一致",
                     f"risk_item.{risk_name} ({value_text(risk_name, inner)}) differs from {request_name} "
@@ -124,6 +124,8 @@ class Judge(CaptureJudge):
     def _clash(self, record: CaptureRecord, key_name: str, key: str, other_name: str, earlier: tuple[str, int],
                now: str) -> None:
         """One id came with two different values of the other id (earlier line, this line)."""
+        if self.unlisted(f"{other_name}_differs"):
+            return  # counted; the message would not be shown
         shown_key, was, is_ = value_text(key_name, key), value_text(other_name, earlier[0]), value_text(other_name, now)
         pointer = "risk_item.user_info_mercht_userno" if other_name == "user_info_mercht_userno" else "user_id"
         self.report(f"{other_name}_differs", Text(

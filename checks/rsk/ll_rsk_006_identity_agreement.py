@@ -126,7 +126,7 @@ class Judge(CaptureJudge):
             if not any(is_blank(get(name)) for name in _IDENTITY):
                 return  # the usual case, decided without building anything
         missing = [name for name in _IDENTITY if is_blank(get(name))]
-        if missing:
+        if missing and not self.unlisted("identity_missing_with_agree" if has_agree else "identity_missing"):
             names = ", ".join(missing)
             if has_agree:
                 self.report("identity_missing_with_agree", Text(
@@ -139,7 +139,7 @@ class Judge(CaptureJudge):
                     f"认证支付请求未传用户身份 {names}", f"the 认证支付 request does not send the user's identity: {names}"),
                     record, missing[0], missing=missing)
         flag = params.get("flag_modify")
-        if flag != "1":
+        if flag != "1" and not self.unlisted("flag_modify"):
             shown = "未传（默认 0）" if flag is None else repr(flag)
             shown_en = "not sent (default 0)" if flag is None else repr(flag)
             self.report("flag_modify", Text(

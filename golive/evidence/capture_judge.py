@@ -8,7 +8,8 @@ It does the bookkeeping every capture check needs, so that each check module hol
   could be judged ends as `cannot_judge` (so the check errors instead of passing);
 * findings are grouped by rule: the first `per_rule_limit` of each rule are listed, the rest are
   counted (``not_listed`` in the evidence), so a 100,000-record capture with one systematic mistake
-  gives a readable report and stays cheap; `Reducer.add`'s overall cap still applies;
+  gives a readable report and stays cheap (`unlisted` lets a check skip building the messages
+  nobody will read); `Reducer.add`'s overall cap still applies;
 * `value_text` shows a value redacted (golive.redact) and shortened, for finding messages.
 """
 
@@ -112,6 +113,21 @@ class CaptureJudge(Reducer):
     def will_list(self, rule: str) -> bool:
         """True if the next finding under `rule` will be listed (worth an expensive message)."""
         return self._per_rule.get(rule, 0) < self.per_rule_limit
+
+    def unlisted(self, rule: str) -> bool:
+        """Count the next finding under `rule` as `report` would when it will not be listed, and
+        say so (True): the caller then builds no message for it. False: nothing counted, call
+        `report`. For a mistake repeated on every record of a large capture::
+
+            if not self.unlisted(rule):
+                self.report(rule, Text(...), record, pointer)
+        """
+        count = self._per_rule.get(rule, 0)
+        if count < self.per_rule_limit:
+            return False
+        self._per_rule[rule] = count + 1
+        self.not_listed[rule] = self.not_listed.get(rule, 0) + 1
+        return True
 
     def report(self, rule: str, message: Text, record: CaptureRecord, pointer: str | None = None, *,
                severity: Severity | None = None, uncertain: bool = False, **data: Any) -> None:
