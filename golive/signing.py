@@ -176,7 +176,11 @@ class SigningMaterial:
 
             def md5_verifies(sign: str, source: str) -> bool:
                 # llsign.md5_hex_of_source, inlined: this runs for every captured MD5 request
-                return compare(md5(utf8(source + suffix)).hexdigest().encode("ascii"), utf8(sign))
+                try:
+                    signed, given = (source + suffix).encode("utf-8"), sign.encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate: as Java writes it (llsign.java_utf8)
+                    signed, given = utf8(source + suffix), utf8(sign)
+                return compare(md5(signed).hexdigest().encode("ascii"), given)
 
             return md5_verifies
         public = self.merchant_public() if sign_type == "RSA" else None
