@@ -434,21 +434,25 @@ class Run:
         crashed = self.crashed
         seen_crashes = len(crashed)
         count = 0
-        for count, record in enumerate(source, 1):
-            if fanout is not None:
-                fanout.feed(record, crashed)
-            for check_id, feed in feeders:
-                try:
-                    feed(record)
-                except Exception as exc:  # one crashing check must not abort the run or pass
-                    crashed[check_id] = exc
-            if len(crashed) != seen_crashes:
-                seen_crashes = len(crashed)
-                feeders = [(i, f) for i, f in feeders if i not in crashed]
+        try:
+            for count, record in enumerate(source, 1):
                 if fanout is not None:
-                    fanout.drop(crashed)
-            if not count & COUNT_EVERY_MASK and say:  # the count, every 4096 records: no cost per record
-                say(Event(kind, done=count))
+                    fanout.feed(record, crashed)
+                for check_id, feed in feeders:
+                    try:
+                        feed(record)
+                    except Exception as exc:  # one crashing check must not abort the run or pass
+                        crashed[check_id] = exc
+                if len(crashed) != seen_crashes:
+                    seen_crashes = len(crashed)
+                    feeders = [(i, f) for i, f in feeders if i not in crashed]
+                    if fanout is not None:
+                        fanout.drop(crashed)
+                if not count & COUNT_EVERY_MASK and say:  # the count, every 4096 records: no cost per record
+                    say(Event(kind, done=count))
+        finally:
+            if fanout is not None:
+                fanout.settle()  # the judges' record counts (Fanout keeps them per kind)
         if say:
             say(Event(kind, done=count, total=count, finished=True))
         self.timings[f"stream_{kind}_s"] = time.perf_counter() - started

@@ -11,9 +11,9 @@ messages and saved results are untrusted input, and three shapes get through it 
   comparisons (a NaN amount is neither above nor below a limit).
 
 `loads` and `raw_decode` refuse all three with `JSONInputError` (a `ValueError`), whose message
-says what and where (line, column, character offset). They cost one C-level count of brackets on
-the common path: only a text with more opening brackets than `max_depth` is scanned for its real
-depth.
+says what and where (line, column, character offset). They cost a few C-level finds of brackets
+on the common path: only a text with more opening brackets than `max_depth` is scanned for its
+real depth.
 """
 
 from __future__ import annotations
@@ -131,9 +131,35 @@ def _outside_strings(pattern: re.Pattern[str], text: str, start: int) -> int | N
         pos = string.end()
 
 
+def _more_brackets(text: str, start: int, end: int, limit: int) -> bool:
+    """Whether text[start:end] holds more than `limit` opening brackets (strings included).
+
+    By `str.find`, which skips to the next bracket at memchr speed, so the usual text -- a few
+    brackets in a long line -- costs a few finds where counting would read every character
+    twice; and a text with many stops after `limit` + 1 of them.
+    """
+    if start or end != len(text):
+        text = text[start:end]
+    find = text.find
+    found = 0
+    at = find("{")
+    while at >= 0:
+        found += 1
+        if found > limit:
+            return True
+        at = find("{", at + 1)
+    at = find("[")
+    while at >= 0:
+        found += 1
+        if found > limit:
+            return True
+        at = find("[", at + 1)
+    return False
+
+
 def _decode(text: str, start: int, parse_float: Callable[[str], Any] | None, max_depth: int,
             whole: bool) -> tuple[Any, int]:
-    if text.count("[", start) + text.count("{", start) > max_depth and whole:
+    if whole and _more_brackets(text, start, len(text), max_depth):
         # Only texts with many brackets pay for a scan; refusing before parsing also keeps a
         # 100,000-deep text from being built at all.
         where = _too_deep(text, start, len(text), max_depth)
@@ -142,6 +168,17 @@ def _decode(text: str, start: int, parse_float: Callable[[str], Any] | None, max
     decoder = _decoder(parse_float)
     try:
         if whole:
+            # decoder.decode is the scanner between two whitespace matches, in Python; a text that
+            # is just its value (the usual capture line or risk_item) needs only the scanner.
+            # Anything else -- leading or trailing whitespace, extra data -- takes decode's way,
+            # which also gives its exact errors.
+            try:
+                value, end = decoder.scan_once(text, 0)  # type: ignore[attr-defined]
+            except StopIteration:
+                pass
+            else:
+                if end == len(text):
+                    return value, end
             return decoder.decode(text), len(text)
         return decoder.raw_decode(text, start)
     except json.JSONDecodeError as exc:
@@ -173,7 +210,7 @@ def raw_decode(text: str, start: int = 0, *, parse_float: Callable[[str], Any] |
     value decoded, so the caller's window may hold more than this value.
     """
     value, end = _decode(text, start, parse_float, max_depth, whole=False)
-    if text.count("[", start, end) + text.count("{", start, end) > max_depth:
+    if _more_brackets(text, start, end, max_depth):
         where = _too_deep(text, start, end, max_depth)
         if where is not None:
             raise JSONInputError(f"JSON nested deeper than {max_depth} levels", text, where)

@@ -15,6 +15,7 @@ methods; nothing can print, serialise or pickle it.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from enum import Enum
@@ -158,17 +159,40 @@ class SigningMaterial:
         `sign_type` -- exactly `verify_request`'s first test, without its explanation: the capture
         reader's fast path (golive.evidence.sign_observation), which asks `verify_request` for the
         why only when this says no."""
+        verifies = self.request_verifier(sign_type)
+        return verifies is not None and verifies(sign, source)
+
+    def request_verifier(self, sign_type: str) -> Callable[[str, str], bool] | None:
+        """`request_sign_verifies` for one `sign_type`, as a test ``(sign, source) -> bool`` made
+        once (None: no key for it). For a reader that tests every record's sign: the key stays in
+        the test, and nothing is looked up again per record."""
         from golive.lianlian import sign as llsign
 
+        utf8 = llsign.java_utf8
         if sign_type == "MD5":
-            key = self._md5
-            return bool(key) and hmac.compare_digest(llsign.md5_hex_of_source(source, key).encode("ascii"),  # type: ignore[arg-type]
-                                                     llsign.java_utf8(sign))
+            if not self._md5:
+                return None
+            md5, compare, suffix = hashlib.md5, hmac.compare_digest, "&key=" + self._md5
+
+            def md5_verifies(sign: str, source: str) -> bool:
+                # llsign.md5_hex_of_source, inlined: this runs for every captured MD5 request
+                try:
+                    signed, given = (source + suffix).encode("utf-8"), sign.encode("utf-8")
+                except UnicodeEncodeError:  # a lone surrogate: as Java writes it (llsign.java_utf8)
+                    signed, given = utf8(source + suffix), utf8(sign)
+                return compare(md5(signed).hexdigest().encode("ascii"), given)
+
+            return md5_verifies
         public = self.merchant_public() if sign_type == "RSA" else None
         if public is None:
-            return False
-        raw = llsign.decode_rsa_signature(sign, public)
-        return not isinstance(raw, str) and llsign.rsa_verify_source(source, raw, public)
+            return None
+        decode, verify = llsign.decode_rsa_signature, llsign.rsa_verify_source
+
+        def rsa_verifies(sign: str, source: str) -> bool:
+            raw = decode(sign, public)
+            return not isinstance(raw, str) and verify(source, raw, public)
+
+        return rsa_verifies
 
     def request_matcher(self, sign_type: str, sign: str) -> Callable[[str], bool] | None:
         """A test "does `sign` sign this candidate sign source with the merchant's key?" -- for

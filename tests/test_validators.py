@@ -13,6 +13,7 @@ from golive.lianlian.validators import (
     Problem,
     ValidationContext,
     gb11643_check_char,
+    quick_acceptors,
 )
 
 # 2026-11-30 12:00 UTC = 20:00 Beijing time
@@ -136,3 +137,36 @@ def test_fast_accept_never_accepts_what_the_validator_refuses(fmt):
     for value in samples:
         if FAST_ACCEPT[fmt](value):
             assert check(fmt, value) is None, (fmt, value)
+
+
+_QUICK_SAMPLES = [
+    "0", "1", "2", "9", "10", "X", "x", " 1", "0.00", "0.01", "49.65", "1.5", "012", "13812345678", "1381234****",
+    "12812345678", "203.0.113.7", "203_0_113_7", "203_0_113_07", "256_1_1_1", "203_0.113_7", "_203_0_113_7",
+    "256.1.1.1", "01.2.3.4", "a@b.cn", "a@b", "2009", "2999", "12h", "72h", "101001", "1999", "0.1", "00.10",
+    "100000000000.00", "20261130200000", "20261130203000", "20261130203001", "20261201000000", "20240229235959",
+    "20230229120000", "20230228235959", "20230230120000", "20231131000000", "20231128240000", "20231128236000",
+    "20231128235960", "00000101000000", "00010101000000", "99991228235959", "2023112812000", "202311281200000",
+    "２０２３１１２８１２００００", "20231128", "20230229", "00000101", "00010101", "20231128 ", "2023-11-28",
+    "370202199208200676",
+]
+
+
+@pytest.mark.parametrize("fmt", sorted(quick_acceptors(CTX)))
+def test_quick_acceptors_accept_blank_and_never_what_the_validator_refuses(fmt):
+    quick = quick_acceptors(CTX)[fmt]
+    assert quick("")
+    for value in _QUICK_SAMPLES:
+        if quick(value):
+            assert check(fmt, value) is None, (fmt, value)
+    if fmt in FAST_ACCEPT:  # everything the fast test accepts, the quick one does too
+        assert all(quick(v) for v in _QUICK_SAMPLES if FAST_ACCEPT[fmt](v))
+
+
+def test_quick_acceptors_take_the_usual_times_dates_and_underscored_ips():
+    quick = quick_acceptors(ValidationContext(datetime(2026, 11, 28, 12, 0, tzinfo=timezone.utc)))
+    assert quick["datetime14"]("20261128203000")  # 20:00 Beijing time + the 30-minute tolerance
+    assert not quick["datetime14"]("20261128203001")
+    assert not quick_acceptors(CTX)["datetime14"]("20261130200000")  # day 30: the validator decides
+    assert quick["datetime14_any"]("20991228235959") and not quick["datetime14_any"]("20230229120000")
+    assert quick["date8"]("20231128") and not quick["date8"]("20231129")  # day 29: the validator decides
+    assert quick["ip_underscore"]("203_0_113_7") and not quick["ip_underscore"]("203.0.113.7")

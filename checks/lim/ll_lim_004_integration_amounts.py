@@ -15,7 +15,6 @@ pull a user's daily total under the limit.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -53,12 +52,15 @@ META = CheckMeta(
 
 LIMIT = Decimal("10")
 MAX_TRACKED = 200_000  # (user, day) pairs kept; beyond that the check says it stopped counting
+MAX_AMOUNTS = 4096  # distinct usual money_order texts remembered with their amount
+_ZERO = Decimal()
 
 
 class Judge(Reducer):
     def __init__(self, evidence: EvidenceView, ctx: Context) -> None:
         super().__init__(evidence, ctx)
-        self.totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        self.totals: dict[tuple[str, str], Decimal] = {}
+        self.usual: dict[str, Decimal] = {}
         self.flagged: set[tuple[str, str]] = set()
         self.payments = 0
         self.untracked = 0
@@ -67,37 +69,54 @@ class Judge(Reducer):
         if getattr(record, "broken", False) or getattr(record, "kind", None) != "pay_request":
             return
         params = record.params or {}
-        try:
-            amount = Decimal(str(params.get("money_order", "")))
-        except InvalidOperation:
-            return  # malformed amounts are LL-RSK/LL-SIG territory, not a limit question
+        money = params.get("money_order", "")
+        # money_order text -> its amount, for the usual amounts (above 0, within the limit): a
+        # capture repeats a few, and those need no further question.
+        amount = self.usual.get(money) if money.__class__ is str else None
+        if amount is not None:
+            usual = True
+        else:
+            try:
+                amount = Decimal(str(money))
+            except InvalidOperation:
+                return  # malformed amounts are LL-RSK/LL-SIG territory, not a limit question
+            # is_finite first: comparing Decimal("sNaN") raises
+            usual = amount.is_finite() and 0 < amount <= LIMIT
+            if usual and money.__class__ is str and len(self.usual) < MAX_AMOUNTS:
+                self.usual[money] = amount
         self.payments += 1
         user = params.get("user_id", "")
         if user.__class__ is not str:
             user = text_key(user)  # str(user), except that a saved masked user id keeps its equality
         day = str(params.get("dt_order", ""))[:8]
-        if not amount.is_finite() or amount <= 0:
-            # Not a payment amount (Decimal("NaN") > 10 would even raise); never counted in a
-            # total, where a negative amount would hide a real excess.
-            self.add(Finding(
-                Text(f"money_order {amount} 不是正数金额（连连要求大于 0 的元金额）",
-                     f"money_order {amount} is not a positive amount (LianLian wants yuan above 0)"),
-                record.location("money_order"), data={"amount": str(amount)}))
-            return
-        if amount > LIMIT:
-            self.add(Finding(
-                Text(f"单笔金额 {amount} 元超过联调限额 {LIMIT} 元", f"amount {amount} CNY exceeds the {LIMIT} CNY integration limit"),
-                record.location("money_order"), data={"amount": str(amount)}))
+        if not usual:
+            if not amount.is_finite() or amount <= 0:
+                # Not a payment amount (Decimal("NaN") > 10 would even raise); never counted in a
+                # total, where a negative amount would hide a real excess.
+                self.add(Finding(
+                    Text(f"money_order {amount} 不是正数金额（连连要求大于 0 的元金额）",
+                         f"money_order {amount} is not a positive amount (LianLian wants yuan above 0)"),
+                    record.location("money_order"), data={"amount": str(amount)}))
+                return
+            if amount > LIMIT:
+                self.add(Finding(
+                    Text(f"单笔金额 {amount} 元超过联调限额 {LIMIT} 元", f"amount {amount} CNY exceeds the {LIMIT} CNY integration limit"),
+                    record.location("money_order"), data={"amount": str(amount)}))
         key = (user, day)
-        if key not in self.totals and len(self.totals) >= MAX_TRACKED:
-            self.untracked += 1
-            return
-        self.totals[key] += amount
-        if self.totals[key] > LIMIT and amount <= LIMIT and key not in self.flagged:
+        total = self.totals.get(key)
+        if total is None:
+            if len(self.totals) >= MAX_TRACKED:
+                self.untracked += 1
+                return
+            total = _ZERO + amount  # as a sum from zero (rounded to the context), not the amount itself
+        else:
+            total += amount
+        self.totals[key] = total
+        if total > LIMIT and (usual or amount <= LIMIT) and key not in self.flagged:
             self.flagged.add(key)
             self.add(Finding(
-                Text(f"同一用户当日累计 {self.totals[key]} 元，超过联调限额 {LIMIT} 元", f"one user's total for the day reached {self.totals[key]} CNY, above the {LIMIT} CNY limit"),
-                record.location("money_order"), data={"day": day, "total": str(self.totals[key])}))
+                Text(f"同一用户当日累计 {total} 元，超过联调限额 {LIMIT} 元", f"one user's total for the day reached {total} CNY, above the {LIMIT} CNY limit"),
+                record.location("money_order"), data={"day": day, "total": str(total)}))
 
     def finish(self) -> Judgement:
         if self.ctx.environment == "production":

@@ -78,16 +78,24 @@ class Judge(CaptureJudge):
             self.report("no_risk_item", message, record, "risk_item", missing=list(self.required))
             return
         get = fields.get
-        for spec in self.top_required:
-            if _blank(get(spec)):
-                self._missing(record, fields, spec, "risk_item." + spec, absent=spec not in fields)
+        # Plain values (RiskItem.plain) are blank only when absent or "", i.e. falsy: one C-level
+        # pass over the required fields then decides the usual record, which has them all.
+        if not (risk.plain and all(map(get, self.top_required))):
+            for spec in self.top_required:
+                if _blank(get(spec)):
+                    self._missing(record, fields, spec, "risk_item." + spec, absent=spec not in fields)
         for spec in self.list_required:
             for pointer, value in iter_field(fields, spec):
                 if is_blank(value):
                     self._missing(record, fields, spec, pointer, absent=value is None)
-        for spec in self.recommended:
-            if _blank(get(spec)):
-                self.recommended_missing[spec] = self.recommended_missing.get(spec, 0) + 1
+        if risk.plain:
+            for spec, value in zip(self.recommended, map(get, self.recommended)):
+                if not value:
+                    self.recommended_missing[spec] = self.recommended_missing.get(spec, 0) + 1
+        else:
+            for spec in self.recommended:
+                if _blank(get(spec)):
+                    self.recommended_missing[spec] = self.recommended_missing.get(spec, 0) + 1
 
     def _missing(self, record: CaptureRecord, fields: dict[str, Any], spec: str, pointer: str, *, absent: bool) -> None:
         rule = f"missing:{spec}"

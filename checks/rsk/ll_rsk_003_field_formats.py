@@ -16,6 +16,8 @@ fact (the mobile-number rule, the category list) is reported at low severity and
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import call
 from typing import Any, Callable
 
 from golive.check_api import (
@@ -33,7 +35,15 @@ from golive.check_api import (
     value_text,
 )
 from golive.lianlian.fields import CONDITIONAL_REQUIRED, FIELDS, ID_TYPE_OF, REQUEST_FORMATS, is_blank
-from golive.lianlian.validators import FAST_ACCEPT, FORMATS, Problem, ValidationContext, Validator, outcome
+from golive.lianlian.validators import (
+    FAST_ACCEPT,
+    FORMATS,
+    Problem,
+    ValidationContext,
+    Validator,
+    outcome,
+    quick_acceptors,
+)
 
 META = CheckMeta(
     id="LL-RSK-003",
@@ -59,6 +69,30 @@ _PAIR_PREFIX = "risk_item."
 # field, format name, validator, the field holding its ID type, shortcut, values already accepted
 _Spec = tuple[str, str, Validator, "str | None", "Callable[[str], object] | None", "set[str]"]
 MAX_REMEMBERED = 4096  # accepted values remembered per format (repeat users' values are not re-validated)
+_ANY = id  # the quick test of a field without a format: id() is never 0, so truthy for any value
+_NEVER = frozenset[str]().__contains__  # ... and of a list field: never, its items are judged one by one
+
+
+class _Remembered(dict[str, bool]):
+    """The values a quick test accepted (and ""), so that testing a value seen before is one
+    C-level lookup (``__getitem__``); a value not seen yet goes through `__missing__`: the quick
+    test, then the values the validator accepted. Bounded like those."""
+
+    __slots__ = ("test", "accepted")
+
+    def __init__(self, test: Callable[[str], object], accepted: set[str]) -> None:
+        super().__init__({"": True})
+        self.test = test
+        self.accepted = accepted
+
+    def __missing__(self, value: str) -> bool:
+        if not (self.test(value) or value in self.accepted):
+            return False  # not remembered: the validator may accept it yet (then `accepted` has it)
+        if len(self) >= MAX_REMEMBERED:
+            self.clear()
+            self[""] = True
+        self[value] = True
+        return True
 
 
 class Judge(CaptureJudge):
@@ -85,12 +119,31 @@ class Judge(CaptureJudge):
                                                                  type_spec.partition("[].")[2] if type_spec else None)
         self.request: tuple[_Spec, ...] = tuple(spec(n, f, ID_TYPE_OF.get(n)) for n, f in REQUEST_FORMATS.items())
         self.checked_values = 0
+        # The quick pass over a plain record (CaptureRecord.plain_params, RiskItem.plain): per field
+        # a test that is truthy for "" (blank: LL-RSK-002's) and for values its validator accepts
+        # (validators.quick_acceptors, or the values this run has accepted), called from C; all
+        # fields passing means no finding. A list field (judged item by item) never passes.
+        quick = quick_acceptors(self.vctx)
+        for remembered in accepted.values():
+            remembered.add("")
+
+        def quick_test(spec: _Spec) -> Callable[[str], object]:
+            test = quick.get(spec[1])
+            return spec[5].__contains__ if test is None else _Remembered(test, spec[5]).__getitem__
+
+        self.request_names = tuple(s[0] for s in self.request)
+        self.request_quick = tuple(quick_test(s) for s in self.request)
+        self.top_quick: dict[str, Callable[[str], object]] = {n: quick_test(s) for n, s in self.top.items()}
+        self.top_quick.update(dict.fromkeys(self.lists, _NEVER))
 
     def _problem(self, record: CaptureRecord, pointer: str, format_name: str, value: str, problem: Problem) -> None:
         field_name = pointer.rsplit(".", 1)[-1]
+        rule = f"{format_name}:{field_name}"
+        if self.unlisted(rule):
+            return  # counted; the message would not be shown
         shown = value_text(pointer, value)
         self.report(
-            f"{format_name}:{field_name}",
+            rule,
             Text(f"{field_name} 格式不对（{shown}）：{problem.zh}", f"{field_name} is malformed ({shown}): {problem.en}"),
             record, pointer, severity=Severity.LOW if problem.uncertain else None, uncertain=problem.uncertain,
             format=format_name,
@@ -110,6 +163,7 @@ class Judge(CaptureJudge):
             return
         if len(accepted) >= MAX_REMEMBERED:
             accepted.clear()  # bounded memory: forget and start again (unique values never repeat anyway)
+            accepted.add("")  # the quick pass's blank
         accepted.add(value)
 
     def _mapping(self, record: CaptureRecord, prefix: str, mapping: dict[str, Any], specs: dict[str, _Spec]) -> int:
@@ -135,8 +189,34 @@ class Judge(CaptureJudge):
             self._slow(record, prefix + name, value, spec, mapping.get(type_field) if type_field else None)
         return seen
 
+    def _quick(self, params: dict[str, Any], fields: dict[str, Any] | None) -> int | None:
+        """The number of values checked when every one passes its quick test (then nothing is
+        reported), else None: judge the record value by value. Only for plain values."""
+        values = tuple(map(params.get, self.request_names, repeat("")))  # absent as "": blank
+        if not all(map(call, self.request_quick, values)):
+            return None
+        seen = len(values) - values.count("")
+        if fields:
+            tests = list(map(self.top_quick.get, fields, repeat(_ANY)))
+            if not all(map(call, tests, fields.values())) or "" in fields.values():
+                return None  # a blank formatted field is not counted: the long way
+            seen += len(tests) - tests.count(_ANY)
+        return seen
+
     def judge_record(self, record: CaptureRecord) -> None:
         params = record.params or {}
+        risk = record.risk_item()
+        fields = risk.fields
+        if record.plain_params() and (fields is None or risk.plain):
+            seen = self._quick(params, fields)
+            if seen is not None:
+                if fields:
+                    get = fields.get
+                    for trigger, trigger_value, needed, why in CONDITIONAL_REQUIRED:
+                        if get(trigger) == trigger_value and not get(needed):  # plain: blank is falsy
+                            self.report(f"conditional:{needed}", why, record, _PAIR_PREFIX + needed, field=needed)
+                self.checked_values += seen
+                return
         seen = 0
         for spec in self.request:
             name = spec[0]
@@ -156,7 +236,6 @@ class Judge(CaptureJudge):
                 continue
             type_field = spec[3]
             self._slow(record, name, value, spec, params.get(type_field) if type_field else None)
-        fields = record.risk_item().fields
         if fields:
             seen += self._mapping(record, _PAIR_PREFIX, fields, self.top)
             for list_name, specs in self.lists.items():
@@ -164,10 +243,14 @@ class Judge(CaptureJudge):
                     for index, item in enumerate(list_items(fields[list_name]) or ()):
                         if isinstance(item, dict):
                             seen += self._mapping(record, f"{_PAIR_PREFIX}{list_name}[{index}].", item, specs)
-            for trigger, trigger_value, needed, why in CONDITIONAL_REQUIRED:
-                if fields.get(trigger) == trigger_value and is_blank(fields.get(needed)):
-                    self.report(f"conditional:{needed}", why, record, _PAIR_PREFIX + needed, field=needed)
+            self._conditional(record, fields)
         self.checked_values += seen
+
+    def _conditional(self, record: CaptureRecord, fields: dict[str, Any]) -> None:
+        get = fields.get
+        for trigger, trigger_value, needed, why in CONDITIONAL_REQUIRED:
+            if get(trigger) == trigger_value and is_blank(get(needed)):
+                self.report(f"conditional:{needed}", why, record, _PAIR_PREFIX + needed, field=needed)
 
     def summary(self) -> dict[str, Any]:
         return {"values_checked": self.checked_values, "profile": self.ctx.profile.name}

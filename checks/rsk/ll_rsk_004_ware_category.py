@@ -78,7 +78,7 @@ class Judge(CaptureJudge):
         key = value if isinstance(value, str) else value_text("frms_ware_category", value)
         if len(self.sent) < 50 or key in self.sent:
             self.sent[key] = self.sent.get(key, 0) + 1
-        if self.assigned is not None and value != self.assigned:
+        if self.assigned is not None and value != self.assigned and not self.unlisted(f"mismatch:{key}"):
             self.report(f"mismatch:{key}", Text(
                 f"frms_ware_category 传的是 {key}，连连分配的是 {self.assigned}（merchant.frms_ware_category）",
                 f"frms_ware_category is {key} but LianLian assigned {self.assigned} (merchant.frms_ware_category)"),

@@ -87,9 +87,11 @@ class Judge(CaptureJudge):
 
     def judge_record(self, record: CaptureRecord) -> None:
         params = record.params or {}
-        fields = record.risk_item().fields or {}
-        user_id = _text(params.get("user_id"))
-        userno = _text(fields.get("user_info_mercht_userno"))
+        risk = record.risk_item()
+        fields = risk.fields or {}
+        # A plain value (CaptureRecord.plain_params, RiskItem.plain) is text exactly when it is truthy.
+        user_id = params.get("user_id") or None if record.plain_params() else _text(params.get("user_id"))
+        userno = fields.get("user_info_mercht_userno") or None if risk.plain else _text(fields.get("user_info_mercht_userno"))
         if user_id and userno and not (self.userno_of.get(user_id, _NONE)[0] == userno
                                        and self.user_of.get(userno, _NONE)[0] == user_id):  # known pair: consistent
             clash = self._track(self.userno_of, user_id, userno, record.line)
@@ -105,15 +107,15 @@ class Judge(CaptureJudge):
             inner, outer = _text(inner), _text(outer)
             if inner is None or outer is None:
                 continue
-            if (inner.upper() != outer.upper()) if fold else (inner != outer):
+            if ((inner.upper() != outer.upper()) if fold else (inner != outer)) and not self.unlisted(f"mismatch:{risk_name}"):
                 self.report(f"mismatch:{risk_name}", Text(
                     f"risk_item.{risk_name}（{value_text(risk_name, inner)}）与 {request_name}（{value_text(request_name, outer)}）不一致",
                     f"risk_item.{risk_name} ({value_text(risk_name, inner)}) differs from {request_name} "
                     f"({value_text(request_name, outer)})"),
                     record, f"risk_item.{risk_name}", severity=Severity.HIGH if risk_name != "user_info_id_type" else None)
         registered, ordered = fields.get("user_info_dt_register"), params.get("dt_order")
-        if (isinstance(registered, str) and isinstance(ordered, str) and len(registered) == 14 == len(ordered)
-                and registered.isdigit() and ordered.isdigit() and registered > ordered):
+        if (isinstance(registered, str) and isinstance(ordered, str) and registered > ordered  # rarely: first
+                and len(registered) == 14 == len(ordered) and registered.isdigit() and ordered.isdigit()):
             self.report("registered_after_order", Text(
                 f"user_info_dt_register（{registered}）晚于下单时间 dt_order（{ordered}）",
                 f"user_info_dt_register ({registered}) is after the order time dt_order ({ordered})"),
@@ -122,6 +124,8 @@ class Judge(CaptureJudge):
     def _clash(self, record: CaptureRecord, key_name: str, key: str, other_name: str, earlier: tuple[str, int],
                now: str) -> None:
         """One id came with two different values of the other id (earlier line, this line)."""
+        if self.unlisted(f"{other_name}_differs"):
+            return  # counted; the message would not be shown
         shown_key, was, is_ = value_text(key_name, key), value_text(other_name, earlier[0]), value_text(other_name, now)
         pointer = "risk_item.user_info_mercht_userno" if other_name == "user_info_mercht_userno" else "user_id"
         self.report(f"{other_name}_differs", Text(

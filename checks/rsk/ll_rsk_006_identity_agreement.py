@@ -98,11 +98,19 @@ class Judge(CaptureJudge):
         if record.kind == "notify":
             self._learn(params)
             return False  # notifications teach state; only pay requests are "judged"
-        agree = params.get("no_agree")
-        has_agree = not is_blank(agree)
-        has_card = not is_blank(params.get("card_no"))
-        if self.identity_required:
-            self._identity(record, params, has_agree)
+        get = params.get
+        agree = get("no_agree")
+        if record.plain_params():
+            # Plain values (CaptureRecord.plain_params) are blank exactly when falsy: the usual
+            # request is decided here without _identity's questions.
+            has_agree, has_card = bool(agree), bool(get("card_no"))
+            if self.identity_required and not (get("flag_modify") == "1" and get("id_type") and get("id_no")
+                                               and get("acct_name")):
+                self._identity(record, params, has_agree)
+        else:
+            has_agree, has_card = not is_blank(agree), not is_blank(get("card_no"))
+            if self.identity_required:
+                self._identity(record, params, has_agree)
         if has_card and has_agree:
             self.report("card_and_agree", Text(
                 "同时传了 card_no 与 no_agree；有 no_agree 时只传 no_agree（连连会忽略卡号与身份字段）",
@@ -118,7 +126,7 @@ class Judge(CaptureJudge):
             if not any(is_blank(get(name)) for name in _IDENTITY):
                 return  # the usual case, decided without building anything
         missing = [name for name in _IDENTITY if is_blank(get(name))]
-        if missing:
+        if missing and not self.unlisted("identity_missing_with_agree" if has_agree else "identity_missing"):
             names = ", ".join(missing)
             if has_agree:
                 self.report("identity_missing_with_agree", Text(
@@ -131,7 +139,7 @@ class Judge(CaptureJudge):
                     f"认证支付请求未传用户身份 {names}", f"the 认证支付 request does not send the user's identity: {names}"),
                     record, missing[0], missing=missing)
         flag = params.get("flag_modify")
-        if flag != "1":
+        if flag != "1" and not self.unlisted("flag_modify"):
             shown = "未传（默认 0）" if flag is None else repr(flag)
             shown_en = "not sent (default 0)" if flag is None else repr(flag)
             self.report("flag_modify", Text(

@@ -69,11 +69,7 @@ class Judge(CaptureJudge):
         params = record.params or {}
         if record.kind == "other" and not ("sign" in params and "oid_partner" in params):
             return False
-        for value in params.values():  # a quick scan: most requests have no pitfall at all
-            if value.__class__ is not str or (value and (value[0].isspace() or value[-1].isspace() or (
-                    len(value) == 4 and value.lower() == "null"))):
-                break
-        else:
+        if record.plain_params():  # every value plain text, none spaced or null: most requests
             return None
         for name, value in params.items():
             if isinstance(value, str):  # a saved masked value (MaskedText) is a JSON string too
@@ -81,6 +77,8 @@ class Judge(CaptureJudge):
                     continue
                 if len(value) == 4 and value.lower() == "null":
                     self.counts["null"] += 1
+                    if self.unlisted(f"null:{name}"):
+                        continue  # counted; the message would not be shown
                     self.report(f"null:{name}", Text(
                         f"{name} 的值是字面量 \"{value}\"：旧版官方示例签名时会去掉它、新版 SDK 会保留，连连服务端的规则不确定（protocol.md §2.1）；没有值就不要传这个参数",
                         f"{name} is the literal text \"{value}\": the old official demo drops it from the sign source, newer "
@@ -88,6 +86,8 @@ class Judge(CaptureJudge):
                         record, name, severity=Severity.LOW, uncertain=True)
                 elif value[0].isspace() or value[-1].isspace():
                     self.counts["spaces"] += 1
+                    if self.unlisted(f"spaces:{name}"):
+                        continue
                     self.report(f"spaces:{name}", Text(
                         f"{name} 的值首尾有空白（{value_text(name, value)!r}）；Java 按原值签名、部分 PHP 实现会去空格，验签结果不一致",
                         f"{name} has leading or trailing whitespace ({value_text(name, value)!r}); Java signs it verbatim, some "
@@ -100,6 +100,8 @@ class Judge(CaptureJudge):
     def _non_string(self, record: CaptureRecord, name: str, value: Any) -> None:
         self.counts["non_string"] += 1
         kind = json_kind(value)
+        if self.unlisted(f"type:{name}:{kind}"):
+            return  # counted; the message would not be shown
         if kind == "object" and name == "risk_item":
             hint = Text("（risk_item 须为 JSON 字符串，见 LL-RSK-001）", " (risk_item must be a JSON string, see LL-RSK-001)")
         else:

@@ -8,7 +8,8 @@ It does the bookkeeping every capture check needs, so that each check module hol
   could be judged ends as `cannot_judge` (so the check errors instead of passing);
 * findings are grouped by rule: the first `per_rule_limit` of each rule are listed, the rest are
   counted (``not_listed`` in the evidence), so a 100,000-record capture with one systematic mistake
-  gives a readable report and stays cheap; `Reducer.add`'s overall cap still applies;
+  gives a readable report and stays cheap (`unlisted` lets a check skip building the messages
+  nobody will read); `Reducer.add`'s overall cap still applies;
 * `value_text` shows a value redacted (golive.redact) and shortened, for finding messages.
 """
 
@@ -113,6 +114,21 @@ class CaptureJudge(Reducer):
         """True if the next finding under `rule` will be listed (worth an expensive message)."""
         return self._per_rule.get(rule, 0) < self.per_rule_limit
 
+    def unlisted(self, rule: str) -> bool:
+        """Count the next finding under `rule` as `report` would when it will not be listed, and
+        say so (True): the caller then builds no message for it. False: nothing counted, call
+        `report`. For a mistake repeated on every record of a large capture::
+
+            if not self.unlisted(rule):
+                self.report(rule, Text(...), record, pointer)
+        """
+        count = self._per_rule.get(rule, 0)
+        if count < self.per_rule_limit:
+            return False
+        self._per_rule[rule] = count + 1
+        self.not_listed[rule] = self.not_listed.get(rule, 0) + 1
+        return True
+
     def report(self, rule: str, message: Text, record: CaptureRecord, pointer: str | None = None, *,
                severity: Severity | None = None, uncertain: bool = False, **data: Any) -> None:
         """Add a finding under `rule`; beyond `per_rule_limit` per rule it is only counted."""
@@ -166,10 +182,15 @@ class Fanout:
 
     What `CaptureJudge.feed` asks of a record for each judge -- broken? of a wanted kind? with
     parameters? -- is asked once per record here, and each interested judge's `judge_record` is
-    called directly; the record's parse, sign source and verification (`sign_observation`) and its
-    ``risk_item`` (`risk_item`) are made once on the record and shared by every judge. A broken
-    record, or one without parameters, goes through each judge's own `feed`, as before. The same
-    judges see the same records in the same order, so the findings are those of separate feeding.
+    called directly; the record's parse, sign source and verification (`sign_observation`), its
+    ``risk_item`` (`risk_item`) and its plain-text facts (`plain_params`, ``RiskItem.plain``) are
+    made once on the record and shared by every judge. A broken record, or one without
+    parameters, goes through each judge's own `feed`, as before. The same judges see the same
+    records in the same order, so the findings are those of separate feeding.
+
+    ``judged`` is kept per kind, not per judge and record: each judge is credited with the records
+    of its kinds at the end (`settle`, which the engine calls when the stream is read) and debited
+    when it declines one (``judge_record`` returning False) or crashes on it.
     """
 
     def __init__(self, judges: list[tuple[str, CaptureJudge]]) -> None:
@@ -178,6 +199,7 @@ class Fanout:
         for check_id, judge in self.judges:
             for kind in sorted(judge.kinds):
                 self.by_kind.setdefault(kind, []).append((check_id, judge, judge.judge_record))
+        self.fed = dict.fromkeys(self.by_kind, 0)  # records handed to judge_record, by kind
 
     @staticmethod
     def fuses(reducer: Any) -> bool:
@@ -197,9 +219,21 @@ class Fanout:
                 except Exception as exc:  # one crashing check must not abort the run or pass
                     crashed[check_id] = exc
             return
-        for check_id, judge, judge_record in self.by_kind.get(record.kind, ()):
+        kind = record.kind
+        entries = self.by_kind.get(kind)
+        if not entries:
+            return
+        self.fed[kind] += 1
+        for check_id, judge, judge_record in entries:
             try:
-                if judge_record(record) is not False:
-                    judge.judged += 1
+                if judge_record(record) is False:
+                    judge.judged -= 1  # not judged after all (settle credits every record fed)
             except Exception as exc:  # one crashing check must not abort the run or pass
+                judge.judged -= 1
                 crashed[check_id] = exc
+
+    def settle(self) -> None:
+        """Credit each judge with the records of its kinds it was fed (see the class docstring)."""
+        for _check_id, judge in self.judges:
+            judge.judged += sum(self.fed.get(kind, 0) for kind in judge.kinds)
+        self.fed = dict.fromkeys(self.fed, 0)

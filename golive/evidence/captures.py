@@ -29,7 +29,11 @@ Record shape (what checks receive; `CaptureRecord`):
   ``{"credited": true}`` on a notification that credited its order (LL-NTF-009 counts credits per order).
 * ``broken`` / ``error`` -- the record could not be read, and why (a short English sentence).
 * ``risk_item()`` -- ``risk_item`` parsed once per record and cached (`RiskItem`), so the six
-  LL-RSK checks do not each decode the same JSON.
+  LL-RSK checks do not each decode the same JSON; ``RiskItem.plain`` says whether its values are
+  all plain text (`all_plain`).
+* ``plain_params()`` -- whether every parameter value is plain text (`all_plain`), asked once per
+  record: on such a record a check's "is it blank, spaced, ``null``, not text?" questions have
+  their trivial answers, so checks skip them (most records are plain).
 * ``sign_observation()`` -- what the configured keys say of the record's ``sign``
   (`golive.evidence.sign_observation`), observed on first use and cached; None for a record that
   is neither a signed request nor a callback, or that was read without keys.
@@ -55,8 +59,10 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import product
+from operator import is_
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator, Mapping
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
 from golive import safe_json
@@ -70,6 +76,7 @@ __all__ = [
     "MAX_LINE_BYTES",
     "CaptureRecord",
     "RiskItem",
+    "all_plain",
     "classify_exchange",
     "iter_capture_records",
     "parse_form",
@@ -92,6 +99,28 @@ def _decode(text: str) -> Any:
     return safe_json.loads(text, parse_float=Decimal)
 
 
+_LITERAL_NULLS = frozenset(map("".join, product("nN", "uU", "lL", "lL")))
+_strip = str.strip
+
+
+def all_plain(values: Iterable[Any]) -> bool:
+    """True when every value is plain text: an exact `str` (a saved masked value is a subclass, so
+    not plain) with no whitespace at either end, and not the literal ``null`` in any case. An empty
+    string is plain. For plain values, blank (fields.is_blank, also with ``null``) is just falsy.
+
+    C-level passes only (it runs on every record): `str.strip` returns the very object when it has
+    nothing to strip (a copy for a subclass; TypeError for a non-string), and the literal nulls are
+    one set test.
+    """
+    values = list(values)
+    try:
+        if not all(map(is_, map(_strip, values), values)):
+            return False
+    except TypeError:
+        return False
+    return _LITERAL_NULLS.isdisjoint(values)
+
+
 @dataclass(frozen=True, slots=True)
 class RiskItem:
     """``risk_item`` of a record, parsed once.
@@ -100,11 +129,13 @@ class RiskItem:
     instead of a string), ``missing``, ``empty``, ``invalid_json``, ``not_object`` (JSON that is not
     an object) or ``wrong_type`` (a number, list, boolean). ``fields`` is the decoded object for
     ``string`` and ``nested`` (so the field checks can still judge its contents), else None.
+    ``plain``: every value of ``fields`` is plain text (`all_plain`); False when not known.
     """
 
     state: str
     fields: dict[str, Any] | None = None
     error: str | None = None
+    plain: bool = False
 
     @property
     def usable(self) -> bool:
@@ -133,6 +164,7 @@ class CaptureRecord:
     _risk: Any = field(default=_NOT_PARSED, repr=False, compare=False)
     # The gatherer's SignObserver until first asked, then the SignObservation (or None).
     _sign: Any = field(default=None, repr=False, compare=False)
+    _plain: bool | None = field(default=None, repr=False, compare=False)
 
     def location(self, pointer: str | None = None) -> Location:
         """``file:line#pointer`` of this record (and a field in it); a HAR record is located by its
@@ -148,6 +180,14 @@ class CaptureRecord:
             cached = self._risk = _parse_risk_item(self.params)
         return cached  # type: ignore[no-any-return]
 
+    def plain_params(self) -> bool:
+        """Whether every value of ``params`` is plain text (`all_plain`; asked once, cached)."""
+        plain = self._plain
+        if plain is None:
+            params = self.params
+            plain = self._plain = params is not None and all_plain(params.values())
+        return plain
+
     def sign_observation(self) -> Any:
         """The `SignObservation` of this record's sign (observed once, cached), or None."""
         sign = self._sign
@@ -161,7 +201,7 @@ def _parse_risk_item(params: Mapping[str, Any] | None) -> RiskItem:
     if value is None:
         return RiskItem("missing")
     if isinstance(value, dict):
-        return RiskItem("nested", value)
+        return RiskItem("nested", value, plain=all_plain(value.values()))
     if not isinstance(value, str):
         return RiskItem("wrong_type", error=type(value).__name__)
     if not value.strip():
@@ -172,7 +212,7 @@ def _parse_risk_item(params: Mapping[str, Any] | None) -> RiskItem:
         return RiskItem("invalid_json", error=f"{exc.msg} at character {exc.pos}")
     if not isinstance(decoded, dict):
         return RiskItem("not_object", error=type(decoded).__name__)
-    return RiskItem("string", decoded)
+    return RiskItem("string", decoded, plain=all_plain(decoded.values()))
 
 
 # --- params decoding ----------------------------------------------------------------------------
@@ -377,7 +417,9 @@ def _record_from_line(obj: Any, file: str, line: int) -> CaptureRecord:
     params = obj.get("params")
     if kind == "pay_request" and params.__class__ is dict and "oid_partner" in params and "request" not in obj:
         # The common line, shaped as design.md §5 shows it: no wrapper, no exchange to normalise.
-        channel = _channel(obj.get("channel")) or _pay_channel(params, "object")
+        channel = obj.get("channel")
+        if not (channel.__class__ is str and channel in CHANNELS):  # else already as _channel gives it
+            channel = _channel(channel) or _pay_channel(params, "object")
         return CaptureRecord(file, line, kind, channel, params, wrapped="object")
     try:
         request = _exchange(obj.get("request"), "request")
@@ -438,7 +480,7 @@ def iter_jsonl_records(handle: IO[bytes], display: str, max_line_bytes: int | No
         number += 1
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
-        if len(raw.rstrip(b"\r\n")) > limit:
+        if len(raw) > limit and len(raw.rstrip(b"\r\n")) > limit:  # (no copy of the usual line)
             if not raw.endswith(b"\n"):
                 _skip_rest_of_line(handle)
             yield CaptureRecord(display, number, broken=True,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from golive.lianlian.sign import APP_SDK_EXCLUDED, NullRule, VerifyCode, sign_source
 from golive.signing import KeyRole, SigningMaterial
@@ -43,6 +43,7 @@ DIAGNOSE_LIMIT = 25  # failing requests searched for their mistake per run; late
 REQUEST_KINDS = frozenset({"pay_request", "query", "other"})
 CALLBACK_KINDS = frozenset({"notify", "return"})
 NO_KEY = "no_key"
+_NOTHING: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,11 @@ class SignObserver:
         self._has_lianlian = signing.has(KeyRole.LIANLIAN_PUBLIC)
         self._diagnosed = 0
         self._lock = threading.Lock()
-        # sign_type -> the observation of a request whose sign verifies over the old-demo sign source
-        # (the usual case): once one was observed the long way, the next are tested with one sign
-        # source and one MD5 or RSA verification (SigningMaterial.request_sign_verifies), and share it.
-        self._verified: dict[str, SignObservation] = {}
+        # sign_type -> (the observation of a request whose sign verifies over the old-demo sign
+        # source, the test of that): once one was observed the long way (the usual case), the next
+        # are tested with one sign source and one MD5 or RSA verification
+        # (SigningMaterial.request_verifier), and share it.
+        self._verified: dict[str, tuple[SignObservation, Callable[[str, str], bool]]] = {}
 
     def __repr__(self) -> str:
         return "SignObserver(<keys held>)"
@@ -146,19 +148,20 @@ class SignObserver:
         if sign_type == "RSA" and not self._has_public:
             return SignObservation("request", NO_KEY, missing_key="rsa_public_key")
         app = record.channel == "app"
-        exclude = APP_SDK_EXCLUDED if app else frozenset()
+        exclude = APP_SDK_EXCLUDED if app else _NOTHING
         view = {k: v for k, v in params.items() if k not in exclude} if app else params
         sign = params.get("sign")
         # (sign_type may be anything a capture holds -- a list, an object: only the two methods are looked up)
         verified = self._verified.get(sign_type) if (sign_type == "MD5" or sign_type == "RSA") else None
-        if verified is not None and sign.__class__ is str and sign and \
-                self._signing.request_sign_verifies(sign_type, sign, sign_source(view)):  # type: ignore[arg-type]
-            return verified
+        if verified is not None and sign.__class__ is str and sign and verified[1](sign, sign_source(view)):
+            return verified[0]
         result = self._signing.verify_request(view)
         if result.ok:
             observation = self._shared("request", result)
             if result.code is VerifyCode.VERIFIED and result.null_rule is NullRule.OLD_DEMO and sign_type in ("MD5", "RSA"):
-                self._verified[sign_type] = observation
+                verifies = self._signing.request_verifier(sign_type)
+                if verifies is not None:
+                    self._verified[sign_type] = (observation, verifies)
             return observation
         if result.code in _MALFORMED or not isinstance(sign, str):
             return self._shared("request", result)

@@ -91,8 +91,8 @@ def gather(ctx: GatherContext) -> dict[str, Evidence]:
     def read(path: Path, written: str) -> Iterable[Any]:
         if journal is not None and path == journal[0]:
             records = iter_journal_records(path, written)
-        else:
-            records = iter_capture_records(path, written, limit)
+            return records if observer is None else _observed_journal(records, observer)
+        records = iter_capture_records(path, written, limit)
         return records if observer is None else _observed(records, observer)
 
     source = RecordSource("captures", files, read)
@@ -100,11 +100,17 @@ def gather(ctx: GatherContext) -> dict[str, Evidence]:
 
 
 def _observed(records: Iterator[CaptureRecord], observer: SignObserver) -> Iterator[CaptureRecord]:
+    for record in records:
+        record._sign = observer  # observed on first use (CaptureRecord.sign_observation)
+        yield record
+
+
+def _observed_journal(records: Iterator[CaptureRecord], observer: SignObserver) -> Iterator[CaptureRecord]:
     from golive.evidence.journal_records import is_stand_in_callback
 
     for record in records:
         if not is_stand_in_callback(record):  # the sandbox's own signatures prove nothing of the key
-            record._sign = observer  # observed on first use (CaptureRecord.sign_observation)
+            record._sign = observer
         yield record
 
 
