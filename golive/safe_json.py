@@ -142,18 +142,13 @@ def _more_brackets(text: str, start: int, end: int, limit: int) -> bool:
         text = text[start:end]
     find = text.find
     found = 0
-    at = find("{")
-    while at >= 0:
-        found += 1
-        if found > limit:
-            return True
-        at = find("{", at + 1)
-    at = find("[")
-    while at >= 0:
-        found += 1
-        if found > limit:
-            return True
-        at = find("[", at + 1)
+    for bracket in "{[":
+        at = find(bracket)
+        while at >= 0:
+            found += 1
+            if found > limit:
+                return True
+            at = find(bracket, at + 1)
     return False
 
 

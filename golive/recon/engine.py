@@ -314,6 +314,12 @@ def _book_side(books: dict[str, list[BookRow]], lianlian: dict[str, list[Stateme
 
 # -- the differences, as both engines report them (golive/recon/sql.py builds the same from its rows) ----
 
+def _against(kind: str, text: Text, ll: StatementRow, book: BookRow) -> Difference:
+    """A difference between one LianLian row and one ledger row, placed at the LianLian row."""
+    return Difference(kind, text, lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line,
+                      day=ll.settle_date)
+
+
 def duplicate_in_ledger(booked: list[BookRow]) -> Difference:
     first = booked[0]
     no_order = first.no_order
@@ -356,33 +362,30 @@ def payment_missing(ll: StatementRow) -> Difference:
 
 def payment_amount(ll: StatementRow, book: BookRow) -> Difference:
     no_order = ll.no_order
-    return Difference(
+    return _against(
         "amount_mismatch",
         _t(f"订单 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-           f"order {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
-        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+           f"order {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"), ll, book)
 
 
 def payment_not_refunded(ll: StatementRow, book: BookRow) -> Difference:
     no_order = ll.no_order
-    return Difference(
+    return _against(
         "status_mismatch",
         _t(f"订单 {no_order} 连连为已退款（{ll.where()}），台账仍为成功（{book.where()}）",
-           f"order {no_order}: LianLian shows it refunded ({ll.where()}), the ledger still success ({book.where()})"),
-        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+           f"order {no_order}: LianLian shows it refunded ({ll.where()}), the ledger still success ({book.where()})"), ll, book)
 
 
 def settle_date_mismatch(ll: StatementRow, book: BookRow, near: bool) -> Difference:
     no_order = ll.no_order
     why = (("订单在午夜前支付，连连次日清算；台账按订单日期记账", "paid shortly before midnight and settled by "
             "LianLian the next day; the ledger keyed it by the order date") if near else ("", ""))
-    return Difference(
+    return _against(
         "settle_date_mismatch",
         _t(f"订单 {no_order} 台账清算日 {book.settle_date}（{book.where()}），连连为 {ll.settle_date}（{ll.where()}）"
            + (f"：{why[0]}" if near else ""),
            f"order {no_order}: the ledger's settle_date {book.settle_date} ({book.where()}), LianLian's "
-           f"{ll.settle_date} ({ll.where()})" + (f": {why[1]}" if near else "")),
-        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+           f"{ll.settle_date} ({ll.where()})" + (f": {why[1]}" if near else "")), ll, book)
 
 
 def refund_unpaired(ll: StatementRow) -> Difference:
@@ -409,11 +412,10 @@ def refund_missing(ll: StatementRow, paid: BookRow | None) -> Difference:
 
 def refund_amount(ll: StatementRow, book: BookRow) -> Difference:
     no_order = ll.no_order
-    return Difference(
+    return _against(
         "amount_mismatch",
         _t(f"退款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-           f"refund {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
-        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+           f"refund {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"), ll, book)
 
 
 def payout_missing(ll: StatementRow, others: list[BookRow]) -> Difference:
@@ -431,21 +433,19 @@ def payout_missing(ll: StatementRow, others: list[BookRow]) -> Difference:
 
 def payout_amount(ll: StatementRow, book: BookRow) -> Difference:
     no_order = ll.no_order
-    return Difference(
+    return _against(
         "amount_mismatch",
         _t(f"付款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-           f"payout {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"),
-        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+           f"payout {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"), ll, book)
 
 
 def payout_returned(ll: StatementRow, book: BookRow) -> Difference:
     no_order = ll.no_order
-    return Difference(
+    return _against(
         "status_mismatch",
         _t(f"付款 {no_order} 已被银行退回（连连状态 5，{ll.where()}），台账仍为成功（{book.where()}）：用户余额未恢复",
            f"payout {no_order} was returned by the bank (LianLian status 5, {ll.where()}); the ledger still "
-           f"shows it paid ({book.where()}): the user's balance was not restored"),
-        lianlian=(_ll(ll),), ledger=(_book(book),), file=ll.file, line=ll.line, day=ll.settle_date)
+           f"shows it paid ({book.where()}): the user's balance was not restored"), ll, book)
 
 
 def settles_later(book: BookRow) -> dict[str, Any]:
