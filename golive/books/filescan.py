@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import IO
 
 from golive.books.result import BrokenRow
-from golive.books.schema import REQUIRED, column_of
+from golive.books.schema import column_of
 from golive.errors import InputError
+from golive.evidence.ledger_reader import map_header
 
 MAX_LINE_BYTES = 1 << 20
 BLOCK = 1 << 20
@@ -59,22 +60,10 @@ class FileScan:
 
 
 def _map_columns(names: list[str], display: str, line: int, key: str) -> tuple[dict[str, int | str], list[int | str]]:
-    found: dict[str, int | str] = {}
-    cards: list[int | str] = []
-    for index, raw in enumerate(names):
-        column = column_of(raw)
-        if column == "card":
-            cards.append(index)
-        elif column and column not in found:
-            found[column] = index
-    if cards:
-        found["card"] = cards[0]
-    missing = [c for c in REQUIRED if c not in found]
-    if missing:
-        raise InputError(
-            f"ledger header lacks column(s) {', '.join(missing)}; expected user_id, kind, no_order, amount, card, time, "
-            f"status (found: {', '.join(n.strip() for n in names) or 'nothing'})", file=display, line=line, key=key)
-    return found, cards
+    """The header mapped as every reader maps it (golive.evidence.ledger_reader.map_header), a
+    ``line`` column included (a Parquet file or a query may name one)."""
+    found, cards = map_header(names, display, line, key, column_of)
+    return dict(found), list(cards)
 
 
 def read_csv_header(path: Path, display: str, key: str) -> FileScan:

@@ -42,9 +42,8 @@ inside it) is broken at its own number and read as an empty line, even inside a 
 
 from __future__ import annotations
 
-import re
-
 from golive.evidence.ledger_reader import COLUMN_ALIASES, REQUIRED_COLUMNS
+from golive.evidence.ledger_reader import header_name as header_name  # one spelling of a header name
 from golive.evidence.ledger_values import AMOUNT_INT_DIGITS as AMOUNT_INT_DIGITS  # re-exported: one grammar
 from golive.evidence.ledger_values import AMOUNT_SCALE as AMOUNT_SCALE
 from golive.evidence.ledger_values import KIND_WORDS, STATUS_WORDS
@@ -61,11 +60,6 @@ STATUSES = STATUS_WORDS
 UNICODE_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                  "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 ASCII_SPACE = " \t\r\n\x0b\x0c"
-
-
-def header_name(raw: str) -> str:
-    """A column name as the header aliases are written (lower case, separators as ``_``)."""
-    return re.sub(r"[\s\-.]+", "_", raw.strip().strip('"').lstrip("\ufeff").strip().lower())
 
 
 def column_of(name: str) -> str | None:

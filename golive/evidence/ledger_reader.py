@@ -113,8 +113,34 @@ REQUIRED_COLUMNS = ("user_id", "kind", "amount", "card", "time")
 _ALIAS_TO_COLUMN = {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
 
-def _header_name(raw: str) -> str:
+def header_name(raw: str) -> str:
+    """A column name as the header aliases are written (lower case, separators as ``_``)."""
     return re.sub(r"[\s\-.]+", "_", raw.strip().strip('"').lstrip("\ufeff").strip().lower())
+
+
+def map_header(names: list[str], file: str, line: int, key: str,
+               column_of: Callable[[str], str | None] | None = None) -> tuple[dict[str, int], list[int]]:
+    """The logical column each header name stands for, by index (the first of a column wins; every
+    card column counts, the first as ``card``), or InputError naming what is missing. `column_of`
+    maps a name to its logical column (default: the aliases above)."""
+    column_of = column_of or (lambda raw: _ALIAS_TO_COLUMN.get(header_name(raw)))
+    found: dict[str, int] = {}
+    cards: list[int] = []
+    for index, raw in enumerate(names):
+        column = column_of(raw)
+        if column == "card":
+            cards.append(index)
+        elif column and column not in found:
+            found[column] = index
+    if cards:
+        found["card"] = cards[0]
+    missing = [c for c in REQUIRED_COLUMNS if c not in found]
+    if missing:
+        raise InputError(
+            f"ledger header lacks column(s) {', '.join(missing)}; expected user_id, kind, no_order, amount, "
+            f"card, time, status (found: {', '.join(n.strip() for n in names) or 'nothing'})",
+            file=file, line=line, key=key)
+    return found, cards
 
 
 @dataclass(frozen=True)
@@ -132,22 +158,7 @@ class LedgerColumns:
 
     @classmethod
     def from_header(cls, header: list[str], file: str, line: int) -> LedgerColumns:
-        found: dict[str, int] = {}
-        cards: list[int] = []
-        for index, raw in enumerate(header):
-            column = _ALIAS_TO_COLUMN.get(_header_name(raw))
-            if column == "card":
-                cards.append(index)
-            elif column and column not in found:
-                found[column] = index
-        if cards:
-            found["card"] = cards[0]
-        missing = [c for c in REQUIRED_COLUMNS if c not in found]
-        if missing:
-            raise InputError(
-                f"ledger header lacks column(s) {', '.join(missing)}; expected user_id, kind, no_order, amount, "
-                f"card, time, status (found: {', '.join(h.strip() for h in header) or 'nothing'})",
-                file=file, line=line, key="evidence.ledger")
+        found, cards = map_header(header, file, line, "evidence.ledger")
         return cls(user_id=found["user_id"], kind=found["kind"], amount=found["amount"], time=found["time"],
                    cards=tuple(cards), no_order=found.get("no_order"), status=found.get("status"),
                    width=len(header))
