@@ -123,6 +123,9 @@ def test_sarif_meets_code_scanning_requirements(scanned: dict[str, Any]) -> None
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
         assert 0.0 <= float(rule["properties"]["security-severity"]) <= 10.0
+        # the rule's page, which the repository holds as docs/checks/<ID>.md
+        assert rule["helpUri"].startswith("https://") and rule["helpUri"].endswith(f"/docs/checks/{rule['id']}.md")
+        assert (Path(__file__).resolve().parents[1] / "docs" / "checks" / f"{rule['id']}.md").is_file()
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
     assert run["columnKind"] == "unicodeCodePoints"
     assert 0 < len(run["results"]) < 25000

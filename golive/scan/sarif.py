@@ -1,7 +1,8 @@
 """SARIF 2.1.0 output of a scan, for GitHub and GitLab code scanning. Plain dicts.
 
 * ``tool.driver.rules``: the LL-SEC rules the scan ran, with the catalogue's bilingual texts
-  (title, why, how to fix), level from the severity and a ``security-severity`` score.
+  (title, why, how to fix), ``helpUri`` (the rule's page, docs/checks/<ID>.md, golive.links),
+  level from the severity and a ``security-severity`` score.
 * ``results``: one per finding with a region (start/end line and column; columns are Unicode
   code points, declared by ``run.columnKind``), the redacted snippet, and
   ``partialFingerprints.goliveScan/v1`` = the content hash, so code scanning tracks an alert
@@ -17,6 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any, Mapping
+
+from golive.links import HOMEPAGE, check_doc_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"blocker": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -60,6 +63,7 @@ def _rules(document: Mapping[str, Any], lang: str) -> list[dict[str, Any]]:
             "shortDescription": {"text": _t(title, lang)},
             "fullDescription": {"text": why},
             "help": {"text": fix, "markdown": f"**{_t(title, lang)}**\n\n{why}\n\n{fix}"},
+            "helpUri": check_doc_url(rule_id),
             "defaultConfiguration": {"level": LEVEL.get(severity, "warning")},
             "properties": {
                 "severity": severity,
@@ -136,7 +140,7 @@ def build(document: Mapping[str, Any], lang: str = "zh") -> dict[str, Any]:
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "golive", "fullName": "golive scan — LianLian Pay 认证支付 repository rules",
                             "version": version, "semanticVersion": version,
-                            "informationUri": "https://pypi.org/project/lianlian-golive/", "rules": rules}},
+                            "informationUri": HOMEPAGE, "rules": rules}},
         "originalUriBaseIds": {"%SRCROOT%": {"uri": _root_uri(str(document.get("root") or ""))}},
         "columnKind": "unicodeCodePoints",
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications,
