@@ -182,16 +182,61 @@ def test_the_file_engines_give_the_same_findings_on_any_csv(tmp_path: Path, line
 
 
 @settings(max_examples=max(5, EXAMPLES // 5), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(row_strategy, min_size=20, max_size=120), st.integers(1, 6), st.integers(1, 4))
+@given(st.lists(row_strategy, min_size=20, max_size=120), st.integers(1, 6), st.integers(1, 4), st.sampled_from([0, 1, 3, 2000]))
 def test_more_findings_than_shown_give_the_same_first_ones(tmp_path: Path, rows: list[dict[str, str]],
-                                                          max_findings: int, max_broken: int) -> None:
-    # DuckDB judges a one-card ledger in two passes (every row, then only what is shown): with
-    # more violations and unreadable rows than the report shows, the ones shown, their figures and
-    # paying cards, and the counts must still be the streaming auditor's.
+                                                          max_findings: int, max_broken: int, max_unsure: int) -> None:
+    # DuckDB judges a one-card ledger in passes (every row with one sort; the withdrawals that
+    # leaves unsure, by line or -- above max_unsure -- with a second sort; then only what is shown):
+    # with more violations and unreadable rows than the report shows, the ones shown, their figures
+    # and paying cards, and the counts must still be the streaming auditor's.
     from golive.books.duck import DuckSettings
 
     rows = numbered(rows)
     write_csv(tmp_path / "l.csv", rows)
     python = audit_csv(tmp_path / "l.csv", "l.csv", max_findings=max_findings, max_broken=max_broken)
-    duck = audit_file(tmp_path / "l.csv", "l.csv", settings=DuckSettings(max_findings=max_findings, max_broken=max_broken))
+    duck = audit_file(tmp_path / "l.csv", "l.csv", settings=DuckSettings(max_findings=max_findings, max_broken=max_broken,
+                                                                               max_unsure=max_unsure))
     assert findings(duck) == findings(python)
+
+
+def _row(user: str, kind: str, amount: str, card: str, time: str) -> dict[str, str]:
+    return {"user_id": user, "kind": kind, "no_order": "N1", "amount": amount, "card": card, "time": time,
+            "status": "success"}
+
+
+# U1 paid with cards A and C, then withdraws to B (between them: never paid) and to C (paid); U2
+# paid with A, B and C and withdraws to B (between A and C: paid). The one-sort first pass cannot
+# settle a token strictly between the smallest and largest paying token: these three are unsure.
+BETWEEN_TWO_CARDS = [
+    _row("U1", "payment", "10.00", "A", "20261125100000"), _row("U1", "payment", "10.00", "C", "20261125100001"),
+    _row("U1", "withdrawal", "1.00", "B", "20261125100002"), _row("U1", "withdrawal", "1.00", "C", "20261125100003"),
+    _row("U2", "payment", "10.00", "A", "20261125100000"), _row("U2", "payment", "10.00", "B", "20261125100001"),
+    _row("U2", "payment", "10.00", "C", "20261125100002"), _row("U2", "withdrawal", "1.00", "B", "20261125100003"),
+    _row("U2", "withdrawal", "1.00", "B", "20261125090000"),
+]
+
+
+def test_withdrawals_between_paying_cards_are_settled_exactly(tmp_path: Path) -> None:
+    from golive.books import duck
+    from golive.books.filescan import read_csv_header, scan_lines
+    from golive.books.sql import DUCKDB, single_pass_sql
+
+    rows = numbered(BETWEEN_TWO_CARDS)
+    path = tmp_path / "l.csv"
+    write_csv(path, rows)
+    expected = expected_of(rows)
+    assert [v[0] for v in expected["violations"]] == [4, 10]  # U1 to B; U2 to B before paying with it
+    scan = read_csv_header(path, "l.csv", "k")
+    scan_lines(path, "l.csv", "k", scan)
+    connection = duck.connect(duck.DuckSettings(), tmp_path)
+    try:
+        source, _, has_status = duck._csv_source(connection, path, scan)
+        first = connection.execute(single_pass_sql(DUCKDB, source, has_status)).fetchone()
+    finally:
+        connection.close()
+    assert first[7] == 1 and first[11] == 2 and list(first[12]) == [4, 9]  # certain: line 10; unsure: 4 and 9
+    python = audit_csv(path, "l.csv")
+    for max_unsure in (0, 1, 2, 2000):  # by line, or by the pass with a second sort
+        got = audit_file(path, "l.csv", settings=duck.DuckSettings(max_unsure=max_unsure))
+        assert got.key() == expected, max_unsure
+        assert findings(got) == findings(python), max_unsure

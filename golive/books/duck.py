@@ -32,7 +32,8 @@ from typing import Any
 from golive.books.filescan import FileScan, read_csv_header, read_jsonl_keys, sanitised_copy, scan_lines
 from golive.books.result import BooksAudit
 from golive.books.schema import UNICODE_SPACE
-from golive.books.sql import DUCKDB, INT_COLUMNS, TEXT_COLUMNS, audit_sql, lit, single_pass_sql, user_key
+from golive.books.sql import (DUCKDB, INT_COLUMNS, TEXT_COLUMNS, audit_sql, card_check_sql, exact_pass_sql, lit,
+                              single_pass_sql, user_key)
 from golive.errors import InputError
 
 DEFAULT_MEMORY_MB = 512
@@ -51,6 +52,9 @@ class DuckSettings:
     threads: int | None = None
     max_findings: int = 200
     max_broken: int = 20
+    # Unsure withdrawals (see golive.books.sql.single_pass_sql) settled by line; more take a pass
+    # with a second window sort instead.
+    max_unsure: int = 2000
 
 
 def format_of(path: Path, given: str | None) -> str:
@@ -138,25 +142,41 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
 
 def _audit_rows(connection: Any, source: str, cards: int, has_status: bool, settings: DuckSettings) -> list[tuple[Any, ...]]:
     """The tagged rows of `audit_sql` (golive.books.result reads them). A one-card ledger -- nearly
-    every ledger -- takes two passes: `single_pass_sql` judges every row in one streaming pass (two
-    window sorts of numbers, nothing materialised), then `audit_sql` runs over only the rows of the
+    every ledger -- is judged by `single_pass_sql`, one streaming pass with one window sort; the
+    few withdrawals it leaves unsure (a token between two paying tokens) are settled by
+    `card_check_sql` over only their users' rows (by `exact_pass_sql`, a pass with a second sort,
+    when there are more than `max_unsure` of them). Then `audit_sql` runs over only the rows of the
     shown violations' users and the shown unreadable lines, for what the findings quote. A replay
-    is per user, so the second pass finds the same violations for those users; its first findings
+    is per user, so that last pass finds the same violations for those users; its first findings
     by line are the first pass's. Several card columns take the one-statement plan."""
     if cards != 1:
         return list(connection.execute(audit_sql(DUCKDB, source, cards=cards, has_status=has_status,
                                                  max_findings=settings.max_findings,
                                                  max_broken=settings.max_broken)).fetchall())
     first = connection.execute(single_pass_sql(DUCKDB, source, has_status, settings.max_findings,
-                                               settings.max_broken)).fetchone()
-    counts, shown, users, broken = first[:8], set(first[8] or ()), sorted(set(first[9] or ())), set(first[10] or ())
+                                               settings.max_broken, settings.max_unsure)).fetchone()
+    if first[11] > settings.max_unsure:
+        first = connection.execute(exact_pass_sql(DUCKDB, source, has_status, settings.max_findings,
+                                                  settings.max_broken)).fetchone()
+    counts = list(first[:8])
+    # line -> user of the first violations; unsure withdrawals found to break the card rule join them
+    violating = dict(zip(first[8] or (), first[9] or ()))
+    if len(first) > 11 and first[11]:
+        unsure_users = sorted(set(first[13] or ()))
+        bad = connection.execute(card_check_sql(DUCKDB, _of_users(source, unsure_users), has_status,
+                                                list(first[12] or ()))).fetchall()
+        counts[7] += len(bad)
+        violating.update((int(line), user) for line, user in bad)
+    shown = set(sorted(violating)[:settings.max_findings])
+    users = sorted({str(violating[line]) for line in shown})
+    broken = set(first[10] or ())
     rows: list[tuple[Any, ...]] = [("C", 0, *([None] * len(TEXT_COLUMNS)), *counts,
                                     *([None] * (len(INT_COLUMNS) - len(counts))))]
     if not shown and not broken:
         return rows
     wanted = []
     if users:
-        wanted.append(f"{user_key(DUCKDB, 'user_id')} IN ({', '.join(lit(str(u)) for u in users)})")
+        wanted.append(_user_filter(users))
     if broken:
         wanted.append(f"line IN ({', '.join(str(int(line)) for line in sorted(broken))})")
     subset = f"(SELECT * FROM {source} WHERE {' OR '.join(wanted)}) shown_rows"
@@ -164,8 +184,17 @@ def _audit_rows(connection: Any, source: str, cards: int, has_status: bool, sett
                                           max_findings=settings.max_findings, max_broken=settings.max_broken)).fetchall()
     found = {int(row[1]) for row in detail if row[0] == "V"}
     if found != shown or {int(row[1]) for row in detail if row[0] == "B"} != broken:
-        raise RuntimeError(f"the two passes of the audit disagree on lines {sorted(found ^ shown)[:5]}")
+        raise RuntimeError(f"the passes of the audit disagree on lines {sorted(found ^ shown)[:5]}")
     return rows + [row for row in detail if row[0] != "C"]
+
+
+def _user_filter(users: list[str]) -> str:
+    return f"{user_key(DUCKDB, 'user_id')} IN ({', '.join(lit(str(u)) for u in users)})"
+
+
+def _of_users(source: str, users: list[str]) -> str:
+    """`source` limited to these users' rows (filtered before normalising: the scan and split only)."""
+    return f"(SELECT * FROM {source} WHERE {_user_filter(users)}) unsure_rows"
 
 
 def _duck_error(exc: BaseException, display: str, key: str, settings: DuckSettings, spill: Path) -> InputError:
