@@ -32,11 +32,12 @@ from typing import Any
 from golive.books.filescan import FileScan, read_csv_header, read_jsonl_keys, sanitised_copy, scan_lines
 from golive.books.result import BooksAudit
 from golive.books.schema import UNICODE_SPACE
-from golive.books.sql import (DUCKDB, INT_COLUMNS, TEXT_COLUMNS, audit_sql, card_check_sql, exact_pass_sql, lit,
-                              single_pass_sql, user_key)
+from golive.books.sql import DUCKDB, INT_COLUMNS, TEXT_COLUMNS, audit_sql, card_check_sql, exact_pass_sql, lit, single_pass_sql, user_key
 from golive.errors import InputError
 
 DEFAULT_MEMORY_MB = 512
+# Below this a file is read as one range: the skip each further range costs outweighs the gain.
+CHUNKED_FROM_BYTES = 32 << 20
 FORMATS = ("csv", "parquet", "jsonl")
 
 # One CSV field: quoted (doubled quotes inside, newlines allowed) or unquoted (no comma, no
@@ -55,6 +56,7 @@ class DuckSettings:
     # Unsure withdrawals (see golive.books.sql.single_pass_sql) settled by line; more take a pass
     # with a second window sort instead.
     max_unsure: int = 2000
+    chunks: int | None = None  # ranges of lines read side by side (None: see `_chunks`)
 
 
 def format_of(path: Path, given: str | None) -> str:
@@ -79,12 +81,23 @@ def connect(settings: DuckSettings, spill: Path) -> Any:
     # allocates outside the buffer manager and the interpreter (measured: bench/bench_books.py).
     config: dict[str, Any] = {"memory_limit": f"{max(24, int(settings.memory_mb * 0.7))}MB", "temp_directory": str(spill),
                               "preserve_insertion_order": False, "enable_external_access": True}
-    # Each thread holds its own sort and aggregate state: below about 64 MB a thread, DuckDB runs out
-    # of memory instead of spilling, so a small cap gets fewer threads.
-    config["threads"] = settings.threads or max(1, min(os.cpu_count() or 1, settings.memory_mb // 64))
+    config["threads"] = _threads(settings)
     connection = duckdb.connect(":memory:", config=config)
     connection.execute("SET enable_progress_bar = false")  # it would print to the terminal on long audits
     return connection
+
+
+def _threads(settings: DuckSettings) -> int:
+    # Each thread holds its own sort and aggregate state: below about 64 MB a thread, DuckDB runs out
+    # of memory instead of spilling, so a small cap gets fewer threads.
+    return settings.threads or max(1, min(os.cpu_count() or 1, settings.memory_mb // 64))
+
+
+def _chunks(settings: DuckSettings, path: Path) -> int:
+    """Ranges of lines read side by side (see `_lines`): one per thread for files that take seconds."""
+    if settings.chunks is not None:
+        return max(1, settings.chunks)
+    return _threads(settings) if path.stat().st_size >= CHUNKED_FROM_BYTES else 1
 
 
 def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckSettings | None = None,
@@ -116,9 +129,9 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
             if fmt == "parquet":
                 source, cards, has_status = _parquet_source(connection, path, display, key)
             elif fmt == "jsonl":
-                source, cards, has_status = _jsonl_source(read_path, scan)
+                source, cards, has_status = _jsonl_source(read_path, scan, _chunks(settings, read_path))
             else:
-                source, cards, has_status = _csv_source(connection, read_path, scan)
+                source, cards, has_status = _csv_source(connection, read_path, scan, _chunks(settings, read_path))
             begun = time.perf_counter()
             try:
                 rows = _audit_rows(connection, source, cards, has_status, settings)
@@ -216,16 +229,37 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _lines(path: Path, scan: FileScan) -> str:
+def _lines(path: Path, scan: FileScan, chunks: int = 1) -> str:
+    """The physical lines after the header, numbered: ``(line, l)``.
+
+    Numbering (``WITH ORDINALITY``) keeps the reading in one thread, and with it everything the
+    pipeline does to a line before the first sort -- the whole normalisation. So a file is read as
+    `chunks` ranges of lines, each numbered on its own (``skip`` lines, then at most its count):
+    DuckDB runs the branches of the ``UNION ALL`` side by side."""
     delimiter = (scan.delimiter or b"\x01").decode("ascii")
-    return (f"SELECT n AS line, l FROM read_csv({lit(str(path))}, header = false, columns = {{'l': 'VARCHAR'}}, "
-            f"delim = {lit(delimiter)}, quote = '', escape = '', auto_detect = false, strict_mode = false, "
-            f"max_line_size = {2 << 20}, buffer_size = {8 << 20}) WITH ORDINALITY AS x(l, n) WHERE n > {scan.header_lines} AND l IS NOT NULL")
+    header = scan.header_lines
+
+    def read(skip: int) -> str:
+        return (f"read_csv({lit(str(path))}, header = false, columns = {{'l': 'VARCHAR'}}, delim = {lit(delimiter)}, "
+                f"quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = {2 << 20}, "
+                f"buffer_size = {8 << 20}{f', skip = {skip}' if skip else ''}) WITH ORDINALITY AS x(l, n)")
+
+    if chunks <= 1 or scan.lines < 2 * chunks:
+        return f"SELECT n AS line, l FROM {read(0)} WHERE n > {header} AND l IS NOT NULL"
+    bounds = [scan.lines * i // chunks for i in range(chunks + 1)]
+    parts = []
+    for first, end in zip(bounds, bounds[1:]):
+        count = end - first
+        # The filter makes the range exact whatever order rows arrive in; the LIMIT stops the read.
+        limited = f"(SELECT l, n FROM {read(first)} WHERE n <= {count} LIMIT {count})" if end < scan.lines else \
+            f"(SELECT l, n FROM {read(first)})"
+        parts.append(f"SELECT n + {first} AS line, l FROM {limited} p WHERE n + {first} > {header} AND l IS NOT NULL")
+    return " UNION ALL ".join(f"({part})" for part in parts)
 
 
-def _csv_source(connection: Any, path: Path, scan: FileScan) -> tuple[str, int, bool]:
+def _csv_source(connection: Any, path: Path, scan: FileScan, chunks: int = 1) -> tuple[str, int, bool]:
     """The logical rows of a CSV as a DuckDB relation: see the module docstring."""
-    lines = _lines(path, scan)
+    lines = _lines(path, scan, chunks)
     records = f"SELECT line, l, CAST(NULL AS VARCHAR) AS open_problem FROM ({lines}) ln"
     if scan.quotes:
         odd = connection.execute(
@@ -274,8 +308,8 @@ def _csv_source(connection: Any, path: Path, scan: FileScan) -> tuple[str, int, 
     return source, len(scan.cards), "status" in scan.columns
 
 
-def _jsonl_source(path: Path, scan: FileScan) -> tuple[str, int, bool]:
-    lines = _lines(path, scan)
+def _jsonl_source(path: Path, scan: FileScan, chunks: int = 1) -> tuple[str, int, bool]:
+    lines = _lines(path, scan, chunks)
 
     def field(name: int | str | None) -> str:
         if name is None:
