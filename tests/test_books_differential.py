@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from pg_support import postgres_dsn  # noqa: F401  (the fixture)
 
 from golive.books.database import DatabaseSource, audit_database
-from golive.books.duck import audit_file
+from golive.books.duck import DuckSettings, audit_file
 from golive.books.python_engine import audit_csv
 
 EXAMPLES = int(os.environ.get("GOLIVE_BOOKS_EXAMPLES", "50"))  # more for a longer hunt
@@ -129,8 +129,11 @@ def test_every_engine_gives_the_reference_answer(tmp_path: Path, postgres_dsn: s
     got = duck.key()
     assert got == expected, ("duckdb csv", repr(got["violations"][:1]), repr(expected["violations"][:1]))
     assert findings(duck) == findings(python)
+    # a file read as several ranges of lines side by side, each numbered on its own
+    assert audit_file(tmp_path / "l.csv", "l.csv", settings=DuckSettings(chunks=3)).key() == expected, "duckdb ranges"
     write_jsonl(tmp_path / "l.jsonl", rows)
     assert audit_file(tmp_path / "l.jsonl", "l.jsonl").key() == expected, "duckdb jsonl"
+    assert audit_file(tmp_path / "l.jsonl", "l.jsonl", settings=DuckSettings(chunks=2)).key() == expected, "jsonl ranges"
     assert sqlite_audit(tmp_path / "l.sqlite", rows) == expected, "sqlite"
     assert postgres_audit(postgres_dsn, rows) == expected, "postgresql"
 
@@ -163,9 +166,10 @@ SAFE = {"user_id": USERS[:3], "card": CARDS[:5], "no_order": ["N1", "W 2"]}  # n
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(line_strategy, min_size=1, max_size=30), st.sampled_from([b"\n", b"\r\n"]), st.booleans())
+@given(st.lists(line_strategy, min_size=1, max_size=30), st.sampled_from([b"\n", b"\r\n"]), st.booleans(),
+       st.sampled_from([1, 2, 3, 7]))
 def test_the_file_engines_give_the_same_findings_on_any_csv(tmp_path: Path, lines: list[tuple[str, Any]],
-                                                          newline: bytes, bom: bool) -> None:
+                                                          newline: bytes, bom: bool, chunks: int) -> None:
     body = []
     for what, value in lines:
         if what == "row":
@@ -177,21 +181,118 @@ def test_the_file_engines_give_the_same_findings_on_any_csv(tmp_path: Path, line
     path = tmp_path / "raw.csv"
     path.write_bytes(newline.join([header, *body]) + newline)
     python = audit_csv(path, "raw.csv")
-    duck = audit_file(path, "raw.csv")
+    duck = audit_file(path, "raw.csv", settings=DuckSettings(chunks=chunks))
     assert findings(duck) == findings(python)
 
 
 @settings(max_examples=max(5, EXAMPLES // 5), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(row_strategy, min_size=20, max_size=120), st.integers(1, 6), st.integers(1, 4))
+@given(st.lists(row_strategy, min_size=20, max_size=120), st.integers(1, 6), st.integers(1, 4), st.sampled_from([0, 1, 3, 2000]))
 def test_more_findings_than_shown_give_the_same_first_ones(tmp_path: Path, rows: list[dict[str, str]],
-                                                          max_findings: int, max_broken: int) -> None:
-    # DuckDB judges a one-card ledger in two passes (every row, then only what is shown): with
-    # more violations and unreadable rows than the report shows, the ones shown, their figures and
-    # paying cards, and the counts must still be the streaming auditor's.
-    from golive.books.duck import DuckSettings
-
+                                                          max_findings: int, max_broken: int, max_unsure: int) -> None:
+    # DuckDB judges a one-card ledger in passes (every row with one sort; the withdrawals that
+    # leaves unsure, by line or -- above max_unsure -- with a second sort; then only what is shown):
+    # with more violations and unreadable rows than the report shows, the ones shown, their figures
+    # and paying cards, and the counts must still be the streaming auditor's.
     rows = numbered(rows)
     write_csv(tmp_path / "l.csv", rows)
     python = audit_csv(tmp_path / "l.csv", "l.csv", max_findings=max_findings, max_broken=max_broken)
-    duck = audit_file(tmp_path / "l.csv", "l.csv", settings=DuckSettings(max_findings=max_findings, max_broken=max_broken))
+    duck = audit_file(tmp_path / "l.csv", "l.csv", settings=DuckSettings(max_findings=max_findings, max_broken=max_broken,
+                                                                               max_unsure=max_unsure))
     assert findings(duck) == findings(python)
+
+
+def _row(user: str, kind: str, amount: str, card: str, time: str) -> dict[str, str]:
+    return {"user_id": user, "kind": kind, "no_order": "N1", "amount": amount, "card": card, "time": time,
+            "status": "success"}
+
+
+# U1 paid with cards A and C, then withdraws to B (between them: never paid) and to C (paid); U2
+# paid with A, B and C and withdraws to B (between A and C: paid). The one-sort first pass cannot
+# settle a token strictly between the smallest and largest paying token: these three are unsure.
+BETWEEN_TWO_CARDS = [
+    _row("U1", "payment", "10.00", "A", "20261125100000"), _row("U1", "payment", "10.00", "C", "20261125100001"),
+    _row("U1", "withdrawal", "1.00", "B", "20261125100002"), _row("U1", "withdrawal", "1.00", "C", "20261125100003"),
+    _row("U2", "payment", "10.00", "A", "20261125100000"), _row("U2", "payment", "10.00", "B", "20261125100001"),
+    _row("U2", "payment", "10.00", "C", "20261125100002"), _row("U2", "withdrawal", "1.00", "B", "20261125100003"),
+    _row("U2", "withdrawal", "1.00", "B", "20261125090000"),
+]
+
+
+def test_withdrawals_between_paying_cards_are_settled_exactly(tmp_path: Path) -> None:
+    from golive.books import duck
+    from golive.books.filescan import read_csv_header, scan_lines
+    from golive.books.sql import DUCKDB, single_pass_sql
+
+    rows = numbered(BETWEEN_TWO_CARDS)
+    path = tmp_path / "l.csv"
+    write_csv(path, rows)
+    expected = expected_of(rows)
+    assert [v[0] for v in expected["violations"]] == [4, 10]  # U1 to B; U2 to B before paying with it
+    scan = read_csv_header(path, "l.csv", "k")
+    scan_lines(path, "l.csv", "k", scan)
+    connection = duck.connect(duck.DuckSettings(), tmp_path)
+    try:
+        source, _, has_status = duck._csv_source(connection, path, scan)
+        first = connection.execute(single_pass_sql(DUCKDB, source, has_status)).fetchone()
+    finally:
+        connection.close()
+    assert first[7] == 1 and first[11] == 2 and list(first[12]) == [4, 9]  # certain: line 10; unsure: 4 and 9
+    python = audit_csv(path, "l.csv")
+    for max_unsure in (0, 1, 2, 2000):  # by line, or by the pass with a second sort
+        got = audit_file(path, "l.csv", settings=duck.DuckSettings(max_unsure=max_unsure))
+        assert got.key() == expected, max_unsure
+        assert findings(got) == findings(python), max_unsure
+
+
+@settings(max_examples=max(3, EXAMPLES // 10), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from([b"\xff", b"\r", b"long", b"crlf", b"clean"]), min_size=1, max_size=3),
+       st.sampled_from([None, 2]), st.booleans())
+def test_lines_far_into_a_file_keep_their_numbers(tmp_path: Path, defects: list[bytes], chunks: int | None,
+                                                  crlf_end: bool) -> None:
+    # The byte pre-scan counts lines only from the first block with something to number (a line
+    # not UTF-8, a carriage return, an over-long line): past several 1 MiB blocks of clean rows,
+    # every unreadable line must still carry the number the streaming auditor gives it.
+    clean = b"".join(b"U%d,payment,N%d,1.00,A,20261125100000,success\n" % (i % 97, i) for i in range(30000))
+    parts = [",".join(COLUMNS).encode() + b"\n", clean]
+    for defect in defects:
+        if defect == b"long":
+            parts.append(b"U1,payment,N1," + b"9" * (1 << 20) + b",A,20261125100000,success\n")
+        elif defect == b"crlf":
+            parts.append(b"U2,withdrawal,W1,1.00,A,20261126100000,success\r\n")
+        elif defect == b"clean":
+            parts.append(clean)
+        else:
+            parts.append(b"U3,payment,N" + defect + b"1,1.00,A,20261125100000,success\n")
+        parts.append(clean)
+    if crlf_end:  # line ends change from \n to \r\n after megabytes: mixed, whatever came first
+        parts.append(b"".join(b"U%d,withdrawal,W%d,0.50,A,20261126100000,success\r\n" % (i % 97, i) for i in range(200)))
+    path = tmp_path / "far.csv"
+    path.write_bytes(b"".join(parts))
+    python = audit_csv(path, "far.csv")
+    duck = audit_file(path, "far.csv", settings=DuckSettings(chunks=chunks))
+    assert findings(duck) == findings(python)
+
+
+def test_line_ends_that_change_at_a_block_boundary_are_mixed(tmp_path: Path) -> None:
+    # \n lines filling the pre-scan's first 1 MiB block exactly, then only \r\n lines: the lines
+    # before the first \r are counted late, and must still count as \n-ended.
+    from golive.books.filescan import BLOCK
+
+    head = ",".join(COLUMNS).encode() + b"\n"
+    row = b"U1,payment,N%07d,1.00,A,20261125100000,success\n"
+    body = [head]
+    size = len(head)
+    while size + 2 * len(row % 0) < BLOCK:
+        body.append(row % len(body))
+        size += len(body[-1])
+    pad = BLOCK - size - len(b"U1,payment,N,1.00,A,20261125100000,success\n")
+    body.append(b"U1,payment,N" + b"7" * pad + b",1.00,A,20261125100000,success\n")
+    assert sum(map(len, body)) == BLOCK
+    body += [b"U1,withdrawal,W%d,0.50,A,20261126100000,success\r\n" % i for i in range(50)]
+    path = tmp_path / "ends.csv"
+    path.write_bytes(b"".join(body))
+    from golive.books.filescan import read_csv_header, scan_lines
+
+    scan = scan_lines(path, "ends.csv", "k", read_csv_header(path, "ends.csv", "k"))
+    assert (scan.lines, scan.newlines, scan.crlf, scan.mixed_endings) == (len(body), len(body), 50, True)
+    assert findings(audit_file(path, "ends.csv")) == findings(audit_csv(path, "ends.csv"))

@@ -32,10 +32,12 @@ from typing import Any
 from golive.books.filescan import FileScan, read_csv_header, read_jsonl_keys, sanitised_copy, scan_lines
 from golive.books.result import BooksAudit
 from golive.books.schema import UNICODE_SPACE
-from golive.books.sql import DUCKDB, INT_COLUMNS, TEXT_COLUMNS, audit_sql, lit, single_pass_sql, user_key
+from golive.books.sql import DUCKDB, INT_COLUMNS, TEXT_COLUMNS, audit_sql, card_check_sql, exact_pass_sql, lit, single_pass_sql, user_key
 from golive.errors import InputError
 
 DEFAULT_MEMORY_MB = 512
+# Below this a file is read as one range: the skip each further range costs outweighs the gain.
+CHUNKED_FROM_BYTES = 32 << 20
 FORMATS = ("csv", "parquet", "jsonl")
 
 # One CSV field: quoted (doubled quotes inside, newlines allowed) or unquoted (no comma, no
@@ -51,6 +53,10 @@ class DuckSettings:
     threads: int | None = None
     max_findings: int = 200
     max_broken: int = 20
+    # Unsure withdrawals (see golive.books.sql.single_pass_sql) settled by line; more take a pass
+    # with a second window sort instead.
+    max_unsure: int = 2000
+    chunks: int | None = None  # ranges of lines read side by side (None: see `_chunks`)
 
 
 def format_of(path: Path, given: str | None) -> str:
@@ -75,12 +81,23 @@ def connect(settings: DuckSettings, spill: Path) -> Any:
     # allocates outside the buffer manager and the interpreter (measured: bench/bench_books.py).
     config: dict[str, Any] = {"memory_limit": f"{max(24, int(settings.memory_mb * 0.7))}MB", "temp_directory": str(spill),
                               "preserve_insertion_order": False, "enable_external_access": True}
-    # Each thread holds its own sort and aggregate state: below about 64 MB a thread, DuckDB runs out
-    # of memory instead of spilling, so a small cap gets fewer threads.
-    config["threads"] = settings.threads or max(1, min(os.cpu_count() or 1, settings.memory_mb // 64))
+    config["threads"] = _threads(settings)
     connection = duckdb.connect(":memory:", config=config)
     connection.execute("SET enable_progress_bar = false")  # it would print to the terminal on long audits
     return connection
+
+
+def _threads(settings: DuckSettings) -> int:
+    # Each thread holds its own sort and aggregate state: below about 64 MB a thread, DuckDB runs out
+    # of memory instead of spilling, so a small cap gets fewer threads.
+    return settings.threads or max(1, min(os.cpu_count() or 1, settings.memory_mb // 64))
+
+
+def _chunks(settings: DuckSettings, path: Path) -> int:
+    """Ranges of lines read side by side (see `_lines`): one per thread for files that take seconds."""
+    if settings.chunks is not None:
+        return max(1, settings.chunks)
+    return _threads(settings) if path.stat().st_size >= CHUNKED_FROM_BYTES else 1
 
 
 def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckSettings | None = None,
@@ -112,9 +129,9 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
             if fmt == "parquet":
                 source, cards, has_status = _parquet_source(connection, path, display, key)
             elif fmt == "jsonl":
-                source, cards, has_status = _jsonl_source(read_path, scan)
+                source, cards, has_status = _jsonl_source(read_path, scan, _chunks(settings, read_path))
             else:
-                source, cards, has_status = _csv_source(connection, read_path, scan)
+                source, cards, has_status = _csv_source(connection, read_path, scan, _chunks(settings, read_path))
             begun = time.perf_counter()
             try:
                 rows = _audit_rows(connection, source, cards, has_status, settings)
@@ -138,25 +155,41 @@ def audit_file(path: Path, display: str, fmt: str | None = None, settings: DuckS
 
 def _audit_rows(connection: Any, source: str, cards: int, has_status: bool, settings: DuckSettings) -> list[tuple[Any, ...]]:
     """The tagged rows of `audit_sql` (golive.books.result reads them). A one-card ledger -- nearly
-    every ledger -- takes two passes: `single_pass_sql` judges every row in one streaming pass (two
-    window sorts of numbers, nothing materialised), then `audit_sql` runs over only the rows of the
+    every ledger -- is judged by `single_pass_sql`, one streaming pass with one window sort; the
+    few withdrawals it leaves unsure (a token between two paying tokens) are settled by
+    `card_check_sql` over only their users' rows (by `exact_pass_sql`, a pass with a second sort,
+    when there are more than `max_unsure` of them). Then `audit_sql` runs over only the rows of the
     shown violations' users and the shown unreadable lines, for what the findings quote. A replay
-    is per user, so the second pass finds the same violations for those users; its first findings
+    is per user, so that last pass finds the same violations for those users; its first findings
     by line are the first pass's. Several card columns take the one-statement plan."""
     if cards != 1:
         return list(connection.execute(audit_sql(DUCKDB, source, cards=cards, has_status=has_status,
                                                  max_findings=settings.max_findings,
                                                  max_broken=settings.max_broken)).fetchall())
     first = connection.execute(single_pass_sql(DUCKDB, source, has_status, settings.max_findings,
-                                               settings.max_broken)).fetchone()
-    counts, shown, users, broken = first[:8], set(first[8] or ()), sorted(set(first[9] or ())), set(first[10] or ())
+                                               settings.max_broken, settings.max_unsure)).fetchone()
+    if first[11] > settings.max_unsure:
+        first = connection.execute(exact_pass_sql(DUCKDB, source, has_status, settings.max_findings,
+                                                  settings.max_broken)).fetchone()
+    counts = list(first[:8])
+    # line -> user of the first violations; unsure withdrawals found to break the card rule join them
+    violating = dict(zip(first[8] or (), first[9] or ()))
+    if len(first) > 11 and first[11]:
+        unsure_users = sorted(set(first[13] or ()))
+        bad = connection.execute(card_check_sql(DUCKDB, _of_users(source, unsure_users), has_status,
+                                                list(first[12] or ()))).fetchall()
+        counts[7] += len(bad)
+        violating.update((int(line), user) for line, user in bad)
+    shown = set(sorted(violating)[:settings.max_findings])
+    users = sorted({str(violating[line]) for line in shown})
+    broken = set(first[10] or ())
     rows: list[tuple[Any, ...]] = [("C", 0, *([None] * len(TEXT_COLUMNS)), *counts,
                                     *([None] * (len(INT_COLUMNS) - len(counts))))]
     if not shown and not broken:
         return rows
     wanted = []
     if users:
-        wanted.append(f"{user_key(DUCKDB, 'user_id')} IN ({', '.join(lit(str(u)) for u in users)})")
+        wanted.append(_user_filter(users))
     if broken:
         wanted.append(f"line IN ({', '.join(str(int(line)) for line in sorted(broken))})")
     subset = f"(SELECT * FROM {source} WHERE {' OR '.join(wanted)}) shown_rows"
@@ -164,8 +197,17 @@ def _audit_rows(connection: Any, source: str, cards: int, has_status: bool, sett
                                           max_findings=settings.max_findings, max_broken=settings.max_broken)).fetchall()
     found = {int(row[1]) for row in detail if row[0] == "V"}
     if found != shown or {int(row[1]) for row in detail if row[0] == "B"} != broken:
-        raise RuntimeError(f"the two passes of the audit disagree on lines {sorted(found ^ shown)[:5]}")
+        raise RuntimeError(f"the passes of the audit disagree on lines {sorted(found ^ shown)[:5]}")
     return rows + [row for row in detail if row[0] != "C"]
+
+
+def _user_filter(users: list[str]) -> str:
+    return f"{user_key(DUCKDB, 'user_id')} IN ({', '.join(lit(str(u)) for u in users)})"
+
+
+def _of_users(source: str, users: list[str]) -> str:
+    """`source` limited to these users' rows (filtered before normalising: the scan and split only)."""
+    return f"(SELECT * FROM {source} WHERE {_user_filter(users)}) unsure_rows"
 
 
 def _duck_error(exc: BaseException, display: str, key: str, settings: DuckSettings, spill: Path) -> InputError:
@@ -187,16 +229,37 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _lines(path: Path, scan: FileScan) -> str:
+def _lines(path: Path, scan: FileScan, chunks: int = 1) -> str:
+    """The physical lines after the header, numbered: ``(line, l)``.
+
+    Numbering (``WITH ORDINALITY``) keeps the reading in one thread, and with it everything the
+    pipeline does to a line before the first sort -- the whole normalisation. So a file is read as
+    `chunks` ranges of lines, each numbered on its own (``skip`` lines, then at most its count):
+    DuckDB runs the branches of the ``UNION ALL`` side by side."""
     delimiter = (scan.delimiter or b"\x01").decode("ascii")
-    return (f"SELECT n AS line, l FROM read_csv({lit(str(path))}, header = false, columns = {{'l': 'VARCHAR'}}, "
-            f"delim = {lit(delimiter)}, quote = '', escape = '', auto_detect = false, strict_mode = false, "
-            f"max_line_size = {2 << 20}, buffer_size = {8 << 20}) WITH ORDINALITY AS x(l, n) WHERE n > {scan.header_lines} AND l IS NOT NULL")
+    header = scan.header_lines
+
+    def read(skip: int) -> str:
+        return (f"read_csv({lit(str(path))}, header = false, columns = {{'l': 'VARCHAR'}}, delim = {lit(delimiter)}, "
+                f"quote = '', escape = '', auto_detect = false, strict_mode = false, max_line_size = {2 << 20}, "
+                f"buffer_size = {8 << 20}{f', skip = {skip}' if skip else ''}) WITH ORDINALITY AS x(l, n)")
+
+    if chunks <= 1 or scan.lines < 2 * chunks:
+        return f"SELECT n AS line, l FROM {read(0)} WHERE n > {header} AND l IS NOT NULL"
+    bounds = [scan.lines * i // chunks for i in range(chunks + 1)]
+    parts = []
+    for first, end in zip(bounds, bounds[1:]):
+        count = end - first
+        # The filter makes the range exact whatever order rows arrive in; the LIMIT stops the read.
+        limited = f"(SELECT l, n FROM {read(first)} WHERE n <= {count} LIMIT {count})" if end < scan.lines else \
+            f"(SELECT l, n FROM {read(first)})"
+        parts.append(f"SELECT n + {first} AS line, l FROM {limited} p WHERE n + {first} > {header} AND l IS NOT NULL")
+    return " UNION ALL ".join(f"({part})" for part in parts)
 
 
-def _csv_source(connection: Any, path: Path, scan: FileScan) -> tuple[str, int, bool]:
+def _csv_source(connection: Any, path: Path, scan: FileScan, chunks: int = 1) -> tuple[str, int, bool]:
     """The logical rows of a CSV as a DuckDB relation: see the module docstring."""
-    lines = _lines(path, scan)
+    lines = _lines(path, scan, chunks)
     records = f"SELECT line, l, CAST(NULL AS VARCHAR) AS open_problem FROM ({lines}) ln"
     if scan.quotes:
         odd = connection.execute(
@@ -245,8 +308,8 @@ def _csv_source(connection: Any, path: Path, scan: FileScan) -> tuple[str, int, 
     return source, len(scan.cards), "status" in scan.columns
 
 
-def _jsonl_source(path: Path, scan: FileScan) -> tuple[str, int, bool]:
-    lines = _lines(path, scan)
+def _jsonl_source(path: Path, scan: FileScan, chunks: int = 1) -> tuple[str, int, bool]:
+    lines = _lines(path, scan, chunks)
 
     def field(name: int | str | None) -> str:
         if name is None:

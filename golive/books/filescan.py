@@ -4,8 +4,8 @@ carriage return, and whether quotes occur at all.
 
 DuckDB numbers the physical lines of a file (``WITH ORDINALITY``) only while each is a valid
 UTF-8 line ended by ``\\n``: it drops over-long lines, splits at a lone ``\\r`` and blanks
-undecodable bytes. So one pass over 1 MiB blocks (``bytes.decode``/``count``/``in``, all in C,
-about a twentieth of DuckDB's own read) finds such lines. The usual export has none and DuckDB reads
+undecodable bytes. So one pass over 1 MiB blocks (``bytes.decode``/``in``, all in C, lines counted
+only from the first block that has something to number) finds such lines. The usual export has none and DuckDB reads
 the file itself; otherwise `sanitised_copy` writes a copy with each of them emptied (an empty line is
 skipped, never renumbered) and they are reported as unreadable rows with their line numbers, as the
 Python reader reports them.
@@ -130,11 +130,24 @@ def _open(path: Path, display: str, key: str) -> IO[bytes]:
 
 
 def scan_lines(path: Path, display: str, key: str, scan: FileScan) -> FileScan:
-    """One pass over the bytes (see the module docstring), filling `scan`."""
+    """One pass over the bytes (see the module docstring), filling `scan`.
+
+    Lines are counted only once there is something to number: a block is validated as UTF-8 and
+    searched for ``\r`` in C at several GB/s, but counting its newlines costs three times that. At
+    the first block with a bad line (or a carriage return) the lines before it are counted in a
+    second read of that prefix, and from there on every block; a clean file is never counted, and
+    `scan.lines` is then an estimate from the first block (all `_lines` needs it for)."""
     absent = list(DELIMITERS)
-    number = 0  # lines completed so far
+    number: int | None = None  # lines completed before `data`, once counting began
+    first_block: tuple[int, int] | None = None  # (bytes, lines) of the first whole lines, for the estimate
     tail = b""
     in_long = False
+
+    def count_before(offset: int) -> int:
+        before = _count_lines(path, offset)
+        scan.newlines += before  # (no \r came before: else counting had begun there)
+        return before
+
     with _open(path, display, key) as raw:
         while True:
             block = raw.read(BLOCK)
@@ -145,10 +158,13 @@ def scan_lines(path: Path, display: str, key: str, scan: FileScan) -> FileScan:
             if not scan.quotes and b'"' in block:
                 scan.quotes = True
             data = tail + block if tail else block
+            # Newlines before `data` (inside an over-long line, the same as before that line).
+            start = raw.tell() - len(data)
             cut = data.rfind(b"\n") + 1
             if cut == 0:
                 if len(data) >= MAX_LINE_BYTES:
                     if not in_long:
+                        number = number if number is not None else count_before(start)
                         scan.broken.append(BrokenRow(number + 1, "long", None))
                     in_long, tail = True, b""
                 else:
@@ -157,17 +173,54 @@ def scan_lines(path: Path, display: str, key: str, scan: FileScan) -> FileScan:
             chunk, tail = data[:cut], data[cut:]
             if in_long:  # the rest of an over-long line
                 end = chunk.index(b"\n") + 1
-                number += 1
+                number = (number if number is not None else count_before(start)) + 1
                 chunk, in_long = chunk[end:], False
-            number = _check_chunk(chunk, number, scan)
+            elif first_block is None:
+                first_block = (len(chunk), chunk.count(b"\n"))
+            if number is None and _suspect(chunk):
+                number = count_before(start)
+            if number is not None:
+                number = _check_chunk(chunk, number, scan)
+        size = raw.tell()
         if tail and not in_long:
-            number = _check_chunk(tail + b"\n", number, scan)
+            last = tail + b"\n"
+            if number is None and _suspect(last):
+                number = count_before(size - len(tail))
+            if number is not None:
+                number = _check_chunk(last, number, scan)
         elif in_long:
-            number += 1
+            number = (number if number is not None else count_before(size)) + 1
     scan.delimiter = absent[0] if absent else None
-    scan.lines = number
+    if number is not None:
+        scan.lines = number
+    elif first_block and first_block[0]:
+        scan.lines = max(first_block[1], round(size * first_block[1] / first_block[0]))
     scan.broken.sort(key=lambda b: b.line)
     return scan
+
+
+def _suspect(chunk: bytes) -> bool:
+    """Whether whole lines `chunk` may hold a line DuckDB cannot number (or a \r to account for)."""
+    if b"\r" in chunk or (len(chunk) >= MAX_LINE_BYTES and chunk.index(b"\n") >= MAX_LINE_BYTES):
+        return True
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _count_lines(path: Path, size: int) -> int:
+    """Newlines in the first `size` bytes of the file (a second read, only for a file with a bad line)."""
+    count = 0
+    with path.open("rb") as again:
+        while size > 0:
+            block = again.read(min(BLOCK, size))
+            if not block:
+                break
+            count += block.count(b"\n")
+            size -= len(block)
+    return count
 
 
 def _check_chunk(chunk: bytes, number: int, scan: FileScan) -> int:

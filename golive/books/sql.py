@@ -519,30 +519,11 @@ SELECT {broken} FROM (SELECT line, problem, detail FROM run WHERE problem IS NOT
 """
 
 
-def single_pass_sql(d: Dialect, source: str, has_status: bool = True, max_findings: int = 200,
-                    max_broken: int = 20) -> str:
-    """The audit's first pass for DuckDB over a one-card ledger: one scan, two window sorts, one
-    aggregate -- nothing materialised, so nothing wide is spilled. Returns one row: n1 rows, n2
-    judged, n3 withdrawals, n4 failed, n5 pending, n6 broken, n7 users, n8 violations, then the
-    lines of the first `max_findings` violations, their users, and the lines of the first
-    `max_broken` unreadable rows (DuckDB lists: ``min(x, n)``/``min_by``).
-
-    The card rule as a window: a withdrawal's card is a paying card iff the first successful payment
-    of the same user with the same card token comes before it in (time, line) order. What a
-    finding shows (texts, running figures, paying cards) is then read by `audit_sql` over only the
-    rows of those users and lines: a second, small pass, run only when there is something to show."""
-    if d.name != "duckdb":
-        raise ValueError("single_pass_sql uses DuckDB's list aggregates")
-    order = "ORDER BY t, line ROWS BETWEEN UNBOUNDED PRECEDING AND"
-    # A row's place in (time, line) order as one number (lines below 2^40): the card rule is then
-    # "the first payment with this card comes before the withdrawal" -- a MIN over the (user, card)
-    # partition, which needs no ordered frame (a third of the cost of a running count).
-    key = "(CAST(t AS HUGEINT) * 1099511627776 + line)"
-    # What goes through the sorts is only numbers, flags and the two keys: every byte more is
-    # carried by both sorts and spilled with them (the counts need only `cls`: 0 unreadable,
-    # 1 failed, 2 pending, 3 successful).
-    return f"""WITH
-{normalise_sql(d, source, 1, has_status)},
+def _moves_sql(d: Dialect, source: str, has_status: bool) -> str:
+    """The normalising CTEs and `m`: per row only what the first pass judges with -- numbers, flags,
+    the user and the card token (the counts need only `cls`: 0 unreadable, 1 failed, 2 pending,
+    3 successful). Every byte more would be carried through the window sort and spilled with it."""
+    return f"""{normalise_sql(d, source, 1, has_status)},
 m AS (
   SELECT line, user_id, t, tok1,
     CASE WHEN mv = 0 THEN 0 WHEN kind IN ('withdrawal', 'refund') THEN -amount_u ELSE amount_u END AS delta,
@@ -550,18 +531,16 @@ m AS (
     mv = 1 AND kind = 'withdrawal' AS wd,
     CAST(CASE WHEN problem IS NOT NULL THEN 0 WHEN status = 'failed' THEN 1 WHEN status = 'pending' THEN 2 ELSE 3 END
          AS TINYINT) AS cls
-  FROM n),
-c AS (
-  SELECT line, user_id, t, delta, wd, cls,
-    tok1 IS NOT NULL AND COALESCE(MIN(CASE WHEN pays THEN {key} END) OVER (PARTITION BY user_id, tok1) < {key}, FALSE)
-      AS card_ok
-  FROM m),
-w AS (
-  SELECT line, user_id, cls, wd,
-    wd AND NOT (card_ok AND SUM(delta) OVER (PARTITION BY user_id {order} CURRENT ROW) >= 0) AS violation,
-    cls >= 2 AND COUNT(CASE WHEN cls >= 2 THEN 1 END) OVER (PARTITION BY user_id {order} CURRENT ROW) = 1 AS first_judged
-  FROM c)
-SELECT COUNT(*),
+  FROM n)"""
+
+
+_REPLAY = "PARTITION BY user_id ORDER BY t, line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+# A row's place in (time, line) order as one number (lines below 2^40).
+_ORDER_KEY = "(CAST(t AS HUGEINT) * 1099511627776 + line)"
+
+
+def _first_pass_counts(max_findings: int, max_broken: int) -> str:
+    return f"""COUNT(*),
   COUNT(*) FILTER (WHERE cls >= 2),
   COUNT(*) FILTER (WHERE wd),
   COUNT(*) FILTER (WHERE cls = 1),
@@ -571,5 +550,85 @@ SELECT COUNT(*),
   COUNT(*) FILTER (WHERE violation),
   min(line, {int(max_findings)}) FILTER (WHERE violation),
   min_by(user_id, line, {int(max_findings)}) FILTER (WHERE violation),
-  min(line, {int(max_broken)}) FILTER (WHERE cls = 0)
+  min(line, {int(max_broken)}) FILTER (WHERE cls = 0)"""
+
+
+def single_pass_sql(d: Dialect, source: str, has_status: bool = True, max_findings: int = 200,
+                    max_broken: int = 20, max_unsure: int = 2000) -> str:
+    """The audit's first pass for DuckDB over a one-card ledger: one scan, ONE window sort (per
+    user in (time, line) order), one aggregate -- nothing materialised. Returns one row: n1 rows,
+    n2 judged, n3 withdrawals, n4 failed, n5 pending, n6 broken, n7 users, n8 violations, then the
+    lines of the first `max_findings` violations and their users, the lines of the first
+    `max_broken` unreadable rows, and the *unsure* withdrawals: their count, and (up to
+    `max_unsure`) their lines and users.
+
+    The amount bound is the running balance. The card rule rides on the same sort: the running
+    smallest and largest card token the user has paid with so far (`lo`, `hi`) settle it for every
+    withdrawal whose token is one of them (paid) or outside [lo, hi] or absent (never paid). Only a
+    token strictly between two paying tokens -- a user who paid with three or more cards, or
+    withdraws to a card between two -- is unsure; `card_check_sql` settles those rows exactly (see
+    golive.books.duck). A second window partitioned by (user, card) would settle every row at once,
+    but it is a second sort of the whole ledger: it took a third of the time at 10M rows."""
+    if d.name != "duckdb":
+        raise ValueError("single_pass_sql uses DuckDB's list aggregates")
+    return f"""WITH
+{_moves_sql(d, source, has_status)},
+w AS (
+  SELECT line, user_id, cls, wd, tok1,
+    SUM(delta) OVER replay AS balance,
+    MIN(CASE WHEN pays THEN tok1 END) OVER replay AS lo,
+    MAX(CASE WHEN pays THEN tok1 END) OVER replay AS hi,
+    COUNT(CASE WHEN cls >= 2 THEN 1 END) OVER replay AS judged_so_far
+  FROM m
+  WINDOW replay AS ({_REPLAY})),
+j AS (
+  SELECT line, user_id, cls, wd,
+    wd AND (balance < 0 OR tok1 IS NULL OR lo IS NULL OR tok1 < lo OR tok1 > hi) AS violation,
+    wd AND balance >= 0 AND tok1 > lo AND tok1 < hi AS unsure,
+    cls >= 2 AND judged_so_far = 1 AS first_judged
+  FROM w)
+SELECT {_first_pass_counts(max_findings, max_broken)},
+  COUNT(*) FILTER (WHERE unsure),
+  min(line, {max(1, int(max_unsure))}) FILTER (WHERE unsure),
+  min_by(user_id, line, {max(1, int(max_unsure))}) FILTER (WHERE unsure)
+FROM j"""
+
+
+def card_check_sql(d: Dialect, source: str, has_status: bool, lines: list[int]) -> str:
+    """Of the withdrawals on `lines` (the first pass's unsure rows), the ones whose card token no
+    successful payment of the same user carried before them: ``(line, user_id)`` rows. `source`
+    should hold only those users' rows (the window needs all of a user's rows, nobody else's)."""
+    wanted = ", ".join(str(int(line)) for line in lines) or "NULL"
+    return f"""WITH
+{_moves_sql(d, source, has_status)},
+c AS (
+  SELECT line, user_id,
+    tok1 IS NOT NULL AND COALESCE(MIN(CASE WHEN pays THEN {_ORDER_KEY} END) OVER (PARTITION BY user_id, tok1)
+                                  < {_ORDER_KEY}, FALSE) AS card_ok
+  FROM m)
+SELECT line, user_id FROM c WHERE line IN ({wanted}) AND NOT card_ok ORDER BY line"""
+
+
+def exact_pass_sql(d: Dialect, source: str, has_status: bool = True, max_findings: int = 200,
+                   max_broken: int = 20) -> str:
+    """`single_pass_sql`'s first eleven columns with every card settled in the pass: a second window
+    sort, partitioned by (user, card token). A withdrawal's card is a paying card iff the first
+    successful payment of that user with that token comes before it in (time, line) order -- a MIN
+    over the partition, which needs no ordered frame. For ledgers with more unsure withdrawals than
+    `card_check_sql` takes by line."""
+    if d.name != "duckdb":
+        raise ValueError("exact_pass_sql uses DuckDB's list aggregates")
+    return f"""WITH
+{_moves_sql(d, source, has_status)},
+c AS (
+  SELECT line, user_id, t, delta, wd, cls,
+    tok1 IS NOT NULL AND COALESCE(MIN(CASE WHEN pays THEN {_ORDER_KEY} END) OVER (PARTITION BY user_id, tok1)
+                                  < {_ORDER_KEY}, FALSE) AS card_ok
+  FROM m),
+w AS (
+  SELECT line, user_id, cls, wd,
+    wd AND NOT (card_ok AND SUM(delta) OVER ({_REPLAY}) >= 0) AS violation,
+    cls >= 2 AND COUNT(CASE WHEN cls >= 2 THEN 1 END) OVER ({_REPLAY}) = 1 AS first_judged
+  FROM c)
+SELECT {_first_pass_counts(max_findings, max_broken)}
 FROM w"""
