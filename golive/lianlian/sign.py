@@ -189,7 +189,9 @@ def sign_source(
     ``&``. Values are used verbatim (non-strings via `render_value`). `case_insensitive` sorts the
     keys as Java's ``String.CASE_INSENSITIVE_ORDER`` does (differs only for mixed-case keys).
     """
-    drop_literal_null = NullRule(null_rule) is NullRule.OLD_DEMO
+    # The identity test first: NullRule(...) goes through EnumMeta.__call__, which costs more than
+    # the rest of a short sign source's set-up, and almost every caller passes the member itself.
+    drop_literal_null = null_rule is NullRule.OLD_DEMO or NullRule(null_rule) is NullRule.OLD_DEMO
     skip = frozenset(exclude) | {"sign"} if exclude else _ONLY_SIGN
     parts: list[str] = []
     append = parts.append
