@@ -22,6 +22,7 @@ from golive.lianlian.sign import (
     NullRule,
     md5_sign,
     md5_verify,
+    plain_sign_source,
     render_value,
     rsa_sign,
     rsa_verify,
@@ -339,6 +340,20 @@ def test_sign_source_details() -> None:
     assert sign_source(params, exclude=["a", "j"]) == "b= spaced &sign_type=MD5&z1=2&z_1=1"
     with pytest.raises(ValueError):
         sign_source(params, null_rule="lenient")  # type: ignore[arg-type]
+    assert sign_source(params, null_rule="old_demo") == sign_source(params)  # the rule by its value too
+
+
+@pytest.mark.parametrize("params", [
+    {"sign": "x", "sign_type": "MD5", "b": " spaced ", "a": "a&b=c", "e": "", "j": '{"k":"v"}', "z_1": "1", "z1": "2"},
+    {"sign_type": "MD5", "oid_partner": "201811230001000001", "name_goods": "示例理财", "B": "upper", "a": "x"},
+    {"sign": "", "x": "", "y": "1"},
+    {"sign": "s"},
+    {},
+])
+def test_plain_sign_source_equals_sign_source(params: dict[str, str]) -> None:
+    # The capture reader's sign source of a plain record (exact str values, no literal null):
+    # byte for byte what sign_source gives, empty values and sign dropped, keys in plain order.
+    assert plain_sign_source(params) == sign_source(params)
 
 
 def test_render_value_matches_fastjson_getstring() -> None:

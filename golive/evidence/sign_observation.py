@@ -31,7 +31,7 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from golive.lianlian.sign import APP_SDK_EXCLUDED, NullRule, VerifyCode, sign_source
+from golive.lianlian.sign import APP_SDK_EXCLUDED, NullRule, VerifyCode, plain_sign_source, sign_source
 from golive.signing import KeyRole, SigningMaterial
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -153,8 +153,13 @@ class SignObserver:
         sign = params.get("sign")
         # (sign_type may be anything a capture holds -- a list, an object: only the two methods are looked up)
         verified = self._verified.get(sign_type) if (sign_type == "MD5" or sign_type == "RSA") else None
-        if verified is not None and sign.__class__ is str and sign and verified[1](sign, sign_source(view)):
-            return verified[0]
+        if verified is not None and sign.__class__ is str and sign:
+            # A plain record (every value an exact str, none the text null: CaptureRecord.plain_params,
+            # asked once per record and shared with the checks) needs no rendering or null test:
+            # its sign source is the same text built by joins (plain_sign_source).
+            source = plain_sign_source(view) if record.plain_params() else sign_source(view)
+            if verified[1](sign, source):
+                return verified[0]
         result = self._signing.verify_request(view)
         if result.ok:
             observation = self._shared("request", result)

@@ -74,6 +74,7 @@ __all__ = [
     "java_utf8",
     "md5_sign",
     "md5_verify",
+    "plain_sign_source",
     "render_value",
     "rsa_sign",
     "rsa_verify",
@@ -210,6 +211,25 @@ def sign_source(
             continue
         append(key + "=" + value)
     return "&".join(parts)
+
+
+def plain_sign_source(params: Mapping[str, str]) -> str:
+    """`sign_source(params)` (old-demo null rule, plain key order) for params whose values are all
+    *plain* -- exact `str`, not the text ``null`` in any case (`golive.evidence.captures.all_plain`).
+
+    The caller must know that already (a capture record's ``plain_params()``, asked once per record
+    and shared by the checks): then no value needs rendering or a null test, and the source is built
+    by C-level joins instead of `sign_source`'s loop over the keys. Same text, byte for byte; for
+    params not known to be plain, call `sign_source`.
+    """
+    keys = sorted(params)
+    if "sign" in params:
+        keys.remove("sign")
+    pairs: Iterable[tuple[str, str]] = zip(keys, map(params.__getitem__, keys))
+    if "" in params.values():  # empty values leave the sign source (rare: most requests send none)
+        pairs = [pair for pair in pairs if pair[1]]
+    # One "k=v" string per pair, then one join: a third fewer strings built than k + "=" + v.
+    return "&".join(map("=".join, pairs))
 
 
 def md5_hex_of_source(source: str, md5_key: str) -> str:
