@@ -296,3 +296,23 @@ def test_line_ends_that_change_at_a_block_boundary_are_mixed(tmp_path: Path) -> 
     scan = scan_lines(path, "ends.csv", "k", read_csv_header(path, "ends.csv", "k"))
     assert (scan.lines, scan.newlines, scan.crlf, scan.mixed_endings) == (len(body), len(body), 50, True)
     assert findings(audit_file(path, "ends.csv")) == findings(audit_csv(path, "ends.csv"))
+
+
+def test_ranges_follow_the_file_whatever_the_line_estimate(tmp_path: Path, monkeypatch: Any) -> None:
+    # A clean file's line count is an estimate from its first block (golive.books.filescan): ranges
+    # cut at estimated lines must still cover every line once, whether the estimate is high or low.
+    import golive.books.duck as duck
+
+    rows = numbered([_row(f"U{i % 7}", "payment" if i % 3 else "withdrawal", "1.00", "AB"[i % 11 == 0],
+                          f"2026112510{i % 60:02d}00") for i in range(60)])
+    path = tmp_path / "l.csv"
+    write_csv(path, rows)
+    expected = expected_of(rows)
+    real = duck.scan_lines
+    for factor in (0.2, 0.5, 3.0):
+        def estimated(*args: Any, factor: float = factor) -> Any:
+            scan = real(*args)
+            scan.lines = max(1, int(scan.lines * factor))
+            return scan
+        monkeypatch.setattr(duck, "scan_lines", estimated)
+        assert audit_file(path, "l.csv", settings=DuckSettings(chunks=3)).key() == expected, factor
