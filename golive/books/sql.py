@@ -540,6 +540,8 @@ _ORDER_KEY = "(CAST(t AS HUGEINT) * 1099511627776 + line)"
 
 
 def _first_pass_counts(max_findings: int, max_broken: int) -> str:
+    """The first eleven columns every first pass returns (see `single_pass_sql`), over a relation
+    with `line`, `user_id`, `cls`, `wd`, `violation` and `first_judged`."""
     return f"""COUNT(*),
   COUNT(*) FILTER (WHERE cls >= 2),
   COUNT(*) FILTER (WHERE wd),
