@@ -360,12 +360,17 @@ def payment_missing(ll: StatementRow) -> Difference:
         lianlian=(_ll(ll),), file=ll.file, line=ll.line, day=ll.settle_date)
 
 
-def payment_amount(ll: StatementRow, book: BookRow) -> Difference:
+def _amount_mismatch(ll: StatementRow, book: BookRow, noun_zh: str, noun_en: str) -> Difference:
+    """The same order, payout or refund with another amount on each side."""
     no_order = ll.no_order
     return _against(
         "amount_mismatch",
-        _t(f"订单 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-           f"order {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"), ll, book)
+        _t(f"{noun_zh} {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
+           f"{noun_en} {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"), ll, book)
+
+
+def payment_amount(ll: StatementRow, book: BookRow) -> Difference:
+    return _amount_mismatch(ll, book, "订单", "order")
 
 
 def payment_not_refunded(ll: StatementRow, book: BookRow) -> Difference:
@@ -411,11 +416,7 @@ def refund_missing(ll: StatementRow, paid: BookRow | None) -> Difference:
 
 
 def refund_amount(ll: StatementRow, book: BookRow) -> Difference:
-    no_order = ll.no_order
-    return _against(
-        "amount_mismatch",
-        _t(f"退款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-           f"refund {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"), ll, book)
+    return _amount_mismatch(ll, book, "退款", "refund")
 
 
 def payout_missing(ll: StatementRow, others: list[BookRow]) -> Difference:
@@ -432,11 +433,7 @@ def payout_missing(ll: StatementRow, others: list[BookRow]) -> Difference:
 
 
 def payout_amount(ll: StatementRow, book: BookRow) -> Difference:
-    no_order = ll.no_order
-    return _against(
-        "amount_mismatch",
-        _t(f"付款 {no_order} 金额不符：连连 {ll.amount}（{ll.where()}），台账 {book.amount}（{book.where()}）",
-           f"payout {no_order}: LianLian {ll.amount} ({ll.where()}), ledger {book.amount} ({book.where()})"), ll, book)
+    return _amount_mismatch(ll, book, "付款", "payout")
 
 
 def payout_returned(ll: StatementRow, book: BookRow) -> Difference:
